@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify from "fastify";
+import { registerAuditRoutes } from "./audit/index.js";
+import { registerAuthRoutes } from "./auth/index.js";
+import { FsBlobStore, type BlobStore } from "./blobs/index.js";
+import { systemClock, type Clock } from "./clock/index.js";
+import type { Config } from "./config.js";
+import type { HubContext } from "./context.js";
+import { HubError } from "./errors/index.js";
+import { registerAuthHook, sendError, type HubApp } from "./http/index.js";
+import { FailureLimiter } from "./limits/index.js";
+import { registerHfRoutes, registerRegistryRoutes } from "./registry/index.js";
+import { openStore, type Store } from "./store/index.js";
+
+export interface AppOptions {
+  readonly config: Config;
+  /** Adapters a test may replace; the real ones are built from the configuration otherwise. */
+  readonly store?: Store;
+  readonly blobs?: BlobStore;
+  readonly clock?: Clock;
+  /** Pino logging; off unless asked for, so tests stay quiet. */
+  readonly logger?: boolean;
+}
+
+export interface BuiltApp {
+  readonly app: HubApp;
+  readonly ctx: HubContext;
+  /** Stops the server and closes the store. */
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Parses `application/x-www-form-urlencoded` (the Python client posts paths-info so); repeated keys become lists. */
+function parseForm(body: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+/**
+ * Builds the hub: opens the store and blob store, and registers every route.
+ * Does not listen; `main` does, and tests call `app.inject` or listen on port 0.
+ */
+export async function buildApp(options: AppOptions): Promise<BuiltApp> {
+  const { config } = options;
+  const store = options.store ?? (await openStore(config.database));
+  const blobs = options.blobs ?? (await FsBlobStore.open(config.blobs.dir));
+  const clock = options.clock ?? systemClock;
+  const ctx: HubContext = { config, store, db: store.db, blobs, clock };
+
+  const app: HubApp = Fastify({
+    logger:
+      options.logger === true
+        ? {
+            level: config.logLevel,
+            redact: ["req.headers.authorization", "req.headers.cookie"],
+          }
+        : false,
+    bodyLimit: config.jsonBodyLimit,
+    trustProxy: false,
+    exposeHeadRoutes: true,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Gatehouse",
+        description: "Hub for releasing machine-learning models under restrictions",
+        version: "0.1.0",
+      },
+      components: {
+        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      },
+    },
+  });
+
+  app.addContentTypeParser(
+    "application/x-www-form-urlencoded",
+    { parseAs: "string" },
+    (_request, body, done) => {
+      done(null, parseForm(body as string));
+    },
+  );
+  app.addHook("onRequest", async (request, reply) => {
+    void reply.header("X-Request-Id", request.id);
+  });
+  registerAuthHook(app, ctx, new FailureLimiter(clock, config.authFailuresPerMinute));
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new HubError(
+        "NOT_FOUND",
+        `no endpoint ${request.method} ${request.url.split("?")[0] ?? ""}; /openapi.json lists them`,
+      ),
+      request,
+      reply,
+    ),
+  );
+
+  app.get("/health", { schema: { hide: true } }, async (_request, reply) => {
+    const ok = await store.ping();
+    return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "store unreachable" });
+  });
+  app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+
+  registerAuthRoutes(app, ctx);
+  registerRegistryRoutes(app, ctx);
+  registerHfRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+
+  await app.ready();
+  return {
+    app,
+    ctx,
+    async close() {
+      await app.close();
+      if (options.store === undefined) {
+        await store.close();
+      }
+    },
+  };
+}

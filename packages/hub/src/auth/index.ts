@@ -1,0 +1,22 @@
+export { ANONYMOUS, SCOPES, hasScope, type Actor, type Scope } from "./actor.js";
+export { authenticate } from "./authenticate.js";
+export { authorize, type Decision, type ProtectedResource } from "./authorize.js";
+export {
+  ORG_ROLES,
+  createOrg,
+  createUser,
+  findNamespace,
+  listMembers,
+  orgsOf,
+  relationTo,
+  removeMember,
+  setMember,
+  type Namespace,
+  type OrgRole,
+} from "./accounts.js";
+export { bootstrapAdmin, type BootstrapResult } from "./bootstrap-admin.js";
+export { createToken, listTokens, revokeToken, type TokenInfo } from "./manage-tokens.js";
+export { PERMISSIONS, type ModelAction, type Relation, type Visibility } from "./permissions.js";
+export { requireAdmin, requireScope, requireUser } from "./require-user.js";
+export { TOKEN_PREFIX } from "./token-secret.js";
+export { registerAuthRoutes } from "./routes.js";

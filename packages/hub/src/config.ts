@@ -1,0 +1,188 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+/** Where the relational store lives. */
+export type DatabaseConfig =
+  | { readonly kind: "sqlite"; readonly file: string }
+  | { readonly kind: "postgres"; readonly url: string; readonly schema?: string };
+
+/** Where blob content lives. */
+export type BlobsConfig = { readonly kind: "fs"; readonly dir: string };
+
+/** Every setting of the hub, parsed once at start-up. */
+export interface Config {
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  readonly database: DatabaseConfig;
+  readonly blobs: BlobsConfig;
+  /** Used as the first admin's token instead of a generated one, on first start only. */
+  readonly adminToken: string | undefined;
+  /** The URL clients reach the hub at; absolute links (pagination) use it. Derived from the request when unset. */
+  readonly publicUrl: string | undefined;
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Largest JSON request body, in bytes. */
+  readonly jsonBodyLimit: number;
+  /** Failed authentication attempts allowed per client address per minute. */
+  readonly authFailuresPerMinute: number;
+}
+
+/** A setting that cannot be used; `variable` names the environment variable or flag. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function parsePort(variable: string, raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new ConfigError(variable, `"${raw}" is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+function parsePositiveInt(variable: string, raw: string): number {
+  if (!/^[1-9]\d*$/.test(raw)) {
+    throw new ConfigError(variable, `"${raw}" is not a positive whole number`);
+  }
+  return Number(raw);
+}
+
+function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
+  if (raw === undefined || raw === "") {
+    return { kind: "sqlite", file: path.join(dataDir, "gatehouse.sqlite") };
+  }
+  if (raw.startsWith("postgres://") || raw.startsWith("postgresql://")) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError("DATABASE_URL", "is not a valid postgres:// URL");
+    }
+    return { kind: "postgres", url: raw };
+  }
+  if (raw.startsWith("sqlite:")) {
+    const file = raw.slice("sqlite:".length).replace(/^\/\//, "");
+    if (file === "") {
+      throw new ConfigError("DATABASE_URL", "sqlite: needs a file path, e.g. sqlite:./hub.sqlite");
+    }
+    return { kind: "sqlite", file: path.resolve(file) };
+  }
+  throw new ConfigError(
+    "DATABASE_URL",
+    `unsupported database "${raw.split(":")[0] ?? raw}"; use postgres://user@host/db or sqlite:FILE`,
+  );
+}
+
+function parseBlobs(raw: string | undefined, dataDir: string): BlobsConfig {
+  if (raw === undefined || raw === "") {
+    return { kind: "fs", dir: path.join(dataDir, "blobs") };
+  }
+  if (raw.startsWith("s3://")) {
+    throw new ConfigError(
+      "GATEHOUSE_BLOBS",
+      "S3 blob storage is not available in this version; use a folder path or file://PATH",
+    );
+  }
+  const dir = raw.startsWith("file://") ? raw.slice("file://".length) : raw;
+  if (dir === "" || /^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) {
+    throw new ConfigError("GATEHOUSE_BLOBS", `"${raw}" is not a folder path or file://PATH`);
+  }
+  return { kind: "fs", dir: path.resolve(dir) };
+}
+
+function parseAdminToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") {
+    return undefined;
+  }
+  if (!raw.startsWith("hf_") || raw.length < 32 || !/^[A-Za-z0-9_]+$/.test(raw)) {
+    throw new ConfigError(
+      "GATEHOUSE_ADMIN_TOKEN",
+      "must start with hf_ (the Hugging Face clients refuse other tokens), be at least 32 characters and hold only letters, digits and _",
+    );
+  }
+  return raw;
+}
+
+function parsePublicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") {
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("GATEHOUSE_PUBLIC_URL", `"${raw}" is not an absolute http(s) URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError("GATEHOUSE_PUBLIC_URL", `"${raw}" is not an absolute http(s) URL`);
+  }
+  return raw.replace(/\/+$/, "");
+}
+
+function parseLogLevel(raw: string | undefined): Config["logLevel"] {
+  if (raw === undefined || raw === "") {
+    return "info";
+  }
+  const level = LOG_LEVELS.find((l) => l === raw);
+  if (level === undefined) {
+    throw new ConfigError("GATEHOUSE_LOG_LEVEL", `"${raw}" is not one of ${LOG_LEVELS.join(", ")}`);
+  }
+  return level;
+}
+
+/**
+ * Builds the frozen configuration from environment variables, overridden by
+ * command-line flags (`--port`, `--host`, `--data-dir`). Throws a ConfigError
+ * naming the first bad variable.
+ *
+ * @example loadConfig(process.env, process.argv.slice(2))
+ */
+export function loadConfig(env: Env, argv: readonly string[] = []): Config {
+  let flags;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "data-dir": { type: "string" },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    throw new ConfigError("arguments", (err as Error).message);
+  }
+  const dataDir = path.resolve(flags["data-dir"] ?? env.GATEHOUSE_DATA_DIR ?? ".gatehouse");
+  const portRaw = flags.port ?? env.GATEHOUSE_PORT;
+  const config: Config = {
+    dataDir,
+    host: flags.host ?? env.GATEHOUSE_HOST ?? "127.0.0.1",
+    port:
+      portRaw === undefined || portRaw === ""
+        ? 8080
+        : parsePort(flags.port !== undefined ? "--port" : "GATEHOUSE_PORT", portRaw),
+    database: parseDatabase(env.DATABASE_URL, dataDir),
+    blobs: parseBlobs(env.GATEHOUSE_BLOBS, dataDir),
+    adminToken: parseAdminToken(env.GATEHOUSE_ADMIN_TOKEN),
+    publicUrl: parsePublicUrl(env.GATEHOUSE_PUBLIC_URL),
+    logLevel: parseLogLevel(env.GATEHOUSE_LOG_LEVEL),
+    jsonBodyLimit: 1024 * 1024,
+    authFailuresPerMinute:
+      env.GATEHOUSE_AUTH_FAILURES_PER_MINUTE === undefined
+        ? 20
+        : parsePositiveInt(
+            "GATEHOUSE_AUTH_FAILURES_PER_MINUTE",
+            env.GATEHOUSE_AUTH_FAILURES_PER_MINUTE,
+          ),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,13 @@
+import type { BlobStore } from "./blobs/index.js";
+import type { Clock } from "./clock/index.js";
+import type { Config } from "./config.js";
+import type { Db, Store } from "./store/index.js";
+
+/** The adapters every service works with, built once by the app factory. */
+export interface HubContext {
+  readonly config: Config;
+  readonly store: Store;
+  readonly db: Db;
+  readonly blobs: BlobStore;
+  readonly clock: Clock;
+}

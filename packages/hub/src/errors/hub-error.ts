@@ -1,0 +1,93 @@
+/**
+ * The one catalogue of error codes a Gatehouse service may raise. Each code has
+ * one HTTP status; `hfCode` is the `X-Error-Code` value the Hugging Face clients
+ * map to their own exception types (RepoNotFound, RevisionNotFound, …).
+ */
+export type ErrorCode =
+  | "BAD_REQUEST"
+  | "INVALID_NAME"
+  | "INVALID_PATH"
+  | "INVALID_CARD"
+  | "CHECKSUM_MISMATCH"
+  | "INCOMPLETE_UPLOAD"
+  | "UNAUTHENTICATED"
+  | "INVALID_TOKEN"
+  | "FORBIDDEN"
+  | "INSUFFICIENT_SCOPE"
+  | "REPO_NOT_FOUND"
+  | "REVISION_NOT_FOUND"
+  | "ENTRY_NOT_FOUND"
+  | "NOT_FOUND"
+  | "ALREADY_EXISTS"
+  | "IMMUTABLE"
+  | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
+  | "RANGE_NOT_SATISFIABLE"
+  | "RATE_LIMITED"
+  | "UNAVAILABLE"
+  | "INTERNAL";
+
+export const HF_ERROR_CODES: Partial<Record<ErrorCode, string>> = {
+  REPO_NOT_FOUND: "RepoNotFound",
+  REVISION_NOT_FOUND: "RevisionNotFound",
+  ENTRY_NOT_FOUND: "EntryNotFound",
+};
+
+/** The HTTP status of each code; exhaustive so a new code cannot go unmapped. */
+export function httpStatusOf(code: ErrorCode): number {
+  switch (code) {
+    case "BAD_REQUEST":
+    case "INVALID_NAME":
+    case "INVALID_PATH":
+    case "INVALID_CARD":
+    case "CHECKSUM_MISMATCH":
+    case "INCOMPLETE_UPLOAD":
+      return 400;
+    case "UNAUTHENTICATED":
+    case "INVALID_TOKEN":
+      return 401;
+    case "FORBIDDEN":
+    case "INSUFFICIENT_SCOPE":
+      return 403;
+    case "REPO_NOT_FOUND":
+    case "REVISION_NOT_FOUND":
+    case "ENTRY_NOT_FOUND":
+    case "NOT_FOUND":
+      return 404;
+    case "ALREADY_EXISTS":
+    case "IMMUTABLE":
+    case "CONFLICT":
+      return 409;
+    case "PAYLOAD_TOO_LARGE":
+      return 413;
+    case "RANGE_NOT_SATISFIABLE":
+      return 416;
+    case "RATE_LIMITED":
+      return 429;
+    case "UNAVAILABLE":
+      return 503;
+    case "INTERNAL":
+      return 500;
+  }
+}
+
+/**
+ * A failure a caller can act on. Services throw it; the HTTP layer turns it
+ * into a JSON answer once, and the CLI prints its message.
+ *
+ * @example throw new HubError("IMMUTABLE", "version v1 of acme/bert is published; create a new version");
+ */
+export class HubError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    status?: number,
+  ) {
+    super(message);
+    this.name = "HubError";
+    this.status = status ?? httpStatusOf(code);
+  }
+}

@@ -1,0 +1,1 @@
+export { HubError, HF_ERROR_CODES, httpStatusOf, type ErrorCode } from "./hub-error.js";

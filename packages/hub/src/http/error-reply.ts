@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { HF_ERROR_CODES, HubError } from "../errors/index.js";
+
+/** Header values must be Latin-1 on one line; the JSON body keeps the full message. */
+function headerSafe(message: string): string {
+  return message
+    .replace(/[\r\n]+/g, " ")
+    .replace(/[^\x20-\x7e]/g, "?")
+    .slice(0, 512);
+}
+
+/** Turns anything thrown into a HubError; unknown failures become INTERNAL. */
+export function toHubError(err: unknown): HubError {
+  if (err instanceof HubError) {
+    return err;
+  }
+  const fe = err as Partial<FastifyError>;
+  if (fe.validation !== undefined) {
+    const where = fe.validationContext ?? "request";
+    const first = fe.validation[0];
+    const path =
+      first?.instancePath === undefined || first.instancePath === "" ? "" : first.instancePath;
+    return new HubError("BAD_REQUEST", `${where}${path} ${first?.message ?? "is invalid"}`);
+  }
+  switch (fe.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new HubError("PAYLOAD_TOO_LARGE", "the JSON body is larger than 1 MiB; send less");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new HubError(
+        "BAD_REQUEST",
+        "unsupported Content-Type; send JSON with 'Content-Type: application/json'",
+        undefined,
+        415,
+      );
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new HubError("BAD_REQUEST", "the JSON body is empty; send a JSON object");
+    default:
+      break;
+  }
+  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new HubError("BAD_REQUEST", fe.message ?? "bad request", undefined, fe.statusCode);
+  }
+  return new HubError("INTERNAL", "internal error; the hub's log has the details");
+}
+
+/**
+ * Answers an error once, for every route: JSON `{error, code, requestId,
+ * details?}` (`error` holds the message because the Hugging Face clients show
+ * that field) plus the `X-Error-Code` / `X-Error-Message` headers they read.
+ */
+export function sendError(
+  err: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const hubError = toHubError(err);
+  if (hubError.code === "INTERNAL") {
+    request.log.error({ err }, "unhandled error");
+  }
+  return reply
+    .status(hubError.status)
+    .header("X-Error-Code", HF_ERROR_CODES[hubError.code] ?? hubError.code)
+    .header("X-Error-Message", headerSafe(hubError.message))
+    .type("application/json; charset=utf-8")
+    .send({
+      error: hubError.message,
+      code: hubError.code,
+      requestId: request.id,
+      ...(hubError.details === undefined ? {} : { details: hubError.details }),
+    });
+}

@@ -1,0 +1,6 @@
+export {
+  assertFilePath,
+  assertModelName,
+  assertNamespaceName,
+  assertVersionName,
+} from "./names.js";

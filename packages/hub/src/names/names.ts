@@ -1,0 +1,131 @@
+import { HubError } from "../errors/index.js";
+
+/**
+ * Names that would collide with the hub's own URLs (`/api/…`, `/health`) when
+ * used as a namespace in `/{namespace}/{name}/resolve/…`.
+ */
+const RESERVED_NAMESPACES = new Set([
+  "api",
+  "health",
+  "openapi.json",
+  "datasets",
+  "spaces",
+  "models",
+  "docs",
+  "settings",
+  "login",
+  "logout",
+  "new",
+  "organizations",
+  "assets",
+  "static",
+]);
+
+const NAME_CHARS = /^[A-Za-z0-9._-]+$/;
+
+function nameProblem(name: string): string | null {
+  if (name.length === 0) {
+    return "is empty";
+  }
+  if (name.length > 96) {
+    return `is ${name.length} characters long; at most 96 are allowed`;
+  }
+  if (!NAME_CHARS.test(name)) {
+    return "may hold only letters, digits, '-', '_' and '.'";
+  }
+  if (name.includes("--") || name.includes("..")) {
+    return "may not contain '--' or '..'";
+  }
+  if (/^[-.]|[-.]$/.test(name)) {
+    return "may not start or end with '-' or '.'";
+  }
+  return null;
+}
+
+/**
+ * Checks a model name against the Hugging Face Hub's rules: letters, digits,
+ * `-_.`, at most 96 characters, no `--` or `..`, not starting or ending with
+ * `-` or `.`.
+ */
+export function assertModelName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem !== null) {
+    throw new HubError("INVALID_NAME", `model name "${name}" ${problem}`);
+  }
+}
+
+/** Checks a user or organisation name: model-name rules, and not one of the hub's own URL words. */
+export function assertNamespaceName(name: string, what: "user" | "organisation"): void {
+  const problem = nameProblem(name);
+  if (problem !== null) {
+    throw new HubError("INVALID_NAME", `${what} name "${name}" ${problem}`);
+  }
+  if (RESERVED_NAMESPACES.has(name.toLowerCase())) {
+    throw new HubError(
+      "INVALID_NAME",
+      `${what} name "${name}" is reserved by the hub; pick another`,
+    );
+  }
+}
+
+/**
+ * Checks a version name: like a git tag, letters, digits and `-_.`, at most 64
+ * characters; not `main`/`HEAD` and not 40 hex digits, which mean revisions.
+ */
+export function assertVersionName(name: string): void {
+  const problem = nameProblem(name);
+  if (problem !== null) {
+    throw new HubError("INVALID_NAME", `version name "${name}" ${problem}`);
+  }
+  if (name.length > 64) {
+    throw new HubError("INVALID_NAME", `version name "${name}" is longer than 64 characters`);
+  }
+  if (name === "main" || name === "HEAD" || /^[0-9a-f]{40}$/i.test(name)) {
+    throw new HubError(
+      "INVALID_NAME",
+      `version name "${name}" is reserved: "main", "HEAD" and 40-hex commit ids name revisions`,
+    );
+  }
+}
+
+const MAX_PATH_BYTES = 1000;
+
+/**
+ * Checks a file path inside a version: relative, in NFC, no empty, `.` or `..`
+ * segment, no backslash, no NUL or other control character, at most 1,000
+ * bytes of UTF-8.
+ */
+export function assertFilePath(filePath: string): void {
+  const fail = (why: string): never => {
+    const shown = filePath.length > 80 ? `${filePath.slice(0, 80)}…` : filePath;
+    throw new HubError("INVALID_PATH", `file path "${shown.replace(/\0/g, "\\0")}" ${why}`);
+  };
+  if (filePath.length === 0) {
+    fail("is empty");
+  }
+  const bytes = Buffer.byteLength(filePath, "utf8");
+  if (bytes > MAX_PATH_BYTES) {
+    fail(`is ${bytes} bytes long; at most ${MAX_PATH_BYTES} are allowed`);
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(filePath)) {
+    fail("contains a NUL or control character");
+  }
+  if (filePath.includes("\\")) {
+    fail("contains a backslash; use '/' between folders");
+  }
+  if (filePath.startsWith("/")) {
+    fail("is absolute; give it relative to the model's root");
+  }
+  if (filePath.normalize("NFC") !== filePath) {
+    fail("is not in Unicode normal form C (NFC)");
+  }
+  for (const segment of filePath.split("/")) {
+    if (segment === "..") {
+      fail("has a '..' segment");
+    }
+    if (segment === "" || segment === ".") {
+      fail("has an empty or '.' segment");
+    }
+  }
+}

@@ -1,0 +1,294 @@
+import { Type } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { requireUser } from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { baseUrlOf, originOf, type HubApp } from "../http/index.js";
+import { parseRange } from "./byte-range.js";
+import { recordDownload, resolveFile, type ResolvedFile } from "./download-file.js";
+import { modelInfoJson, treeDirectoryJson, treeFileJson } from "./hf-shapes.js";
+import { listModels } from "./list-models.js";
+import { listTree, type TreeEntry } from "./list-tree.js";
+import { loadModel } from "./load-model.js";
+import { createModel } from "./manage-models.js";
+import { resolveRevision } from "./versions.js";
+
+const Segment = Type.String({ minLength: 1, maxLength: 96 });
+const Repo = Type.Object({ namespace: Segment, name: Segment });
+const RepoRevision = Type.Object({
+  namespace: Segment,
+  name: Segment,
+  revision: Type.String({ minLength: 1, maxLength: 128 }),
+});
+const RepoRevisionPath = Type.Object({
+  namespace: Segment,
+  name: Segment,
+  revision: Type.String({ minLength: 1, maxLength: 128 }),
+  "*": Type.String(),
+});
+const Flag = Type.Optional(Type.Union([Type.Boolean(), Type.String()]));
+const isSet = (flag: boolean | string | undefined): boolean =>
+  flag === true || flag === "true" || flag === "1";
+
+/** Headers every answer about a file carries, for GET and HEAD alike. */
+function fileHeaders(reply: FastifyReply, resolved: ResolvedFile): void {
+  void reply
+    .header("ETag", `"${resolved.file.sha256}"`)
+    .header("X-Repo-Commit", resolved.version.commitId)
+    .header("X-Linked-Size", String(resolved.file.size))
+    .header("Accept-Ranges", "bytes")
+    .header(
+      "Cache-Control",
+      resolved.model.visibility === "open" ? "public, max-age=0" : "private, max-age=0",
+    )
+    .header("Content-Type", "application/octet-stream")
+    .header(
+      "Content-Disposition",
+      `inline; filename*=UTF-8''${encodeURIComponent(resolved.file.path.split("/").pop() ?? "file")}`,
+    );
+}
+
+function notModified(request: FastifyRequest, resolved: ResolvedFile): boolean {
+  const tag = request.headers["if-none-match"];
+  if (tag === undefined) {
+    return false;
+  }
+  return tag
+    .split(",")
+    .map((t) => t.trim().replace(/^W\//, ""))
+    .some((t) => t === "*" || t === `"${resolved.file.sha256}"`);
+}
+
+/** The Hugging Face Hub endpoints the `huggingface_hub` and `@huggingface/hub` clients call. */
+export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
+  app.get(
+    "/api/models",
+    {
+      schema: {
+        querystring: Type.Object({
+          search: Type.Optional(Type.String({ maxLength: 200 })),
+          author: Type.Optional(Type.String({ maxLength: 96 })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          cursor: Type.Optional(Type.String({ maxLength: 400 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const limit = request.query.limit ?? 100;
+      const page = await listModels(ctx, request.actor, { ...request.query, limit });
+      if (page.nextCursor !== null) {
+        const next = new URL(`${baseUrlOf(request, ctx.config.publicUrl)}/api/models`);
+        for (const [key, value] of Object.entries(request.query)) {
+          if (key !== "cursor") {
+            next.searchParams.set(key, String(value));
+          }
+        }
+        next.searchParams.set("limit", String(limit));
+        next.searchParams.set("cursor", page.nextCursor);
+        void reply.header("Link", `<${next.toString()}>; rel="next"`);
+      }
+      return page.models.map((m) => ({
+        _id: m.id,
+        id: `${m.namespace}/${m.name}`,
+        modelId: `${m.namespace}/${m.name}`,
+        author: m.namespace,
+        private: m.visibility !== "open",
+        gated: false,
+        downloads: 0,
+        likes: 0,
+        tags: [],
+        createdAt: m.createdAt,
+        lastModified: m.updatedAt,
+        ...(m.sha === null ? {} : { sha: m.sha }),
+        gatehouse: { visibility: m.visibility },
+      }));
+    },
+  );
+
+  app.get(`/api/models/:namespace/:name`, { schema: { params: Repo } }, async (request) => {
+    const { namespace, name } = request.params;
+    const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+    const latest = await resolveRevision(ctx.db, model, "main").catch((err: unknown) => {
+      if (err instanceof HubError && err.code === "REVISION_NOT_FOUND") {
+        return null;
+      }
+      throw err;
+    });
+    return modelInfoJson(model, latest);
+  });
+
+  app.get(
+    `/api/models/:namespace/:name/revision/:revision`,
+    { schema: { params: RepoRevision } },
+    async (request) => {
+      const { namespace, name, revision } = request.params;
+      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      return modelInfoJson(model, await resolveRevision(ctx.db, model, revision));
+    },
+  );
+
+  const tree = async (
+    request: FastifyRequest<{
+      Params: { namespace: string; name: string; revision: string; "*"?: string };
+      Querystring: { recursive?: boolean | string; expand?: boolean | string };
+    }>,
+  ) => {
+    const { namespace, name, revision } = request.params;
+    const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+    const version = await resolveRevision(ctx.db, model, revision);
+    const entries = listTree(version, request.params["*"] ?? "", isSet(request.query.recursive));
+    if (!isSet(request.query.expand)) {
+      return entries;
+    }
+    const lastCommit = {
+      id: version.commitId,
+      title: `Version ${version.name}`,
+      date: version.publishedAt ?? version.createdAt,
+    };
+    return entries.map((e) => ({ ...e, lastCommit }));
+  };
+  const TreeQuery = Type.Object({ recursive: Flag, expand: Flag });
+  app.get(
+    `/api/models/:namespace/:name/tree/:revision`,
+    { schema: { params: RepoRevision, querystring: TreeQuery } },
+    tree,
+  );
+  app.get(
+    `/api/models/:namespace/:name/tree/:revision/*`,
+    { schema: { params: RepoRevisionPath, querystring: TreeQuery } },
+    tree,
+  );
+
+  app.post(
+    `/api/models/:namespace/:name/paths-info/:revision`,
+    {
+      schema: {
+        params: RepoRevision,
+        body: Type.Object({
+          paths: Type.Union([Type.Array(Type.String(), { maxItems: 10_000 }), Type.String()]),
+          expand: Flag,
+        }),
+      },
+    },
+    async (request) => {
+      const { namespace, name, revision } = request.params;
+      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      const version = await resolveRevision(ctx.db, model, revision);
+      const wanted = new Set(
+        typeof request.body.paths === "string" ? [request.body.paths] : request.body.paths,
+      );
+      const out: TreeEntry[] = [];
+      for (const path of wanted) {
+        const file = version.files.find((f) => f.path === path);
+        if (file !== undefined) {
+          out.push(treeFileJson(file));
+        } else if (version.files.some((f) => f.path.startsWith(`${path}/`))) {
+          out.push(treeDirectoryJson(path, version));
+        }
+      }
+      return out;
+    },
+  );
+
+  app.post(
+    "/api/repos/create",
+    {
+      schema: {
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 96 }),
+          organization: Type.Optional(Type.Union([Type.String({ maxLength: 96 }), Type.Null()])),
+          private: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+          visibility: Type.Optional(Type.String()),
+          type: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request) => {
+      const user = requireUser(request.actor);
+      const body = request.body;
+      if (body.type !== undefined && body.type !== "model") {
+        throw new HubError("BAD_REQUEST", `this hub holds models only, not ${body.type}s`);
+      }
+      const isPrivate = body.private === true || body.visibility === "private";
+      const model = await createModel(
+        ctx,
+        request.actor,
+        {
+          namespace: body.organization ?? user.name,
+          name: body.name,
+          visibility: isPrivate ? "private" : "open",
+        },
+        originOf(request),
+      );
+      return {
+        url: `${baseUrlOf(request, ctx.config.publicUrl)}/${model.fullName}`,
+        name: model.fullName,
+        id: model.id,
+      };
+    },
+  );
+
+  const resolveRoute = "/:namespace/:name/resolve/:revision/*";
+  app.head(resolveRoute, { schema: { params: RepoRevisionPath } }, async (request, reply) => {
+    const { namespace, name, revision } = request.params;
+    const resolved = await resolveFile(
+      ctx,
+      request.actor,
+      { namespace, name },
+      revision,
+      request.params["*"],
+    );
+    fileHeaders(reply, resolved);
+    if (notModified(request, resolved)) {
+      return reply.status(304).send();
+    }
+    return reply.header("Content-Length", String(resolved.file.size)).send();
+  });
+
+  app.get(
+    resolveRoute,
+    { schema: { params: RepoRevisionPath }, exposeHeadRoute: false },
+    async (request, reply) => {
+      const { namespace, name, revision } = request.params;
+      const resolved = await resolveFile(
+        ctx,
+        request.actor,
+        { namespace, name },
+        revision,
+        request.params["*"],
+      );
+      fileHeaders(reply, resolved);
+      if (notModified(request, resolved)) {
+        return reply.status(304).send();
+      }
+      const size = resolved.file.size;
+      const range = parseRange(request.headers.range, size);
+      if (range === "unsatisfiable") {
+        if (size === 0) {
+          // The @huggingface/hub client reads a file's size from Content-Range, even for an empty file.
+          return reply
+            .status(200)
+            .header("Content-Range", "bytes */0")
+            .header("Content-Length", "0")
+            .send("");
+        }
+        void reply.header("Content-Range", `bytes */${size}`);
+        throw new HubError(
+          "RANGE_NOT_SATISFIABLE",
+          `the file is ${size} bytes; ask for a range within it`,
+        );
+      }
+      await recordDownload(ctx, request.actor, resolved, range, originOf(request));
+      if (range === null) {
+        return reply
+          .header("Content-Length", String(size))
+          .send(ctx.blobs.read(resolved.file.sha256));
+      }
+      return reply
+        .status(206)
+        .header("Content-Range", `bytes ${range.start}-${range.end}/${size}`)
+        .header("Content-Length", String(range.end - range.start + 1))
+        .send(ctx.blobs.read(resolved.file.sha256, range));
+    },
+  );
+}

@@ -1,0 +1,88 @@
+import { createHash } from "node:crypto";
+import type { ManifestEntry } from "./commit-id.js";
+import { lfsPointerOid } from "./commit-id.js";
+import type { ModelRecord } from "./load-model.js";
+import type { VersionRecord } from "./versions.js";
+
+/** A file entry as the Hugging Face tree and paths-info endpoints give it; every file is LFS-style. */
+export function treeFileJson(file: ManifestEntry) {
+  const pointer = lfsPointerOid(file.sha256, file.size);
+  return {
+    type: "file" as const,
+    oid: pointer.oid,
+    size: file.size,
+    path: file.path,
+    lfs: { oid: file.sha256, size: file.size, pointerSize: pointer.pointerSize },
+  };
+}
+
+/** A directory entry; with no git tree behind it, its oid digests the version and the path. */
+export function treeDirectoryJson(dirPath: string, version: VersionRecord) {
+  const oid = createHash("sha1").update(`${version.commitId}\0${dirPath}`).digest("hex");
+  return { type: "directory" as const, oid, size: 0, path: dirPath };
+}
+
+function asStrings(value: unknown): string[] {
+  if (typeof value === "string") {
+    return [value];
+  }
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/**
+ * `GET /api/models/{id}` in the Hugging Face shape, with Gatehouse's own
+ * fields under `gatehouse`. `version` is the revision asked for, or null for a
+ * model with no published version yet.
+ */
+export function modelInfoJson(model: ModelRecord, version: VersionRecord | null) {
+  const card = version?.card ?? {};
+  const tags = [...asStrings(card.tags), ...asStrings(card.license).map((l) => `license:${l}`)];
+  const pipelineTag = typeof card.pipeline_tag === "string" ? card.pipeline_tag : undefined;
+  const libraryName = typeof card.library_name === "string" ? card.library_name : undefined;
+  return {
+    _id: model.id,
+    id: model.fullName,
+    modelId: model.fullName,
+    author: model.namespace.name,
+    ...(version === null ? {} : { sha: version.commitId }),
+    lastModified: version?.publishedAt ?? model.updatedAt,
+    createdAt: model.createdAt,
+    private: model.visibility !== "open",
+    gated: false as const,
+    disabled: false,
+    downloads: 0,
+    likes: 0,
+    tags,
+    ...(pipelineTag === undefined ? {} : { pipeline_tag: pipelineTag }),
+    ...(libraryName === undefined ? {} : { library_name: libraryName }),
+    cardData: card,
+    siblings: (version?.files ?? []).map((f) => {
+      const tree = treeFileJson(f);
+      return {
+        rfilename: f.path,
+        size: f.size,
+        blobId: tree.oid,
+        lfs: { sha256: f.sha256, size: f.size, pointerSize: tree.lfs.pointerSize },
+      };
+    }),
+    usedStorage: (version?.files ?? []).reduce((n, f) => n + f.size, 0),
+    gatehouse: {
+      visibility: model.visibility,
+      version: version?.name ?? null,
+    },
+  };
+}
+
+/** A version as Gatehouse's own API gives it. */
+export function versionJson(model: ModelRecord, version: VersionRecord) {
+  return {
+    model: model.fullName,
+    name: version.name,
+    state: version.state,
+    sha: version.commitId,
+    createdAt: version.createdAt,
+    publishedAt: version.publishedAt,
+    card: version.card,
+    files: version.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
+  };
+}

@@ -1,0 +1,2 @@
+export { registerRegistryRoutes } from "./routes.js";
+export { registerHfRoutes } from "./hf-routes.js";

@@ -1,0 +1,127 @@
+import {
+  authorize,
+  findNamespace,
+  relationTo,
+  type Actor,
+  type ModelAction,
+  type Namespace,
+  type Relation,
+  type Visibility,
+} from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import type { Db } from "../store/index.js";
+
+/** A model as the services pass it around, with the caller's standing in it. */
+export interface ModelRecord {
+  readonly id: string;
+  readonly namespace: Namespace;
+  readonly name: string;
+  readonly visibility: Visibility;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly relation: Relation;
+  /** `namespace/name` as stored. */
+  readonly fullName: string;
+}
+
+/**
+ * The one answer for a model that does not exist and for one the caller may
+ * not see, so that a private model's existence never leaks. Anonymous callers
+ * get 401 as on the Hugging Face Hub.
+ */
+export function repoNotFound(repoId: string, actor: Actor): HubError {
+  const anonymous = actor.kind === "anonymous";
+  return new HubError(
+    "REPO_NOT_FOUND",
+    anonymous
+      ? `Repository not found: ${repoId}. If it is private, send a token that may read it.`
+      : `Repository not found: ${repoId}. It does not exist or your token may not read it.`,
+    undefined,
+    anonymous ? 401 : 404,
+  );
+}
+
+async function findModel(db: Db, namespace: Namespace, name: string) {
+  return db
+    .selectFrom("models")
+    .selectAll()
+    .where("namespace_id", "=", namespace.id)
+    .where("name_key", "=", name.toLowerCase())
+    .executeTakeFirst();
+}
+
+/**
+ * Loads `namespace/name` for `action`, deciding with `authorize`. Throws the
+ * not-found answer when the caller may not see the model, 401/403 when they see
+ * it but may not act.
+ */
+export async function loadModel(
+  ctx: HubContext,
+  actor: Actor,
+  namespaceName: string,
+  modelName: string,
+  action: ModelAction,
+): Promise<ModelRecord> {
+  const repoId = `${namespaceName}/${modelName}`;
+  const namespace = await findNamespace(ctx.db, namespaceName);
+  const row = namespace === undefined ? undefined : await findModel(ctx.db, namespace, modelName);
+  if (namespace === undefined || row === undefined) {
+    throw repoNotFound(repoId, actor);
+  }
+  const relation = await relationTo(ctx.db, actor, namespace);
+  const decision = authorize(actor, action, {
+    modelId: row.id,
+    visibility: row.visibility,
+    relation,
+  });
+  if (!decision.allowed) {
+    switch (decision.reason) {
+      case "hidden":
+        throw repoNotFound(repoId, actor);
+      case "unauthenticated":
+        // Visible models answer "sign in" only for actions beyond seeing them.
+        if (action === "model.see" || !canSee(actor, row.id, row.visibility, relation)) {
+          throw repoNotFound(repoId, actor);
+        }
+        throw new HubError(
+          "UNAUTHENTICATED",
+          `sign in to do this on ${repoId}: send 'Authorization: Bearer hf_…'`,
+        );
+      case "scope":
+        throw new HubError(
+          "INSUFFICIENT_SCOPE",
+          `this token lacks the scope to do this on ${repoId}; use a token with the write scope`,
+        );
+      case "token-model":
+        throw new HubError(
+          "FORBIDDEN",
+          `this token is restricted to another model and may not change ${repoId}`,
+        );
+      case "forbidden":
+        throw new HubError(
+          "FORBIDDEN",
+          `you may not do this on ${repoId}; ask an owner of "${namespace.name}" for the maintainer role`,
+        );
+    }
+  }
+  return {
+    id: row.id,
+    namespace,
+    name: row.name,
+    visibility: row.visibility,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    relation,
+    fullName: `${namespace.name}/${row.name}`,
+  };
+}
+
+function canSee(
+  actor: Actor,
+  modelId: string,
+  visibility: Visibility,
+  relation: Relation,
+): boolean {
+  return authorize(actor, "model.see", { modelId, visibility, relation }).allowed;
+}

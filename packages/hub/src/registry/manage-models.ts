@@ -1,0 +1,119 @@
+import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
+import {
+  findNamespace,
+  relationTo,
+  requireScope,
+  type Actor,
+  type Visibility,
+} from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { assertModelName } from "../names/index.js";
+import { newId } from "../store/index.js";
+import { loadModel, type ModelRecord } from "./load-model.js";
+
+/**
+ * Creates an empty model in the caller's namespace or in an organisation where
+ * they are a maintainer or owner.
+ */
+export async function createModel(
+  ctx: HubContext,
+  actor: Actor,
+  input: { namespace: string; name: string; visibility: Visibility },
+  origin: RequestOrigin,
+): Promise<ModelRecord> {
+  const user = requireScope(actor, "write");
+  if (user.token.modelId !== null) {
+    throw new HubError("FORBIDDEN", "a token restricted to one model cannot create models");
+  }
+  assertModelName(input.name);
+  const namespace = await findNamespace(ctx.db, input.namespace);
+  if (namespace === undefined) {
+    throw new HubError("NOT_FOUND", `no user or organisation is named "${input.namespace}"`);
+  }
+  const relation = await relationTo(ctx.db, actor, namespace);
+  if (!["owner", "maintainer", "admin"].includes(relation)) {
+    throw new HubError(
+      "FORBIDDEN",
+      `you may not create models in "${namespace.name}"; its owners can give you the maintainer role`,
+    );
+  }
+  const now = ctx.clock.now().toISOString();
+  const id = newId("m");
+  await ctx.db.transaction().execute(async (trx) => {
+    const clash = await trx
+      .selectFrom("models")
+      .select("name")
+      .where("namespace_id", "=", namespace.id)
+      .where("name_key", "=", input.name.toLowerCase())
+      .executeTakeFirst();
+    if (clash !== undefined) {
+      throw new HubError("ALREADY_EXISTS", `model ${namespace.name}/${clash.name} already exists`);
+    }
+    await trx
+      .insertInto("models")
+      .values({
+        id,
+        namespace_id: namespace.id,
+        name: input.name,
+        name_key: input.name.toLowerCase(),
+        visibility: input.visibility,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await appendAuditEvent(trx, {
+      actorId: user.userId,
+      action: "model.create",
+      resource: `model:${id}`,
+      details: { namespace: namespace.id, visibility: input.visibility },
+      at: ctx.clock.now(),
+      origin,
+    });
+  });
+  return {
+    id,
+    namespace,
+    name: input.name,
+    visibility: input.visibility,
+    createdAt: now,
+    updatedAt: now,
+    relation,
+    fullName: `${namespace.name}/${input.name}`,
+  };
+}
+
+/**
+ * Deletes a model with its versions and file entries; owners only. Blob
+ * content stays, as other versions may share it.
+ */
+export async function deleteModel(
+  ctx: HubContext,
+  actor: Actor,
+  namespace: string,
+  name: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  const model = await loadModel(ctx, actor, namespace, name, "model.delete");
+  const actorId = actor.kind === "user" ? actor.userId : null;
+  await ctx.db.transaction().execute(async (trx) => {
+    const versionIds = trx.selectFrom("versions").select("id").where("model_id", "=", model.id);
+    await trx.deleteFrom("version_files").where("version_id", "in", versionIds).execute();
+    await trx.deleteFrom("versions").where("model_id", "=", model.id).execute();
+    await trx
+      .updateTable("tokens")
+      .set({ revoked_at: ctx.clock.now().toISOString() })
+      .where("model_id", "=", model.id)
+      .where("revoked_at", "is", null)
+      .execute();
+    await trx.deleteFrom("models").where("id", "=", model.id).execute();
+    await appendAuditEvent(trx, {
+      actorId,
+      action: "model.delete",
+      resource: `model:${model.id}`,
+      details: { namespace: model.namespace.id, name: model.name },
+      at: ctx.clock.now(),
+      origin,
+    });
+  });
+}

@@ -1,0 +1,243 @@
+import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { originOf, type HubApp } from "../http/index.js";
+import { loadModel } from "./load-model.js";
+import { createModel, deleteModel } from "./manage-models.js";
+import { attachFiles, deleteFile, uploadFile } from "./upload-file.js";
+import { versionJson } from "./hf-shapes.js";
+import {
+  createVersion,
+  findVersionRow,
+  listVersions,
+  publishVersion,
+  toVersionRecord,
+} from "./versions.js";
+
+const Segment = Type.String({ minLength: 1, maxLength: 96 });
+const Repo = Type.Object({ namespace: Segment, name: Segment });
+const VersionParams = Type.Object({ namespace: Segment, name: Segment, version: Segment });
+const FileParams = Type.Object({
+  namespace: Segment,
+  name: Segment,
+  version: Segment,
+  "*": Type.String(),
+});
+const Sha256 = Type.String({ pattern: "^[0-9a-f]{64}$" });
+const Visibility = Type.Union([
+  Type.Literal("private"),
+  Type.Literal("internal"),
+  Type.Literal("open"),
+]);
+
+const BASE = "/api/models/:namespace/:name";
+
+/** Gatehouse's own registry API: models, draft versions, uploads and publication. */
+export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
+  app.post(
+    "/api/models",
+    {
+      schema: {
+        body: Type.Object(
+          {
+            id: Type.String({ minLength: 3, maxLength: 200 }),
+            visibility: Type.Optional(Visibility),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const parts = request.body.id.split("/");
+      const [namespace, name] = parts;
+      if (parts.length !== 2 || namespace === undefined || name === undefined) {
+        throw new HubError(
+          "INVALID_NAME",
+          `"${request.body.id}" is not of the form namespace/name`,
+        );
+      }
+      const model = await createModel(
+        ctx,
+        request.actor,
+        { namespace, name, visibility: request.body.visibility ?? "private" },
+        originOf(request),
+      );
+      return reply.status(201).send({
+        id: model.fullName,
+        visibility: model.visibility,
+        createdAt: model.createdAt,
+      });
+    },
+  );
+
+  app.delete(BASE, { schema: { params: Repo } }, async (request, reply) => {
+    await deleteModel(
+      ctx,
+      request.actor,
+      request.params.namespace,
+      request.params.name,
+      originOf(request),
+    );
+    return reply.status(204).send();
+  });
+
+  app.get(`${BASE}/versions`, { schema: { params: Repo } }, async (request) => {
+    const { namespace, name } = request.params;
+    const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+    const canWrite = ["maintainer", "owner", "admin"].includes(model.relation);
+    const versions = await listVersions(ctx, model, canWrite);
+    return { model: model.fullName, versions: versions.map((v) => versionJson(model, v)) };
+  });
+
+  app.post(
+    `${BASE}/versions`,
+    {
+      schema: {
+        params: Repo,
+        body: Type.Object(
+          { name: Type.String({ minLength: 1, maxLength: 64 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const version = await createVersion(
+        ctx,
+        request.actor,
+        request.params,
+        request.body.name,
+        originOf(request),
+      );
+      const model = await loadModel(
+        ctx,
+        request.actor,
+        request.params.namespace,
+        request.params.name,
+        "model.see",
+      );
+      return reply.status(201).send(versionJson(model, version));
+    },
+  );
+
+  app.get(`${BASE}/versions/:version`, { schema: { params: VersionParams } }, async (request) => {
+    const { namespace, name, version: versionName } = request.params;
+    const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+    const row = await findVersionRow(ctx.db, model.id, versionName);
+    const mayUpload = ["maintainer", "owner", "admin"].includes(model.relation);
+    if (row === undefined || (row.state === "draft" && !mayUpload)) {
+      throw new HubError("REVISION_NOT_FOUND", `${model.fullName} has no version "${versionName}"`);
+    }
+    return versionJson(model, await toVersionRecord(ctx.db, row));
+  });
+
+  app.post(
+    `${BASE}/versions/:version/publish`,
+    { schema: { params: VersionParams } },
+    async (request) => {
+      const { namespace, name, version: versionName } = request.params;
+      const version = await publishVersion(
+        ctx,
+        request.actor,
+        { namespace, name },
+        versionName,
+        originOf(request),
+      );
+      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      return versionJson(model, version);
+    },
+  );
+
+  app.post(
+    `${BASE}/versions/:version/files`,
+    {
+      schema: {
+        params: VersionParams,
+        body: Type.Object(
+          {
+            files: Type.Array(
+              Type.Object(
+                {
+                  path: Type.String({ minLength: 1 }),
+                  sha256: Sha256,
+                  size: Type.Integer({ minimum: 0 }),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 10_000 },
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { namespace, name, version } = request.params;
+      return attachFiles(
+        ctx,
+        request.actor,
+        { namespace, name },
+        version,
+        request.body.files,
+        originOf(request),
+      );
+    },
+  );
+
+  app.delete(
+    `${BASE}/versions/:version/files/*`,
+    { schema: { params: FileParams } },
+    async (request, reply) => {
+      const { namespace, name, version } = request.params;
+      await deleteFile(
+        ctx,
+        request.actor,
+        { namespace, name },
+        version,
+        request.params["*"],
+        originOf(request),
+      );
+      return reply.status(204).send();
+    },
+  );
+
+  // Uploads are streamed: this scope takes every body as a raw stream, whatever its type, unparsed.
+  void app.register((plain, _opts, done) => {
+    const scope = plain.withTypeProvider<TypeBoxTypeProvider>();
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser("*", (_request, _payload, parsed) => {
+      parsed(null);
+    });
+    scope.put(
+      `${BASE}/versions/:version/files/*`,
+      {
+        schema: {
+          params: FileParams,
+          headers: Type.Object({
+            "x-gatehouse-sha256": Type.Optional(Sha256),
+            "content-length": Type.Optional(Type.String({ pattern: "^[0-9]+$" })),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const { namespace, name, version } = request.params;
+        const declared = request.headers["content-length"];
+        const expectedSha = request.headers["x-gatehouse-sha256"];
+        const entry = await uploadFile(
+          ctx,
+          request.actor,
+          { namespace, name },
+          version,
+          request.params["*"],
+          request.raw,
+          {
+            ...(expectedSha === undefined ? {} : { sha256: expectedSha }),
+            ...(declared === undefined ? {} : { size: Number(declared) }),
+          },
+          originOf(request),
+        );
+        return reply.status(201).send(entry);
+      },
+    );
+    done();
+  });
+}

@@ -1,0 +1,3 @@
+export { openStore, type Db, type Store } from "./open-store.js";
+export type * from "./schema.js";
+export { newId } from "./ids.js";

@@ -1,0 +1,122 @@
+import type { Kysely, Migration, MigrationProvider } from "kysely";
+import { sql } from "kysely";
+
+/**
+ * The schema's history. Migrations are kept in code (not files) so the built
+ * hub carries them; append new ones, never edit a landed one.
+ */
+const migrations: Record<string, Migration> = {
+  "0001-foundation": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("namespaces")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("name_key", "text", (c) => c.notNull().unique())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("users")
+        .addColumn("id", "text", (c) => c.primaryKey().references("namespaces.id"))
+        .addColumn("email", "text")
+        .addColumn("fullname", "text")
+        .addColumn("is_admin", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable("org_members")
+        .addColumn("org_id", "text", (c) => c.notNull().references("namespaces.id"))
+        .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("org_members_pk", ["org_id", "user_id"])
+        .execute();
+      await db.schema
+        .createTable("tokens")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("token_hash", "text", (c) => c.notNull().unique())
+        .addColumn("scopes", "text", (c) => c.notNull())
+        .addColumn("model_id", "text")
+        .addColumn("expires_at", "text")
+        .addColumn("revoked_at", "text")
+        .addColumn("last_used_at", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("models")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("namespace_id", "text", (c) => c.notNull().references("namespaces.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("name_key", "text", (c) => c.notNull())
+        .addColumn("visibility", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addUniqueConstraint("models_namespace_name_key", ["namespace_id", "name_key"])
+        .execute();
+      await db.schema
+        .createTable("versions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("model_id", "text", (c) => c.notNull().references("models.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("commit_id", "text")
+        .addColumn("card", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("published_at", "text")
+        .addUniqueConstraint("versions_model_name", ["model_id", "name"])
+        .execute();
+      await db.schema
+        .createIndex("versions_commit_id")
+        .on("versions")
+        .column("commit_id")
+        .execute();
+      await db.schema
+        .createTable("version_files")
+        .addColumn("version_id", "text", (c) => c.notNull().references("versions.id"))
+        .addColumn("path", "text", (c) => c.notNull())
+        .addColumn("sha256", "text", (c) => c.notNull())
+        .addColumn("size", "bigint", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("version_files_pk", ["version_id", "path"])
+        .execute();
+      await db.schema
+        .createIndex("version_files_sha256")
+        .on("version_files")
+        .column("sha256")
+        .execute();
+      await db.schema
+        .createTable("audit_head")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("seq", "bigint", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("audit_events")
+        .addColumn("seq", "bigint", (c) => c.primaryKey())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("actor_id", "text")
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("resource", "text", (c) => c.notNull())
+        .addColumn("details", "text", (c) => c.notNull())
+        .addColumn("prev_hash", "text", (c) => c.notNull())
+        .addColumn("hash", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("audit_origins")
+        .addColumn("seq", "bigint", (c) => c.primaryKey())
+        .addColumn("address", "text")
+        .addColumn("user_agent", "text")
+        .execute();
+      // The chain starts from a fixed genesis hash so an empty log verifies.
+      await sql`insert into audit_head (id, seq, hash) values (1, 0, ${"0".repeat(64)})`.execute(
+        db,
+      );
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+};

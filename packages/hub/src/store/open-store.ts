@@ -1,0 +1,83 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import type { DatabaseConfig } from "../config.js";
+import { HubError } from "../errors/index.js";
+import { migrationProvider } from "./migrations.js";
+import type { Database } from "./schema.js";
+
+export type Db = Kysely<Database>;
+
+/** An open, migrated database. */
+export interface Store {
+  readonly db: Db;
+  readonly dialect: "sqlite" | "postgres";
+  /** Answers whether the database can be reached now. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function sqliteDialect(file: string): SqliteDialect {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  // WAL lets readers go on while a writer commits; a busy timeout waits for a
+  // writer in another process instead of failing at once.
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = FULL");
+  database.pragma("foreign_keys = ON");
+  database.pragma("busy_timeout = 5000");
+  return new SqliteDialect({ database });
+}
+
+function postgresDialect(url: string, schema: string | undefined): PostgresDialect {
+  // pg returns int8 as strings; every bigint here (sizes, sequence numbers) fits a double.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, Number);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types,
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  return new PostgresDialect({ pool });
+}
+
+/**
+ * Opens the database the configuration names and brings its schema up to date.
+ * Throws a HubError("UNAVAILABLE") that names the failed migration.
+ */
+export async function openStore(config: DatabaseConfig): Promise<Store> {
+  const dialect =
+    config.kind === "sqlite"
+      ? sqliteDialect(config.file)
+      : postgresDialect(config.url, config.schema);
+  const db = new Kysely<Database>({ dialect });
+  if (config.kind === "postgres" && config.schema !== undefined) {
+    await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
+  }
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new HubError(
+      "UNAVAILABLE",
+      `database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+    );
+  }
+  return {
+    db,
+    dialect: config.kind,
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

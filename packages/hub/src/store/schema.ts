@@ -1,0 +1,106 @@
+/** Timestamps are ISO-8601 strings in UTC so both dialects store and compare them alike. */
+type Timestamp = string;
+
+export interface NamespacesTable {
+  id: string;
+  name: string;
+  /** Lower-cased name: names are unique regardless of case, as on the Hugging Face Hub. */
+  name_key: string;
+  kind: "user" | "org";
+  created_at: Timestamp;
+}
+
+/** Personal data of a user; erasable without touching the audit chain. */
+export interface UsersTable {
+  id: string;
+  email: string | null;
+  fullname: string | null;
+  is_admin: number;
+}
+
+export interface OrgMembersTable {
+  org_id: string;
+  user_id: string;
+  role: "owner" | "maintainer" | "reviewer" | "member";
+  created_at: Timestamp;
+}
+
+export interface TokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string;
+  model_id: string | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface ModelsTable {
+  id: string;
+  namespace_id: string;
+  name: string;
+  name_key: string;
+  visibility: "private" | "internal" | "open";
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface VersionsTable {
+  id: string;
+  model_id: string;
+  name: string;
+  state: "draft" | "published";
+  commit_id: string | null;
+  /** The parsed front matter of README.md, as JSON, or null when the version has no card. */
+  card: string | null;
+  created_at: Timestamp;
+  published_at: Timestamp | null;
+}
+
+export interface VersionFilesTable {
+  version_id: string;
+  path: string;
+  sha256: string;
+  size: number;
+  created_at: Timestamp;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditEventsTable {
+  seq: number;
+  at: Timestamp;
+  actor_id: string | null;
+  action: string;
+  resource: string;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Where an audited request came from: personal data, kept apart from the chain so it can be erased. */
+export interface AuditOriginsTable {
+  seq: number;
+  address: string | null;
+  user_agent: string | null;
+}
+
+export interface Database {
+  namespaces: NamespacesTable;
+  users: UsersTable;
+  org_members: OrgMembersTable;
+  tokens: TokensTable;
+  models: ModelsTable;
+  versions: VersionsTable;
+  version_files: VersionFilesTable;
+  audit_head: AuditHeadTable;
+  audit_events: AuditEventsTable;
+  audit_origins: AuditOriginsTable;
+}
