@@ -38,6 +38,25 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    // Keep disableTypeChecked's parserOptions: a JS file outside the TS project must not need one.
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: Object.fromEntries(
+        [
+          "process",
+          "console",
+          "URL",
+          "Buffer",
+          "fetch",
+          "AbortController",
+          "AbortSignal",
+          "setTimeout",
+          "clearTimeout",
+          "setInterval",
+          "clearInterval",
+          "performance",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
   },
 );

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { HubContext } from "./context.js";
 import { HubError } from "./errors/index.js";
-import { registerAuthHook, sendError, type HubApp } from "./http/index.js";
+import { registerAuthHook, sendError, validatorCompiler, type HubApp } from "./http/index.js";
 import { FailureLimiter } from "./limits/index.js";
 import { registerHfRoutes, registerRegistryRoutes } from "./registry/index.js";
 import { openStore, type Store } from "./store/index.js";
@@ -70,7 +70,6 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
-    ajv: { customOptions: { coerceTypes: "array", removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
@@ -86,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     },
   });
 
+  app.setValidatorCompiler(validatorCompiler());
   app.addContentTypeParser(
     "application/x-www-form-urlencoded",
     { parseAs: "string" },

@@ -163,6 +163,12 @@ async function orgForManagement(
   if (!decision.allowed) {
     // Answers 401 or a scope error first when those are the reason.
     requireScope(actor, "write");
+    if (decision.reason === "token-model") {
+      throw new HubError(
+        "FORBIDDEN",
+        `this token is restricted to one model and may not manage the members of "${org.name}"; use an unrestricted token`,
+      );
+    }
     throw new HubError("FORBIDDEN", `only an owner of "${org.name}" may manage its members`);
   }
   return org;

@@ -1,8 +1,9 @@
-import { writeFile } from "node:fs/promises";
+import { chmod, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { HubContext } from "../context.js";
 import { insertUser } from "./accounts.js";
 import { insertToken } from "./manage-tokens.js";
+import { generateTokenSecret } from "./token-secret.js";
 
 /** What the first start did, for main to tell the operator. */
 export type BootstrapResult =
@@ -19,7 +20,15 @@ export async function bootstrapAdmin(ctx: HubContext): Promise<BootstrapResult> 
     return { created: false };
   }
   const fromEnv = ctx.config.adminToken;
-  const { secret } = await ctx.db.transaction().execute(async (trx) => {
+  const secret = fromEnv ?? generateTokenSecret();
+  const tokenFile = fromEnv === undefined ? path.join(ctx.config.dataDir, "admin-token") : null;
+  // The file is written before the token is stored: a crash in between leaves a
+  // token nobody can use and an empty store, so the next start does this again.
+  if (tokenFile !== null) {
+    await writeFile(tokenFile, `${secret}\n`, { mode: 0o600 });
+    await chmod(tokenFile, 0o600);
+  }
+  await ctx.db.transaction().execute(async (trx) => {
     const admin = await insertUser(trx, ctx, { name: "admin", isAdmin: true }, null);
     return insertToken(
       trx,
@@ -30,15 +39,10 @@ export async function bootstrapAdmin(ctx: HubContext): Promise<BootstrapResult> 
         scopes: ["read", "write", "admin"],
         modelId: null,
         expiresAt: null,
-        ...(fromEnv === undefined ? {} : { secret: fromEnv }),
+        secret,
       },
       admin.id,
     );
   });
-  if (fromEnv !== undefined) {
-    return { created: true, tokenFile: null };
-  }
-  const tokenFile = path.join(ctx.config.dataDir, "admin-token");
-  await writeFile(tokenFile, `${secret}\n`, { mode: 0o600 });
   return { created: true, tokenFile };
 }

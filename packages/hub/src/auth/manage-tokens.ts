@@ -3,7 +3,8 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { newId, type Db } from "../store/index.js";
 import { hasScope, type Actor, type Scope } from "./actor.js";
-import { findNamespace } from "./accounts.js";
+import { findNamespace, relationTo } from "./accounts.js";
+import { authorize } from "./authorize.js";
 import { parseScopes } from "./authenticate.js";
 import { requireScope, requireUser } from "./require-user.js";
 import { generateTokenSecret, hashTokenSecret } from "./token-secret.js";
@@ -30,7 +31,12 @@ export interface TokenRequest {
   readonly model?: string | undefined;
 }
 
-async function modelIdByName(db: Db, id: string): Promise<string | undefined> {
+/**
+ * The id of model `ns/name` if `caller` may see it. A model the caller may not
+ * see is reported as missing, so that asking for a token restricted to it does
+ * not reveal that it exists.
+ */
+async function visibleModelId(db: Db, caller: Actor, id: string): Promise<string | undefined> {
   const [ns, name] = id.split("/");
   if (ns === undefined || name === undefined || id.split("/").length !== 2) {
     return undefined;
@@ -41,11 +47,19 @@ async function modelIdByName(db: Db, id: string): Promise<string | undefined> {
   }
   const row = await db
     .selectFrom("models")
-    .select("id")
+    .select(["id", "visibility"])
     .where("namespace_id", "=", namespace.id)
     .where("name_key", "=", name.toLowerCase())
     .executeTakeFirst();
-  return row?.id;
+  if (row === undefined) {
+    return undefined;
+  }
+  const decision = authorize(caller, "model.see", {
+    modelId: row.id,
+    visibility: row.visibility,
+    relation: await relationTo(db, caller, namespace),
+  });
+  return decision.allowed ? row.id : undefined;
 }
 
 /** Inserts a token for `userId` and its audit event; returns the secret, shown once. */
@@ -145,7 +159,7 @@ export async function createToken(
   }
   let modelId: string | null = caller.token.modelId;
   if (request.model !== undefined) {
-    const found = await modelIdByName(ctx.db, request.model);
+    const found = await visibleModelId(ctx.db, caller, request.model);
     if (found === undefined) {
       throw new HubError("NOT_FOUND", `model "${request.model}" does not exist`);
     }

@@ -18,6 +18,7 @@ export type ModelAction =
   | "version.upload"
   | "version.publish"
   | "model.delete"
+  | "model.create"
   | "org.manage-members";
 
 interface Rule {
@@ -56,5 +57,7 @@ export const PERMISSIONS: Readonly<Record<ModelAction, Rule>> = {
   "version.upload": { scope: "write", allow: same(WRITERS) },
   "version.publish": { scope: "write", allow: same(WRITERS) },
   "model.delete": { scope: "write", allow: same(OWNERS) },
+  // Namespace-level: creating a model in a user's or organisation's namespace.
+  "model.create": { scope: "write", allow: same(WRITERS) },
   "org.manage-members": { scope: "write", allow: same(OWNERS) },
 };

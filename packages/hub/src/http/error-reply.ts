@@ -1,4 +1,9 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type {
+  FastifyError,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError,
+} from "fastify";
 import { HF_ERROR_CODES, HubError } from "../errors/index.js";
 
 /** Header values must be Latin-1 on one line; the JSON body keeps the full message. */
@@ -9,6 +14,32 @@ function headerSafe(message: string): string {
     .slice(0, 512);
 }
 
+/**
+ * A schema failure as a sentence that names the field and what it should be:
+ * unknown fields by name, and a choice between literals as its list of values.
+ */
+function validationMessage(
+  context: string | undefined,
+  errors: readonly FastifySchemaValidationError[],
+): string {
+  const first = errors[0];
+  const at = `${context ?? "request"}${first?.instancePath ?? ""}`;
+  if (first === undefined) {
+    return `${at} is invalid`;
+  }
+  const params = first.params as { additionalProperty?: unknown; allowedValue?: unknown };
+  if (first.keyword === "additionalProperties" && typeof params.additionalProperty === "string") {
+    return `${at} has an unknown field "${params.additionalProperty}"; remove it`;
+  }
+  const allowed = errors
+    .filter((e) => e.keyword === "const" && e.instancePath === first.instancePath)
+    .map((e) => JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue));
+  if (allowed.length > 0) {
+    return `${at} must be one of ${allowed.join(", ")}`;
+  }
+  return `${at} ${first.message ?? "is invalid"}`;
+}
+
 /** Turns anything thrown into a HubError; unknown failures become INTERNAL. */
 export function toHubError(err: unknown): HubError {
   if (err instanceof HubError) {
@@ -16,11 +47,7 @@ export function toHubError(err: unknown): HubError {
   }
   const fe = err as Partial<FastifyError>;
   if (fe.validation !== undefined) {
-    const where = fe.validationContext ?? "request";
-    const first = fe.validation[0];
-    const path =
-      first?.instancePath === undefined || first.instancePath === "" ? "" : first.instancePath;
-    return new HubError("BAD_REQUEST", `${where}${path} ${first?.message ?? "is invalid"}`);
+    return new HubError("BAD_REQUEST", validationMessage(fe.validationContext, fe.validation));
   }
   switch (fe.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
@@ -57,15 +84,19 @@ export function sendError(
   if (hubError.code === "INTERNAL") {
     request.log.error({ err }, "unhandled error");
   }
-  return reply
+  void reply
     .status(hubError.status)
     .header("X-Error-Code", HF_ERROR_CODES[hubError.code] ?? hubError.code)
-    .header("X-Error-Message", headerSafe(hubError.message))
-    .type("application/json; charset=utf-8")
-    .send({
-      error: hubError.message,
-      code: hubError.code,
-      requestId: request.id,
-      ...(hubError.details === undefined ? {} : { details: hubError.details }),
-    });
+    .header("X-Error-Message", headerSafe(hubError.message));
+  if (request.method === "HEAD") {
+    // No body, so no JSON type: @huggingface/hub's createApiError (src/error.ts)
+    // parses any JSON-typed error body and would throw a SyntaxError on an empty one.
+    return reply.type("text/plain; charset=utf-8").send();
+  }
+  return reply.type("application/json; charset=utf-8").send({
+    error: hubError.message,
+    code: hubError.code,
+    requestId: request.id,
+    ...(hubError.details === undefined ? {} : { details: hubError.details }),
+  });
 }

@@ -2,3 +2,4 @@ export { registerAuthHook } from "./auth-hook.js";
 export { sendError, toHubError } from "./error-reply.js";
 export type { HubApp } from "./hub-app.js";
 export { baseUrlOf, originOf } from "./request-context.js";
+export { validatorCompiler } from "./validator-compiler.js";

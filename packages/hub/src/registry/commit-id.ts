@@ -25,9 +25,14 @@ export function commitIdOf(
   return hash.digest("hex");
 }
 
+/** The Git LFS pointer file that stands for content with this sha256 and size. */
+export function lfsPointerText(sha256: string, size: number): string {
+  return `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256}\nsize ${size}\n`;
+}
+
 /** The git blob id of the Git LFS pointer file that stands for content with this sha256 and size. */
 export function lfsPointerOid(sha256: string, size: number): { oid: string; pointerSize: number } {
-  const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256}\nsize ${size}\n`;
+  const pointer = lfsPointerText(sha256, size);
   const bytes = Buffer.byteLength(pointer);
   const oid = createHash("sha1").update(`blob ${bytes}\0${pointer}`).digest("hex");
   return { oid, pointerSize: bytes };

@@ -1,17 +1,20 @@
+import type { Readable } from "node:stream";
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { requireUser } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { baseUrlOf, originOf, type HubApp } from "../http/index.js";
+import type { ByteRange } from "../blobs/index.js";
 import { parseRange } from "./byte-range.js";
+import { lfsPointerOid, lfsPointerText } from "./commit-id.js";
 import { recordDownload, resolveFile, type ResolvedFile } from "./download-file.js";
 import { modelInfoJson, treeDirectoryJson, treeFileJson } from "./hf-shapes.js";
 import { listModels } from "./list-models.js";
 import { listTree, type TreeEntry } from "./list-tree.js";
-import { loadModel } from "./load-model.js";
+import { loadModel, type ModelRecord } from "./load-model.js";
 import { createModel } from "./manage-models.js";
-import { resolveRevision } from "./versions.js";
+import { listVersions, resolveRevision, type VersionRecord } from "./versions.js";
 
 const Segment = Type.String({ minLength: 1, maxLength: 96 });
 const Repo = Type.Object({ namespace: Segment, name: Segment });
@@ -59,8 +62,64 @@ function notModified(request: FastifyRequest, resolved: ResolvedFile): boolean {
     .some((t) => t === "*" || t === `"${resolved.file.sha256}"`);
 }
 
+/** With `expand`, every entry names the commit that last changed it: here, the version itself. */
+function withLastCommit(entries: TreeEntry[], version: VersionRecord) {
+  const lastCommit = {
+    id: version.commitId,
+    title: `Version ${version.name}`,
+    date: version.publishedAt ?? version.createdAt,
+  };
+  return entries.map((e) => ({ ...e, lastCommit }));
+}
+
+/**
+ * Answers a GET for `body` (whole, or the one range asked for) once the file's
+ * headers are set. An empty body answers a range request with 200 and
+ * `Content-Range: bytes *\/0` rather than 416, because @huggingface/hub's
+ * fileDownloadInfo reads a file's size only from Content-Range, even for an
+ * empty file (lib/file-download-info.ts: "Expected size information").
+ */
+function sendBody(
+  reply: FastifyReply,
+  range: ByteRange | null | "unsatisfiable",
+  size: number,
+  body: (range?: ByteRange) => Buffer | Readable,
+): FastifyReply {
+  if (range === "unsatisfiable") {
+    if (size === 0) {
+      return reply
+        .status(200)
+        .header("Content-Range", "bytes */0")
+        .header("Content-Length", "0")
+        .send("");
+    }
+    void reply.header("Content-Range", `bytes */${size}`);
+    throw new HubError(
+      "RANGE_NOT_SATISFIABLE",
+      `the file is ${size} bytes; ask for a range within it`,
+    );
+  }
+  if (range === null) {
+    return reply.header("Content-Length", String(size)).send(body());
+  }
+  return reply
+    .status(206)
+    .header("Content-Range", `bytes ${range.start}-${range.end}/${size}`)
+    .header("Content-Length", String(range.end - range.start + 1))
+    .send(body(range));
+}
+
 /** The Hugging Face Hub endpoints the `huggingface_hub` and `@huggingface/hub` clients call. */
 export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
+  /** The version `main` means, or null for a model with none published yet. */
+  const newestVersion = (model: ModelRecord): Promise<VersionRecord | null> =>
+    resolveRevision(ctx.db, model, "main").catch((err: unknown) => {
+      if (err instanceof HubError && err.code === "REVISION_NOT_FOUND") {
+        return null;
+      }
+      throw err;
+    });
+
   app.get(
     "/api/models",
     {
@@ -108,13 +167,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(`/api/models/:namespace/:name`, { schema: { params: Repo } }, async (request) => {
     const { namespace, name } = request.params;
     const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-    const latest = await resolveRevision(ctx.db, model, "main").catch((err: unknown) => {
-      if (err instanceof HubError && err.code === "REVISION_NOT_FOUND") {
-        return null;
-      }
-      throw err;
-    });
-    return modelInfoJson(model, latest);
+    return modelInfoJson(model, await newestVersion(model));
   });
 
   app.get(
@@ -137,15 +190,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
     const version = await resolveRevision(ctx.db, model, revision);
     const entries = listTree(version, request.params["*"] ?? "", isSet(request.query.recursive));
-    if (!isSet(request.query.expand)) {
-      return entries;
-    }
-    const lastCommit = {
-      id: version.commitId,
-      title: `Version ${version.name}`,
-      date: version.publishedAt ?? version.createdAt,
-    };
-    return entries.map((e) => ({ ...e, lastCommit }));
+    return isSet(request.query.expand) ? withLastCommit(entries, version) : entries;
   };
   const TreeQuery = Type.Object({ recursive: Flag, expand: Flag });
   app.get(
@@ -186,7 +231,10 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
           out.push(treeDirectoryJson(path, version));
         }
       }
-      return out;
+      // downloadFileToCacheDir names the snapshot folder after lastCommit.id, and
+      // falls back to the file's etag without it (@huggingface/hub
+      // lib/download-file-to-cache-dir.ts: `commitHash ?? info.lastCommit?.id ?? etag`).
+      return isSet(request.body.expand) ? withLastCommit(out, version) : out;
     },
   );
 
@@ -263,32 +311,106 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       }
       const size = resolved.file.size;
       const range = parseRange(request.headers.range, size);
-      if (range === "unsatisfiable") {
-        if (size === 0) {
-          // The @huggingface/hub client reads a file's size from Content-Range, even for an empty file.
-          return reply
-            .status(200)
-            .header("Content-Range", "bytes */0")
-            .header("Content-Length", "0")
-            .send("");
-        }
-        void reply.header("Content-Range", `bytes */${size}`);
-        throw new HubError(
-          "RANGE_NOT_SATISFIABLE",
-          `the file is ${size} bytes; ask for a range within it`,
-        );
+      if (range !== "unsatisfiable") {
+        await recordDownload(ctx, request.actor, resolved, range, originOf(request));
       }
-      await recordDownload(ctx, request.actor, resolved, range, originOf(request));
-      if (range === null) {
-        return reply
-          .header("Content-Length", String(size))
-          .send(ctx.blobs.read(resolved.file.sha256));
-      }
-      return reply
-        .status(206)
-        .header("Content-Range", `bytes ${range.start}-${range.end}/${size}`)
-        .header("Content-Length", String(range.end - range.start + 1))
-        .send(ctx.blobs.read(resolved.file.sha256, range));
+      return sendBody(reply, range, size, (r) => ctx.blobs.read(resolved.file.sha256, r));
+    },
+  );
+
+  // Every file is stored LFS-style, so `raw` gives its Git LFS pointer, as the
+  // Hugging Face Hub does for LFS files. @huggingface/hub's fileExists sends
+  // `HEAD /{repo}/raw/{rev}/{path}` and takes any 404 for "no such file"
+  // (lib/file-exists.ts), so without this route every file looked missing.
+  const rawRoute = "/:namespace/:name/raw/:revision/*";
+  const pointerOf = async (
+    request: FastifyRequest,
+    params: { namespace: string; name: string; revision: string; "*": string },
+    reply: FastifyReply,
+  ) => {
+    const { namespace, name, revision } = params;
+    const resolved = await resolveFile(
+      ctx,
+      request.actor,
+      { namespace, name },
+      revision,
+      params["*"],
+    );
+    const pointer = Buffer.from(lfsPointerText(resolved.file.sha256, resolved.file.size));
+    void reply
+      .header("ETag", `"${lfsPointerOid(resolved.file.sha256, resolved.file.size).oid}"`)
+      .header("X-Repo-Commit", resolved.version.commitId)
+      .header("Accept-Ranges", "bytes")
+      .header("Cache-Control", "private, max-age=0")
+      .header("Content-Type", "text/plain; charset=utf-8");
+    return pointer;
+  };
+  app.head(rawRoute, { schema: { params: RepoRevisionPath } }, async (request, reply) => {
+    const pointer = await pointerOf(request, request.params, reply);
+    return reply.header("Content-Length", String(pointer.length)).send();
+  });
+  app.get(
+    rawRoute,
+    { schema: { params: RepoRevisionPath }, exposeHeadRoute: false },
+    async (request, reply) => {
+      const pointer = await pointerOf(request, request.params, reply);
+      const range = parseRange(request.headers.range, pointer.length);
+      return sendBody(reply, range, pointer.length, (r) =>
+        r === undefined ? pointer : pointer.subarray(r.start, r.end + 1),
+      );
+    },
+  );
+
+  // huggingface_hub's HfApi.list_repo_refs reads branches, converts, tags and,
+  // with include_prs, pullRequests (hf_api.py list_repo_refs). `main` is the
+  // only branch; every published version is a tag.
+  app.get(
+    "/api/models/:namespace/:name/refs",
+    {
+      schema: {
+        params: Repo,
+        querystring: Type.Object({ include_prs: Flag }),
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params;
+      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      const versions = await listVersions(ctx, model, false);
+      const main = await newestVersion(model);
+      return {
+        branches:
+          main === null
+            ? []
+            : [{ name: "main", ref: "refs/heads/main", targetCommit: main.commitId }],
+        converts: [],
+        tags: versions.map((v) => ({
+          name: v.name,
+          ref: `refs/tags/${v.name}`,
+          targetCommit: v.commitId,
+        })),
+        ...(isSet(request.query.include_prs) ? { pullRequests: [] } : {}),
+      };
+    },
+  );
+
+  // huggingface_hub's HfApi.auth_check: 200 when the caller may read the
+  // files (or, with /write, create versions of the model), else the usual refusal.
+  app.get(
+    "/api/models/:namespace/:name/auth-check",
+    { schema: { params: Repo } },
+    async (request) => {
+      const { namespace, name } = request.params;
+      await loadModel(ctx, request.actor, namespace, name, "model.download");
+      return {};
+    },
+  );
+  app.get(
+    "/api/models/:namespace/:name/auth-check/write",
+    { schema: { params: Repo } },
+    async (request) => {
+      const { namespace, name } = request.params;
+      await loadModel(ctx, request.actor, namespace, name, "version.create");
+      return {};
     },
   );
 }

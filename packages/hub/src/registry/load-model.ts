@@ -125,3 +125,12 @@ function canSee(
 ): boolean {
   return authorize(actor, "model.see", { modelId, visibility, relation }).allowed;
 }
+
+/** Whether the caller may also do `action` on a model already loaded for them, e.g. to show drafts. */
+export function mayAct(actor: Actor, model: ModelRecord, action: ModelAction): boolean {
+  return authorize(actor, action, {
+    modelId: model.id,
+    visibility: model.visibility,
+    relation: model.relation,
+  }).allowed;
+}

@@ -1,5 +1,6 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import {
+  authorize,
   findNamespace,
   relationTo,
   requireScope,
@@ -22,22 +23,28 @@ export async function createModel(
   input: { namespace: string; name: string; visibility: Visibility },
   origin: RequestOrigin,
 ): Promise<ModelRecord> {
-  const user = requireScope(actor, "write");
-  if (user.token.modelId !== null) {
-    throw new HubError("FORBIDDEN", "a token restricted to one model cannot create models");
-  }
   assertModelName(input.name);
   const namespace = await findNamespace(ctx.db, input.namespace);
   if (namespace === undefined) {
     throw new HubError("NOT_FOUND", `no user or organisation is named "${input.namespace}"`);
   }
   const relation = await relationTo(ctx.db, actor, namespace);
-  if (!["owner", "maintainer", "admin"].includes(relation)) {
+  const decision = authorize(actor, "model.create", {
+    modelId: null,
+    visibility: "private",
+    relation,
+  });
+  if (!decision.allowed) {
+    // Answers 401, or the missing scope, first when those are the reason.
+    requireScope(actor, "write");
     throw new HubError(
       "FORBIDDEN",
-      `you may not create models in "${namespace.name}"; its owners can give you the maintainer role`,
+      decision.reason === "token-model"
+        ? "a token restricted to one model cannot create models"
+        : `you may not create models in "${namespace.name}"; its owners can give you the maintainer role`,
     );
   }
+  const user = requireScope(actor, "write");
   const now = ctx.clock.now().toISOString();
   const id = newId("m");
   await ctx.db.transaction().execute(async (trx) => {

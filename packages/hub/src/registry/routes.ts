@@ -2,7 +2,7 @@ import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { originOf, type HubApp } from "../http/index.js";
-import { loadModel } from "./load-model.js";
+import { loadModel, mayAct } from "./load-model.js";
 import { createModel, deleteModel } from "./manage-models.js";
 import { attachFiles, deleteFile, uploadFile } from "./upload-file.js";
 import { versionJson } from "./hf-shapes.js";
@@ -84,8 +84,7 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
   app.get(`${BASE}/versions`, { schema: { params: Repo } }, async (request) => {
     const { namespace, name } = request.params;
     const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-    const canWrite = ["maintainer", "owner", "admin"].includes(model.relation);
-    const versions = await listVersions(ctx, model, canWrite);
+    const versions = await listVersions(ctx, model, mayAct(request.actor, model, "version.upload"));
     return { model: model.fullName, versions: versions.map((v) => versionJson(model, v)) };
   });
 
@@ -101,19 +100,12 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
       },
     },
     async (request, reply) => {
-      const version = await createVersion(
+      const { model, version } = await createVersion(
         ctx,
         request.actor,
         request.params,
         request.body.name,
         originOf(request),
-      );
-      const model = await loadModel(
-        ctx,
-        request.actor,
-        request.params.namespace,
-        request.params.name,
-        "model.see",
       );
       return reply.status(201).send(versionJson(model, version));
     },
@@ -123,8 +115,10 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
     const { namespace, name, version: versionName } = request.params;
     const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
     const row = await findVersionRow(ctx.db, model.id, versionName);
-    const mayUpload = ["maintainer", "owner", "admin"].includes(model.relation);
-    if (row === undefined || (row.state === "draft" && !mayUpload)) {
+    if (
+      row === undefined ||
+      (row.state === "draft" && !mayAct(request.actor, model, "version.upload"))
+    ) {
       throw new HubError("REVISION_NOT_FOUND", `${model.fullName} has no version "${versionName}"`);
     }
     return versionJson(model, await toVersionRecord(ctx.db, row));
@@ -135,14 +129,13 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
     { schema: { params: VersionParams } },
     async (request) => {
       const { namespace, name, version: versionName } = request.params;
-      const version = await publishVersion(
+      const { model, version } = await publishVersion(
         ctx,
         request.actor,
         { namespace, name },
         versionName,
         originOf(request),
       );
-      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
       return versionJson(model, version);
     },
   );

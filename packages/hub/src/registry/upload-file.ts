@@ -23,13 +23,21 @@ async function cardOf(size: number, read: () => Readable): Promise<CardData> {
   return parseModelCard(await text(read()));
 }
 
-/** Records `entry` in the draft, replacing a file at the same path, with its audit event. */
-async function recordFile(
+/** A file to record in a draft, with its parsed card when it is README.md. */
+interface NewFile {
+  readonly entry: ManifestEntry;
+  readonly card: CardData | undefined;
+}
+
+/**
+ * Records files in the draft, each replacing a file at the same path, with an
+ * audit event per file, all in one transaction.
+ */
+async function recordFiles(
   ctx: HubContext,
   model: ModelRecord,
   versionName: string,
-  entry: ManifestEntry,
-  card: CardData | undefined,
+  files: readonly NewFile[],
   actor: Actor,
   origin: RequestOrigin,
   how: "upload" | "attach",
@@ -38,36 +46,38 @@ async function recordFile(
     // Checked again inside the transaction: a publish may have happened while the bytes streamed.
     const draft = await draftFor(trx, model, versionName);
     const now = ctx.clock.now();
-    await trx
-      .deleteFrom("version_files")
-      .where("version_id", "=", draft.id)
-      .where("path", "=", entry.path)
-      .execute();
-    await trx
-      .insertInto("version_files")
-      .values({
-        version_id: draft.id,
-        path: entry.path,
-        sha256: entry.sha256,
-        size: entry.size,
-        created_at: now.toISOString(),
-      })
-      .execute();
-    if (card !== undefined) {
+    for (const { entry, card } of files) {
       await trx
-        .updateTable("versions")
-        .set({ card: JSON.stringify(card) })
-        .where("id", "=", draft.id)
+        .deleteFrom("version_files")
+        .where("version_id", "=", draft.id)
+        .where("path", "=", entry.path)
         .execute();
+      await trx
+        .insertInto("version_files")
+        .values({
+          version_id: draft.id,
+          path: entry.path,
+          sha256: entry.sha256,
+          size: entry.size,
+          created_at: now.toISOString(),
+        })
+        .execute();
+      if (card !== undefined) {
+        await trx
+          .updateTable("versions")
+          .set({ card: JSON.stringify(card) })
+          .where("id", "=", draft.id)
+          .execute();
+      }
+      await appendAuditEvent(trx, {
+        actorId: actor.kind === "user" ? actor.userId : null,
+        action: "file.add",
+        resource: `version:${draft.id}`,
+        details: { path: entry.path, sha256: entry.sha256, size: entry.size, how },
+        at: now,
+        origin,
+      });
     }
-    await appendAuditEvent(trx, {
-      actorId: actor.kind === "user" ? actor.userId : null,
-      action: "file.add",
-      resource: `version:${draft.id}`,
-      details: { path: entry.path, sha256: entry.sha256, size: entry.size, how },
-      at: now,
-      origin,
-    });
   });
 }
 
@@ -101,7 +111,7 @@ export async function uploadFile(
     throw err;
   }
   const entry = { path: filePath, sha256: staged.sha256, size: staged.size };
-  await recordFile(ctx, model, versionName, entry, card, actor, origin, "upload");
+  await recordFiles(ctx, model, versionName, [{ entry, card }], actor, origin, "upload");
   return entry;
 }
 
@@ -159,20 +169,27 @@ export async function attachFiles(
   for (const f of files) {
     assertFilePath(f.path);
   }
-  const attached: ManifestEntry[] = [];
+  const reusable = new Map<string, boolean>();
+  const attached: NewFile[] = [];
   const missing: ManifestEntry[] = [];
   for (const f of files) {
-    const stored = await ctx.blobs.sizeOf(f.sha256);
-    if (stored !== f.size || !(await mayReuse(ctx, actor, f.sha256))) {
+    let ok = reusable.get(f.sha256);
+    if (ok === undefined) {
+      ok = (await ctx.blobs.sizeOf(f.sha256)) === f.size && (await mayReuse(ctx, actor, f.sha256));
+      reusable.set(f.sha256, ok);
+    }
+    if (!ok) {
       missing.push(f);
       continue;
     }
     const card =
       f.path === CARD_PATH ? await cardOf(f.size, () => ctx.blobs.read(f.sha256)) : undefined;
-    await recordFile(ctx, model, versionName, f, card, actor, origin, "attach");
-    attached.push(f);
+    attached.push({ entry: f, card });
   }
-  return { attached, missing };
+  if (attached.length > 0) {
+    await recordFiles(ctx, model, versionName, attached, actor, origin, "attach");
+  }
+  return { attached: attached.map((a) => a.entry), missing };
 }
 
 /** Removes a file from a draft version. */

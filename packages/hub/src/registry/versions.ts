@@ -134,7 +134,7 @@ export async function createVersion(
   repo: { namespace: string; name: string },
   versionName: string,
   origin: RequestOrigin,
-): Promise<VersionRecord> {
+): Promise<{ model: ModelRecord; version: VersionRecord }> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.create");
   assertVersionName(versionName);
   const actorId = actor.kind === "user" ? actor.userId : null;
@@ -171,7 +171,7 @@ export async function createVersion(
     });
     return values;
   });
-  return toVersionRecord(ctx.db, row);
+  return { model, version: await toVersionRecord(ctx.db, row) };
 }
 
 /** The draft `versionName` of a loaded model, or a 404/409 that says why it cannot change. */
@@ -206,7 +206,7 @@ export async function publishVersion(
   repo: { namespace: string; name: string },
   versionName: string,
   origin: RequestOrigin,
-): Promise<VersionRecord> {
+): Promise<{ model: ModelRecord; version: VersionRecord }> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.publish");
   const actorId = actor.kind === "user" ? actor.userId : null;
   const row = await ctx.db.transaction().execute(async (trx) => {
@@ -255,5 +255,5 @@ export async function publishVersion(
       published_at: now.toISOString(),
     };
   });
-  return toVersionRecord(ctx.db, row);
+  return { model, version: await toVersionRecord(ctx.db, row) };
 }

@@ -44,6 +44,14 @@ function postgresDialect(url: string, schema: string | undefined): PostgresDiale
   return new PostgresDialect({ pool });
 }
 
+/** The schema unqualified names resolve to (the first of search_path that exists). */
+async function currentSchema(db: Kysely<Database>): Promise<string> {
+  const result = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  );
+  return result.rows[0]?.schema ?? "public";
+}
+
 /**
  * Opens the database the configuration names and brings its schema up to date.
  * Throws a HubError("UNAVAILABLE") that names the failed migration.
@@ -57,7 +65,15 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
   if (config.kind === "postgres" && config.schema !== undefined) {
     await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
   }
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Kysely looks for its migration tables in every schema unless told which one, so
+  // a database whose other schema holds them (another hub, another test run) would
+  // skip creating them here and fail.
+  const migrationTableSchema = config.kind === "postgres" ? await currentSchema(db) : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     await db.destroy();

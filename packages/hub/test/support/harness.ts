@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { buildApp, type BuiltApp } from "../../src/app.js";
 import { bootstrapAdmin } from "../../src/auth/index.js";
+import type { Clock } from "../../src/clock/index.js";
 import { loadConfig, type Config, type DatabaseConfig } from "../../src/config.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -68,10 +69,12 @@ export async function dropSchema(schema: string): Promise<void> {
 /**
  * Starts a real hub on a free port with a fresh data folder (and a fresh
  * PostgreSQL schema for that dialect), bootstrapped with TEST_ADMIN_TOKEN.
+ * `options.clock` replaces the system clock, for tests that move time.
  */
 export async function startHub(
   dialect: Dialect = "sqlite",
   env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
 ): Promise<TestHub> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-test-"));
   const { database, schema } = databaseFor(dialect, dataDir);
@@ -81,7 +84,10 @@ export async function startHub(
     ...env,
   });
   const config: Config = Object.freeze({ ...base, database });
-  const built = await buildApp({ config });
+  const built = await buildApp({
+    config,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   await bootstrapAdmin(built.ctx);
   const address = await built.app.listen({ host: "127.0.0.1", port: 0 });
   const hub: TestHub = {

@@ -1,0 +1,66 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { CliFailure, type CliContext } from "../context.js";
+
+interface AuditEvent {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string | null;
+  readonly action: string;
+  readonly resource: string;
+  readonly details: unknown;
+}
+
+type Verdict =
+  { ok: true; events: number } | { ok: false; events: number; brokenAt: number; reason: string };
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^[0-9]+$/.test(value) || n < 1 || n > 1000) {
+    throw new InvalidArgumentError("give a whole number from 1 to 1000");
+  }
+  return n;
+}
+
+/** `gatehouse audit verify | tail` (hub admins). */
+export function registerAuditCommands(
+  program: Command,
+  contextOf: () => Promise<CliContext>,
+): void {
+  const audit = program.command("audit").description("read and verify the audit log (hub admins)");
+  audit
+    .command("verify")
+    .description("check the hash chain of the whole log; exits 1 at the first broken event")
+    .action(async () => {
+      const ctx = await contextOf();
+      const verdict = await ctx.client.json<Verdict>("GET", "/api/audit/verify");
+      if (verdict.ok) {
+        ctx.print(`audit log intact: ${verdict.events} events verified`, verdict);
+        return;
+      }
+      if (ctx.settings.json) {
+        ctx.print("", verdict);
+      }
+      throw new CliFailure(
+        `audit log broken at event ${verdict.brokenAt}: ${verdict.reason}`,
+        "AUDIT_CHAIN_BROKEN",
+      );
+    });
+  audit
+    .command("tail")
+    .description("show the newest events")
+    .option("-n, --lines <n>", "how many events (1-1000)", positiveInt, 20)
+    .action(async (options: { lines: number }) => {
+      const ctx = await contextOf();
+      const result = await ctx.client.json<{ events: AuditEvent[] }>(
+        "GET",
+        `/api/audit?tail=${options.lines}`,
+      );
+      ctx.print(
+        result.events.map(
+          (e) =>
+            `${e.seq}\t${e.at}\t${e.actor ?? "-"}\t${e.action}\t${e.resource}\t${JSON.stringify(e.details)}`,
+        ),
+        result,
+      );
+    });
+}

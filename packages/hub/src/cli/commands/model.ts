@@ -1,0 +1,128 @@
+import type { Command } from "commander";
+import { UsageError, modelPath, parseModelRef, type CliContext } from "../context.js";
+import { nextLink } from "../hub-client.js";
+import { formatBytes } from "../progress.js";
+
+interface ModelSummary {
+  readonly id: string;
+  readonly private: boolean;
+  readonly createdAt?: string;
+  readonly lastModified?: string;
+}
+
+interface ModelInfo {
+  readonly id: string;
+  readonly sha?: string;
+  readonly private: boolean;
+  readonly lastModified: string;
+  readonly cardData: Record<string, unknown>;
+  readonly siblings: readonly { rfilename: string; size: number }[];
+  readonly gatehouse: { visibility: string; version: string | null };
+}
+
+/** A version as `GET /api/models/:ns/:name/versions` gives it. */
+export interface VersionInfo {
+  readonly model: string;
+  readonly name: string;
+  readonly state: "draft" | "published";
+  readonly sha: string | null;
+  readonly createdAt: string;
+  readonly publishedAt: string | null;
+  readonly files: readonly { path: string; sha256: string; size: number }[];
+}
+
+type Visibility = "private" | "internal" | "open";
+
+/** `gatehouse model create | list | show`. */
+export function registerModelCommands(
+  program: Command,
+  contextOf: () => Promise<CliContext>,
+): void {
+  const model = program.command("model").description("create, list and show models");
+  model
+    .command("create")
+    .description("create a model (private unless told otherwise)")
+    .argument("<ns/name>", "namespace (your user or an organisation) and model name")
+    .option("--private", "only members of the namespace see it (default)")
+    .option("--internal", "every signed-in user sees it")
+    .option("--open", "everyone sees it, without a token")
+    .action(
+      async (id: string, options: { private?: boolean; internal?: boolean; open?: boolean }) => {
+        const ref = parseModelRef(id);
+        const chosen = (["private", "internal", "open"] as const).filter(
+          (v) => options[v] === true,
+        );
+        if (chosen.length > 1) {
+          throw new UsageError(
+            `give only one of --private, --internal, --open (got ${chosen.map((c) => `--${c}`).join(" ")})`,
+          );
+        }
+        const visibility: Visibility = chosen[0] ?? "private";
+        const ctx = await contextOf();
+        const created = await ctx.client.json<{
+          id: string;
+          visibility: string;
+          createdAt: string;
+        }>("POST", "/api/models", { id: `${ref.namespace}/${ref.name}`, visibility });
+        ctx.print(`created model ${created.id} (${created.visibility})`, created);
+      },
+    );
+  model
+    .command("list")
+    .description("list the models you can see")
+    .option("--search <text>", "only models whose name contains this")
+    .option("--author <namespace>", "only models of this user or organisation")
+    .action(async (options: { search?: string; author?: string }) => {
+      const ctx = await contextOf();
+      const query = new URLSearchParams({ limit: "100" });
+      if (options.search !== undefined) {
+        query.set("search", options.search);
+      }
+      if (options.author !== undefined) {
+        query.set("author", options.author);
+      }
+      const models: ModelSummary[] = [];
+      let next: string | null = `/api/models?${query.toString()}`;
+      while (next !== null) {
+        const response = await ctx.client.send("GET", next);
+        models.push(...((await response.json()) as ModelSummary[]));
+        next = nextLink(response.headers.get("link"));
+      }
+      ctx.print(
+        models.length === 0
+          ? ["no models"]
+          : models.map((m) => `${m.id}\t${m.private ? "private" : "open"}`),
+        models,
+      );
+    });
+  model
+    .command("show")
+    .description("show a model, its newest version and its versions")
+    .argument("<ns/name>", "model")
+    .action(async (id: string) => {
+      const ref = parseModelRef(id);
+      const ctx = await contextOf();
+      const info = await ctx.client.json<ModelInfo>("GET", modelPath(ref));
+      const { versions } = await ctx.client.json<{ versions: VersionInfo[] }>(
+        "GET",
+        `${modelPath(ref)}/versions`,
+      );
+      const lines = [
+        `${info.id} (${info.gatehouse.visibility})`,
+        `newest version: ${info.gatehouse.version ?? "none published"}${info.sha === undefined ? "" : ` (${info.sha})`}`,
+      ];
+      if (info.siblings.length > 0) {
+        lines.push("files:");
+        for (const f of info.siblings) {
+          lines.push(`  ${f.rfilename}\t${formatBytes(f.size)}`);
+        }
+      }
+      if (versions.length > 0) {
+        lines.push("versions:");
+        for (const v of versions) {
+          lines.push(`  ${v.name}\t${v.state}\t${v.publishedAt ?? v.createdAt}`);
+        }
+      }
+      ctx.print(lines, { ...info, versions });
+    });
+}

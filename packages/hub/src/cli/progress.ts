@@ -1,0 +1,91 @@
+import cliProgress from "cli-progress";
+
+/** Reports the bytes of a transfer of many files: a bar on a terminal, a line per file otherwise. */
+export interface TransferProgress {
+  /** A file starts; `size` is its length in bytes. */
+  startFile(filePath: string, size: number): void;
+  /** `bytes` more bytes of the current file moved. */
+  advance(bytes: number): void;
+  /** The current file is done. */
+  endFile(): void;
+  stop(): void;
+}
+
+/** Human-readable byte count, e.g. `1.5 MiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit] ?? ""}`;
+}
+
+/**
+ * Progress for `verb` ("uploaded", "downloaded") of `totalBytes` over `stream`.
+ * The bar (bytes, rate, ETA) only draws when the stream is a terminal, so
+ * pipes and logs get one plain line per finished file instead.
+ */
+export function createTransferProgress(
+  verb: string,
+  totalBytes: number,
+  stream: NodeJS.WriteStream,
+): TransferProgress {
+  let current: { path: string; size: number } | undefined;
+  if (!stream.isTTY) {
+    return {
+      startFile(filePath, size) {
+        current = { path: filePath, size };
+      },
+      advance() {},
+      endFile() {
+        if (current !== undefined) {
+          stream.write(`${verb} ${current.path} (${formatBytes(current.size)})\n`);
+        }
+        current = undefined;
+      },
+      stop() {},
+    };
+  }
+  const started = Date.now();
+  let done = 0;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: `${verb} {bar} {percentage}% | {moved}/{totalText} | {rate} | ETA {eta_formatted} | {file}`,
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 50,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const payload = (file: string) => {
+    const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+    return {
+      file,
+      moved: formatBytes(done),
+      totalText: formatBytes(totalBytes),
+      rate: `${formatBytes(done / seconds)}/s`,
+    };
+  };
+  bar.start(Math.max(totalBytes, 1), 0, payload(""));
+  return {
+    startFile(filePath, size) {
+      current = { path: filePath, size };
+      bar.update(done, payload(filePath));
+    },
+    advance(bytes) {
+      done += bytes;
+      bar.update(done, payload(current?.path ?? ""));
+    },
+    endFile() {
+      current = undefined;
+    },
+    stop() {
+      bar.update(Math.max(totalBytes, 1), payload(""));
+      bar.stop();
+    },
+  };
+}

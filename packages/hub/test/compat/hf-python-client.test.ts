@@ -1,0 +1,365 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, it } from "node:test";
+import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
+import {
+  publishPrivateModel,
+  sha256,
+  type PrivateModel,
+  type VersionFiles,
+} from "./private-model.js";
+
+const SCRIPT = fileURLToPath(new URL("./hf_client.py", import.meta.url));
+const INSTALL_HINT =
+  "the Python client tests need python3 with huggingface_hub: run `python3 -m pip install huggingface_hub`";
+
+type Call = Record<string, unknown> & { op: string; token: string | null };
+interface Failure {
+  error: string;
+  errors: string[];
+  status: number | null;
+  message: string;
+}
+type Result = { ok: Record<string, unknown> } | Failure;
+
+/** Runs python3 without blocking the event loop, which serves the hub in this same process. */
+function runProcess(
+  args: string[],
+  env: Record<string, string>,
+  stdin: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("python3", args, { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${INSTALL_HINT} (${err.message})`));
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+/**
+ * A clean environment for python3: no HF_* setting of the machine (HF_TOKEN,
+ * HF_HUB_OFFLINE) leaks in, but what finds the interpreter and its packages
+ * (HOME for user site-packages and pyenv, PATH, a virtualenv) does.
+ */
+function pythonEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of [
+    "PATH",
+    "HOME",
+    "PYTHONPATH",
+    "PYTHONUSERBASE",
+    "VIRTUAL_ENV",
+    "PYENV_VERSION",
+    "PYENV_ROOT",
+    "SSL_CERT_FILE",
+  ]) {
+    const value = process.env[key];
+    if (value !== undefined) {
+      env[key] = value;
+    }
+  }
+  return env;
+}
+
+/** Expected files of a version, as path -> sha256. */
+function digests(files: VersionFiles): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).map(([p, b]) => [p, sha256(b)]));
+}
+
+function ok(result: Result | undefined): Record<string, unknown> {
+  assert.ok(result !== undefined, "the script gave fewer results than calls");
+  if (!("ok" in result)) {
+    assert.fail(`the client failed: ${result.error}: ${result.message}`);
+  }
+  return result.ok;
+}
+
+function refused(result: Result | undefined, errorClass: string, status: number): void {
+  assert.ok(result !== undefined, "the script gave fewer results than calls");
+  assert.ok(!("ok" in result), `expected ${errorClass}, the call succeeded`);
+  assert.ok(
+    result.errors.includes(errorClass),
+    `expected ${errorClass}, got ${result.error}: ${result.message}`,
+  );
+  assert.equal(result.status, status, result.message);
+}
+
+for (const dialect of DIALECTS) {
+  describe(`huggingface_hub Python client against a private model (${dialect})`, () => {
+    let hub: TestHub;
+    let model: PrivateModel;
+    let home: string;
+
+    /** Runs calls in one python3 with a fresh cache; HF_TOKEN only when given. */
+    async function python(calls: Call[], hfToken?: string): Promise<Result[]> {
+      const cache = await mkdtemp(path.join(home, "cache-"));
+      const env: Record<string, string> = {
+        ...pythonEnv(),
+        HF_HOME: path.join(home, "hf-home"),
+        HF_HUB_CACHE: cache,
+        HF_ENDPOINT: hub.url,
+        HF_HUB_DISABLE_TELEMETRY: "1",
+        HF_HUB_DISABLE_PROGRESS_BARS: "1",
+        ...(hfToken === undefined ? {} : { HF_TOKEN: hfToken }),
+      };
+      const run = await runProcess([SCRIPT], env, JSON.stringify(calls));
+      if (run.code !== 0) {
+        const missing = /No module named 'huggingface_hub'/.test(run.stderr);
+        throw new Error(
+          `${missing ? INSTALL_HINT : "the Python client script failed"}\n${run.stderr}`,
+        );
+      }
+      const out = JSON.parse(run.stdout) as { results: Result[] };
+      assert.equal(out.results.length, calls.length);
+      return out.results;
+    }
+
+    before(async () => {
+      home = await mkdtemp(path.join(tmpdir(), "gatehouse-hfpy-"));
+      hub = await startHub(dialect);
+      model = await publishPrivateModel(hub);
+      // Fail here, loudly, rather than skip: CI installs the client.
+      const probe = await runProcess(
+        ["-c", "import huggingface_hub; print(huggingface_hub.__version__)"],
+        pythonEnv(),
+        "",
+      );
+      if (probe.code !== 0) {
+        throw new Error(`${INSTALL_HINT}\n${probe.stderr}`);
+      }
+    });
+    after(async () => {
+      await hub.close();
+      await rm(home, { recursive: true, force: true });
+    });
+
+    it("downloads each file with hf_hub_download by version name, by commit and by main", async () => {
+      const cases = [
+        [model.v1.name, model.v1.files],
+        [model.v1.sha, model.v1.files],
+        ["main", model.v2.files],
+      ] as const;
+      const calls: Call[] = [];
+      for (const [revision, files] of cases) {
+        for (const filename of Object.keys(files)) {
+          calls.push({
+            op: "hf_hub_download",
+            repo: model.repo,
+            filename,
+            revision,
+            token: model.ownerToken,
+          });
+        }
+      }
+      const results = await python(calls);
+      let i = 0;
+      for (const [revision, files] of cases) {
+        for (const [filename, content] of Object.entries(files)) {
+          const got = ok(results[i]);
+          i += 1;
+          assert.equal(got.sha256, sha256(content), `${filename} at ${revision}`);
+          assert.equal(got.size, content.length, `${filename} at ${revision}`);
+        }
+      }
+    });
+
+    it("takes the token from HF_TOKEN", async () => {
+      const [result] = await python(
+        [{ op: "hf_hub_download", repo: model.repo, filename: "config.json", token: "env" }],
+        model.ownerToken,
+      );
+      assert.equal(ok(result).sha256, sha256(model.v2.files["config.json"] ?? ""));
+    });
+
+    it("downloads a whole version with snapshot_download, into the cache and into a folder", async () => {
+      const local = await mkdtemp(path.join(home, "local-"));
+      const results = await python([
+        {
+          op: "snapshot_download",
+          repo: model.repo,
+          revision: model.v1.name,
+          token: model.ownerToken,
+        },
+        { op: "snapshot_download", repo: model.repo, token: model.ownerToken },
+        {
+          op: "snapshot_download",
+          repo: model.repo,
+          revision: model.v1.sha,
+          token: model.ownerToken,
+          local_dir: local,
+        },
+      ]);
+      const byName = ok(results[0]);
+      assert.deepEqual(byName.files, digests(model.v1.files));
+      assert.match(String(byName.folder), new RegExp(`snapshots[\\\\/]${model.v1.sha}$`));
+      const newest = ok(results[1]);
+      assert.deepEqual(newest.files, digests(model.v2.files));
+      assert.match(String(newest.folder), new RegExp(`snapshots[\\\\/]${model.v2.sha}$`));
+      assert.deepEqual(ok(results[2]).files, digests(model.v1.files));
+    });
+
+    it("gives model_info with the version's commit as sha and its files as siblings", async () => {
+      const results = await python([
+        { op: "model_info", repo: model.repo, token: model.ownerToken },
+        { op: "model_info", repo: model.repo, revision: model.v1.name, token: model.ownerToken },
+      ]);
+      const head = ok(results[0]);
+      assert.equal(head.id, model.repo);
+      assert.equal(head.private, true);
+      assert.equal(head.sha, model.v2.sha);
+      const siblings = head.siblings as { rfilename: string; size: number; lfs_sha256: string }[];
+      assert.deepEqual(
+        siblings.map((s) => [s.rfilename, s.size, s.lfs_sha256]).sort(),
+        Object.entries(model.v2.files)
+          .map(([p, b]) => [p, b.length, sha256(b)])
+          .sort(),
+      );
+      assert.equal(ok(results[1]).sha, model.v1.sha);
+    });
+
+    it("lists the files of a version with list_repo_files and list_repo_tree", async () => {
+      const results = await python([
+        {
+          op: "list_repo_files",
+          repo: model.repo,
+          revision: model.v1.name,
+          token: model.ownerToken,
+        },
+        { op: "list_repo_files", repo: model.repo, token: model.ownerToken },
+        {
+          op: "list_repo_tree",
+          repo: model.repo,
+          revision: model.v1.sha,
+          path: "weights/shards",
+          token: model.ownerToken,
+        },
+      ]);
+      assert.deepEqual(
+        (ok(results[0]).files as string[]).sort(),
+        Object.keys(model.v1.files).sort(),
+      );
+      assert.deepEqual(
+        (ok(results[1]).files as string[]).sort(),
+        Object.keys(model.v2.files).sort(),
+      );
+      assert.deepEqual(ok(results[2]).entries, [
+        { type: "file", path: "weights/shards/part-1.bin" },
+      ]);
+    });
+
+    it("describes paths with get_paths_info and checks files with file_exists and auth_check", async () => {
+      const results = await python([
+        {
+          op: "get_paths_info",
+          repo: model.repo,
+          paths: ["config.json", "weights/shards", "missing.txt"],
+          expand: true,
+          revision: model.v1.name,
+          token: model.ownerToken,
+        },
+        { op: "file_exists", repo: model.repo, filename: "config.json", token: model.ownerToken },
+        {
+          op: "file_exists",
+          repo: model.repo,
+          filename: "weights/shards/part-1.bin",
+          token: model.ownerToken,
+        },
+        { op: "auth_check", repo: model.repo, token: model.ownerToken },
+        { op: "auth_check", repo: model.repo, token: model.strangerToken },
+      ]);
+      assert.deepEqual(ok(results[0]).entries, [
+        { type: "file", path: "config.json", last_commit: model.v1.sha },
+        { type: "directory", path: "weights/shards", last_commit: model.v1.sha },
+      ]);
+      assert.equal(ok(results[1]).exists, true);
+      assert.equal(ok(results[2]).exists, false);
+      ok(results[3]);
+      refused(results[4], "RepositoryNotFoundError", 404);
+    });
+
+    it("lists main as the branch and every version as a tag with list_repo_refs", async () => {
+      const [refs] = await python([
+        { op: "list_repo_refs", repo: model.repo, token: model.ownerToken },
+      ]);
+      assert.deepEqual(ok(refs), {
+        branches: [["main", model.v2.sha]],
+        tags: [
+          ["v1", model.v1.sha],
+          ["v2", model.v2.sha],
+        ],
+      });
+    });
+
+    it("refuses every call without a token with RepositoryNotFoundError", async () => {
+      const results = await python([
+        { op: "hf_hub_download", repo: model.repo, filename: "config.json", token: null },
+        {
+          op: "hf_hub_download",
+          repo: model.repo,
+          filename: "config.json",
+          revision: model.v1.sha,
+          token: null,
+        },
+        { op: "snapshot_download", repo: model.repo, token: null },
+        { op: "model_info", repo: model.repo, token: null },
+        { op: "list_repo_files", repo: model.repo, token: null },
+        { op: "list_repo_refs", repo: model.repo, token: null },
+      ]);
+      for (const result of results) {
+        refused(result, "RepositoryNotFoundError", 401);
+      }
+    });
+
+    it("refuses another user's token with RepositoryNotFoundError, as for a missing model", async () => {
+      const results = await python([
+        {
+          op: "hf_hub_download",
+          repo: model.repo,
+          filename: "config.json",
+          token: model.strangerToken,
+        },
+        { op: "snapshot_download", repo: model.repo, token: model.strangerToken },
+        { op: "model_info", repo: model.repo, token: model.strangerToken },
+        { op: "list_repo_files", repo: model.repo, token: model.strangerToken },
+        { op: "model_info", repo: "owner/no-such-model", token: model.strangerToken },
+      ]);
+      for (const result of results) {
+        refused(result, "RepositoryNotFoundError", 404);
+      }
+    });
+
+    it("maps a missing revision and a missing file to the client's own errors", async () => {
+      const results = await python([
+        {
+          op: "hf_hub_download",
+          repo: model.repo,
+          filename: "config.json",
+          revision: "v9",
+          token: model.ownerToken,
+        },
+        { op: "model_info", repo: model.repo, revision: "v9", token: model.ownerToken },
+        { op: "hf_hub_download", repo: model.repo, filename: "nope.bin", token: model.ownerToken },
+        { op: "whoami", repo: "", token: `hf_gth_${"0".repeat(43)}` },
+      ]);
+      refused(results[0], "RevisionNotFoundError", 404);
+      refused(results[1], "RevisionNotFoundError", 404);
+      refused(results[2], "RemoteEntryNotFoundError", 404);
+      refused(results[3], "HfHubHTTPError", 401);
+    });
+  });
+}

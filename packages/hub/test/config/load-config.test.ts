@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+/** Asserts that loading `env` throws a ConfigError naming `variable`, in its field and its message. */
+function assertRejects(env: Record<string, string>, variable: string): void {
+  assert.throws(
+    () => loadConfig(env),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${String(err)}`);
+      assert.equal(err.variable, variable);
+      assert.match(err.message, new RegExp(variable));
+      return true;
+    },
+  );
+}
+
+describe("configuration", () => {
+  it("defaults to ./.gatehouse, 127.0.0.1:8080, a SQLite file and a blob folder in the data dir", () => {
+    const config = loadConfig({});
+    const dataDir = path.resolve(".gatehouse");
+    assert.equal(config.dataDir, dataDir);
+    assert.ok(path.isAbsolute(config.dataDir));
+    assert.equal(config.port, 8080);
+    assert.equal(config.host, "127.0.0.1");
+    const database = config.database;
+    if (database.kind !== "sqlite") {
+      assert.fail(`the default database is ${database.kind}, not SQLite`);
+    }
+    assert.equal(path.dirname(database.file), dataDir);
+    assert.match(database.file, /\.sqlite$/);
+    assert.deepEqual(config.blobs, { kind: "fs", dir: path.join(dataDir, "blobs") });
+    assert.equal(config.adminToken, undefined);
+    assert.equal(config.logLevel, "info");
+    assert.ok(Object.isFrozen(config));
+  });
+
+  it("puts the database and blobs under GATEHOUSE_DATA_DIR when only the data dir is set", () => {
+    const config = loadConfig({ GATEHOUSE_DATA_DIR: "some/where" });
+    const dataDir = path.resolve("some/where");
+    assert.equal(config.dataDir, dataDir);
+    assert.ok(config.database.kind === "sqlite");
+    assert.equal(path.dirname(config.database.file), dataDir);
+    assert.equal(config.blobs.dir, path.join(dataDir, "blobs"));
+  });
+
+  it("accepts PostgreSQL URLs, folder blobs and flags that override the environment", () => {
+    const config = loadConfig(
+      {
+        GATEHOUSE_PORT: "9000",
+        DATABASE_URL: "postgres://hub@db.example/hub",
+        GATEHOUSE_BLOBS: "file://var/blobs",
+      },
+      ["--port", "9100", "--host", "0.0.0.0"],
+    );
+    assert.equal(config.port, 9100);
+    assert.equal(config.host, "0.0.0.0");
+    assert.deepEqual(config.database, { kind: "postgres", url: "postgres://hub@db.example/hub" });
+    assert.deepEqual(config.blobs, { kind: "fs", dir: path.resolve("var/blobs") });
+  });
+
+  it("rejects a port that is not a number", () => {
+    assertRejects({ GATEHOUSE_PORT: "abc" }, "GATEHOUSE_PORT");
+  });
+
+  it("rejects a port above 65535", () => {
+    assertRejects({ GATEHOUSE_PORT: "70000" }, "GATEHOUSE_PORT");
+  });
+
+  it("rejects a database other than SQLite or PostgreSQL", () => {
+    assertRejects({ DATABASE_URL: "mysql://x" }, "DATABASE_URL");
+  });
+
+  it("rejects S3 blob storage, which is not available yet", () => {
+    assertRejects({ GATEHOUSE_BLOBS: "s3://b" }, "GATEHOUSE_BLOBS");
+  });
+
+  it("rejects an admin token that is too short", () => {
+    assertRejects({ GATEHOUSE_ADMIN_TOKEN: "short" }, "GATEHOUSE_ADMIN_TOKEN");
+    assertRejects({ GATEHOUSE_ADMIN_TOKEN: "hf_short" }, "GATEHOUSE_ADMIN_TOKEN");
+  });
+
+  it("rejects an admin token without the hf_ prefix the Hugging Face clients require", () => {
+    assertRejects({ GATEHOUSE_ADMIN_TOKEN: `gth_${"a".repeat(40)}` }, "GATEHOUSE_ADMIN_TOKEN");
+  });
+
+  it("rejects an unknown log level", () => {
+    assertRejects({ GATEHOUSE_LOG_LEVEL: "loud" }, "GATEHOUSE_LOG_LEVEL");
+  });
+
+  it("names the flag, not the variable, when a bad port comes from --port", () => {
+    assert.throws(
+      () => loadConfig({ GATEHOUSE_PORT: "8081" }, ["--port", "abc"]),
+      (err: unknown) => err instanceof ConfigError && err.variable === "--port",
+    );
+  });
+});

@@ -1,0 +1,566 @@
+import assert from "node:assert/strict";
+import { readdir } from "node:fs/promises";
+import http from "node:http";
+import net from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { after, before, describe, it } from "node:test";
+import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
+import {
+  auditCount,
+  createDraft,
+  createModel,
+  expectError,
+  expectStatus,
+  sha256,
+  type ErrorBody,
+} from "./support.js";
+
+interface RawAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * A request through node:http, which sends the path exactly as given; fetch
+ * would resolve `..` segments before they reach the hub.
+ */
+function rawRequest(
+  hub: TestHub,
+  method: string,
+  urlPath: string,
+  token: string,
+  body: string,
+): Promise<RawAnswer> {
+  const url = new URL(hub.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: urlPath,
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+/** Everything a bad request could have changed. */
+interface HubState {
+  readonly versions: unknown;
+  readonly models: number;
+  readonly auditEvents: number;
+  readonly blobs: string[];
+  readonly staging: string[];
+}
+
+for (const dialect of DIALECTS) {
+  describe(`bad input gets a clear 4xx and changes nothing (${dialect})`, () => {
+    let hub: TestHub;
+    let alice: string;
+    let blobDir: string;
+
+    const state = async (): Promise<HubState> => {
+      const versions = await expectStatus(
+        hub.request("GET", "/api/models/alice/m/versions", { token: alice }),
+        200,
+      );
+      const models = await hub.built.ctx.db
+        .selectFrom("models")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow();
+      return {
+        versions: await versions.json(),
+        models: Number(models.n),
+        auditEvents: await auditCount(hub),
+        blobs: await filesUnder(path.join(blobDir, "sha256")),
+        staging: await filesUnder(path.join(blobDir, "tmp")),
+      };
+    };
+
+    /** Runs `bad`, then checks that the hub's state is as it was before. */
+    const changesNothing = async (bad: () => Promise<void>): Promise<void> => {
+      const before = await state();
+      await bad();
+      assert.deepEqual(await state(), before);
+    };
+
+    before(async () => {
+      hub = await startHub(dialect);
+      blobDir = hub.config.blobs.dir;
+      alice = await hub.createUser("alice");
+      await createModel(hub, alice, "alice/m", "private", {
+        "weights.bin": "published weights",
+        "README.md": "---\nlicense: mit\n---\n# m\n",
+      });
+      await createDraft(hub, alice, "alice/m", "d", { "keep.txt": "kept" });
+    });
+    after(() => hub.close());
+
+    describe("invalid model names", () => {
+      for (const [id, why] of [
+        ["alice/-x", /may not start or end with '-' or '\.'/],
+        ["alice/a--b", /may not contain '--' or '\.\.'/],
+        ["alice/a..b", /may not contain '--' or '\.\.'/],
+        [`alice/${"a".repeat(97)}`, /is 97 characters long; at most 96 are allowed/],
+        ["alice/bad/name", /is not of the form namespace\/name/],
+        ["alice/sp ace", /may hold only letters, digits, '-', '_' and '\.'/],
+      ] as const) {
+        it(`refuses to create a model named "${id.length > 30 ? `${id.slice(0, 20)}… (${id.length - 6} characters)` : id}"`, async () => {
+          await changesNothing(async () => {
+            const body = await expectError(
+              hub.request("POST", "/api/models", { token: alice, json: { id } }),
+              400,
+              "INVALID_NAME",
+            );
+            assert.match(body.error, why);
+          });
+        });
+      }
+    });
+
+    describe("invalid file paths", () => {
+      for (const [sent, shown, why] of [
+        ["../x", "../x", /has a '\.\.' segment/],
+        ["a/../b", "a/../b", /has a '\.\.' segment/],
+        ["..%2Fx", "../x", /has a '\.\.' segment/],
+        ["a%5Cb", "a\\b", /contains a backslash; use '\/' between folders/],
+        ["a%00b", "a\\0b", /contains a NUL or control character/],
+        ["a".repeat(2000), `${"a".repeat(80)}…`, /is 2000 bytes long; at most 1000 are allowed/],
+        ["%2Fetc%2Fpasswd", "/etc/passwd", /is absolute/],
+        ["a//b", "a//b", /has an empty or '\.' segment/],
+      ] as const) {
+        const label = sent.length > 40 ? `a ${sent.length}-byte path` : `"${sent}"`;
+        it(`refuses an upload to ${label}, naming the path and the rule`, async () => {
+          await changesNothing(async () => {
+            const res = await rawRequest(
+              hub,
+              "PUT",
+              `/api/models/alice/m/versions/d/files/${sent}`,
+              alice,
+              "content",
+            );
+            assert.equal(res.status, 400, res.body);
+            const body = JSON.parse(res.body) as ErrorBody;
+            assert.equal(body.code, "INVALID_PATH");
+            assert.ok(body.error.includes(`"${shown}"`), body.error);
+            assert.match(body.error, why);
+          });
+        });
+      }
+
+      it("refuses to attach stored content under a path with '..', a backslash or a NUL", async () => {
+        const content = "published weights";
+        for (const bad of ["../x", "a/../b", "a\\b", "a\0b", "a".repeat(2000)]) {
+          await changesNothing(async () => {
+            await expectError(
+              hub.request("POST", "/api/models/alice/m/versions/d/files", {
+                token: alice,
+                json: {
+                  files: [
+                    { path: "fine.bin", sha256: sha256(content), size: content.length },
+                    { path: bad, sha256: sha256(content), size: content.length },
+                  ],
+                },
+              }),
+              400,
+              "INVALID_PATH",
+            );
+          });
+        }
+      });
+    });
+
+    it("refuses content whose sha256 differs from the announced one and keeps no blob", async () => {
+      const content = "these bytes are not the announced ones";
+      await changesNothing(async () => {
+        const body = await expectError(
+          hub.request("PUT", "/api/models/alice/m/versions/d/files/mismatch.bin", {
+            token: alice,
+            body: content,
+            headers: { "x-gatehouse-sha256": sha256("something else") },
+          }),
+          400,
+          "CHECKSUM_MISMATCH",
+        );
+        assert.match(body.error, /nothing was stored/);
+        assert.deepEqual(body.details, {
+          expected: sha256("something else"),
+          actual: sha256(content),
+        });
+      });
+      assert.equal(
+        (await filesUnder(path.join(blobDir, "sha256"))).some((f) => f.endsWith(sha256(content))),
+        false,
+      );
+    });
+
+    describe("truncated uploads", () => {
+      /**
+       * Announces 1,000,000 bytes, sends 1,000, waits until the hub is staging
+       * them, then half-closes (`end`) or drops (`destroy`) the connection.
+       */
+      const truncatedUpload = (
+        how: "end" | "destroy",
+      ): Promise<{ answer: string; staged: boolean }> => {
+        const url = new URL(hub.url);
+        let staged = false;
+        return new Promise((resolve, reject) => {
+          const socket = net.connect(Number(url.port), url.hostname, () => {
+            socket.write(
+              [
+                `PUT /api/models/alice/m/versions/d/files/truncated-${how}.bin HTTP/1.1`,
+                `Host: ${url.host}`,
+                `Authorization: Bearer ${alice}`,
+                "Content-Length: 1000000",
+                "",
+                "",
+              ].join("\r\n"),
+            );
+            socket.write("x".repeat(1000));
+            void (async () => {
+              // Bounded: the staging file appears as soon as the hub reads the body.
+              for (let i = 0; i < 400 && !staged; i += 1) {
+                staged = (await filesUnder(path.join(blobDir, "tmp"))).length > 0;
+                if (!staged) {
+                  await sleep(25);
+                }
+              }
+              if (how === "end") {
+                socket.end();
+              } else {
+                socket.destroy();
+              }
+            })();
+          });
+          let answer = "";
+          socket.on("data", (chunk: Buffer) => {
+            answer += chunk.toString("utf8");
+          });
+          socket.on("close", () => {
+            resolve({ answer, staged });
+          });
+          socket.on("error", reject);
+        });
+      };
+
+      const settle = async (): Promise<void> => {
+        for (let i = 0; i < 400; i += 1) {
+          if ((await filesUnder(path.join(blobDir, "tmp"))).length === 0) {
+            return;
+          }
+          await sleep(25);
+        }
+      };
+
+      it("answers an upload cut short by the client with 400 and keeps no partial file", async () => {
+        await changesNothing(async () => {
+          const { answer, staged } = await truncatedUpload("end");
+          assert.ok(staged, "the hub began staging the upload");
+          assert.match(answer, /^HTTP\/1\.1 400 /);
+          await settle();
+        });
+      });
+
+      it("keeps no partial file of an upload whose connection dropped", async () => {
+        await changesNothing(async () => {
+          const { staged } = await truncatedUpload("destroy");
+          assert.ok(staged, "the hub began staging the upload");
+          await settle();
+        });
+      });
+    });
+
+    describe("writes to a published version", () => {
+      const attempts: [string, string, string, { body?: string; json?: unknown }][] = [
+        [
+          "uploads a file to",
+          "PUT",
+          "/api/models/alice/m/versions/v1/files/new.bin",
+          { body: "x" },
+        ],
+        [
+          "replaces a file of",
+          "PUT",
+          "/api/models/alice/m/versions/v1/files/weights.bin",
+          { body: "x" },
+        ],
+        ["deletes a file of", "DELETE", "/api/models/alice/m/versions/v1/files/weights.bin", {}],
+        [
+          "attaches a file to",
+          "POST",
+          "/api/models/alice/m/versions/v1/files",
+          {
+            json: {
+              files: [{ path: "n.bin", sha256: sha256("kept"), size: "kept".length }],
+            },
+          },
+        ],
+        ["publishes again", "POST", "/api/models/alice/m/versions/v1/publish", {}],
+        ["recreates", "POST", "/api/models/alice/m/versions", { json: { name: "v1" } }],
+      ];
+      for (const [what, method, urlPath, init] of attempts) {
+        it(`answers 409 IMMUTABLE when a client ${what} a published version`, async () => {
+          await changesNothing(async () => {
+            const body = await expectError(
+              hub.request(method, urlPath, { token: alice, ...init }),
+              409,
+              "IMMUTABLE",
+            );
+            assert.match(body.error, /published/);
+            assert.match(body.error, /new version/);
+          });
+        });
+      }
+    });
+
+    describe("unknown revisions and files", () => {
+      for (const [what, urlPath, hfCode] of [
+        ["model info at", "/api/models/alice/m/revision/nope", "RevisionNotFound"],
+        ["a download at", "/alice/m/resolve/nope/weights.bin", "RevisionNotFound"],
+        ["the tree at", "/api/models/alice/m/tree/nope", "RevisionNotFound"],
+        [
+          "a commit id that is not one",
+          `/alice/m/resolve/${"0".repeat(40)}/weights.bin`,
+          "RevisionNotFound",
+        ],
+        ["a draft named as", "/alice/m/resolve/d/keep.txt", "RevisionNotFound"],
+        ["a file missing from", "/alice/m/resolve/v1/missing.bin", "EntryNotFound"],
+      ] as const) {
+        it(`answers 404 ${hfCode} for ${what} an unknown revision`, async () => {
+          await changesNothing(async () => {
+            const res = await hub.request("GET", urlPath, { token: alice });
+            assert.equal(res.status, 404);
+            assert.equal(res.headers.get("x-error-code"), hfCode);
+            const body = (await res.json()) as ErrorBody;
+            assert.match(body.error, /alice\/m/);
+          });
+        });
+      }
+
+      it("answers 404 REVISION_NOT_FOUND for an upload to a version that does not exist", async () => {
+        await changesNothing(async () => {
+          const body = await expectError(
+            hub.request("PUT", "/api/models/alice/m/versions/nope/files/a.bin", {
+              token: alice,
+              body: "x",
+            }),
+            404,
+            "REVISION_NOT_FOUND",
+          );
+          assert.match(body.error, /create it first/);
+        });
+      });
+    });
+
+    describe("malformed model cards", () => {
+      for (const [what, card, line, why] of [
+        [
+          "an unclosed list",
+          "---\nlicense: mit\ntags: [a, b\nfoo: 1\n---\n# m\n",
+          4,
+          /invalid YAML/,
+        ],
+        [
+          "a repeated key",
+          "---\nlicense: mit\nlicense: apache-2.0\n---\n",
+          3,
+          /keys must be unique/,
+        ],
+        ["a bad indentation", "---\na: 1\n  b: 2\n---\n", 2, /invalid YAML/],
+        ["no closing line", "---\nlicense: mit\n# m\n", 1, /no closing '---' line/],
+        [
+          "an unknown risk tier",
+          "---\nlicense: mit\n\nrisk_tier: extreme\n---\n",
+          4,
+          /'risk_tier' must be one of minimal, limited, high, systemic/,
+        ],
+        [
+          "tags that are a mapping",
+          "---\ntags:\n  a: 1\n---\n",
+          3,
+          /'tags' must be a string or a list of strings/,
+        ],
+      ] as const) {
+        it(`refuses a README.md with ${what}, naming line ${line}`, async () => {
+          await changesNothing(async () => {
+            const body = await expectError(
+              hub.request("PUT", "/api/models/alice/m/versions/d/files/README.md", {
+                token: alice,
+                body: card,
+              }),
+              400,
+              "INVALID_CARD",
+            );
+            assert.ok(body.error.startsWith(`README.md line ${line}: `), body.error);
+            assert.match(body.error, why);
+            assert.deepEqual(body.details, { line });
+          });
+        });
+      }
+    });
+
+    describe("JSON bodies", () => {
+      it("answers 413 to a JSON body over 1 MiB", async () => {
+        for (const urlPath of [
+          "/api/models",
+          "/api/models/alice/m/versions/d/files",
+          "/api/tokens",
+        ]) {
+          await changesNothing(async () => {
+            const body = await expectError(
+              hub.request("POST", urlPath, {
+                token: alice,
+                body: JSON.stringify({ padding: "x".repeat(1024 * 1024) }),
+                headers: { "content-type": "application/json" },
+              }),
+              413,
+              "PAYLOAD_TOO_LARGE",
+            );
+            assert.match(body.error, /larger than 1 MiB/);
+          });
+        }
+      });
+
+      for (const [what, urlPath, json, why] of [
+        [
+          "an unknown field",
+          "/api/models",
+          { id: "alice/q", colour: "red" },
+          /body has an unknown field "colour"; remove it/,
+        ],
+        [
+          "an unknown field in a file entry",
+          "/api/models/alice/m/versions/d/files",
+          { files: [{ path: "a", sha256: sha256("a"), size: 1, mode: 7 }] },
+          /body\/files\/0 has an unknown field "mode"/,
+        ],
+        [
+          "an unknown visibility",
+          "/api/models",
+          { id: "alice/q", visibility: "secret" },
+          /body\/visibility must be one of "private", "internal", "open"/,
+        ],
+        [
+          "an unknown scope",
+          "/api/tokens",
+          { scopes: ["root"] },
+          /body\/scopes\/0 must be one of "read", "write", "admin"/,
+        ],
+        [
+          "an object for a string",
+          "/api/models/alice/m/versions",
+          { name: { v: 1 } },
+          /body\/name must be string/,
+        ],
+        [
+          "an object for a list of files",
+          "/api/models/alice/m/versions/d/files",
+          { files: { path: "a.bin" } },
+          /body\/files must be array/,
+        ],
+        [
+          "a negative size",
+          "/api/models/alice/m/versions/d/files",
+          { files: [{ path: "a", sha256: sha256("a"), size: -1 }] },
+          /body\/files\/0\/size must be >= 0/,
+        ],
+        [
+          "a sha256 that is not hex",
+          "/api/models/alice/m/versions/d/files",
+          { files: [{ path: "a", sha256: "xyz", size: 1 }] },
+          /body\/files\/0\/sha256 must match pattern/,
+        ],
+        [
+          "a missing field",
+          "/api/models/alice/m/versions",
+          {},
+          /body must have required property 'name'/,
+        ],
+        [
+          "a date that is not one",
+          "/api/tokens",
+          { scopes: ["read"], expiresAt: "tomorrow" },
+          /body\/expiresAt must match format "date-time"/,
+        ],
+      ] as const) {
+        it(`answers 400 to a JSON body with ${what}, naming the field`, async () => {
+          await changesNothing(async () => {
+            const body = await expectError(
+              hub.request("POST", urlPath, { token: alice, json }),
+              400,
+              "BAD_REQUEST",
+            );
+            assert.match(body.error, why);
+          });
+        });
+      }
+
+      it("answers 400 to a body that is not JSON at all", async () => {
+        await changesNothing(async () => {
+          await expectError(
+            hub.request("POST", "/api/models", {
+              token: alice,
+              body: "{not json",
+              headers: { "content-type": "application/json" },
+            }),
+            400,
+            "BAD_REQUEST",
+          );
+        });
+      });
+
+      it("answers 400 to a number or a one-item list where a string is expected", async () => {
+        for (const name of [42, ["v7"]]) {
+          await changesNothing(async () => {
+            await expectError(
+              hub.request("POST", "/api/models/alice/m/versions", {
+                token: alice,
+                json: { name },
+              }),
+              400,
+              "BAD_REQUEST",
+            );
+          });
+        }
+      });
+    });
+
+    it("still accepts a good upload after all the refusals, so they were refused for their input", async () => {
+      const content = "good content";
+      const put = await expectStatus(
+        hub.request("PUT", "/api/models/alice/m/versions/d/files/good.bin", {
+          token: alice,
+          body: content,
+          headers: { "x-gatehouse-sha256": sha256(content) },
+        }),
+        201,
+      );
+      assert.deepEqual(await put.json(), {
+        path: "good.bin",
+        sha256: sha256(content),
+        size: content.length,
+      });
+      assert.deepEqual(await filesUnder(path.join(blobDir, "tmp")), []);
+    });
+  });
+}
