@@ -3,7 +3,7 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertNamespaceName } from "../names/index.js";
 import { newId, type Db, type OrgMembersTable } from "../store/index.js";
-import type { Actor } from "./actor.js";
+import { actorIdOf, type Actor } from "./actor.js";
 import { authorize } from "./authorize.js";
 import type { Relation } from "./permissions.js";
 import { requireAdmin, requireScope } from "./require-user.js";
@@ -186,7 +186,7 @@ export async function setMember(
   if (user?.kind !== "user") {
     throw new HubError("NOT_FOUND", `user "${input.user}" does not exist`);
   }
-  const actorId = actor.kind === "user" ? actor.userId : null;
+  const actorId = actorIdOf(actor);
   await ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock.now();
     const current = await trx
@@ -252,7 +252,7 @@ export async function removeMember(
 ): Promise<void> {
   const org = await orgForManagement(ctx, actor, input.org);
   const user = await findNamespace(ctx.db, input.user);
-  const actorId = actor.kind === "user" ? actor.userId : null;
+  const actorId = actorIdOf(actor);
   await ctx.db.transaction().execute(async (trx) => {
     const current =
       user === undefined

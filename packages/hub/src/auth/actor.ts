@@ -28,3 +28,8 @@ export function hasScope(scopes: readonly Scope[], needed: Scope): boolean {
   const rank: Record<Scope, number> = { read: 0, write: 1, admin: 2 };
   return scopes.some((s) => rank[s] >= rank[needed]);
 }
+
+/** The opaque id audit events name the actor by; null for anonymous callers. */
+export function actorIdOf(actor: Actor): string | null {
+  return actor.kind === "user" ? actor.userId : null;
+}

@@ -1,4 +1,4 @@
-export { ANONYMOUS, SCOPES, hasScope, type Actor, type Scope } from "./actor.js";
+export { ANONYMOUS, SCOPES, actorIdOf, hasScope, type Actor, type Scope } from "./actor.js";
 export { authenticate } from "./authenticate.js";
 export { authorize, type Decision, type ProtectedResource } from "./authorize.js";
 export {

@@ -1,5 +1,5 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import type { Actor } from "../auth/index.js";
+import { actorIdOf, type Actor } from "../auth/index.js";
 import type { ByteRange } from "../blobs/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
@@ -49,7 +49,7 @@ export async function recordDownload(
   }
   await ctx.db.transaction().execute((trx) =>
     appendAuditEvent(trx, {
-      actorId: actor.kind === "user" ? actor.userId : null,
+      actorId: actorIdOf(actor),
       action: "file.download",
       resource: `version:${resolved.version.id}`,
       details: {

@@ -1,5 +1,6 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import {
+  actorIdOf,
   authorize,
   findNamespace,
   relationTo,
@@ -102,7 +103,7 @@ export async function deleteModel(
   origin: RequestOrigin,
 ): Promise<void> {
   const model = await loadModel(ctx, actor, namespace, name, "model.delete");
-  const actorId = actor.kind === "user" ? actor.userId : null;
+  const actorId = actorIdOf(actor);
   await ctx.db.transaction().execute(async (trx) => {
     const versionIds = trx.selectFrom("versions").select("id").where("model_id", "=", model.id);
     await trx.deleteFrom("version_files").where("version_id", "in", versionIds).execute();

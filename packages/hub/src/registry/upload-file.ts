@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { text } from "node:stream/consumers";
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import { authorize, relationTo, type Actor } from "../auth/index.js";
+import { actorIdOf, authorize, relationTo, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertFilePath } from "../names/index.js";
@@ -70,7 +70,7 @@ async function recordFiles(
           .execute();
       }
       await appendAuditEvent(trx, {
-        actorId: actor.kind === "user" ? actor.userId : null,
+        actorId: actorIdOf(actor),
         action: "file.add",
         resource: `version:${draft.id}`,
         details: { path: entry.path, sha256: entry.sha256, size: entry.size, how },
@@ -216,7 +216,7 @@ export async function deleteFile(
       await trx.updateTable("versions").set({ card: null }).where("id", "=", draft.id).execute();
     }
     await appendAuditEvent(trx, {
-      actorId: actor.kind === "user" ? actor.userId : null,
+      actorId: actorIdOf(actor),
       action: "file.remove",
       resource: `version:${draft.id}`,
       details: { path: filePath },

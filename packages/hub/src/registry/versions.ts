@@ -1,5 +1,5 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import type { Actor } from "../auth/index.js";
+import { actorIdOf, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertVersionName } from "../names/index.js";
@@ -137,7 +137,7 @@ export async function createVersion(
 ): Promise<{ model: ModelRecord; version: VersionRecord }> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.create");
   assertVersionName(versionName);
-  const actorId = actor.kind === "user" ? actor.userId : null;
+  const actorId = actorIdOf(actor);
   const row = await ctx.db.transaction().execute(async (trx) => {
     const existing = await findVersionRow(trx, model.id, versionName);
     if (existing !== undefined) {
@@ -208,7 +208,7 @@ export async function publishVersion(
   origin: RequestOrigin,
 ): Promise<{ model: ModelRecord; version: VersionRecord }> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.publish");
-  const actorId = actor.kind === "user" ? actor.userId : null;
+  const actorId = actorIdOf(actor);
   const row = await ctx.db.transaction().execute(async (trx) => {
     const draft = await draftFor(trx, model, versionName);
     const files = await filesOf(trx, draft.id);
