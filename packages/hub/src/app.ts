@@ -93,8 +93,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       done(null, parseForm(body as string));
     },
   );
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", (request, reply, done) => {
     void reply.header("X-Request-Id", request.id);
+    done();
   });
   registerAuthHook(app, ctx, new FailureLimiter(clock, config.authFailuresPerMinute));
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));

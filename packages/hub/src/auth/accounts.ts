@@ -128,6 +128,27 @@ export async function createOrg(
 
 /** How `actor` stands to a namespace, from its roles in the store. */
 export async function relationTo(db: Db, actor: Actor, namespace: Namespace): Promise<Relation> {
+  if (actor.kind === "anonymous" || actor.isAdmin || namespace.kind === "user") {
+    return relationFrom(actor, namespace, undefined);
+  }
+  const row = await db
+    .selectFrom("org_members")
+    .select("role")
+    .where("org_id", "=", namespace.id)
+    .where("user_id", "=", actor.userId)
+    .executeTakeFirst();
+  return relationFrom(actor, namespace, row?.role);
+}
+
+/**
+ * How `actor` stands to a namespace, given their role in it when it is an
+ * organisation (read by the caller, often joined into a larger query).
+ */
+export function relationFrom(
+  actor: Actor,
+  namespace: Namespace,
+  orgRole: OrgRole | null | undefined,
+): Relation {
   if (actor.kind === "anonymous") {
     return "anonymous";
   }
@@ -137,13 +158,7 @@ export async function relationTo(db: Db, actor: Actor, namespace: Namespace): Pr
   if (namespace.kind === "user") {
     return namespace.id === actor.userId ? "owner" : "none";
   }
-  const row = await db
-    .selectFrom("org_members")
-    .select("role")
-    .where("org_id", "=", namespace.id)
-    .where("user_id", "=", actor.userId)
-    .executeTakeFirst();
-  return row?.role ?? "none";
+  return orgRole ?? "none";
 }
 
 async function orgForManagement(

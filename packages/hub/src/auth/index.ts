@@ -8,6 +8,7 @@ export {
   findNamespace,
   listMembers,
   orgsOf,
+  relationFrom,
   relationTo,
   removeMember,
   setMember,

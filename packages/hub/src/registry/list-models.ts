@@ -63,7 +63,6 @@ export async function listModels(
         .whereRef("v.model_id", "=", "m.id")
         .where("v.state", "=", "published")
         .orderBy("v.published_at", "desc")
-        .orderBy("v.id", "desc")
         .limit(1)
         .as("sha"),
     );

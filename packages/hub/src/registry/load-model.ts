@@ -1,7 +1,7 @@
 import {
   authorize,
-  findNamespace,
-  relationTo,
+  actorIdOf,
+  relationFrom,
   type Actor,
   type ModelAction,
   type Namespace,
@@ -42,12 +42,28 @@ export function repoNotFound(repoId: string, actor: Actor): HubError {
   );
 }
 
-async function findModel(db: Db, namespace: Namespace, name: string) {
+/** The model, its namespace and the caller's org role there, in one query: this runs on every request. */
+async function findModel(db: Db, actor: Actor, namespaceName: string, modelName: string) {
   return db
-    .selectFrom("models")
-    .selectAll()
-    .where("namespace_id", "=", namespace.id)
-    .where("name_key", "=", name.toLowerCase())
+    .selectFrom("namespaces as n")
+    .innerJoin("models as m", (join) =>
+      join.onRef("m.namespace_id", "=", "n.id").on("m.name_key", "=", modelName.toLowerCase()),
+    )
+    .leftJoin("org_members as om", (join) =>
+      join.onRef("om.org_id", "=", "n.id").on("om.user_id", "=", actorIdOf(actor) ?? ""),
+    )
+    .select([
+      "n.id as namespace_id",
+      "n.name as namespace_name",
+      "n.kind as namespace_kind",
+      "m.id",
+      "m.name",
+      "m.visibility",
+      "m.created_at",
+      "m.updated_at",
+      "om.role",
+    ])
+    .where("n.name_key", "=", namespaceName.toLowerCase())
     .executeTakeFirst();
 }
 
@@ -64,12 +80,16 @@ export async function loadModel(
   action: ModelAction,
 ): Promise<ModelRecord> {
   const repoId = `${namespaceName}/${modelName}`;
-  const namespace = await findNamespace(ctx.db, namespaceName);
-  const row = namespace === undefined ? undefined : await findModel(ctx.db, namespace, modelName);
-  if (namespace === undefined || row === undefined) {
+  const row = await findModel(ctx.db, actor, namespaceName, modelName);
+  if (row === undefined) {
     throw repoNotFound(repoId, actor);
   }
-  const relation = await relationTo(ctx.db, actor, namespace);
+  const namespace: Namespace = {
+    id: row.namespace_id,
+    name: row.namespace_name,
+    kind: row.namespace_kind,
+  };
+  const relation = relationFrom(actor, namespace, row.role);
   const decision = authorize(actor, action, {
     modelId: row.id,
     visibility: row.visibility,

@@ -93,7 +93,10 @@ export async function resolveRevision(
     .where("model_id", "=", model.id)
     .where("state", "=", "published");
   if (revision === "main" || revision === "HEAD") {
-    query = query.orderBy("published_at", "desc").orderBy("id", "desc").limit(1);
+    // Publication times carry milliseconds and are written one transaction at a
+    // time; ordering by them alone lets the (model, state, published_at) index
+    // answer without a sort on every request.
+    query = query.orderBy("published_at", "desc").limit(1);
   } else if (/^[0-9a-f]{40}$/.test(revision)) {
     query = query.where("commit_id", "=", revision);
   } else {

@@ -115,6 +115,16 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "0002-newest-version-index": {
+    async up(db: Kysely<unknown>) {
+      // "main" is the newest published version: found by this index, not by sorting.
+      await db.schema
+        .createIndex("versions_model_state_published")
+        .on("versions")
+        .columns(["model_id", "state", "published_at"])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

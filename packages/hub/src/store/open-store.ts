@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { HubError } from "../errors/index.js";
@@ -28,7 +28,34 @@ function sqliteDialect(file: string): SqliteDialect {
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  return new SqliteDialect({ database });
+  return new SqliteDialect({ database: withStatementCache(database) });
+}
+
+/** Distinct SQL texts kept prepared; `in (…)` lists of many lengths could otherwise grow it without end. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query afresh; preparing costs more than running a
+ * small indexed query, so statements are kept by their SQL text. Safe because
+ * Kysely runs one statement at a time on this connection and never holds an
+ * iterator open across queries here.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText);
+      if (statement === undefined) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) {
+          cache.clear();
+        }
+        statement = database.prepare(sqlText);
+        cache.set(sqlText, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function postgresDialect(url: string, schema: string | undefined): PostgresDialect {
