@@ -276,16 +276,22 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     },
   );
 
-  const resolveRoute = "/:namespace/:name/resolve/:revision/*";
-  app.head(resolveRoute, { schema: { params: RepoRevisionPath } }, async (request, reply) => {
-    const { namespace, name, revision } = request.params;
-    const resolved = await resolveFile(
+  /** The file a `resolve` or `raw` URL names, after checking the caller may download it. */
+  const requestedFile = (
+    request: FastifyRequest,
+    params: { namespace: string; name: string; revision: string; "*": string },
+  ): Promise<ResolvedFile> =>
+    resolveFile(
       ctx,
       request.actor,
-      { namespace, name },
-      revision,
-      request.params["*"],
+      { namespace: params.namespace, name: params.name },
+      params.revision,
+      params["*"],
     );
+
+  const resolveRoute = "/:namespace/:name/resolve/:revision/*";
+  app.head(resolveRoute, { schema: { params: RepoRevisionPath } }, async (request, reply) => {
+    const resolved = await requestedFile(request, request.params);
     fileHeaders(reply, resolved);
     if (notModified(request, resolved)) {
       return reply.status(304).send();
@@ -297,14 +303,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     resolveRoute,
     { schema: { params: RepoRevisionPath }, exposeHeadRoute: false },
     async (request, reply) => {
-      const { namespace, name, revision } = request.params;
-      const resolved = await resolveFile(
-        ctx,
-        request.actor,
-        { namespace, name },
-        revision,
-        request.params["*"],
-      );
+      const resolved = await requestedFile(request, request.params);
       fileHeaders(reply, resolved);
       if (notModified(request, resolved)) {
         return reply.status(304).send();
@@ -328,14 +327,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     params: { namespace: string; name: string; revision: string; "*": string },
     reply: FastifyReply,
   ) => {
-    const { namespace, name, revision } = params;
-    const resolved = await resolveFile(
-      ctx,
-      request.actor,
-      { namespace, name },
-      revision,
-      params["*"],
-    );
+    const resolved = await requestedFile(request, params);
     const pointer = Buffer.from(lfsPointerText(resolved.file.sha256, resolved.file.size));
     void reply
       .header("ETag", `"${lfsPointerOid(resolved.file.sha256, resolved.file.size).oid}"`)
@@ -376,7 +368,12 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       const { namespace, name } = request.params;
       const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
       const versions = await listVersions(ctx, model, false);
-      const main = await newestVersion(model);
+      // "main" is the newest published version, as resolveRevision defines it.
+      const main = versions.reduce<VersionRecord | null>(
+        (newest, v) =>
+          newest === null || (v.publishedAt ?? "") > (newest.publishedAt ?? "") ? v : newest,
+        null,
+      );
       return {
         branches:
           main === null
