@@ -1,0 +1,58 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/** The kinds of evidence report the toolkit writes; docs/evidence.md documents each. */
+export type EvidenceKind = "evaluation" | "privacy";
+
+/** Fields every evidence report carries, whatever its kind. */
+export interface EvidenceHeader<K extends EvidenceKind = EvidenceKind> {
+  readonly kind: K;
+  readonly schemaVersion: 1;
+  /** ISO 8601 time the report was made. */
+  readonly createdAt: string;
+  readonly producer: { readonly name: "gatehouse"; readonly version: string };
+}
+
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  }
+).version;
+
+/**
+ * The header for a new report of `kind`, dated now.
+ *
+ * @example
+ * const report = { ...evidenceHeader("privacy"), epsilon: 2.9, delta: 1e-5 };
+ */
+export function evidenceHeader<K extends EvidenceKind>(
+  kind: K,
+  now = new Date(),
+): EvidenceHeader<K> {
+  return {
+    kind,
+    schemaVersion: 1,
+    createdAt: now.toISOString(),
+    producer: { name: "gatehouse", version: PACKAGE_VERSION },
+  };
+}
+
+/**
+ * Writes a report as pretty JSON. It goes to a temporary name first and is renamed,
+ * so a crash never leaves half a report where a policy would read it.
+ */
+export async function writeEvidenceFile(file: string, report: EvidenceHeader): Promise<void> {
+  const tmp = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`,
+  );
+  try {
+    await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`, { flag: "wx" });
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}

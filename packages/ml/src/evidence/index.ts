@@ -1,0 +1,6 @@
+export {
+  evidenceHeader,
+  writeEvidenceFile,
+  type EvidenceHeader,
+  type EvidenceKind,
+} from "./evidence.js";
