@@ -1,5 +1,6 @@
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { prepareQuery } from "../store/index.js";
 import { ANONYMOUS, SCOPES, type Actor, type Scope } from "./actor.js";
 import { hashTokenSecret } from "./token-secret.js";
 
@@ -9,21 +10,9 @@ const LAST_USED_GRANULARITY_MS = 60_000;
 const invalid = (why: string): HubError =>
   new HubError("INVALID_TOKEN", `Invalid credentials in Authorization header: ${why}`);
 
-/**
- * Turns an `Authorization` header into the calling actor: anonymous without
- * one, the token's user with a valid one. A malformed, unknown, expired or
- * revoked token is an error, never a silent downgrade to anonymous.
- */
-export async function authenticate(ctx: HubContext, header: string | undefined): Promise<Actor> {
-  if (header === undefined || header === "") {
-    return ANONYMOUS;
-  }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const secret = match?.[1];
-  if (secret === undefined) {
-    throw invalid("expected 'Bearer <token>'");
-  }
-  const row = await ctx.db
+/** Runs on every request that sends a token. */
+const findToken = prepareQuery(["hash"], (db, p) =>
+  db
     .selectFrom("tokens")
     .innerJoin("namespaces", "namespaces.id", "tokens.user_id")
     .innerJoin("users", "users.id", "tokens.user_id")
@@ -40,8 +29,24 @@ export async function authenticate(ctx: HubContext, header: string | undefined):
       "namespaces.name",
       "users.is_admin",
     ])
-    .where("tokens.token_hash", "=", hashTokenSecret(secret))
-    .executeTakeFirst();
+    .where("tokens.token_hash", "=", p("hash")),
+);
+
+/**
+ * Turns an `Authorization` header into the calling actor: anonymous without
+ * one, the token's user with a valid one. A malformed, unknown, expired or
+ * revoked token is an error, never a silent downgrade to anonymous.
+ */
+export async function authenticate(ctx: HubContext, header: string | undefined): Promise<Actor> {
+  if (header === undefined || header === "") {
+    return ANONYMOUS;
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  const secret = match?.[1];
+  if (secret === undefined) {
+    throw invalid("expected 'Bearer <token>'");
+  }
+  const [row] = await findToken(ctx.db, { hash: hashTokenSecret(secret) });
   if (row === undefined) {
     throw invalid("unknown token");
   }

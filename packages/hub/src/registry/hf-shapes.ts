@@ -29,16 +29,55 @@ function asStrings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
 }
 
+function siblingJson(file: ManifestEntry) {
+  const tree = treeFileJson(file);
+  return {
+    rfilename: file.path,
+    size: file.size,
+    blobId: tree.oid,
+    lfs: { sha256: file.sha256, size: file.size, pointerSize: tree.lfs.pointerSize },
+  };
+}
+
+/** What model info takes from a version: its card's fields and its files. */
+function versionInfo(version: VersionRecord | null) {
+  const card = version?.card ?? {};
+  const pipelineTag = typeof card.pipeline_tag === "string" ? card.pipeline_tag : undefined;
+  const libraryName = typeof card.library_name === "string" ? card.library_name : undefined;
+  return {
+    tags: [...asStrings(card.tags), ...asStrings(card.license).map((l) => `license:${l}`)],
+    ...(pipelineTag === undefined ? {} : { pipeline_tag: pipelineTag }),
+    ...(libraryName === undefined ? {} : { library_name: libraryName }),
+    cardData: card,
+    siblings: (version?.files ?? []).map(siblingJson),
+    usedStorage: (version?.files ?? []).reduce((n, f) => n + f.size, 0),
+  };
+}
+
+/**
+ * A published version's part of model info, kept with its (cached, immutable)
+ * record: each sibling costs a sha1, and model info is the most asked-for route.
+ */
+const versionInfoCache = new WeakMap<VersionRecord, ReturnType<typeof versionInfo>>();
+
+function versionInfoOf(version: VersionRecord | null) {
+  if (version === null) {
+    return versionInfo(null);
+  }
+  let info = versionInfoCache.get(version);
+  if (info === undefined) {
+    info = versionInfo(version);
+    versionInfoCache.set(version, info);
+  }
+  return info;
+}
+
 /**
  * `GET /api/models/{id}` in the Hugging Face shape, with Gatehouse's own
  * fields under `gatehouse`. `version` is the revision asked for, or null for a
  * model with no published version yet.
  */
 export function modelInfoJson(model: ModelRecord, version: VersionRecord | null) {
-  const card = version?.card ?? {};
-  const tags = [...asStrings(card.tags), ...asStrings(card.license).map((l) => `license:${l}`)];
-  const pipelineTag = typeof card.pipeline_tag === "string" ? card.pipeline_tag : undefined;
-  const libraryName = typeof card.library_name === "string" ? card.library_name : undefined;
   return {
     _id: model.id,
     id: model.fullName,
@@ -52,20 +91,7 @@ export function modelInfoJson(model: ModelRecord, version: VersionRecord | null)
     disabled: false,
     downloads: 0,
     likes: 0,
-    tags,
-    ...(pipelineTag === undefined ? {} : { pipeline_tag: pipelineTag }),
-    ...(libraryName === undefined ? {} : { library_name: libraryName }),
-    cardData: card,
-    siblings: (version?.files ?? []).map((f) => {
-      const tree = treeFileJson(f);
-      return {
-        rfilename: f.path,
-        size: f.size,
-        blobId: tree.oid,
-        lfs: { sha256: f.sha256, size: f.size, pointerSize: tree.lfs.pointerSize },
-      };
-    }),
-    usedStorage: (version?.files ?? []).reduce((n, f) => n + f.size, 0),
+    ...versionInfoOf(version),
     gatehouse: {
       visibility: model.visibility,
       version: version?.name ?? null,

@@ -10,7 +10,7 @@ import {
 } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
-import type { Db } from "../store/index.js";
+import { prepareQuery } from "../store/index.js";
 
 /** A model as the services pass it around, with the caller's standing in it. */
 export interface ModelRecord {
@@ -23,6 +23,8 @@ export interface ModelRecord {
   readonly relation: Relation;
   /** `namespace/name` as stored. */
   readonly fullName: string;
+  /** The newest published version, the one `main` means; null before the first publication. */
+  readonly newestPublishedId: string | null;
 }
 
 /**
@@ -43,14 +45,14 @@ export function repoNotFound(repoId: string, actor: Actor): HubError {
 }
 
 /** The model, its namespace and the caller's org role there, in one query: this runs on every request. */
-async function findModel(db: Db, actor: Actor, namespaceName: string, modelName: string) {
-  return db
+const findModel = prepareQuery(["namespaceKey", "nameKey", "userId"], (db, p) =>
+  db
     .selectFrom("namespaces as n")
     .innerJoin("models as m", (join) =>
-      join.onRef("m.namespace_id", "=", "n.id").on("m.name_key", "=", modelName.toLowerCase()),
+      join.onRef("m.namespace_id", "=", "n.id").on("m.name_key", "=", p("nameKey")),
     )
     .leftJoin("org_members as om", (join) =>
-      join.onRef("om.org_id", "=", "n.id").on("om.user_id", "=", actorIdOf(actor) ?? ""),
+      join.onRef("om.org_id", "=", "n.id").on("om.user_id", "=", p("userId")),
     )
     .select([
       "n.id as namespace_id",
@@ -62,10 +64,19 @@ async function findModel(db: Db, actor: Actor, namespaceName: string, modelName:
       "m.created_at",
       "m.updated_at",
       "om.role",
+      // What `main` means, read here because nearly every request about a model asks it.
+      (eb) =>
+        eb
+          .selectFrom("versions as v")
+          .select("v.id")
+          .whereRef("v.model_id", "=", "m.id")
+          .where("v.state", "=", "published")
+          .orderBy("v.published_at", "desc")
+          .limit(1)
+          .as("newest_published_id"),
     ])
-    .where("n.name_key", "=", namespaceName.toLowerCase())
-    .executeTakeFirst();
-}
+    .where("n.name_key", "=", p("namespaceKey")),
+);
 
 /**
  * Loads `namespace/name` for `action`, deciding with `authorize`. Throws the
@@ -80,7 +91,11 @@ export async function loadModel(
   action: ModelAction,
 ): Promise<ModelRecord> {
   const repoId = `${namespaceName}/${modelName}`;
-  const row = await findModel(ctx.db, actor, namespaceName, modelName);
+  const [row] = await findModel(ctx.db, {
+    namespaceKey: namespaceName.toLowerCase(),
+    nameKey: modelName.toLowerCase(),
+    userId: actorIdOf(actor) ?? "",
+  });
   if (row === undefined) {
     throw repoNotFound(repoId, actor);
   }
@@ -134,6 +149,7 @@ export async function loadModel(
     updatedAt: row.updated_at,
     relation,
     fullName: `${namespace.name}/${row.name}`,
+    newestPublishedId: row.newest_published_id,
   };
 }
 

@@ -88,6 +88,7 @@ export async function createModel(
     updatedAt: now,
     relation,
     fullName: `${namespace.name}/${input.name}`,
+    newestPublishedId: null,
   };
 }
 

@@ -3,7 +3,7 @@ import { actorIdOf, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertVersionName } from "../names/index.js";
-import { newId, type Db, type VersionsTable } from "../store/index.js";
+import { newId, prepareQuery, type Db, type VersionsTable } from "../store/index.js";
 import { commitIdOf, type ManifestEntry } from "./commit-id.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 import type { CardData } from "./model-card.js";
@@ -37,9 +37,23 @@ export async function filesOf(db: Db, versionId: string): Promise<ManifestEntry[
   return rows.map((r) => ({ path: r.path, sha256: r.sha256, size: r.size }));
 }
 
+/** Published versions kept in memory, per store; at most this many each. */
+const PUBLISHED_CACHE_SIZE = 1000;
+const publishedCache = new WeakMap<Db, Map<string, VersionRecord>>();
+
+/**
+ * A published version never changes, so its record (files, parsed card) is
+ * kept once read: model info and downloads then cost no query for its files.
+ * Safe with several hubs on one database, since no hub may change it either.
+ */
 export async function toVersionRecord(db: Db, row: VersionRow): Promise<VersionRecord> {
+  let cache = publishedCache.get(db);
+  const cached = cache?.get(row.id);
+  if (cached !== undefined) {
+    return cached;
+  }
   const files = await filesOf(db, row.id);
-  return {
+  const record: VersionRecord = {
     id: row.id,
     modelId: row.model_id,
     name: row.name,
@@ -50,6 +64,21 @@ export async function toVersionRecord(db: Db, row: VersionRow): Promise<VersionR
     publishedAt: row.published_at,
     files,
   };
+  if (row.state === "published") {
+    if (cache === undefined) {
+      cache = new Map();
+      publishedCache.set(db, cache);
+    }
+    if (cache.size >= PUBLISHED_CACHE_SIZE) {
+      // Map keeps insertion order: the first key is the oldest entry.
+      const oldest = cache.keys().next();
+      if (oldest.done !== true) {
+        cache.delete(oldest.value);
+      }
+    }
+    cache.set(row.id, record);
+  }
+  return record;
 }
 
 const VERSION_COLUMNS = [
@@ -77,6 +106,34 @@ export async function findVersionRow(
     .executeTakeFirst();
 }
 
+// Only the id: a published version's record is then most often in memory already.
+const published = (db: Db, modelId: string) =>
+  db
+    .selectFrom("versions")
+    .select("id")
+    .where("model_id", "=", modelId)
+    .where("state", "=", "published");
+
+const publishedByCommit = prepareQuery(["modelId", "commit"], (db, p) =>
+  published(db, p("modelId")).where("commit_id", "=", p("commit")),
+);
+const publishedByName = prepareQuery(["modelId", "name"], (db, p) =>
+  published(db, p("modelId")).where("name", "=", p("name")),
+);
+const versionById = prepareQuery(["id"], (db, p) =>
+  db.selectFrom("versions").select(VERSION_COLUMNS).where("id", "=", p("id")),
+);
+
+/** A published version by id, from memory when it has been read before. */
+async function publishedVersion(db: Db, id: string): Promise<VersionRecord | undefined> {
+  const cached = publishedCache.get(db)?.get(id);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const [row] = await versionById(db, { id });
+  return row === undefined ? undefined : toVersionRecord(db, row);
+}
+
 /**
  * Resolves a revision to a published version: `main` or `HEAD` is the newest,
  * 40 hex digits a commit id, anything else a version name. Drafts are never a
@@ -87,30 +144,23 @@ export async function resolveRevision(
   model: ModelRecord,
   revision: string,
 ): Promise<VersionRecord> {
-  let query = db
-    .selectFrom("versions")
-    .select(VERSION_COLUMNS)
-    .where("model_id", "=", model.id)
-    .where("state", "=", "published");
-  if (revision === "main" || revision === "HEAD") {
-    // Publication times carry milliseconds and are written one transaction at a
-    // time; ordering by them alone lets the (model, state, published_at) index
-    // answer without a sort on every request.
-    query = query.orderBy("published_at", "desc").limit(1);
-  } else if (/^[0-9a-f]{40}$/.test(revision)) {
-    query = query.where("commit_id", "=", revision);
-  } else {
-    query = query.where("name", "=", revision);
-  }
-  const row = await query.executeTakeFirst();
-  if (row === undefined) {
-    const why =
-      revision === "main" || revision === "HEAD"
-        ? `${model.fullName} has no published version yet`
-        : `${model.fullName} has no published version or commit "${revision}"`;
+  const newest = revision === "main" || revision === "HEAD";
+  const [found] = newest
+    ? model.newestPublishedId === null
+      ? []
+      : [{ id: model.newestPublishedId }]
+    : /^[0-9a-f]{40}$/.test(revision)
+      ? await publishedByCommit(db, { modelId: model.id, commit: revision })
+      : await publishedByName(db, { modelId: model.id, name: revision });
+  // A version deleted between the two reads is as missing as one never there.
+  const version = found === undefined ? undefined : await publishedVersion(db, found.id);
+  if (version === undefined) {
+    const why = newest
+      ? `${model.fullName} has no published version yet`
+      : `${model.fullName} has no published version or commit "${revision}"`;
     throw new HubError("REVISION_NOT_FOUND", `Invalid rev id: ${revision}: ${why}`);
   }
-  return toVersionRecord(db, row);
+  return version;
 }
 
 /** Versions of a model, newest first; drafts only for those who may upload. */
