@@ -8,6 +8,7 @@ export default tseslint.config(
       "**/node_modules/**",
       ".gatehouse/**",
       "bench/.work/**",
+      "packages/ml/src/onnx/gen/**",
       "eslint.config.js",
     ],
   },

@@ -1,0 +1,229 @@
+import { create, toBinary } from "@bufbuild/protobuf";
+import type { OnnxActivation, OnnxExportSpec } from "./export-spec.js";
+import { GraphProtoSchema, ModelProtoSchema, TensorProto_DataType } from "./gen/onnx/onnx_pb.js";
+import type { NodeProto, TensorProto, ValueInfoProto } from "./gen/onnx/onnx_pb.js";
+import {
+  ONNX_IR_VERSION,
+  ONNX_METADATA_KEYS,
+  ONNX_OPSET,
+  ONNX_PRODUCER_NAME,
+  ONNX_TENSOR_NAMES,
+} from "./onnx-format.js";
+import { floatTensor, int64Tensor, intAttribute, node, tensorValueInfo } from "./proto-builders.js";
+import { validateExportSpec } from "./validate-export-spec.js";
+import type { ValidatedLayout } from "./validate-export-spec.js";
+
+const BATCH = "N";
+
+const ACTIVATION_OPS: Record<Exclude<OnnxActivation, "linear">, string> = {
+  relu: "Relu",
+  sigmoid: "Sigmoid",
+  softmax: "Softmax",
+};
+
+interface GraphParts {
+  nodes: NodeProto[];
+  initializers: TensorProto[];
+}
+
+/** Emits the fitted preprocessing and returns the name of the tensor the first layer reads. */
+function addPreprocessing(
+  spec: OnnxExportSpec,
+  layout: ValidatedLayout,
+  parts: GraphParts,
+): string {
+  const { nodes, initializers } = parts;
+  const { numericColumns, oneHotColumns, featureCount } = layout;
+  const scaler = spec.preprocessing.scaler;
+  const blocks: string[] = [];
+
+  if (numericColumns.length > 0) {
+    let numeric: string = ONNX_TENSOR_NAMES.features;
+    if (numericColumns.length !== featureCount) {
+      initializers.push(int64Tensor("numeric_columns", [numericColumns.length], numericColumns));
+      nodes.push(
+        node("Gather", [numeric, "numeric_columns"], ["numeric_raw"], [intAttribute("axis", 1)]),
+      );
+      numeric = "numeric_raw";
+    }
+    if (scaler !== undefined) {
+      const n = numericColumns.length;
+      if (scaler.kind === "standard") {
+        initializers.push(floatTensor("scaler_mean", [n], scaler.mean));
+        initializers.push(floatTensor("scaler_scale", [n], scaler.scale));
+        nodes.push(node("Sub", [numeric, "scaler_mean"], ["numeric_centred"]));
+        nodes.push(node("Div", ["numeric_centred", "scaler_scale"], ["numeric_scaled"]));
+      } else {
+        initializers.push(floatTensor("scaler_scale", [n], scaler.scale));
+        initializers.push(floatTensor("scaler_min", [n], scaler.min));
+        nodes.push(node("Mul", [numeric, "scaler_scale"], ["numeric_multiplied"]));
+        nodes.push(node("Add", ["numeric_multiplied", "scaler_min"], ["numeric_scaled"]));
+      }
+      numeric = "numeric_scaled";
+    }
+    blocks.push(numeric);
+  }
+
+  oneHotColumns.forEach(({ column, categories }, i) => {
+    const prefix = `onehot${i}`;
+    initializers.push(int64Tensor(`${prefix}_column`, [1], [column]));
+    initializers.push(floatTensor(`${prefix}_categories`, [categories.length], categories));
+    nodes.push(
+      node(
+        "Gather",
+        [ONNX_TENSOR_NAMES.features, `${prefix}_column`],
+        [`${prefix}_code`],
+        [intAttribute("axis", 1)],
+      ),
+    );
+    // [N,1] == [k] broadcasts to [N,k]: exact for integer codes, and an unknown code gives all zeros.
+    nodes.push(node("Equal", [`${prefix}_code`, `${prefix}_categories`], [`${prefix}_match`]));
+    nodes.push(
+      node(
+        "Cast",
+        [`${prefix}_match`],
+        [`${prefix}_indicators`],
+        [intAttribute("to", TensorProto_DataType.FLOAT)],
+      ),
+    );
+    blocks.push(`${prefix}_indicators`);
+  });
+
+  if (blocks.length === 1 && blocks[0] !== undefined) {
+    return blocks[0];
+  }
+  nodes.push(node("Concat", blocks, ["preprocessed"], [intAttribute("axis", 1)]));
+  return "preprocessed";
+}
+
+/** Emits the layers; the last one's output gets `lastName`. */
+function addLayers(spec: OnnxExportSpec, input: string, lastName: string, parts: GraphParts): void {
+  let current = input;
+  spec.layers.forEach((layer, i) => {
+    const isLast = i === spec.layers.length - 1;
+    const weight = `layer${i}_weight`;
+    const bias = `layer${i}_bias`;
+    parts.initializers.push(
+      floatTensor(weight, [layer.inputSize, layer.outputSize], layer.weights),
+    );
+    parts.initializers.push(floatTensor(bias, [layer.outputSize], layer.bias));
+    const affine = isLast && layer.activation === "linear" ? lastName : `layer${i}_affine`;
+    parts.nodes.push(node("Gemm", [current, weight, bias], [affine]));
+    if (layer.activation === "linear") {
+      current = affine;
+      return;
+    }
+    const activated = isLast ? lastName : `layer${i}_${layer.activation}`;
+    parts.nodes.push(
+      node(
+        ACTIVATION_OPS[layer.activation],
+        [affine],
+        [activated],
+        layer.activation === "softmax" ? [intAttribute("axis", 1)] : [],
+      ),
+    );
+    current = activated;
+  });
+}
+
+/** Emits the layers and the classifier head; returns the graph outputs. */
+function addClassifier(spec: OnnxExportSpec, input: string, parts: GraphParts): ValueInfoProto[] {
+  const k = spec.classes?.length ?? 0;
+  const last = spec.layers[spec.layers.length - 1];
+  if (last?.outputSize === 1) {
+    // A single sigmoid unit gives P(second class); report both columns, as predict_proba does.
+    addLayers(spec, input, "positive_probability", parts);
+    parts.initializers.push(floatTensor("one", [], [1]));
+    parts.nodes.push(node("Sub", ["one", "positive_probability"], ["negative_probability"]));
+    parts.nodes.push(
+      node(
+        "Concat",
+        ["negative_probability", "positive_probability"],
+        [ONNX_TENSOR_NAMES.probabilities],
+        [intAttribute("axis", 1)],
+      ),
+    );
+  } else {
+    addLayers(spec, input, ONNX_TENSOR_NAMES.probabilities, parts);
+  }
+  parts.nodes.push(
+    node(
+      "ArgMax",
+      [ONNX_TENSOR_NAMES.probabilities],
+      [ONNX_TENSOR_NAMES.label],
+      [intAttribute("axis", 1), intAttribute("keepdims", 0)],
+    ),
+  );
+  return [
+    tensorValueInfo(ONNX_TENSOR_NAMES.probabilities, TensorProto_DataType.FLOAT, [BATCH, k]),
+    tensorValueInfo(ONNX_TENSOR_NAMES.label, TensorProto_DataType.INT64, [BATCH]),
+  ];
+}
+
+function metadataProps(spec: OnnxExportSpec): { key: string; value: string }[] {
+  const props: { key: string; value: string }[] = [
+    { key: ONNX_METADATA_KEYS.licence, value: spec.metadata.licence },
+  ];
+  if (spec.metadata.cardUrl !== undefined) {
+    props.push({ key: ONNX_METADATA_KEYS.cardUrl, value: spec.metadata.cardUrl });
+  }
+  if (spec.classes !== undefined) {
+    props.push({ key: ONNX_METADATA_KEYS.classLabels, value: JSON.stringify(spec.classes) });
+  }
+  props.push({
+    key: ONNX_METADATA_KEYS.featureNames,
+    value: JSON.stringify(spec.preprocessing.featureNames),
+  });
+  props.push({ key: ONNX_METADATA_KEYS.modelKind, value: spec.kind });
+  return props;
+}
+
+/**
+ * Serialises a dense model and its fitted preprocessing to ONNX bytes (opset 17, IR 8).
+ *
+ * The graph reads raw rows from the float32 input `features` of shape `[N, F]` (`F` =
+ * `preprocessing.featureNames.length`), applies the one-hot encoding and scaling, then the
+ * layers. Regressors output `prediction` `[N, outputSize]`; classifiers output `probabilities`
+ * `[N, k]` and `label` (int64 `[N]`, index into `classes`). The same spec always gives the same
+ * bytes. Throws {@link OnnxError} when the spec is inconsistent.
+ */
+export function exportOnnx(spec: OnnxExportSpec): Uint8Array {
+  const layout = validateExportSpec(spec);
+  const parts: GraphParts = { nodes: [], initializers: [] };
+  const input = addPreprocessing(spec, layout, parts);
+  let outputs: ValueInfoProto[];
+  if (layout.isClassifier) {
+    outputs = addClassifier(spec, input, parts);
+  } else {
+    addLayers(spec, input, ONNX_TENSOR_NAMES.prediction, parts);
+    const outputSize = spec.layers[spec.layers.length - 1]?.outputSize ?? 1;
+    outputs = [
+      tensorValueInfo(ONNX_TENSOR_NAMES.prediction, TensorProto_DataType.FLOAT, [
+        BATCH,
+        outputSize,
+      ]),
+    ];
+  }
+  const graph = create(GraphProtoSchema, {
+    name: spec.kind.replaceAll("-", "_"),
+    node: parts.nodes,
+    initializer: parts.initializers,
+    input: [
+      tensorValueInfo(ONNX_TENSOR_NAMES.features, TensorProto_DataType.FLOAT, [
+        BATCH,
+        layout.featureCount,
+      ]),
+    ],
+    output: outputs,
+  });
+  const model = create(ModelProtoSchema, {
+    irVersion: BigInt(ONNX_IR_VERSION),
+    opsetImport: [{ domain: "", version: BigInt(ONNX_OPSET) }],
+    producerName: ONNX_PRODUCER_NAME,
+    producerVersion: spec.metadata.producerVersion,
+    graph,
+    metadataProps: metadataProps(spec),
+    ...(spec.metadata.description === undefined ? {} : { docString: spec.metadata.description }),
+  });
+  return toBinary(ModelProtoSchema, model);
+}
