@@ -5,6 +5,7 @@ import { registerAuditCommands } from "./commands/audit.js";
 import { registerLoginCommand } from "./commands/login.js";
 import { registerModelCommands } from "./commands/model.js";
 import { registerOrgCommands } from "./commands/org.js";
+import { registerPrivacyCommands } from "./commands/privacy.js";
 import { registerPullCommand } from "./commands/pull.js";
 import { registerPushCommand } from "./commands/push.js";
 import { registerTokenCommands } from "./commands/token.js";
@@ -127,6 +128,7 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerPushCommand(program, contextOf);
   registerPullCommand(program, contextOf);
   registerAuditCommands(program, contextOf);
+  registerPrivacyCommands(program);
   // Subcommands inherit the exit override so their usage errors reach the handler below.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {
