@@ -27,3 +27,8 @@ export interface TextDataset {
 export function rowCount(data: TabularDataset): number {
   return data.y.length;
 }
+
+/** True for a {@link TextDataset}, false for a {@link TabularDataset}. */
+export function isTextDataset(data: TabularDataset | TextDataset): data is TextDataset {
+  return "texts" in data;
+}
