@@ -1,6 +1,7 @@
-// Statistical tests of the mechanisms' noise: each draws from node:crypto, so they
-// are random; every check is at significance 0.001 (a correct mechanism fails a
-// given check about once in a thousand runs).
+// Statistical tests of the mechanisms' noise. Each check is at significance 0.001
+// and draws from a seeded source with its own fixed seed, so it gives the same
+// verdict on every run: a correct mechanism passes for ever, a broken one fails
+// for ever (a fresh seed would fail a correct mechanism once in a thousand).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
@@ -12,11 +13,21 @@ import {
   kAryRandomisedResponse,
   laplaceMechanism,
   outputGranularity,
+  laplaceNoise,
   randomisedResponse,
   secureUniform,
   secureUniformPositive,
+  secureUniformSource,
+  seededUniformSource,
+  type UniformSource,
 } from "../../src/privacy/index.js";
-import { CHI2_CRITICAL_001, chiSquared, ksCritical001, ksStatistic } from "./mechanisms-stats.js";
+import {
+  CHI2_CRITICAL_001,
+  chiSquared,
+  ksCritical,
+  ksCritical001,
+  ksStatistic,
+} from "./mechanisms-stats.js";
 
 const golden = JSON.parse(
   readFileSync(new URL("./privacy-golden.json", import.meta.url), "utf8"),
@@ -46,29 +57,100 @@ function normalCdf(center: number, sigma: number): (x: number) => number {
   };
 }
 
+/** `count` draws of `draw`, each given `source`. */
+function drawsWith<T>(source: UniformSource, count: number, draw: (s: UniformSource) => T): T[] {
+  return Array.from({ length: count }, () => draw(source));
+}
+
 describe("secure uniform source", () => {
-  it("is uniform on [0, 1) (KS) and the log-safe variant never returns 0", () => {
+  it("gives 53-bit multiples in [0, 1) and the log-safe variant never returns 0", () => {
     const xs = Array.from({ length: N }, secureUniform);
-    assert.ok(xs.every((x) => x >= 0 && x < 1));
-    assert.ok(ksStatistic(xs, (x) => x) < ksCritical001(N));
+    assert.ok(xs.every((x) => x >= 0 && x < 1 && Number.isInteger(x * 2 ** 53)));
     const ps = Array.from({ length: N }, secureUniformPositive);
     assert.ok(ps.every((x) => x > 0 && x < 1));
+  });
+
+  it("has no gross bias (KS at significance 1e-12, so a correct source never fails in practice)", () => {
+    // A misplaced bit in the 53-bit layout halves the range (D = 0.5) or leaves
+    // gaps; this catches that without making the build flaky.
+    const xs = Array.from({ length: N }, secureUniform);
+    const d = ksStatistic(xs, (x) => x);
+    assert.ok(d < ksCritical(N, 1e-12), `D = ${d}`);
+  });
+
+  it("is what the mechanisms draw from when no source is given", () => {
+    assert.equal(secureUniformSource.uniform, secureUniform);
+    assert.equal(secureUniformSource.uniformPositive, secureUniformPositive);
+    // Two unseeded calls agree with probability below 2^-40 for the float noise
+    // and 2^-128 for the 128 nearly fair coin flips.
+    assert.notEqual(laplaceNoise(1), laplaceNoise(1));
+    assert.notEqual(gaussianNoise(1), gaussianNoise(1));
+    assert.notEqual(
+      laplaceMechanism(0, { sensitivity: 1, epsilon: 1 }),
+      laplaceMechanism(0, { sensitivity: 1, epsilon: 1 }),
+    );
+    const flips = (): string =>
+      Array.from({ length: 128 }, () => (randomisedResponse(true, 1e-9) ? "1" : "0")).join("");
+    assert.notEqual(flips(), flips());
+    const picks = (): string =>
+      Array.from({ length: 64 }, () =>
+        exponentialMechanism([0, 0, 0, 0], { sensitivity: 1, epsilon: 1 }),
+      ).join("");
+    assert.notEqual(picks(), picks());
+  });
+});
+
+describe("seeded uniform source", () => {
+  it("repeats every mechanism's draws exactly for the same seed", () => {
+    const run = (seed: number): unknown[] => {
+      const s = seededUniformSource(seed);
+      return [
+        laplaceNoise(3, s),
+        laplaceMechanism(7, { sensitivity: 1, epsilon: 0.5 }, s),
+        gaussianNoise(2, s),
+        gaussianMechanism(1, { sensitivity: 1, epsilon: 1, delta: 1e-5 }, s),
+        exponentialMechanism([1, 2, 3, 4, 5, 6, 7, 8], { sensitivity: 1, epsilon: 0.1 }, s),
+        randomisedResponse(true, 0.1, s),
+        kAryRandomisedResponse(2, 10, 0.1, s),
+        s.uniform(),
+        s.uniformPositive(),
+      ];
+    };
+    assert.deepEqual(run(42), run(42));
+    assert.notDeepEqual(run(42), run(43));
+  });
+
+  it("gives uniform 53-bit doubles on [0, 1) (KS) and never 0 from the log-safe variant", () => {
+    const source = seededUniformSource(1);
+    const xs = Array.from({ length: N }, () => source.uniform());
+    assert.ok(xs.every((x) => x >= 0 && x < 1 && Number.isInteger(x * 2 ** 53)));
+    // The low word is used: a 32-bit uniform would be a multiple of 2^-32.
+    assert.ok(xs.some((x) => !Number.isInteger(x * 2 ** 32)));
+    const d = ksStatistic(xs, (x) => x);
+    assert.ok(d < ksCritical001(N), `D = ${d}`);
+    const ps = Array.from({ length: N }, () => source.uniformPositive());
+    assert.ok(ps.every((x) => x > 0 && x < 1));
+  });
+
+  it("rejects a seed that is not a non-negative integer", () => {
+    assert.throws(() => seededUniformSource(-1), /seed must be a non-negative integer, got -1/);
+    assert.throws(() => seededUniformSource(1.5), /seed must be a non-negative integer/);
   });
 });
 
 describe("Laplace mechanism noise", () => {
   it("is Laplace with scale sensitivity / epsilon around the true value (KS)", () => {
     const value = 100;
-    const samples = Array.from({ length: N }, () =>
-      laplaceMechanism(value, { sensitivity: 2, epsilon: 0.5 }),
+    const samples = drawsWith(seededUniformSource(2), N, (s) =>
+      laplaceMechanism(value, { sensitivity: 2, epsilon: 0.5 }, s),
     );
     const d = ksStatistic(samples, laplaceCdf(value, 4));
     assert.ok(d < ksCritical001(N), `D = ${d}, critical ${ksCritical001(N)}`);
   });
 
   it("is detected by the same test when the scale is 10% off", () => {
-    const samples = Array.from({ length: N }, () =>
-      laplaceMechanism(0, { sensitivity: 1, epsilon: 1 }),
+    const samples = drawsWith(seededUniformSource(3), N, (s) =>
+      laplaceMechanism(0, { sensitivity: 1, epsilon: 1 }, s),
     );
     assert.ok(ksStatistic(samples, laplaceCdf(0, 1.1)) > ksCritical001(N));
   });
@@ -89,8 +171,12 @@ describe("Gaussian mechanism noise", () => {
   it("has the classic sigma sqrt(2 ln(1.25/delta)) * sensitivity / epsilon (KS)", () => {
     // sqrt(2 ln(125000)) / 0.5 = 9.6965...
     const sigma = Math.sqrt(2 * Math.log(1.25 / 1e-5)) / 0.5;
-    const samples = Array.from({ length: N }, () =>
-      gaussianMechanism(-3, { sensitivity: 1, epsilon: 0.5, delta: 1e-5, calibration: "classic" }),
+    const samples = drawsWith(seededUniformSource(4), N, (s) =>
+      gaussianMechanism(
+        -3,
+        { sensitivity: 1, epsilon: 0.5, delta: 1e-5, calibration: "classic" },
+        s,
+      ),
     );
     const d = ksStatistic(samples, normalCdf(-3, sigma));
     assert.ok(d < ksCritical001(N), `D = ${d}`);
@@ -99,8 +185,8 @@ describe("Gaussian mechanism noise", () => {
   it("has the analytic sigma of Balle & Wang, checked against a 30-digit solution (KS)", () => {
     const ref = golden.analyticGaussian.find((g) => g.epsilon === 3 && g.delta === 1e-6);
     assert.ok(ref !== undefined);
-    const samples = Array.from({ length: N }, () =>
-      gaussianMechanism(0, { sensitivity: ref.sensitivity, epsilon: 3, delta: 1e-6 }),
+    const samples = drawsWith(seededUniformSource(5), N, (s) =>
+      gaussianMechanism(0, { sensitivity: ref.sensitivity, epsilon: 3, delta: 1e-6 }, s),
     );
     assert.ok(ksStatistic(samples, normalCdf(0, ref.sigma)) < ksCritical001(N));
     // and a 10% wider normal is rejected by the same test
@@ -108,7 +194,7 @@ describe("Gaussian mechanism noise", () => {
   });
 
   it("draws plain N(0, sigma^2) noise on the lattice of sigma", () => {
-    const samples = Array.from({ length: N }, () => gaussianNoise(2.5));
+    const samples = drawsWith(seededUniformSource(6), N, (s) => gaussianNoise(2.5, s));
     assert.ok(ksStatistic(samples, normalCdf(0, 2.5)) < ksCritical001(N));
     const g = outputGranularity(2.5);
     assert.ok(samples.slice(0, 100).every((x) => Number.isInteger(x / g)));
@@ -120,8 +206,9 @@ describe("exponential mechanism selection", () => {
     const utilities = [0, 1, 2, 3, 5];
     const epsilon = 1;
     const counts = utilities.map(() => 0);
+    const source = seededUniformSource(7);
     for (let i = 0; i < N; i++) {
-      const k = exponentialMechanism(utilities, { sensitivity: 1, epsilon });
+      const k = exponentialMechanism(utilities, { sensitivity: 1, epsilon }, source);
       counts[k] = (counts[k] ?? 0) + 1;
     }
     const weights = utilities.map((u) => Math.exp((epsilon * u) / 2));
@@ -144,8 +231,9 @@ describe("randomised response", () => {
   it("binary: reports the truth with probability e^eps / (1 + e^eps) (chi-squared)", () => {
     const epsilon = Math.log(3); // keep probability 3/4
     let truthful = 0;
+    const source = seededUniformSource(8);
     for (let i = 0; i < N; i++) {
-      if (randomisedResponse(i % 2 === 0, epsilon) === (i % 2 === 0)) {
+      if (randomisedResponse(i % 2 === 0, epsilon, source) === (i % 2 === 0)) {
         truthful += 1;
       }
     }
@@ -160,9 +248,10 @@ describe("randomised response", () => {
     const p = Math.E / (Math.E + k - 1);
     const q = 1 / (Math.E + k - 1);
     const reported = [0, 0, 0, 0];
+    const source = seededUniformSource(9);
     truth.forEach((f, value) => {
       for (let i = 0; i < f * N; i++) {
-        const r = kAryRandomisedResponse(value, k, epsilon);
+        const r = kAryRandomisedResponse(value, k, epsilon, source);
         reported[r] = (reported[r] ?? 0) + 1;
       }
     });

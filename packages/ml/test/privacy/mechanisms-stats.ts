@@ -19,7 +19,17 @@ export function ksStatistic(samples: readonly number[], cdf: (x: number) => numb
  * c(α) = sqrt(−ln(α / 2) / 2) = 1.9495 (good to < 1% for n ≥ 1000).
  */
 export function ksCritical001(n: number): number {
-  return Math.sqrt(-Math.log(0.001 / 2) / 2) / Math.sqrt(n);
+  return ksCritical(n, 0.001);
+}
+
+/**
+ * The same bound at any significance `alpha`. By the Dvoretzky–Kiefer–Wolfowitz
+ * inequality with Massart's constant (Ann. Probab. 18, 1990), P(D > ε) ≤ 2e^(−2nε²)
+ * for every n, so this critical value is never exceeded by a correct
+ * distribution more often than `alpha`.
+ */
+export function ksCritical(n: number, alpha: number): number {
+  return Math.sqrt(-Math.log(alpha / 2) / 2) / Math.sqrt(n);
 }
 
 /**

@@ -3,7 +3,7 @@ import {
   checkEpsilon,
   checkSensitivity,
 } from "./privacy-parameter-error.js";
-import { secureUniformPositive } from "./secure-uniform.js";
+import { secureUniformSource, type UniformSource } from "./uniform-source.js";
 
 /** Parameters of the exponential mechanism. */
 export interface ExponentialOptions {
@@ -52,12 +52,16 @@ export function exponentialMechanismProbabilities(
  * secure uniforms, which has exactly those probabilities and needs no normalising
  * sum (so no overflow for large utilities).
  *
+ * `source` defaults to the secure source; a seeded one makes the choice
+ * predictable and voids the guarantee (tests and reproducible research only).
+ *
  * @example
  * const best = exponentialMechanism([12, 40, 38], { sensitivity: 1, epsilon: 0.1 });
  */
 export function exponentialMechanism(
   utilities: readonly number[],
   options: ExponentialOptions,
+  source: UniformSource = secureUniformSource,
 ): number {
   checkUtilities(utilities);
   checkSensitivity(options.sensitivity);
@@ -66,7 +70,7 @@ export function exponentialMechanism(
   let best = 0;
   let bestScore = Number.NEGATIVE_INFINITY;
   utilities.forEach((u, i) => {
-    const score = factor * u - Math.log(-Math.log(secureUniformPositive()));
+    const score = factor * u - Math.log(-Math.log(source.uniformPositive()));
     if (score > bestScore) {
       best = i;
       bestScore = score;

@@ -2,7 +2,7 @@ import { analyticGaussianSigma } from "./analytic-gaussian-sigma.js";
 import { classicGaussianSigma, type GaussianOptions } from "./classic-gaussian-sigma.js";
 import { outputGranularity, roundToGranularity } from "./lattice.js";
 import { checkFinite, checkSensitivity } from "./privacy-parameter-error.js";
-import { secureUniform, secureUniformPositive } from "./secure-uniform.js";
+import { secureUniformSource, type UniformSource } from "./uniform-source.js";
 
 /** Options of {@link gaussianMechanism}: the (ε, δ) target and how σ is calibrated. */
 export interface GaussianMechanismOptions extends GaussianOptions {
@@ -21,14 +21,17 @@ export function gaussianSigma(options: GaussianMechanismOptions): number {
 }
 
 /**
- * A draw of N(0, σ²) by the Box–Muller transform over two secure uniforms,
+ * A draw of N(0, σ²) by the Box–Muller transform over two uniforms from `source`,
  * rounded to the lattice {@link outputGranularity}(σ) so that the low-order bits
  * of the float carry no information (Mironov 2012).
+ *
+ * `source` defaults to the secure source; pass a seeded one only in tests or
+ * reproducible research, never for a release (see {@link UniformSource}).
  */
-export function gaussianNoise(sigma: number): number {
+export function gaussianNoise(sigma: number, source: UniformSource = secureUniformSource): number {
   checkSensitivity(sigma, "sigma");
-  const radius = Math.sqrt(-2 * Math.log(secureUniformPositive()));
-  const z = radius * Math.cos(2 * Math.PI * secureUniform());
+  const radius = Math.sqrt(-2 * Math.log(source.uniformPositive()));
+  const z = radius * Math.cos(2 * Math.PI * source.uniform());
   return roundToGranularity(sigma * z, outputGranularity(sigma));
 }
 
@@ -38,12 +41,19 @@ export function gaussianNoise(sigma: number): number {
  * 2^-40 σ) first, so the output is a multiple of it and its low-order bits
  * carry nothing.
  *
+ * `source` defaults to the secure source; a seeded one makes the noise
+ * predictable and voids the guarantee (tests and reproducible research only).
+ *
  * @example
  * const noisyMean = gaussianMechanism(0.73, { sensitivity: 0.01, epsilon: 2, delta: 1e-6 });
  */
-export function gaussianMechanism(value: number, options: GaussianMechanismOptions): number {
+export function gaussianMechanism(
+  value: number,
+  options: GaussianMechanismOptions,
+  source: UniformSource = secureUniformSource,
+): number {
   checkFinite(value, "value");
   const sigma = gaussianSigma(options);
   const g = outputGranularity(sigma);
-  return roundToGranularity(value, g) + gaussianNoise(sigma);
+  return roundToGranularity(value, g) + gaussianNoise(sigma, source);
 }

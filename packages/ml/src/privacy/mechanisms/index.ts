@@ -5,6 +5,8 @@ export {
   checkSensitivity,
 } from "./privacy-parameter-error.js";
 export { secureUniform, secureUniformPositive } from "./secure-uniform.js";
+export { secureUniformSource, type UniformSource } from "./uniform-source.js";
+export { seededUniformSource } from "./seeded-uniform-source.js";
 export { erfc, logErfc, normalCdf, logNormalCdf } from "./special-functions.js";
 export { outputGranularity } from "./lattice.js";
 export {

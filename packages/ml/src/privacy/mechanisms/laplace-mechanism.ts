@@ -1,6 +1,6 @@
 import { outputGranularity, roundToGranularity } from "./lattice.js";
 import { checkEpsilon, checkFinite, checkSensitivity } from "./privacy-parameter-error.js";
-import { secureUniformPositive } from "./secure-uniform.js";
+import { secureUniformSource, type UniformSource } from "./uniform-source.js";
 
 /** Parameters of the Laplace mechanism: ε-DP for a query of L1 sensitivity `sensitivity`. */
 export interface LaplaceOptions {
@@ -18,8 +18,8 @@ export function laplaceScale(options: LaplaceOptions): number {
 }
 
 /** floor(E / λ) for E ~ Exp(1): geometric on {0, 1, …} with P(G ≥ k) = e^(-λk). */
-function geometric(lambda: number): number {
-  return Math.floor(-Math.log(secureUniformPositive()) / lambda);
+function geometric(lambda: number, source: UniformSource): number {
+  return Math.floor(-Math.log(source.uniformPositive()) / lambda);
 }
 
 /**
@@ -29,12 +29,15 @@ function geometric(lambda: number): number {
  * the lattice directly, instead of rounding a continuous float sample, leaves no
  * value-dependent gaps in the support (Mironov 2012). The tails are cut at about
  * 36.7 scales, where a 53-bit uniform runs out.
+ *
+ * `source` defaults to the secure source; pass a seeded one only in tests or
+ * reproducible research, never for a release (see {@link UniformSource}).
  */
-export function laplaceNoise(scale: number): number {
+export function laplaceNoise(scale: number, source: UniformSource = secureUniformSource): number {
   checkSensitivity(scale, "scale");
   const g = outputGranularity(scale);
   const lambda = g / scale;
-  return (geometric(lambda) - geometric(lambda)) * g;
+  return (geometric(lambda, source) - geometric(lambda, source)) * g;
 }
 
 /**
@@ -43,12 +46,19 @@ export function laplaceNoise(scale: number): number {
  * of that lattice step; the rounding can move two neighbouring inputs apart by one
  * step g at most, which adds at most g / b ≤ 2^-39 to ε.
  *
+ * `source` defaults to the secure source; a seeded one makes the noise
+ * predictable and voids the guarantee (tests and reproducible research only).
+ *
  * @example
  * const noisyCount = laplaceMechanism(412, { sensitivity: 1, epsilon: 0.5 });
  */
-export function laplaceMechanism(value: number, options: LaplaceOptions): number {
+export function laplaceMechanism(
+  value: number,
+  options: LaplaceOptions,
+  source: UniformSource = secureUniformSource,
+): number {
   checkFinite(value, "value");
   const scale = laplaceScale(options);
   const g = outputGranularity(scale);
-  return roundToGranularity(value, g) + laplaceNoise(scale);
+  return roundToGranularity(value, g) + laplaceNoise(scale, source);
 }

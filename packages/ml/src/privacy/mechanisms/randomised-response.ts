@@ -1,5 +1,5 @@
 import { PrivacyParameterError, checkEpsilon } from "./privacy-parameter-error.js";
-import { secureUniform } from "./secure-uniform.js";
+import { secureUniformSource, type UniformSource } from "./uniform-source.js";
 
 function checkCategories(k: number): void {
   if (!Number.isInteger(k) || k < 2) {
@@ -18,18 +18,33 @@ export function randomisedResponseKeepProbability(epsilon: number, k = 2): numbe
 /**
  * Warner's randomised response with ε-local DP: reports the true bit with
  * probability e^ε / (1 + e^ε), the flipped bit otherwise.
+ *
+ * `source` defaults to the secure source; a seeded one makes the answer
+ * predictable and voids the guarantee (tests and reproducible research only).
  */
-export function randomisedResponse(value: boolean, epsilon: number): boolean {
+export function randomisedResponse(
+  value: boolean,
+  epsilon: number,
+  source: UniformSource = secureUniformSource,
+): boolean {
   const keep = randomisedResponseKeepProbability(epsilon, 2);
-  return secureUniform() < keep ? value : !value;
+  return source.uniform() < keep ? value : !value;
 }
 
 /**
  * k-ary (generalised) randomised response with ε-local DP: reports the true
  * category `value` ∈ {0, …, k−1} with probability e^ε / (e^ε + k − 1), and each
  * other category with probability 1 / (e^ε + k − 1).
+ *
+ * `source` defaults to the secure source; a seeded one makes the answer
+ * predictable and voids the guarantee (tests and reproducible research only).
  */
-export function kAryRandomisedResponse(value: number, k: number, epsilon: number): number {
+export function kAryRandomisedResponse(
+  value: number,
+  k: number,
+  epsilon: number,
+  source: UniformSource = secureUniformSource,
+): number {
   checkCategories(k);
   if (!Number.isInteger(value) || value < 0 || value >= k) {
     throw new PrivacyParameterError(
@@ -38,10 +53,10 @@ export function kAryRandomisedResponse(value: number, k: number, epsilon: number
     );
   }
   const keep = randomisedResponseKeepProbability(epsilon, k);
-  if (secureUniform() < keep) {
+  if (source.uniform() < keep) {
     return value;
   }
-  const other = Math.floor(secureUniform() * (k - 1));
+  const other = Math.floor(source.uniform() * (k - 1));
   return other >= value ? other + 1 : other;
 }
 
