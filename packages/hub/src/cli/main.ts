@@ -6,6 +6,7 @@ import { registerLoginCommand } from "./commands/login.js";
 import { registerModelCommands } from "./commands/model.js";
 import { registerOrgCommands } from "./commands/org.js";
 import { registerPrivacyCommands } from "./commands/privacy.js";
+import { registerPrivacyDataCommands } from "./commands/privacy-data.js";
 import { registerPullCommand } from "./commands/pull.js";
 import { registerPushCommand } from "./commands/push.js";
 import { registerTokenCommands } from "./commands/token.js";
@@ -128,7 +129,7 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerPushCommand(program, contextOf);
   registerPullCommand(program, contextOf);
   registerAuditCommands(program, contextOf);
-  registerPrivacyCommands(program);
+  registerPrivacyDataCommands(registerPrivacyCommands(program));
   // Subcommands inherit the exit override so their usage errors reach the handler below.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {
