@@ -1,2 +1,11 @@
 export { createRng, shuffled, type Rng } from "./random/seeded.js";
 export * from "./evidence/index.js";
+export * from "./data/index.js";
+export * from "./privacy/index.js";
+export * from "./metrics/index.js";
+export * from "./onnx/index.js";
+export * from "./train/index.js";
+export * from "./plots/index.js";
+export * from "./card/index.js";
+export * from "./evaluate/index.js";
+export * from "./reference/index.js";

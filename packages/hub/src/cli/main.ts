@@ -2,6 +2,7 @@ import os from "node:os";
 import { Command, CommanderError } from "commander";
 import { configFilePath, readStoredLogin } from "./cli-config.js";
 import { registerAuditCommands } from "./commands/audit.js";
+import { registerEvalCommand } from "./commands/eval.js";
 import { registerLoginCommand } from "./commands/login.js";
 import { registerModelCommands } from "./commands/model.js";
 import { registerOrgCommands } from "./commands/org.js";
@@ -10,6 +11,7 @@ import { registerPrivacyDataCommands } from "./commands/privacy-data.js";
 import { registerPullCommand } from "./commands/pull.js";
 import { registerPushCommand } from "./commands/push.js";
 import { registerTokenCommands } from "./commands/token.js";
+import { registerTrainCommand } from "./commands/train.js";
 import { registerUserCommands } from "./commands/user.js";
 import { registerWhoamiCommand } from "./commands/whoami.js";
 import { CliFailure, UsageError, createContext, type CliContext } from "./context.js";
@@ -129,6 +131,8 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerPushCommand(program, contextOf);
   registerPullCommand(program, contextOf);
   registerAuditCommands(program, contextOf);
+  registerTrainCommand(program);
+  registerEvalCommand(program);
   registerPrivacyDataCommands(registerPrivacyCommands(program));
   // Subcommands inherit the exit override so their usage errors reach the handler below.
   const inherit = (command: Command): void => {

@@ -89,3 +89,59 @@ export function createTransferProgress(
     },
   };
 }
+
+/** One epoch's figures, as a trainer reports them. */
+export interface EpochFigures {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: number;
+  readonly valLoss: number | null;
+  readonly valMetric: number | null;
+  readonly metricName: string;
+}
+
+/**
+ * Training progress: a bar of epochs with the loss and validation metric on a
+ * terminal; otherwise a line at every tenth of the run, so logs stay short.
+ */
+export function createEpochProgress(
+  label: string,
+  stream: NodeJS.WriteStream,
+): { epoch(figures: EpochFigures): void; stop(): void } {
+  const describe = (f: EpochFigures) =>
+    `loss ${f.loss.toFixed(4)}` +
+    (f.valLoss === null ? "" : ` | val loss ${f.valLoss.toFixed(4)}`) +
+    (f.valMetric === null ? "" : ` | val ${f.metricName} ${f.valMetric.toFixed(4)}`);
+  if (!stream.isTTY) {
+    return {
+      epoch(f) {
+        const every = Math.max(1, Math.round(f.epochs / 10));
+        if (f.epoch === 1 || f.epoch % every === 0 || f.epoch === f.epochs) {
+          stream.write(`${label} epoch ${f.epoch}/${f.epochs}: ${describe(f)}\n`);
+        }
+      },
+      stop() {},
+    };
+  }
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    epoch(f) {
+      if (bar === undefined) {
+        bar = new cliProgress.SingleBar(
+          {
+            stream,
+            format: `${label} {bar} epoch {value}/{total} | {figures}`,
+            hideCursor: true,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(f.epochs, 0, { figures: "" });
+      }
+      bar.update(f.epoch, { figures: describe(f) });
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

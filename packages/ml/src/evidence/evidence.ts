@@ -15,7 +15,8 @@ export interface EvidenceHeader<K extends EvidenceKind = EvidenceKind> {
   readonly producer: { readonly name: "gatehouse"; readonly version: string };
 }
 
-const PACKAGE_VERSION = (
+/** The version of @gatehouse/ml, written into every report and exported model. */
+export const TOOLKIT_VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
     version: string;
   }
@@ -35,7 +36,7 @@ export function evidenceHeader<K extends EvidenceKind>(
     kind,
     schemaVersion: 1,
     createdAt: now.toISOString(),
-    producer: { name: "gatehouse", version: PACKAGE_VERSION },
+    producer: { name: "gatehouse", version: TOOLKIT_VERSION },
   };
 }
 

@@ -1,4 +1,5 @@
 export {
+  TOOLKIT_VERSION,
   evidenceHeader,
   writeEvidenceFile,
   type EvidenceHeader,

@@ -1,0 +1,83 @@
+import { REFERENCE_MODELS, trainReference, type ReferenceModelName } from "@gatehouse/ml";
+import { InvalidArgumentError, type Command } from "commander";
+import { createEpochProgress } from "../progress.js";
+import { toolkitFailure } from "../toolkit-failure.js";
+
+const wholeNumber = (min: number) => (value: string) => {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) {
+    throw new InvalidArgumentError(`give a whole number of at least ${min}`);
+  }
+  return n;
+};
+
+function referenceModel(value: string): ReferenceModelName {
+  if (!(REFERENCE_MODELS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`choose one of ${REFERENCE_MODELS.join(", ")}`);
+  }
+  return value as ReferenceModelName;
+}
+
+const formatMetric = (value: number): string =>
+  Number.isFinite(value) ? value.toFixed(4) : String(value);
+
+/** `gatehouse train MODEL --out DIR`: trains a reference model and writes a repository ready to push. */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command("train")
+    .description(
+      "train a reference model and write model.onnx, metrics.json, plots and a README.md model card, ready for gatehouse push",
+    )
+    .argument("<model>", `reference model: ${REFERENCE_MODELS.join(" | ")}`, referenceModel)
+    .requiredOption("--out <dir>", "folder to write the model repository into")
+    .option("--epochs <n>", "most epochs to train (early stopping may end sooner)", wholeNumber(1))
+    .option("--seed <n>", "seed of the split, initial weights and batch order", wholeNumber(0), 42)
+    .option("--license <id>", "licence the model is released under", "apache-2.0")
+    .action(async (model: ReferenceModelName, options: TrainOptions, command: Command) => {
+      const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
+      const progress = createEpochProgress(`train ${model}`, process.stderr);
+      let result;
+      try {
+        result = await trainReference(model, {
+          outDir: options.out,
+          seed: options.seed,
+          licence: options.license,
+          ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+          onEpoch: (report) => {
+            if (!json) {
+              progress.epoch(report);
+            }
+          },
+        });
+      } catch (err) {
+        throw toolkitFailure(err);
+      } finally {
+        progress.stop();
+      }
+      const { evaluation } = result;
+      if (json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const lines = [
+        `trained ${model} in ${result.stoppedEpoch} epochs (weights of epoch ${result.bestEpoch}); wrote to ${options.out}:`,
+        ...result.files.map((f) => `  ${f}`),
+        `${evaluation.split.name} split (${evaluation.split.rows} rows, seed ${evaluation.split.seed ?? "-"}):`,
+        ...Object.entries(evaluation.metrics).map(([k, v]) => `  ${k} ${formatMetric(v)}`),
+      ];
+      if (result.closedFormR2 !== undefined) {
+        lines.push(
+          `  r2 of the closed-form least-squares fit ${formatMetric(result.closedFormR2)}`,
+        );
+      }
+      lines.push(`push it with: gatehouse push ${options.out} NAMESPACE/NAME --version v1`);
+      process.stdout.write(`${lines.join("\n")}\n`);
+    });
+}
+
+interface TrainOptions {
+  readonly out: string;
+  readonly epochs?: number;
+  readonly seed: number;
+  readonly license: string;
+}

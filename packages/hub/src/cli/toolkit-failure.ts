@@ -1,0 +1,28 @@
+import {
+  DataError,
+  MetricInputError,
+  OnnxError,
+  ReferenceTrainingError,
+  TrainInputError,
+} from "@gatehouse/ml";
+import { CliFailure } from "./context.js";
+
+/**
+ * Turns a toolkit error about the user's data, model or options into a CLI
+ * failure (exit 1, message without a stack); anything else is a bug and stays as it is.
+ */
+export function toolkitFailure(err: unknown): unknown {
+  if (err instanceof DataError) {
+    return new CliFailure(err.message, "BAD_DATA");
+  }
+  if (err instanceof OnnxError) {
+    return new CliFailure(err.message, "BAD_MODEL");
+  }
+  if (err instanceof MetricInputError) {
+    return new CliFailure(err.message, "BAD_DATA");
+  }
+  if (err instanceof TrainInputError || err instanceof ReferenceTrainingError) {
+    return new CliFailure(err.message, "TRAINING_REFUSED");
+  }
+  return err;
+}

@@ -1,0 +1,187 @@
+import assert from "node:assert/strict";
+import { readFile, readdir, rm, writeFile, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startHub, type TestHub } from "../support/harness.js";
+import { gatehouse, tempHome } from "./run-cli.js";
+
+interface Report {
+  kind: string;
+  metrics: Record<string, number>;
+  artifact: { sha256: string; bytes: number };
+  split: { name: string; rows: number; seed: number | null };
+}
+
+describe("gatehouse train and eval", () => {
+  let work: string;
+  let home: { home: string; configDir: string };
+  let hub: TestHub;
+
+  before(async () => {
+    work = await mkdtemp(path.join(tmpdir(), "gatehouse-train-"));
+    home = await tempHome();
+    hub = await startHub("sqlite");
+  });
+  after(async () => {
+    await hub.close();
+    await rm(work, { recursive: true, force: true });
+    await rm(home.home, { recursive: true, force: true });
+  });
+
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    gatehouse(args, { ...home, env });
+
+  for (const model of ["iris", "boston"] as const) {
+    it(`trains ${model}, and eval of the written file reproduces its metrics exactly`, async () => {
+      const out = path.join(work, model);
+      const trained = await run(["train", model, "--out", out, "--seed", "7"]);
+      assert.equal(trained.code, 0, trained.stderr);
+      assert.match(trained.stdout, /test split/);
+      assert.match(trained.stderr, /epoch 1\//, "progress is shown per epoch");
+      const files = (await readdir(out)).sort();
+      assert.deepEqual(files, ["README.md", "metrics.json", "model.onnx", "plots"]);
+      const card = await readFile(path.join(out, "README.md"), "utf8");
+      assert.match(card, /^---\nlicense: apache-2.0\n/);
+      assert.match(card, /model-index:/);
+      const metrics = JSON.parse(await readFile(path.join(out, "metrics.json"), "utf8")) as Report;
+      assert.equal(metrics.kind, "evaluation");
+      assert.equal(metrics.split.name, "test");
+
+      const evalDir = path.join(work, `${model}-eval`);
+      const evaluated = await run([
+        "eval",
+        path.join(out, "model.onnx"),
+        "--dataset",
+        model,
+        "--out",
+        evalDir,
+      ]);
+      assert.equal(evaluated.code, 0, evaluated.stderr);
+      const report = JSON.parse(
+        await readFile(path.join(evalDir, "evaluation.json"), "utf8"),
+      ) as Report;
+      assert.deepEqual(report.metrics, metrics.metrics);
+      assert.deepEqual(report.split, metrics.split);
+      assert.equal(report.artifact.sha256, metrics.artifact.sha256);
+      if (model === "iris") {
+        assert.ok((report.metrics.accuracy ?? 0) >= 0.8, `accuracy ${report.metrics.accuracy}`);
+      } else {
+        const closedForm = /closed-form least-squares fit (\S+)/.exec(trained.stdout)?.[1];
+        assert.ok(closedForm !== undefined, trained.stdout);
+        assert.ok(Math.abs((report.metrics.r2 ?? 0) - Number(closedForm)) < 0.01);
+      }
+    });
+  }
+
+  it("pushes the trained repository to the hub, which serves the ONNX file byte for byte", async () => {
+    const token = await hub.createUser("ada");
+    const env = { GATEHOUSE_HUB: hub.url, GATEHOUSE_TOKEN: token };
+    const created = await run(["model", "create", "ada/iris"], env);
+    assert.equal(created.code, 0, created.stderr);
+    const pushed = await run(["push", path.join(work, "iris"), "ada/iris", "--version", "v1"], env);
+    assert.equal(pushed.code, 0, pushed.stderr);
+    const res = await fetch(`${hub.url}/ada/iris/resolve/main/model.onnx`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    const served = Buffer.from(await res.arrayBuffer());
+    assert.ok(served.equals(await readFile(path.join(work, "iris", "model.onnx"))));
+    const info = (await (
+      await fetch(`${hub.url}/api/models/ada/iris`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { cardData: { license?: string; "model-index"?: unknown } };
+    assert.equal(info.cardData.license, "apache-2.0");
+    assert.ok(Array.isArray(info.cardData["model-index"]));
+  });
+
+  it("scores all rows of data the model was not trained on", async () => {
+    const csv = path.join(work, "flowers.csv");
+    await writeFile(
+      csv,
+      "sepal_length,sepal_width,petal_length,petal_width,species\n" +
+        "5.1,3.5,1.4,0.2,setosa\n7.0,3.2,4.7,1.4,versicolor\n6.3,3.3,6.0,2.5,virginica\n4.9,3.0,1.4,0.2,setosa\n",
+    );
+    const evaluated = await run(
+      ["eval", path.join(work, "iris", "model.onnx"), "--dataset", csv, "--target", "species"],
+      {},
+    );
+    // The eval folder defaults to ./evaluation, relative to the working directory.
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    assert.match(evaluated.stdout, /all rows: 4 rows/);
+    await rm(path.resolve("evaluation"), { recursive: true, force: true });
+  });
+
+  it("refuses bad input with a message that names the problem", async () => {
+    const model = path.join(work, "iris", "model.onnx");
+    const cases: { args: string[]; code: number; message: RegExp }[] = [
+      { args: ["train", "mnist", "--out", work], code: 2, message: /choose one of iris, boston/ },
+      { args: ["train", "iris", "--out", work, "--epochs", "0"], code: 2, message: /at least 1/ },
+      { args: ["train", "iris"], code: 2, message: /--out/ },
+      {
+        args: ["eval", model, "--dataset", "boston", "--out", path.join(work, "e1")],
+        code: 1,
+        message: /model\.onnx expects 4 features per row; the dataset has 13/,
+      },
+      {
+        args: ["eval", model, "--dataset", "nope", "--out", path.join(work, "e2")],
+        code: 2,
+        message: /neither a built-in dataset/,
+      },
+      {
+        args: [
+          "eval",
+          path.join(work, "iris", "README.md"),
+          "--dataset",
+          "iris",
+          "--out",
+          path.join(work, "e3"),
+        ],
+        code: 1,
+        message: /README\.md is not a valid ONNX model/,
+      },
+    ];
+    const missingColumn = path.join(work, "missing.csv");
+    await writeFile(missingColumn, "sepal_length,species\n5.1,setosa\n");
+    cases.push({
+      args: [
+        "eval",
+        model,
+        "--dataset",
+        missingColumn,
+        "--target",
+        "kind",
+        "--out",
+        path.join(work, "e4"),
+      ],
+      code: 1,
+      message: /"kind"/,
+    });
+    const notNumber = path.join(work, "not-number.csv");
+    await writeFile(
+      notNumber,
+      "sepal_length,sepal_width,petal_length,petal_width,species\n5.1,abc,1.4,0.2,setosa\n",
+    );
+    cases.push({
+      args: [
+        "eval",
+        model,
+        "--dataset",
+        notNumber,
+        "--target",
+        "species",
+        "--out",
+        path.join(work, "e5"),
+      ],
+      code: 1,
+      message: /row 2, column "sepal_width": "abc" is not a number/,
+    });
+    for (const c of cases) {
+      const result = await run(c.args);
+      assert.equal(result.code, c.code, `${c.args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stderr, c.message, c.args.join(" "));
+      assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace for a user error");
+    }
+  });
+});

@@ -1,0 +1,177 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { datasetFingerprint, DataError, subset, type TabularDataset } from "../data/index.js";
+import { evidenceHeader } from "../evidence/index.js";
+import { ONNX_TENSOR_NAMES, openOnnxModel, OnnxError, type OnnxModel } from "../onnx/index.js";
+import { classificationMetrics, predictedClasses } from "./classification-metrics.js";
+import type { EvaluationReport, EvaluationSplit } from "./evaluation-report.js";
+import { regressionMetrics } from "./regression-metrics.js";
+import {
+  applyTrainingSplit,
+  isSplitOf,
+  parseTrainingSplit,
+  TRAINING_SPLIT_KEY,
+} from "./training-split.js";
+
+/** Which rows to score: the model's own test split when it records one for this data, or all. */
+export type EvaluationRows = "auto" | "test" | "all";
+
+export interface EvaluateOptions {
+  /** Default `auto`: the recorded test split when the data is the model's training data, else all rows. */
+  readonly rows?: EvaluationRows;
+}
+
+/** An evaluation with what its plots need beside the report. */
+export interface Evaluation {
+  readonly report: EvaluationReport;
+  /** Targets and predictions of the rows scored: values for regression, class indexes otherwise. */
+  readonly actual: number[];
+  readonly predicted: number[];
+}
+
+/** Reorders the model's probability columns into the dataset's class order, matching by name. */
+function columnOrder(model: OnnxModel, data: TabularDataset, width: number): number[] {
+  const modelClasses = model.metadata.classLabels;
+  if (width !== data.classes.length) {
+    throw new OnnxError(
+      `${model.name} gives ${width} class probabilities but dataset ${data.name} has ${data.classes.length} classes (${data.classes.join(", ")})`,
+    );
+  }
+  if (modelClasses === undefined) {
+    return data.classes.map((_, i) => i);
+  }
+  return data.classes.map((label) => {
+    const at = modelClasses.indexOf(label);
+    if (at < 0) {
+      throw new OnnxError(
+        `${model.name} knows the classes ${modelClasses.join(", ")} but dataset ${data.name} has class "${label}"; evaluate it on data with the classes it was trained on`,
+      );
+    }
+    return at;
+  });
+}
+
+function outputOf(model: OnnxModel, outputs: Awaited<ReturnType<OnnxModel["run"]>>, name: string) {
+  const output =
+    outputs[name] ??
+    (model.outputNames.length === 1 ? outputs[model.outputNames[0] ?? ""] : undefined);
+  if (output === undefined) {
+    throw new OnnxError(
+      `${model.name} has no output "${name}" (it has ${model.outputNames.join(", ")}); Gatehouse evaluates models whose outputs are named as the exporter names them`,
+    );
+  }
+  return output;
+}
+
+function chooseSplit(
+  model: OnnxModel,
+  data: TabularDataset,
+  rows: EvaluationRows,
+): { data: TabularDataset; split: Omit<EvaluationSplit, "fingerprint" | "rows"> } {
+  const recorded = parseTrainingSplit(model.metadata.metadataProps[TRAINING_SPLIT_KEY]);
+  const matches = recorded !== undefined && isSplitOf(recorded, data);
+  if (rows === "test" && !matches) {
+    throw new DataError(
+      recorded === undefined
+        ? `${model.name} records no training split; evaluate on all rows instead`
+        : `dataset ${data.name} is not the data ${model.name} was trained on (${recorded.dataset}); its test split cannot be rebuilt`,
+    );
+  }
+  if (rows !== "all" && matches) {
+    return {
+      data: applyTrainingSplit(data, recorded).test,
+      split: {
+        name: "test",
+        seed: recorded.seed,
+        testFraction: recorded.testFraction,
+        valFraction: recorded.valFraction,
+        stratified: recorded.stratified,
+      },
+    };
+  }
+  return {
+    data: subset(
+      data,
+      Array.from({ length: data.y.length }, (_, i) => i),
+    ),
+    split: { name: "all", seed: null, testFraction: null, valFraction: null, stratified: false },
+  };
+}
+
+/**
+ * Scores an ONNX model file on a dataset and writes nothing: the caller saves the report.
+ * The artifact's sha256 is of the exact bytes run, so the report names the file served.
+ */
+export async function evaluateOnnxModel(
+  modelFile: string,
+  data: TabularDataset,
+  options: EvaluateOptions = {},
+): Promise<Evaluation> {
+  const bytes = await readFile(modelFile).catch((err: unknown) => {
+    throw new OnnxError(
+      `cannot read ${modelFile}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  });
+  const name = path.basename(modelFile);
+  const model = await openOnnxModel(bytes, { name });
+  try {
+    const chosen = chooseSplit(model, data, options.rows ?? "auto");
+    const scored = chosen.data;
+    const rows = scored.y.length;
+    if (rows === 0) {
+      throw new DataError(`dataset ${data.name} has no rows to evaluate`);
+    }
+    const outputs = await model.run(scored.x, rows);
+    const actual = Array.from(scored.y);
+    let predicted: number[];
+    let result: Pick<
+      EvaluationReport,
+      "metrics" | "perClass" | "confusionMatrix" | "curves" | "calibration"
+    >;
+    if (scored.task === "classification") {
+      const output = outputOf(model, outputs, ONNX_TENSOR_NAMES.probabilities);
+      const width = output.dims[1] ?? 1;
+      const order = columnOrder(model, scored, width);
+      const values = output.data as ArrayLike<number>;
+      const probabilities = Array.from({ length: rows }, (_, i) =>
+        order.map((j) => Number(values[i * width + j])),
+      );
+      const classification = classificationMetrics(actual, probabilities, scored.classes);
+      predicted = predictedClasses(probabilities);
+      result = classification;
+    } else {
+      const output = outputOf(model, outputs, ONNX_TENSOR_NAMES.prediction);
+      const values = output.data as ArrayLike<number>;
+      if (values.length !== rows) {
+        throw new OnnxError(
+          `${model.name} gives ${values.length / rows} values per row; a regression evaluation needs one`,
+        );
+      }
+      predicted = Array.from(values, Number);
+      result = regressionMetrics(actual, predicted);
+    }
+    const report: EvaluationReport = {
+      ...evidenceHeader("evaluation"),
+      task: scored.task,
+      artifact: {
+        name,
+        sha256: createHash("sha256").update(bytes).digest("hex"),
+        bytes: bytes.length,
+      },
+      dataset: {
+        name: data.name,
+        fingerprint: datasetFingerprint(data),
+        rows: data.y.length,
+        features: data.featureNames,
+        target: data.targetName,
+        classes: data.classes,
+      },
+      split: { ...chosen.split, rows, fingerprint: datasetFingerprint(scored) },
+      ...result,
+    };
+    return { report, actual, predicted };
+  } finally {
+    await model.close();
+  }
+}
