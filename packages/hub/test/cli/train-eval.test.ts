@@ -113,12 +113,67 @@ describe("gatehouse train and eval", () => {
     await rm(path.resolve("evaluation"), { recursive: true, force: true });
   });
 
+  it("trains iris with DP-SGD and writes the guarantee into privacy.json and the card", async () => {
+    const out = path.join(work, "iris-dp");
+    const trained = await run([
+      "train",
+      "iris",
+      "--dp",
+      "--epsilon",
+      "3",
+      "--delta",
+      "1e-5",
+      "--out",
+      out,
+    ]);
+    assert.equal(trained.code, 0, trained.stderr);
+    const privacy = JSON.parse(await readFile(path.join(out, "privacy.json"), "utf8")) as {
+      kind: string;
+      epsilon: number;
+      delta: number;
+      mechanism: string;
+      randomness: string;
+      artifact: { sha256: string };
+    };
+    assert.equal(privacy.kind, "privacy");
+    assert.equal(privacy.mechanism, "dp-sgd");
+    assert.equal(privacy.delta, 1e-5);
+    assert.ok(privacy.epsilon > 0 && privacy.epsilon <= 3, `epsilon ${privacy.epsilon}`);
+    assert.equal(privacy.randomness, "node:crypto");
+    const metrics = JSON.parse(await readFile(path.join(out, "metrics.json"), "utf8")) as Report;
+    assert.equal(privacy.artifact.sha256, metrics.artifact.sha256);
+    const card = await readFile(path.join(out, "README.md"), "utf8");
+    assert.match(card, /## Privacy/);
+    assert.match(card, new RegExp(`ε = ${String(privacy.epsilon).replace(".", "\\.")}`));
+  });
+
   it("refuses bad input with a message that names the problem", async () => {
     const model = path.join(work, "iris", "model.onnx");
     const cases: { args: string[]; code: number; message: RegExp }[] = [
       { args: ["train", "mnist", "--out", work], code: 2, message: /choose one of iris, boston/ },
       { args: ["train", "iris", "--out", work, "--epochs", "0"], code: 2, message: /at least 1/ },
       { args: ["train", "iris"], code: 2, message: /--out/ },
+      { args: ["train", "iris", "--out", work, "--dp"], code: 2, message: /--dp needs --epsilon/ },
+      {
+        args: ["train", "iris", "--out", work, "--epsilon", "3"],
+        code: 2,
+        message: /add --dp/,
+      },
+      {
+        args: ["train", "iris", "--out", work, "--dp", "--epsilon", "0", "--delta", "1e-5"],
+        code: 2,
+        message: /number > 0/,
+      },
+      {
+        args: ["train", "iris", "--out", work, "--dp", "--epsilon", "3", "--delta", "1"],
+        code: 2,
+        message: /open interval \(0, 1\)/,
+      },
+      {
+        args: ["train", "boston", "--out", work, "--dp", "--epsilon", "3", "--delta", "1e-5"],
+        code: 1,
+        message: /available for the MLP reference model \(iris\), not boston/,
+      },
       {
         args: ["eval", model, "--dataset", "boston", "--out", path.join(work, "e1")],
         code: 1,

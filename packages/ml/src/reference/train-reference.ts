@@ -11,7 +11,13 @@ import {
   type EvaluationReport,
   type TrainingSplit,
 } from "../evaluate/index.js";
-import { TOOLKIT_VERSION, writeEvidenceFile } from "../evidence/index.js";
+import {
+  evidenceHeader,
+  TOOLKIT_VERSION,
+  writeEvidenceFile,
+  type EvidenceHeader,
+} from "../evidence/index.js";
+import { trainMlpDp, type DpSgdPrivacy } from "../privacy/index.js";
 import { exportOnnx, ONNX_TENSOR_NAMES, type OnnxModelKind } from "../onnx/index.js";
 import { trainingHistoryPlot } from "../plots/index.js";
 import { datasetFingerprint } from "../data/index.js";
@@ -40,6 +46,11 @@ export interface TrainReferenceOptions {
   /** Licence the model is released under, written into the file and the card. Default apache-2.0. */
   readonly licence?: string;
   readonly onEpoch?: (report: EpochReport) => void;
+  /**
+   * Train with DP-SGD to this (ε, δ) instead (Iris only). Noise, sampling and initial
+   * weights then come from node:crypto; the seed still fixes the split.
+   */
+  readonly dp?: { readonly epsilon: number; readonly delta: number };
 }
 
 /** What a reference run produced. */
@@ -54,6 +65,8 @@ export interface ReferenceTrainingResult {
   readonly bestEpoch: number;
   /** Boston only: test R² of the exact least-squares fit on the same split and scaling. */
   readonly closedFormR2?: number;
+  /** With `dp`: the guarantee the training kept, as saved to privacy.json. */
+  readonly privacy?: DpSgdPrivacy;
 }
 
 interface Recipe {
@@ -134,6 +147,9 @@ const RECIPES: Record<ReferenceModelName, Recipe> = {
   },
 };
 
+/** Adam's step size in DP-SGD training: trainMlpDp's default, tuned for Iris at ε = 3. */
+const DP_LEARNING_RATE = 0.05;
+
 /** Test R² of the exact least-squares fit (with intercept) on the same scaled split. */
 function closedFormTestR2(train: TabularDataset, test: TabularDataset): number {
   const cols = train.featureNames.length + 1;
@@ -203,13 +219,33 @@ export async function trainReference(
   const scaler = new StandardScaler().fit(parts.train);
   const train = scaler.transformDataset(parts.train);
   const val = scaler.transformDataset(parts.val);
-  const model = await recipe.train(train, {
-    seed,
-    epochs,
-    validation: val,
-    ...(recipe.patience === null ? {} : { earlyStopping: { patience: recipe.patience } }),
-    ...(options.onEpoch === undefined ? {} : { onEpoch: options.onEpoch }),
-  });
+  const onEpoch = options.onEpoch === undefined ? {} : { onEpoch: options.onEpoch };
+  let privacy: DpSgdPrivacy | undefined;
+  let model: TabularModel;
+  if (options.dp !== undefined) {
+    if (recipe.kind !== "mlp") {
+      throw new ReferenceTrainingError(
+        `DP-SGD training is available for the MLP reference model (iris), not ${name}`,
+      );
+    }
+    const dpModel = await trainMlpDp(train, {
+      targetEpsilon: options.dp.epsilon,
+      delta: options.dp.delta,
+      validation: val,
+      ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+      ...onEpoch,
+    });
+    privacy = dpModel.privacy;
+    model = dpModel;
+  } else {
+    model = await recipe.train(train, {
+      seed,
+      epochs,
+      validation: val,
+      ...(recipe.patience === null ? {} : { earlyStopping: { patience: recipe.patience } }),
+      ...onEpoch,
+    });
+  }
   let bytes: Uint8Array;
   try {
     bytes = exportOnnx({
@@ -235,6 +271,17 @@ export async function trainReference(
   await writeFile(modelFile, bytes);
   const evaluation = await evaluateOnnxModel(modelFile, data);
   await writeEvidenceFile(path.join(options.outDir, "metrics.json"), evaluation.report);
+  if (privacy !== undefined) {
+    await writeEvidenceFile(path.join(options.outDir, "privacy.json"), {
+      ...evidenceHeader("privacy"),
+      command: "train",
+      mechanism: "dp-sgd",
+      artifact: evaluation.report.artifact,
+      dataset: { name: data.name, fingerprint: split.datasetFingerprint, rows: data.y.length },
+      trainingRows: parts.train.y.length,
+      ...privacy,
+    } as EvidenceHeader);
+  }
   const plots = await evaluationPlots(evaluation);
   plots["training-history.svg"] = await trainingHistoryPlot({
     epochs: model.training.history.map((h) => ({
@@ -257,7 +304,14 @@ export async function trainReference(
     ...(recipe.card.taskName === undefined ? {} : { taskName: recipe.card.taskName }),
     ...(recipe.card.tags === undefined ? {} : { tags: recipe.card.tags }),
     ...(recipe.card.intendedUses === undefined ? {} : { intendedUses: recipe.card.intendedUses }),
-    ...(recipe.card.limitations === undefined ? {} : { limitations: recipe.card.limitations }),
+    limitations: [
+      ...(recipe.card.limitations ?? []),
+      ...(privacy === undefined
+        ? []
+        : [
+            "The standard-scaling means and deviations inside the graph were computed from the training rows without noise: the (ε, δ) guarantee covers the weights, not them.",
+          ]),
+    ],
     dataset: {
       id: name,
       name: recipe.card.datasetName,
@@ -274,9 +328,12 @@ export async function trainReference(
       preprocessing: ["standard scaling fitted on the training split (inside the ONNX graph)"],
     },
     training: {
-      architecture: recipe.card.architecture,
+      architecture:
+        privacy === undefined
+          ? recipe.card.architecture
+          : `${recipe.card.architecture}, trained with DP-SGD (per-example clipping, Gaussian noise)`,
       optimizer: "Adam",
-      learningRate: recipe.card.learningRate,
+      learningRate: privacy === undefined ? recipe.card.learningRate : DP_LEARNING_RATE,
       epochsRun: model.training.stoppedEpoch,
       maxEpochs: epochs,
       ...(recipe.patience === null
@@ -288,11 +345,17 @@ export async function trainReference(
               bestEpoch: model.training.bestEpoch,
             },
           }),
-      batchSize: recipe.kind === "linear-regression" ? parts.train.y.length : recipe.card.batchSize,
+      batchSize:
+        privacy !== undefined
+          ? privacy.expectedBatchSize
+          : recipe.kind === "linear-regression"
+            ? parts.train.y.length
+            : recipe.card.batchSize,
       seed,
       loss: recipe.card.loss,
     },
     results: cardResults(evaluation, recipe.card.resultKeys),
+    ...(privacy === undefined ? {} : { privacy }),
     usage: {
       modelFile: "model.onnx",
       inputName: ONNX_TENSOR_NAMES.features,
@@ -317,6 +380,7 @@ export async function trainReference(
     history: model.training.history,
     stoppedEpoch: model.training.stoppedEpoch,
     bestEpoch: model.training.bestEpoch,
+    ...(privacy === undefined ? {} : { privacy }),
     ...(name === "boston"
       ? { closedFormR2: closedFormTestR2(train, scaler.transformDataset(parts.test)) }
       : {}),

@@ -1,5 +1,6 @@
 import { REFERENCE_MODELS, trainReference, type ReferenceModelName } from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
+import { UsageError } from "../context.js";
 import { createEpochProgress } from "../progress.js";
 import { toolkitFailure } from "../toolkit-failure.js";
 
@@ -10,6 +11,36 @@ const wholeNumber = (min: number) => (value: string) => {
   }
   return n;
 };
+
+const positiveNumber = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError("give a number > 0, e.g. 3");
+  }
+  return n;
+};
+
+const openUnitInterval = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === "" || !(n > 0 && n < 1)) {
+    throw new InvalidArgumentError("give a number in the open interval (0, 1), e.g. 1e-5");
+  }
+  return n;
+};
+
+/** The DP target, when asked for; --epsilon and --delta mean nothing without --dp. */
+function dpOptions(options: TrainOptions): { epsilon: number; delta: number } | undefined {
+  if (options.dp !== true) {
+    if (options.epsilon !== undefined || options.delta !== undefined) {
+      throw new UsageError("--epsilon and --delta set a DP-SGD budget: add --dp");
+    }
+    return undefined;
+  }
+  if (options.epsilon === undefined || options.delta === undefined) {
+    throw new UsageError("--dp needs --epsilon E and --delta D, e.g. --epsilon 3 --delta 1e-5");
+  }
+  return { epsilon: options.epsilon, delta: options.delta };
+}
 
 function referenceModel(value: string): ReferenceModelName {
   if (!(REFERENCE_MODELS as readonly string[]).includes(value)) {
@@ -33,8 +64,12 @@ export function registerTrainCommand(program: Command): void {
     .option("--epochs <n>", "most epochs to train (early stopping may end sooner)", wholeNumber(1))
     .option("--seed <n>", "seed of the split, initial weights and batch order", wholeNumber(0), 42)
     .option("--license <id>", "licence the model is released under", "apache-2.0")
+    .option("--dp", "train with DP-SGD to the (--epsilon, --delta) guarantee (iris only)")
+    .option("--epsilon <e>", "privacy budget ε for --dp, > 0", positiveNumber)
+    .option("--delta <d>", "δ for --dp, in (0, 1), e.g. 1e-5", openUnitInterval)
     .action(async (model: ReferenceModelName, options: TrainOptions, command: Command) => {
       const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
+      const dp = dpOptions(options);
       const progress = createEpochProgress(`train ${model}`, process.stderr);
       let result;
       try {
@@ -43,6 +78,7 @@ export function registerTrainCommand(program: Command): void {
           seed: options.seed,
           licence: options.license,
           ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+          ...(dp === undefined ? {} : { dp }),
           onEpoch: (report) => {
             if (!json) {
               progress.epoch(report);
@@ -65,6 +101,12 @@ export function registerTrainCommand(program: Command): void {
         `${evaluation.split.name} split (${evaluation.split.rows} rows, seed ${evaluation.split.seed ?? "-"}):`,
         ...Object.entries(evaluation.metrics).map(([k, v]) => `  ${k} ${formatMetric(v)}`),
       ];
+      if (result.privacy !== undefined) {
+        const p = result.privacy;
+        lines.push(
+          `DP-SGD guarantee: ε = ${formatMetric(p.epsilon)}, δ = ${p.delta} (noise multiplier ${formatMetric(p.noiseMultiplier)}, clipping norm ${p.clipNorm}, sampling rate ${formatMetric(p.sampleRate)}, ${p.steps} steps); written to privacy.json`,
+        );
+      }
       if (result.closedFormR2 !== undefined) {
         lines.push(
           `  r2 of the closed-form least-squares fit ${formatMetric(result.closedFormR2)}`,
@@ -77,6 +119,9 @@ export function registerTrainCommand(program: Command): void {
 
 interface TrainOptions {
   readonly out: string;
+  readonly dp?: boolean;
+  readonly epsilon?: number;
+  readonly delta?: number;
   readonly epochs?: number;
   readonly seed: number;
   readonly license: string;
