@@ -7,6 +7,7 @@ import { registerLoginCommand } from "./commands/login.js";
 import { registerModelCommands } from "./commands/model.js";
 import { registerOrgCommands } from "./commands/org.js";
 import { registerPrivacyCommands } from "./commands/privacy.js";
+import { registerPrivacyAuditCommands } from "./commands/privacy-audit.js";
 import { registerPrivacyDataCommands } from "./commands/privacy-data.js";
 import { registerPullCommand } from "./commands/pull.js";
 import { registerPushCommand } from "./commands/push.js";
@@ -133,7 +134,9 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerAuditCommands(program, contextOf);
   registerTrainCommand(program);
   registerEvalCommand(program);
-  registerPrivacyDataCommands(registerPrivacyCommands(program));
+  const privacy = registerPrivacyCommands(program);
+  registerPrivacyDataCommands(privacy);
+  registerPrivacyAuditCommands(privacy);
   // Subcommands inherit the exit override so their usage errors reach the handler below.
   const inherit = (command: Command): void => {
     for (const sub of command.commands) {

@@ -1,0 +1,26 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import path from "node:path";
+import { datasetFingerprint } from "../../data/index.js";
+import type { TabularDataset, TextDataset } from "../../data/index.js";
+import type { LedgerDataset } from "./budget-ledger-types.js";
+
+/** A loaded dataset as the ledger names it: by `datasetFingerprint`, so any copy of the same rows shares one budget. */
+export function ledgerDataset(data: TabularDataset | TextDataset, name = data.name): LedgerDataset {
+  return { fingerprint: datasetFingerprint(data), name };
+}
+
+/**
+ * A data file as the ledger names it: by the SHA-256 of its bytes (a file is not parsed,
+ * so the same rows written differently count as another dataset).
+ */
+export async function ledgerDatasetOfFile(
+  file: string,
+  name = path.basename(file),
+): Promise<LedgerDataset> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) {
+    hash.update(chunk as Buffer);
+  }
+  return { fingerprint: hash.digest("hex"), name };
+}
