@@ -1,11 +1,18 @@
 import {
+  BudgetLedgerError,
   DataError,
+  MembershipAuditError,
   MetricInputError,
   OnnxError,
   ReferenceTrainingError,
   TrainInputError,
 } from "@gatehouse/ml";
 import { CliFailure } from "./context.js";
+
+const LEDGER_HINTS: Partial<Record<BudgetLedgerError["code"], string>> = {
+  NO_BUDGET: "set one with gatehouse privacy budget set DATASET --epsilon E --delta D",
+  CORRUPTED: "the ledger file was not changed",
+};
 
 /**
  * Turns a toolkit error about the user's data, model or options into a CLI
@@ -23,6 +30,12 @@ export function toolkitFailure(err: unknown): unknown {
   }
   if (err instanceof TrainInputError || err instanceof ReferenceTrainingError) {
     return new CliFailure(err.message, "TRAINING_REFUSED");
+  }
+  if (err instanceof MembershipAuditError) {
+    return new CliFailure(err.message, "INVALID_INPUT");
+  }
+  if (err instanceof BudgetLedgerError) {
+    return new CliFailure(err.message, err.code, LEDGER_HINTS[err.code]);
   }
   return err;
 }

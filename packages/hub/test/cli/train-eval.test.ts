@@ -147,6 +147,31 @@ describe("gatehouse train and eval", () => {
     assert.match(card, new RegExp(`ε = ${String(privacy.epsilon).replace(".", "\\.")}`));
   });
 
+  it("spends --dp's budget from the ledger before training, and refuses what does not fit", async () => {
+    const ledger = path.join(work, "ledger.json");
+    const set = await run([
+      "privacy",
+      "budget",
+      "set",
+      "iris",
+      "--epsilon",
+      "4",
+      "--delta",
+      "1e-5",
+      "--ledger",
+      ledger,
+    ]);
+    assert.equal(set.code, 0, set.stderr);
+    const dp = ["--dp", "--epsilon", "3", "--delta", "1e-6", "--ledger", ledger, "--epochs", "5"];
+    const first = await run(["train", "iris", "--out", path.join(work, "dp-1"), ...dp]);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await run(["train", "iris", "--out", path.join(work, "dp-2"), ...dp]);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /ε = 1 left of 4/);
+    assert.match(second.stderr, /OVER_BUDGET/);
+    await assert.rejects(readFile(path.join(work, "dp-2", "model.onnx")), "nothing was trained");
+  });
+
   it("refuses bad input with a message that names the problem", async () => {
     const model = path.join(work, "iris", "model.onnx");
     const cases: { args: string[]; code: number; message: RegExp }[] = [

@@ -1,10 +1,6 @@
 import { stat } from "node:fs/promises";
 import {
   BUILTIN_DATASETS,
-  BudgetLedgerError,
-  DataError,
-  MembershipAuditError,
-  OnnxError,
   auditOnnxModel,
   ledgerDataset,
   ledgerDatasetOfFile,
@@ -21,6 +17,7 @@ import {
 } from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
 import { CliFailure, UsageError } from "../context.js";
+import { toolkitFailure } from "../toolkit-failure.js";
 
 /** Where `privacy budget` keeps its ledger unless `--ledger` says otherwise. */
 const DEFAULT_LEDGER = ".gatehouse/privacy-ledger.json";
@@ -74,21 +71,7 @@ async function inputErrors<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (
-      err instanceof MembershipAuditError ||
-      err instanceof OnnxError ||
-      err instanceof DataError
-    ) {
-      throw new CliFailure(err.message, "INVALID_INPUT");
-    }
-    if (err instanceof BudgetLedgerError) {
-      const hints: Partial<Record<BudgetLedgerError["code"], string>> = {
-        NO_BUDGET: "set one with gatehouse privacy budget set DATASET --epsilon E --delta D",
-        CORRUPTED: "the ledger file was not changed",
-      };
-      throw new CliFailure(err.message, err.code, hints[err.code]);
-    }
-    throw err;
+    throw toolkitFailure(err);
   }
 }
 

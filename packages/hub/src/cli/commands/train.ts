@@ -1,4 +1,11 @@
-import { REFERENCE_MODELS, trainReference, type ReferenceModelName } from "@gatehouse/ml";
+import {
+  REFERENCE_MODELS,
+  ledgerDataset,
+  loadBuiltin,
+  spendPrivacyBudget,
+  trainReference,
+  type ReferenceModelName,
+} from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
 import { UsageError } from "../context.js";
 import { createEpochProgress } from "../progress.js";
@@ -31,8 +38,12 @@ const openUnitInterval = (value: string): number => {
 /** The DP target, when asked for; --epsilon and --delta mean nothing without --dp. */
 function dpOptions(options: TrainOptions): { epsilon: number; delta: number } | undefined {
   if (options.dp !== true) {
-    if (options.epsilon !== undefined || options.delta !== undefined) {
-      throw new UsageError("--epsilon and --delta set a DP-SGD budget: add --dp");
+    if (
+      options.epsilon !== undefined ||
+      options.delta !== undefined ||
+      options.ledger !== undefined
+    ) {
+      throw new UsageError("--epsilon, --delta and --ledger set a DP-SGD budget: add --dp");
     }
     return undefined;
   }
@@ -67,12 +78,24 @@ export function registerTrainCommand(program: Command): void {
     .option("--dp", "train with DP-SGD to the (--epsilon, --delta) guarantee (iris only)")
     .option("--epsilon <e>", "privacy budget ε for --dp, > 0", positiveNumber)
     .option("--delta <d>", "δ for --dp, in (0, 1), e.g. 1e-5", openUnitInterval)
+    .option(
+      "--ledger <file>",
+      "privacy budget ledger to spend --dp's (ε, δ) from before training (see gatehouse privacy budget)",
+    )
     .action(async (model: ReferenceModelName, options: TrainOptions, command: Command) => {
       const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
       const dp = dpOptions(options);
       const progress = createEpochProgress(`train ${model}`, process.stderr);
       let result;
       try {
+        if (dp !== undefined && options.ledger !== undefined) {
+          // Spent before training: a refused budget must not cost a training run first.
+          await spendPrivacyBudget(options.ledger, ledgerDataset(loadBuiltin(model), model), {
+            ...dp,
+            what: `DP-SGD model ${model} written to ${options.out}`,
+            command: "gatehouse train",
+          });
+        }
         result = await trainReference(model, {
           outDir: options.out,
           seed: options.seed,
@@ -122,6 +145,7 @@ interface TrainOptions {
   readonly dp?: boolean;
   readonly epsilon?: number;
   readonly delta?: number;
+  readonly ledger?: string;
   readonly epochs?: number;
   readonly seed: number;
   readonly license: string;
