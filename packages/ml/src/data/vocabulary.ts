@@ -59,6 +59,30 @@ export class Vocabulary {
     return new Vocabulary(["<pad>", "<oov>", ...kept.slice(0, limit)], tokenizer);
   }
 
+  /**
+   * Rebuilds a vocabulary from its `tokens` (e.g. read back from an exported model), so that
+   * it encodes exactly as the one they came from. `tokens[0]` must be "<pad>", `tokens[1]`
+   * "<oov>", and no token may repeat.
+   */
+  static fromTokens(
+    tokens: readonly string[],
+    tokenizer: (text: string) => string[] = tokenize,
+  ): Vocabulary {
+    if (tokens[PAD_INDEX] !== "<pad>" || tokens[OOV_INDEX] !== "<oov>") {
+      throw new DataError(
+        `tokens must start with "<pad>" and "<oov>", got ${JSON.stringify(tokens.slice(0, 2))}`,
+      );
+    }
+    const seen = new Set<string>();
+    tokens.forEach((token, i) => {
+      if (seen.has(token)) {
+        throw new DataError(`tokens[${i}] ${JSON.stringify(token)} repeats an earlier token`);
+      }
+      seen.add(token);
+    });
+    return new Vocabulary([...tokens], tokenizer);
+  }
+
   /** Number of entries, padding and out-of-vocabulary included. */
   get size(): number {
     return this.tokens.length;

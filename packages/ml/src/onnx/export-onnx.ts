@@ -1,7 +1,9 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { OnnxActivation, OnnxExportSpec } from "./export-spec.js";
+import { addClassifierHead, addLayers, BATCH } from "./dense-head.js";
+import type { GraphParts } from "./dense-head.js";
+import type { OnnxExportSpec } from "./export-spec.js";
 import { GraphProtoSchema, ModelProtoSchema, TensorProto_DataType } from "./gen/onnx/onnx_pb.js";
-import type { NodeProto, TensorProto, ValueInfoProto } from "./gen/onnx/onnx_pb.js";
+import type { ValueInfoProto } from "./gen/onnx/onnx_pb.js";
 import {
   ONNX_IR_VERSION,
   ONNX_METADATA_KEYS,
@@ -9,22 +11,10 @@ import {
   ONNX_PRODUCER_NAME,
   ONNX_TENSOR_NAMES,
 } from "./onnx-format.js";
+import { metadataProps } from "./metadata-props.js";
 import { floatTensor, int64Tensor, intAttribute, node, tensorValueInfo } from "./proto-builders.js";
 import { validateExportSpec } from "./validate-export-spec.js";
 import type { ValidatedLayout } from "./validate-export-spec.js";
-
-const BATCH = "N";
-
-const ACTIVATION_OPS: Record<Exclude<OnnxActivation, "linear">, string> = {
-  relu: "Relu",
-  sigmoid: "Sigmoid",
-  softmax: "Softmax",
-};
-
-interface GraphParts {
-  nodes: NodeProto[];
-  initializers: TensorProto[];
-}
 
 /** Emits the fitted preprocessing and returns the name of the tensor the first layer reads. */
 function addPreprocessing(
@@ -96,88 +86,6 @@ function addPreprocessing(
   return "preprocessed";
 }
 
-/** Emits the layers; the last one's output gets `lastName`. */
-function addLayers(spec: OnnxExportSpec, input: string, lastName: string, parts: GraphParts): void {
-  let current = input;
-  spec.layers.forEach((layer, i) => {
-    const isLast = i === spec.layers.length - 1;
-    const weight = `layer${i}_weight`;
-    const bias = `layer${i}_bias`;
-    parts.initializers.push(
-      floatTensor(weight, [layer.inputSize, layer.outputSize], layer.weights),
-    );
-    parts.initializers.push(floatTensor(bias, [layer.outputSize], layer.bias));
-    const affine = isLast && layer.activation === "linear" ? lastName : `layer${i}_affine`;
-    parts.nodes.push(node("Gemm", [current, weight, bias], [affine]));
-    if (layer.activation === "linear") {
-      current = affine;
-      return;
-    }
-    const activated = isLast ? lastName : `layer${i}_${layer.activation}`;
-    parts.nodes.push(
-      node(
-        ACTIVATION_OPS[layer.activation],
-        [affine],
-        [activated],
-        layer.activation === "softmax" ? [intAttribute("axis", 1)] : [],
-      ),
-    );
-    current = activated;
-  });
-}
-
-/** Emits the layers and the classifier head; returns the graph outputs. */
-function addClassifier(spec: OnnxExportSpec, input: string, parts: GraphParts): ValueInfoProto[] {
-  const k = spec.classes?.length ?? 0;
-  const last = spec.layers[spec.layers.length - 1];
-  if (last?.outputSize === 1) {
-    // A single sigmoid unit gives P(second class); report both columns, as predict_proba does.
-    addLayers(spec, input, "positive_probability", parts);
-    parts.initializers.push(floatTensor("one", [], [1]));
-    parts.nodes.push(node("Sub", ["one", "positive_probability"], ["negative_probability"]));
-    parts.nodes.push(
-      node(
-        "Concat",
-        ["negative_probability", "positive_probability"],
-        [ONNX_TENSOR_NAMES.probabilities],
-        [intAttribute("axis", 1)],
-      ),
-    );
-  } else {
-    addLayers(spec, input, ONNX_TENSOR_NAMES.probabilities, parts);
-  }
-  parts.nodes.push(
-    node(
-      "ArgMax",
-      [ONNX_TENSOR_NAMES.probabilities],
-      [ONNX_TENSOR_NAMES.label],
-      [intAttribute("axis", 1), intAttribute("keepdims", 0)],
-    ),
-  );
-  return [
-    tensorValueInfo(ONNX_TENSOR_NAMES.probabilities, TensorProto_DataType.FLOAT, [BATCH, k]),
-    tensorValueInfo(ONNX_TENSOR_NAMES.label, TensorProto_DataType.INT64, [BATCH]),
-  ];
-}
-
-function metadataProps(spec: OnnxExportSpec): { key: string; value: string }[] {
-  const props: { key: string; value: string }[] = [
-    { key: ONNX_METADATA_KEYS.licence, value: spec.metadata.licence },
-  ];
-  if (spec.metadata.cardUrl !== undefined) {
-    props.push({ key: ONNX_METADATA_KEYS.cardUrl, value: spec.metadata.cardUrl });
-  }
-  if (spec.classes !== undefined) {
-    props.push({ key: ONNX_METADATA_KEYS.classLabels, value: JSON.stringify(spec.classes) });
-  }
-  props.push({
-    key: ONNX_METADATA_KEYS.featureNames,
-    value: JSON.stringify(spec.preprocessing.featureNames),
-  });
-  props.push({ key: ONNX_METADATA_KEYS.modelKind, value: spec.kind });
-  return props;
-}
-
 /**
  * Serialises a dense model and its fitted preprocessing to ONNX bytes (opset 17, IR 8).
  *
@@ -193,9 +101,9 @@ export function exportOnnx(spec: OnnxExportSpec): Uint8Array {
   const input = addPreprocessing(spec, layout, parts);
   let outputs: ValueInfoProto[];
   if (layout.isClassifier) {
-    outputs = addClassifier(spec, input, parts);
+    outputs = addClassifierHead(spec.layers, spec.classes?.length ?? 0, input, parts);
   } else {
-    addLayers(spec, input, ONNX_TENSOR_NAMES.prediction, parts);
+    addLayers(spec.layers, input, ONNX_TENSOR_NAMES.prediction, parts);
     const outputSize = spec.layers[spec.layers.length - 1]?.outputSize ?? 1;
     outputs = [
       tensorValueInfo(ONNX_TENSOR_NAMES.prediction, TensorProto_DataType.FLOAT, [
@@ -222,7 +130,16 @@ export function exportOnnx(spec: OnnxExportSpec): Uint8Array {
     producerName: ONNX_PRODUCER_NAME,
     producerVersion: spec.metadata.producerVersion,
     graph,
-    metadataProps: metadataProps(spec),
+    metadataProps: metadataProps(spec.metadata, [
+      ...(spec.classes === undefined
+        ? []
+        : [{ key: ONNX_METADATA_KEYS.classLabels, value: JSON.stringify(spec.classes) }]),
+      {
+        key: ONNX_METADATA_KEYS.featureNames,
+        value: JSON.stringify(spec.preprocessing.featureNames),
+      },
+      { key: ONNX_METADATA_KEYS.modelKind, value: spec.kind },
+    ]),
     ...(spec.metadata.description === undefined ? {} : { docString: spec.metadata.description }),
   });
   return toBinary(ModelProtoSchema, model);

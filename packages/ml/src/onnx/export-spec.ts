@@ -68,6 +68,11 @@ export interface OnnxExportMetadata {
   readonly description?: string;
   /** Version of the software that produced the model; stored as `producer_version`. */
   readonly producerVersion: string;
+  /**
+   * More `metadata_props` entries, e.g. how the model was trained, so that an evaluation can
+   * find the same test split. Keys must differ from the ones the exporter writes itself.
+   */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -90,5 +95,77 @@ export interface OnnxExportSpec {
   readonly preprocessing: OnnxPreprocessing;
   /** Class labels in output order; present exactly when the model is a classifier. */
   readonly classes?: readonly string[];
+  readonly metadata: OnnxExportMetadata;
+}
+
+/**
+ * How raw text becomes the token ids a text model reads, as `Vocabulary`, `tokenize` and
+ * `padSequences` of the data module do it.
+ */
+export interface OnnxTextPreprocessing {
+  /**
+   * Token of each id (`Vocabulary.tokens`): `"<pad>"` at 0, `"<oov>"` (any unknown token) at 1.
+   * The vocabulary must have been built with the default `tokenize`.
+   */
+  readonly vocabulary: readonly string[];
+  /** Ids per text after padding or cutting. */
+  readonly sequenceLength: number;
+  /** Where padding ids go. */
+  readonly padding: "pre" | "post";
+  /** Which end of a too-long text is cut. */
+  readonly truncating: "pre" | "post";
+}
+
+/** An embedding table: row `id` is `weights[id * dim .. (id + 1) * dim]`. */
+export interface OnnxEmbedding {
+  readonly vocabSize: number;
+  readonly dim: number;
+  readonly weights: ArrayLike<number>;
+}
+
+/**
+ * LSTM weights in the Keras layout, gates in the order input, forget, cell, output: `kernel`
+ * row-major `inputSize × 4·units`, `recurrentKernel` `units × 4·units`, `bias` `4·units`.
+ * Gates use a sigmoid, cell input and output tanh; the state starts at zero and the last step's
+ * output feeds the dense layers.
+ */
+export interface OnnxLstm {
+  readonly inputSize: number;
+  readonly units: number;
+  readonly kernel: ArrayLike<number>;
+  readonly recurrentKernel: ArrayLike<number>;
+  readonly bias: ArrayLike<number>;
+}
+
+/**
+ * Everything needed to export a trained text classifier over token ids, e.g. from a
+ * `TextModel`'s `embedding()` and `denseLayers()` and the `Vocabulary` it was trained with.
+ *
+ * @example
+ * ```ts
+ * const bytes = exportTextOnnx({
+ *   kind: "text-pooling",
+ *   embedding: model.embedding(),
+ *   layers: model.denseLayers(),
+ *   classes: model.classes,
+ *   preprocessing: { vocabulary: vocab.tokens, sequenceLength: 200, padding: "pre", truncating: "pre" },
+ *   metadata: { licence: "apache-2.0", producerVersion: "0.1.0" },
+ * });
+ * ```
+ */
+export interface OnnxTextExportSpec {
+  /**
+   * `text-pooling`: embedding → mean over every step (padding included) → dense layers;
+   * `text-lstm`: embedding → LSTM → dense layers.
+   */
+  readonly kind: "text-pooling" | "text-lstm";
+  readonly embedding: OnnxEmbedding;
+  /** The recurrent layer (e.g. `TextModel.lstm()`); required for `text-lstm`, absent otherwise. */
+  readonly lstm?: OnnxLstm | null;
+  /** The classifier head after the pooling or LSTM; the last layer is softmax, or one sigmoid unit for two classes. */
+  readonly layers: readonly OnnxDenseLayer[];
+  /** Class labels in output order. */
+  readonly classes: readonly string[];
+  readonly preprocessing: OnnxTextPreprocessing;
   readonly metadata: OnnxExportMetadata;
 }

@@ -18,12 +18,21 @@ export const ONNX_METADATA_KEYS = {
   classLabels: "class_labels",
   featureNames: "feature_names",
   modelKind: "model_kind",
+  textPreprocessing: "text_preprocessing",
 } as const;
 
 /** Names of the exported graph's input and outputs. */
 export const ONNX_TENSOR_NAMES = {
   features: "features",
+  tokenIds: "token_ids",
   prediction: "prediction",
   probabilities: "probabilities",
   label: "label",
 } as const;
+
+/**
+ * Name of the text tokenizer rule text models are exported with: lower-case, then runs of
+ * Unicode letters, digits and `_`, joined across an inner `'` or `’` (`tokenize` in the data
+ * module). A new rule gets a new name, so that a file always says how its ids were made.
+ */
+export const ONNX_TEXT_TOKENIZER = "gatehouse-words-v1";

@@ -14,6 +14,9 @@ export interface OnnxOutput {
   readonly data: Tensor["data"];
 }
 
+/** Row-major values for {@link OnnxModel.run}: floats for float inputs, integers for int64 inputs. */
+export type OnnxRunInput = Float64Array | Float32Array | Int32Array | BigInt64Array;
+
 /** A loaded ONNX model ready to run on tabular rows. */
 export interface OnnxModel {
   /** File name (or the name given for bytes), used in messages. */
@@ -28,9 +31,11 @@ export interface OnnxModel {
   readonly metadata: OnnxModelInfo;
   /**
    * Runs the model on `rows` row-major rows held in `x` (its length / `rows` values per row)
-   * and returns every output by name. Throws {@link OnnxError} when the rows do not fit the input.
+   * and returns every output by name. A float or double input takes `Float64Array` or
+   * `Float32Array` values; an int64 input (a text model's token ids) takes `Int32Array` or
+   * `BigInt64Array`. Throws {@link OnnxError} when the rows do not fit the input.
    */
-  run(x: Float64Array | Float32Array, rows: number): Promise<Record<string, OnnxOutput>>;
+  run(x: OnnxRunInput, rows: number): Promise<Record<string, OnnxOutput>>;
   /** Frees the native session. */
   close(): Promise<void>;
 }
@@ -96,10 +101,7 @@ export async function openOnnxModel(
   );
   const featureCount = featureCountOf(inputs);
 
-  async function run(
-    x: Float64Array | Float32Array,
-    rows: number,
-  ): Promise<Record<string, OnnxOutput>> {
+  async function run(x: OnnxRunInput, rows: number): Promise<Record<string, OnnxOutput>> {
     const input = inputs.length === 1 ? inputs[0] : undefined;
     if (input === undefined) {
       throw new OnnxError(
@@ -113,9 +115,12 @@ export async function openOnnxModel(
       throw new OnnxError(`x has ${x.length} values, which is not ${rows} rows of equal length`);
     }
     const columns = x.length / rows;
+    const takesIds = input.elementType === "int64";
     if (featureCount !== undefined && columns !== featureCount) {
       throw new OnnxError(
-        `${name} expects ${featureCount} features per row; the dataset has ${columns}`,
+        takesIds
+          ? `${name} expects sequences of ${featureCount} token ids; got ${columns}`
+          : `${name} expects ${featureCount} features per row; the dataset has ${columns}`,
       );
     }
     if (input.shape !== undefined && input.shape.length !== 2) {
@@ -123,8 +128,24 @@ export async function openOnnxModel(
         `${name} input "${input.name}" has rank ${input.shape.length}; run() feeds a [rows, features] matrix`,
       );
     }
+    const integers = x instanceof Int32Array || x instanceof BigInt64Array;
+    if (takesIds !== integers) {
+      throw new OnnxError(
+        takesIds
+          ? `${name} input "${input.name}" takes int64 token ids; pass an Int32Array or BigInt64Array, not a ${x.constructor.name}`
+          : `${name} input "${input.name}" takes ${input.elementType ?? "float"} values; pass a Float64Array or Float32Array, not a ${x.constructor.name}`,
+      );
+    }
     let tensor: Tensor;
-    if (input.elementType === "double") {
+    if (x instanceof Int32Array) {
+      tensor = new Tensor(
+        "int64",
+        BigInt64Array.from(x, (v) => BigInt(v)),
+        [rows, columns],
+      );
+    } else if (x instanceof BigInt64Array) {
+      tensor = new Tensor("int64", x, [rows, columns]);
+    } else if (input.elementType === "double") {
       tensor = new Tensor("float64", Float64Array.from(x), [rows, columns]);
     } else if (input.elementType === "float" || input.elementType === undefined) {
       tensor = new Tensor("float32", x instanceof Float32Array ? x : Float32Array.from(x), [
@@ -133,7 +154,7 @@ export async function openOnnxModel(
       ]);
     } else {
       throw new OnnxError(
-        `${name} input "${input.name}" has element type ${input.elementType}; run() feeds float or double`,
+        `${name} input "${input.name}" has element type ${input.elementType}; run() feeds float, double or int64`,
       );
     }
     const results = await session.run({ [input.name]: tensor });

@@ -60,6 +60,15 @@ export function intAttribute(name: string, value: number): AttributeProto {
   });
 }
 
+/** An INTS attribute. */
+export function intsAttribute(name: string, values: readonly number[]): AttributeProto {
+  return create(AttributeProtoSchema, {
+    name,
+    type: AttributeProto_AttributeType.INTS,
+    ints: values.map(BigInt),
+  });
+}
+
 /** A node of the default (`ai.onnx`) domain. */
 export function node(
   opType: string,

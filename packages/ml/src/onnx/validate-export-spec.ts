@@ -1,4 +1,10 @@
-import type { OnnxExportSpec, OnnxOneHot } from "./export-spec.js";
+import { ONNX_METADATA_KEYS } from "./onnx-format.js";
+import type {
+  OnnxDenseLayer,
+  OnnxExportMetadata,
+  OnnxExportSpec,
+  OnnxOneHot,
+} from "./export-spec.js";
 import { OnnxError } from "./onnx-error.js";
 
 /** The raw-column layout the graph builder works from, after the spec has been checked. */
@@ -28,7 +34,8 @@ function checkFinite(values: ArrayLike<number>, what: string): void {
   }
 }
 
-function checkLength(values: ArrayLike<number>, expected: number, what: string): void {
+/** Checks that `values` has `expected` finite float32-representable numbers; `what` names it. */
+export function checkLength(values: ArrayLike<number>, expected: number, what: string): void {
   if (values.length !== expected) {
     throw new OnnxError(`${what} has ${values.length} values; expected ${expected}`);
   }
@@ -115,13 +122,17 @@ function validatePreprocessing(spec: OnnxExportSpec): Omit<ValidatedLayout, "isC
   return { featureCount: names.length, numericColumns, oneHotColumns };
 }
 
-function validateLayers(spec: OnnxExportSpec, firstInputSize: number): void {
-  const { layers } = spec;
+/**
+ * Checks the dense layers' sizes, values and activations. `firstSource` says where the first
+ * layer's `firstInputSize` inputs come from, for the message when they do not match.
+ */
+export function validateLayers(
+  layers: readonly OnnxDenseLayer[],
+  firstInputSize: number,
+  firstSource: string,
+): void {
   if (layers.length === 0) {
     throw new OnnxError("layers is empty; a model needs at least one layer");
-  }
-  if (spec.kind !== "mlp" && layers.length !== 1) {
-    throw new OnnxError(`a ${spec.kind} has exactly one layer; got ${layers.length}`);
   }
   let expectedInput = firstInputSize;
   layers.forEach((layer, i) => {
@@ -134,7 +145,7 @@ function validateLayers(spec: OnnxExportSpec, firstInputSize: number): void {
     if (layer.inputSize !== expectedInput) {
       const source =
         i === 0
-          ? `the preprocessed row (numeric columns plus one-hot indicators) has ${expectedInput} values`
+          ? `${firstSource} has ${expectedInput} values`
           : `layers[${i - 1}].outputSize is ${expectedInput}`;
       throw new OnnxError(`${what}.inputSize is ${layer.inputSize} but ${source}`);
     }
@@ -172,8 +183,26 @@ function validateHead(spec: OnnxExportSpec): boolean {
     }
     return false;
   }
+  validateClassifierLayers(spec.layers, classes, spec.kind);
+  return true;
+}
+
+/**
+ * Checks that `classes` has at least two unique labels and that the last layer is a softmax
+ * over them (or, for two classes, a single sigmoid unit).
+ */
+export function validateClassifierLayers(
+  layers: readonly OnnxDenseLayer[],
+  classes: readonly string[] | undefined,
+  kind: string,
+): void {
+  const last = layers[layers.length - 1];
+  if (last === undefined) {
+    throw new OnnxError("layers is empty; a model needs at least one layer");
+  }
+  const where = `layers[${layers.length - 1}]`;
   if (classes === undefined || classes.length < 2) {
-    throw new OnnxError(`a ${spec.kind} classifier needs classes with at least two labels`);
+    throw new OnnxError(`a ${kind} classifier needs classes with at least two labels`);
   }
   if (new Set(classes).size !== classes.length) {
     throw new OnnxError("classes has a repeated label; labels must be unique");
@@ -188,7 +217,6 @@ function validateHead(spec: OnnxExportSpec): boolean {
         (k === 2 ? " or sigmoid with outputSize 1" : ""),
     );
   }
-  return true;
 }
 
 /**
@@ -196,17 +224,37 @@ function validateHead(spec: OnnxExportSpec): boolean {
  * from. Throws {@link OnnxError} naming the first inconsistent field.
  */
 export function validateExportSpec(spec: OnnxExportSpec): ValidatedLayout {
-  if (spec.metadata.licence.trim() === "") {
-    throw new OnnxError("metadata.licence is empty; name the licence the model is released under");
-  }
-  if (spec.metadata.producerVersion.trim() === "") {
-    throw new OnnxError("metadata.producerVersion is empty; give the producing software's version");
-  }
+  validateMetadata(spec.metadata);
   const layout = validatePreprocessing(spec);
   const firstInputSize =
     layout.numericColumns.length +
     layout.oneHotColumns.reduce((sum, c) => sum + c.categories.length, 0);
-  validateLayers(spec, firstInputSize);
+  if (spec.kind !== "mlp" && spec.layers.length > 1) {
+    throw new OnnxError(`a ${spec.kind} has exactly one layer; got ${spec.layers.length}`);
+  }
+  validateLayers(
+    spec.layers,
+    firstInputSize,
+    "the preprocessed row (numeric columns plus one-hot indicators)",
+  );
   const isClassifier = validateHead(spec);
   return { ...layout, isClassifier };
+}
+
+/** Checks the descriptive fields: a licence and producer version, no reserved key in `extra`. */
+export function validateMetadata(metadata: OnnxExportMetadata): void {
+  if (metadata.licence.trim() === "") {
+    throw new OnnxError("metadata.licence is empty; name the licence the model is released under");
+  }
+  const reserved = Object.values(ONNX_METADATA_KEYS) as string[];
+  for (const key of Object.keys(metadata.extra ?? {})) {
+    if (reserved.includes(key)) {
+      throw new OnnxError(
+        `metadata.extra may not set "${key}": the exporter writes it; use another key`,
+      );
+    }
+  }
+  if (metadata.producerVersion.trim() === "") {
+    throw new OnnxError("metadata.producerVersion is empty; give the producing software's version");
+  }
 }
