@@ -32,7 +32,7 @@ describe("gatehouse train and eval", () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     gatehouse(args, { ...home, env });
 
-  for (const model of ["iris", "boston"] as const) {
+  for (const model of ["iris", "boston", "spam"] as const) {
     it(`trains ${model}, and eval of the written file reproduces its metrics exactly`, async () => {
       const out = path.join(work, model);
       const trained = await run(["train", model, "--out", out, "--seed", "7"]);
@@ -66,6 +66,8 @@ describe("gatehouse train and eval", () => {
       assert.equal(report.artifact.sha256, metrics.artifact.sha256);
       if (model === "iris") {
         assert.ok((report.metrics.accuracy ?? 0) >= 0.8, `accuracy ${report.metrics.accuracy}`);
+      } else if (model === "spam") {
+        assert.ok((report.metrics.f1 ?? 0) >= 0.9, `spam F1 ${report.metrics.f1}`);
       } else {
         const closedForm = /closed-form least-squares fit (\S+)/.exec(trained.stdout)?.[1];
         assert.ok(closedForm !== undefined, trained.stdout);
@@ -175,7 +177,7 @@ describe("gatehouse train and eval", () => {
   it("refuses bad input with a message that names the problem", async () => {
     const model = path.join(work, "iris", "model.onnx");
     const cases: { args: string[]; code: number; message: RegExp }[] = [
-      { args: ["train", "mnist", "--out", work], code: 2, message: /choose one of iris, boston/ },
+      { args: ["train", "mnist", "--out", work], code: 2, message: /choose one of iris, boston, spam/ },
       { args: ["train", "iris", "--out", work, "--epochs", "0"], code: 2, message: /at least 1/ },
       { args: ["train", "iris"], code: 2, message: /--out/ },
       { args: ["train", "iris", "--out", work, "--dp"], code: 2, message: /--dp needs --epsilon/ },

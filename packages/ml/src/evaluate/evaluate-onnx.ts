@@ -1,9 +1,23 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { datasetFingerprint, DataError, subset, type TabularDataset } from "../data/index.js";
+import {
+  datasetFingerprint,
+  DataError,
+  isTextDataset,
+  subset,
+  type TabularDataset,
+  type TextDataset,
+} from "../data/index.js";
 import { evidenceHeader } from "../evidence/index.js";
-import { ONNX_TENSOR_NAMES, openOnnxModel, OnnxError, type OnnxModel } from "../onnx/index.js";
+import {
+  encodeTexts,
+  ONNX_TENSOR_NAMES,
+  openOnnxModel,
+  OnnxError,
+  readTextPreprocessing,
+  type OnnxModel,
+} from "../onnx/index.js";
 import { classificationMetrics, predictedClasses } from "./classification-metrics.js";
 import type { EvaluationReport, EvaluationSplit } from "./evaluation-report.js";
 import { regressionMetrics } from "./regression-metrics.js";
@@ -30,8 +44,17 @@ export interface Evaluation {
   readonly predicted: number[];
 }
 
+/** Class indexes of a text dataset, or the target column of a table. */
+function targetsOf(data: TabularDataset | TextDataset): ArrayLike<number> {
+  return isTextDataset(data) ? data.labels : data.y;
+}
+
 /** Reorders the model's probability columns into the dataset's class order, matching by name. */
-function columnOrder(model: OnnxModel, data: TabularDataset, width: number): number[] {
+function columnOrder(
+  model: OnnxModel,
+  data: TabularDataset | TextDataset,
+  width: number,
+): number[] {
   const modelClasses = model.metadata.classLabels;
   if (width !== data.classes.length) {
     throw new OnnxError(
@@ -64,11 +87,11 @@ function outputOf(model: OnnxModel, outputs: Awaited<ReturnType<OnnxModel["run"]
   return output;
 }
 
-function chooseSplit(
+function chooseSplit<D extends TabularDataset | TextDataset>(
   model: OnnxModel,
-  data: TabularDataset,
+  data: D,
   rows: EvaluationRows,
-): { data: TabularDataset; split: Omit<EvaluationSplit, "fingerprint" | "rows"> } {
+): { data: D; split: Omit<EvaluationSplit, "fingerprint" | "rows"> } {
   const recorded = parseTrainingSplit(model.metadata.metadataProps[TRAINING_SPLIT_KEY]);
   const matches = recorded !== undefined && isSplitOf(recorded, data);
   if (rows === "test" && !matches) {
@@ -93,7 +116,7 @@ function chooseSplit(
   return {
     data: subset(
       data,
-      Array.from({ length: data.y.length }, (_, i) => i),
+      Array.from({ length: targetsOf(data).length }, (_, i) => i),
     ),
     split: { name: "all", seed: null, testFraction: null, valFraction: null, stratified: false },
   };
@@ -105,7 +128,7 @@ function chooseSplit(
  */
 export async function evaluateOnnxModel(
   modelFile: string,
-  data: TabularDataset,
+  data: TabularDataset | TextDataset,
   options: EvaluateOptions = {},
 ): Promise<Evaluation> {
   const bytes = await readFile(modelFile).catch((err: unknown) => {
@@ -118,18 +141,24 @@ export async function evaluateOnnxModel(
   try {
     const chosen = chooseSplit(model, data, options.rows ?? "auto");
     const scored = chosen.data;
-    const rows = scored.y.length;
+    const actual = Array.from(targetsOf(scored));
+    const rows = actual.length;
     if (rows === 0) {
       throw new DataError(`dataset ${data.name} has no rows to evaluate`);
     }
-    const outputs = await model.run(scored.x, rows);
-    const actual = Array.from(scored.y);
+    const outputs = await model.run(
+      isTextDataset(scored)
+        ? encodeTexts(scored.texts, readTextPreprocessing(model.metadata))
+        : scored.x,
+      rows,
+    );
+    const task = isTextDataset(scored) ? "classification" : scored.task;
     let predicted: number[];
     let result: Pick<
       EvaluationReport,
       "metrics" | "perClass" | "confusionMatrix" | "curves" | "calibration"
     >;
-    if (scored.task === "classification") {
+    if (task === "classification") {
       const output = outputOf(model, outputs, ONNX_TENSOR_NAMES.probabilities);
       const width = output.dims[1] ?? 1;
       const order = columnOrder(model, scored, width);
@@ -153,7 +182,7 @@ export async function evaluateOnnxModel(
     }
     const report: EvaluationReport = {
       ...evidenceHeader("evaluation"),
-      task: scored.task,
+      task,
       artifact: {
         name,
         sha256: createHash("sha256").update(bytes).digest("hex"),
@@ -162,9 +191,9 @@ export async function evaluateOnnxModel(
       dataset: {
         name: data.name,
         fingerprint: datasetFingerprint(data),
-        rows: data.y.length,
-        features: data.featureNames,
-        target: data.targetName,
+        rows: targetsOf(data).length,
+        features: isTextDataset(data) ? ["text"] : data.featureNames,
+        target: isTextDataset(data) ? "label" : data.targetName,
         classes: data.classes,
       },
       split: { ...chosen.split, rows, fingerprint: datasetFingerprint(scored) },

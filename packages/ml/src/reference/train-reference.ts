@@ -1,7 +1,25 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { modelCardMarkdown, type CardResult, type ModelCardInfo } from "../card/index.js";
-import { loadBoston, loadIris, StandardScaler, type TabularDataset } from "../data/index.js";
+import {
+  modelCardMarkdown,
+  type CardDataset,
+  type CardResult,
+  type CardTraining,
+  type CardUsage,
+  type ModelCardInfo,
+} from "../card/index.js";
+import {
+  datasetFingerprint,
+  isTextDataset,
+  loadBoston,
+  loadIris,
+  loadSpamAssassin,
+  padSequences,
+  StandardScaler,
+  Vocabulary,
+  type TabularDataset,
+  type TextDataset,
+} from "../data/index.js";
 import {
   applyTrainingSplit,
   evaluateOnnxModel,
@@ -18,22 +36,30 @@ import {
   type EvidenceHeader,
 } from "../evidence/index.js";
 import { trainMlpDp, type DpSgdPrivacy } from "../privacy/index.js";
-import { exportOnnx, ONNX_TENSOR_NAMES, type OnnxModelKind } from "../onnx/index.js";
+import {
+  exportOnnx,
+  exportTextOnnx,
+  ONNX_TENSOR_NAMES,
+  ONNX_TEXT_TOKENIZER,
+  type OnnxModelKind,
+} from "../onnx/index.js";
 import { trainingHistoryPlot } from "../plots/index.js";
-import { datasetFingerprint } from "../data/index.js";
 import {
   leastSquares,
   trainLinearRegression,
   trainMlp,
+  trainTextClassifier,
   type EpochReport,
+  type SequenceExamples,
   type TabularModel,
+  type TrainingSummary,
   type TrainOptions,
 } from "../train/index.js";
 import { r2Score } from "../metrics/index.js";
 import { ReferenceTrainingError } from "./reference-error.js";
 
 /** The classic examples `gatehouse train` reproduces. */
-export const REFERENCE_MODELS = ["iris", "boston"] as const;
+export const REFERENCE_MODELS = ["iris", "boston", "spam"] as const;
 export type ReferenceModelName = (typeof REFERENCE_MODELS)[number];
 
 export interface TrainReferenceOptions {
@@ -89,7 +115,7 @@ interface Recipe {
   };
 }
 
-const RECIPES: Record<ReferenceModelName, Recipe> = {
+const RECIPES: Record<Exclude<ReferenceModelName, "spam">, Recipe> = {
   iris: {
     data: loadIris,
     kind: "mlp",
@@ -183,38 +209,59 @@ function cardResults(evaluation: Evaluation, keys: readonly string[]): CardResul
   });
 }
 
-/**
- * Trains one of the classic examples end to end: seeded split, scaling fitted on the
- * training rows, training with early stopping on the validation rows, export to ONNX
- * with the scaling inside, then an evaluation of that very file on the test rows.
- * Writes model.onnx, metrics.json (evidence of kind `evaluation`), README.md (the
- * model card) and plots/*.svg into `outDir`.
- */
-export async function trainReference(
-  name: ReferenceModelName,
-  options: TrainReferenceOptions,
-): Promise<ReferenceTrainingResult> {
-  const recipe = RECIPES[name] as Recipe | undefined;
-  if (recipe === undefined) {
-    throw new ReferenceTrainingError(
-      `no reference model "${String(name)}"; choose one of ${REFERENCE_MODELS.join(", ")}`,
-    );
-  }
-  const seed = options.seed ?? 42;
-  const epochs = options.epochs ?? recipe.defaultEpochs;
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new ReferenceTrainingError(`epochs must be a whole number of at least 1, not ${epochs}`);
-  }
-  const licence = options.licence ?? "apache-2.0";
-  const data = recipe.data();
-  const split: TrainingSplit = {
+/** A model trained and exported, with what its card and evidence need. */
+interface Exported {
+  readonly bytes: Uint8Array;
+  readonly data: TabularDataset | TextDataset;
+  readonly split: TrainingSplit;
+  readonly sizes: { readonly train: number; readonly val: number; readonly test: number };
+  readonly training: TrainingSummary;
+  readonly privacy?: DpSgdPrivacy;
+  readonly card: Recipe["card"];
+  readonly cardTraining: CardTraining;
+  readonly cardDataset: Pick<CardDataset, "features" | "target" | "preprocessing">;
+  readonly usage: CardUsage;
+  readonly closedFormR2?: number;
+}
+
+interface RunSettings {
+  readonly seed: number;
+  readonly epochs: number | undefined;
+  readonly licence: string;
+  readonly options: TrainReferenceOptions;
+}
+
+function splitOf(data: TabularDataset | TextDataset, seed: number): TrainingSplit {
+  return {
     dataset: data.name,
     datasetFingerprint: datasetFingerprint(data),
     seed,
     valFraction: 0.1,
     testFraction: 0.2,
-    stratified: data.task === "classification",
+    stratified: isTextDataset(data) || data.task === "classification",
   };
+}
+
+const sizesOf = (parts: {
+  train: { y: ArrayLike<number> };
+  val: { y: ArrayLike<number> };
+  test: { y: ArrayLike<number> };
+}) => ({
+  train: parts.train.y.length,
+  val: parts.val.y.length,
+  test: parts.test.y.length,
+});
+
+/** Iris or Boston: standard scaling fitted on the training rows, then a dense model. */
+async function trainTabular(
+  name: Exclude<ReferenceModelName, "spam">,
+  run: RunSettings,
+): Promise<Exported> {
+  const recipe = RECIPES[name];
+  const { seed, options } = run;
+  const epochs = run.epochs ?? recipe.defaultEpochs;
+  const data = recipe.data();
+  const split = splitOf(data, seed);
   const parts = applyTrainingSplit(data, split);
   const scaler = new StandardScaler().fit(parts.train);
   const train = scaler.transformDataset(parts.train);
@@ -232,7 +279,7 @@ export async function trainReference(
       targetEpsilon: options.dp.epsilon,
       delta: options.dp.delta,
       validation: val,
-      ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+      ...(run.epochs === undefined ? {} : { epochs: run.epochs }),
       ...onEpoch,
     });
     privacy = dpModel.privacy;
@@ -246,9 +293,8 @@ export async function trainReference(
       ...onEpoch,
     });
   }
-  let bytes: Uint8Array;
   try {
-    bytes = exportOnnx({
+    const bytes = exportOnnx({
       kind: recipe.kind,
       layers: model.denseLayers(),
       preprocessing: {
@@ -257,132 +303,319 @@ export async function trainReference(
       },
       ...(data.task === "classification" ? { classes: data.classes } : {}),
       metadata: {
-        licence,
+        licence: run.licence,
         description: recipe.card.description,
         producerVersion: TOOLKIT_VERSION,
         extra: { [TRAINING_SPLIT_KEY]: JSON.stringify(split) },
       },
     });
+    return {
+      bytes,
+      data,
+      split,
+      sizes: sizesOf(parts),
+      training: model.training,
+      ...(privacy === undefined ? {} : { privacy }),
+      card: {
+        ...recipe.card,
+        limitations: [
+          ...(recipe.card.limitations ?? []),
+          ...(privacy === undefined
+            ? []
+            : [
+                "The standard-scaling means and deviations inside the graph were computed from the training rows without noise: the (ε, δ) guarantee covers the weights, not them.",
+              ]),
+        ],
+      },
+      cardTraining: {
+        architecture:
+          privacy === undefined
+            ? recipe.card.architecture
+            : `${recipe.card.architecture}, trained with DP-SGD (per-example clipping, Gaussian noise)`,
+        optimizer: "Adam",
+        learningRate: privacy === undefined ? recipe.card.learningRate : DP_LEARNING_RATE,
+        epochsRun: model.training.stoppedEpoch,
+        maxEpochs: epochs,
+        ...(recipe.patience === null || privacy !== undefined
+          ? {}
+          : {
+              earlyStopping: {
+                monitor: "validation loss",
+                patience: recipe.patience,
+                bestEpoch: model.training.bestEpoch,
+              },
+            }),
+        batchSize:
+          privacy !== undefined
+            ? privacy.expectedBatchSize
+            : recipe.kind === "linear-regression"
+              ? parts.train.y.length
+              : recipe.card.batchSize,
+        seed,
+        loss: recipe.card.loss,
+      },
+      cardDataset: {
+        features: data.featureNames,
+        target: data.targetName,
+        preprocessing: ["standard scaling fitted on the training split (inside the ONNX graph)"],
+      },
+      usage: {
+        modelFile: "model.onnx",
+        inputName: ONNX_TENSOR_NAMES.features,
+        inputType: "float32",
+        inputWidth: data.featureNames.length,
+        outputNames:
+          data.task === "classification"
+            ? [ONNX_TENSOR_NAMES.probabilities, ONNX_TENSOR_NAMES.label]
+            : [ONNX_TENSOR_NAMES.prediction],
+      },
+      ...(name === "boston"
+        ? { closedFormR2: closedFormTestR2(train, scaler.transformDataset(parts.test)) }
+        : {}),
+    };
   } finally {
     model.dispose();
   }
-  await mkdir(path.join(options.outDir, "plots"), { recursive: true });
-  const modelFile = path.join(options.outDir, "model.onnx");
-  await writeFile(modelFile, bytes);
+}
+
+/** Words kept in the spam model's vocabulary, padding and unknown-word slots included. */
+const SPAM_VOCABULARY = 10_000;
+/** Tokens per message the spam model reads: the last ones, padded in front. */
+const SPAM_SEQUENCE = 100;
+
+/** SpamAssassin: a vocabulary from the training messages, then embedding → mean → dense. */
+async function trainSpam(run: RunSettings): Promise<Exported> {
+  const { seed, options } = run;
+  if (options.dp !== undefined) {
+    throw new ReferenceTrainingError(
+      "DP-SGD training is available for the MLP reference model (iris), not spam",
+    );
+  }
+  const epochs = run.epochs ?? 5;
+  const patience = 2;
+  const data = loadSpamAssassin();
+  const split = splitOf(data, seed);
+  const parts = applyTrainingSplit(data, split);
+  const vocabulary = Vocabulary.build(parts.train.texts, { maxSize: SPAM_VOCABULARY });
+  const sequences = (part: TextDataset): SequenceExamples => ({
+    ids: padSequences(
+      part.texts.map((t) => vocabulary.encode(t)),
+      { maxLen: SPAM_SEQUENCE, padding: "pre", truncating: "pre" },
+    ).data,
+    sequenceLength: SPAM_SEQUENCE,
+    vocabSize: vocabulary.size,
+    labels: part.labels,
+    classes: part.classes,
+  });
+  const model = await trainTextClassifier(sequences(parts.train), {
+    architecture: "pooling",
+    seed,
+    epochs,
+    validation: sequences(parts.val),
+    earlyStopping: { patience },
+    ...(options.onEpoch === undefined ? {} : { onEpoch: options.onEpoch }),
+  });
+  try {
+    const embedding = model.embedding();
+    const description =
+      "A spam filter for e-mail: the message's last 100 words, each looked up in a 10,000-word vocabulary learnt from the training messages, averaged as embeddings and read by one dense layer. The ONNX file takes token ids; the vocabulary and the rule that turns text into ids are in its metadata (text_preprocessing).";
+    const bytes = exportTextOnnx({
+      kind: "text-pooling",
+      embedding,
+      lstm: null,
+      layers: model.denseLayers(),
+      classes: data.classes,
+      preprocessing: {
+        vocabulary: vocabulary.tokens,
+        sequenceLength: SPAM_SEQUENCE,
+        padding: "pre",
+        truncating: "pre",
+      },
+      metadata: {
+        licence: run.licence,
+        description,
+        producerVersion: TOOLKIT_VERSION,
+        extra: { [TRAINING_SPLIT_KEY]: JSON.stringify(split) },
+      },
+    });
+    return {
+      bytes,
+      data,
+      split,
+      sizes: {
+        train: parts.train.labels.length,
+        val: parts.val.labels.length,
+        test: parts.test.labels.length,
+      },
+      training: model.training,
+      card: {
+        description,
+        pipelineTag: "text-classification",
+        taskName: "Text classification",
+        tags: ["gatehouse", "spam", "text-classification", "reference-model"],
+        intendedUses: [
+          "Learning and testing the Gatehouse release workflow with a text model, and flagging likely spam in English e-mail for a person to review.",
+        ],
+        limitations: [
+          "Trained on the SpamAssassin public corpus of 2002-2006 e-mail; today's spam and other languages will be missed.",
+          "Reads words only, not headers, links or attachments, and only the last 100 words of a message.",
+        ],
+        datasetName: "SpamAssassin public corpus",
+        architecture: `Embedding ${vocabulary.size}×${embedding.dim} → mean over ${SPAM_SEQUENCE} tokens → Dense ${data.classes.length} softmax`,
+        loss: "categorical cross-entropy",
+        batchSize: 32,
+        learningRate: 0.005,
+        resultKeys: ["f1", "precision", "recall", "accuracy", "roc_auc"],
+      },
+      cardTraining: {
+        architecture: `Embedding ${vocabulary.size}×${embedding.dim} → mean over ${SPAM_SEQUENCE} tokens → dense head`,
+        optimizer: "Adam",
+        learningRate: 0.005,
+        epochsRun: model.training.stoppedEpoch,
+        maxEpochs: epochs,
+        earlyStopping: {
+          monitor: "validation loss",
+          patience,
+          bestEpoch: model.training.bestEpoch,
+        },
+        batchSize: 32,
+        seed,
+        loss: "cross-entropy",
+      },
+      cardDataset: {
+        features: ["text"],
+        target: "label (ham or spam)",
+        preprocessing: [
+          `words: lower case, runs of two or more word characters (${ONNX_TEXT_TOKENIZER})`,
+          `vocabulary of the ${vocabulary.size - 2} most frequent training words, id 0 padding, id 1 unknown`,
+          `last ${SPAM_SEQUENCE} ids of each message, padded in front with 0`,
+        ],
+      },
+      usage: {
+        modelFile: "model.onnx",
+        inputName: ONNX_TENSOR_NAMES.tokenIds,
+        inputType: "int64",
+        inputWidth: SPAM_SEQUENCE,
+        outputNames: [ONNX_TENSOR_NAMES.probabilities, ONNX_TENSOR_NAMES.label],
+      },
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Trains one of the classic examples end to end: seeded split, preprocessing fitted on
+ * the training rows, training with early stopping on the validation rows, export to ONNX
+ * with the preprocessing inside (or, for text, described in the file), then an
+ * evaluation of that very file on the test rows. Writes model.onnx, metrics.json
+ * (evidence of kind `evaluation`), privacy.json with `dp`, README.md (the model card)
+ * and plots/*.svg into `outDir`.
+ */
+export async function trainReference(
+  name: ReferenceModelName,
+  options: TrainReferenceOptions,
+): Promise<ReferenceTrainingResult> {
+  if (!(REFERENCE_MODELS as readonly string[]).includes(name)) {
+    throw new ReferenceTrainingError(
+      `no reference model "${String(name)}"; choose one of ${REFERENCE_MODELS.join(", ")}`,
+    );
+  }
+  if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) {
+    throw new ReferenceTrainingError(
+      `epochs must be a whole number of at least 1, not ${options.epochs}`,
+    );
+  }
+  const run: RunSettings = {
+    seed: options.seed ?? 42,
+    epochs: options.epochs,
+    licence: options.licence ?? "apache-2.0",
+    options,
+  };
+  const exported = name === "spam" ? await trainSpam(run) : await trainTabular(name, run);
+  return writeRepository(name, exported, run);
+}
+
+async function writeRepository(
+  name: ReferenceModelName,
+  exported: Exported,
+  run: RunSettings,
+): Promise<ReferenceTrainingResult> {
+  const { outDir } = run.options;
+  const { data, privacy, training } = exported;
+  await mkdir(path.join(outDir, "plots"), { recursive: true });
+  const modelFile = path.join(outDir, "model.onnx");
+  await writeFile(modelFile, exported.bytes);
   const evaluation = await evaluateOnnxModel(modelFile, data);
-  await writeEvidenceFile(path.join(options.outDir, "metrics.json"), evaluation.report);
+  await writeEvidenceFile(path.join(outDir, "metrics.json"), evaluation.report);
+  const rows = evaluation.report.dataset.rows;
   if (privacy !== undefined) {
-    await writeEvidenceFile(path.join(options.outDir, "privacy.json"), {
+    await writeEvidenceFile(path.join(outDir, "privacy.json"), {
       ...evidenceHeader("privacy"),
       command: "train",
       mechanism: "dp-sgd",
       artifact: evaluation.report.artifact,
-      dataset: { name: data.name, fingerprint: split.datasetFingerprint, rows: data.y.length },
-      trainingRows: parts.train.y.length,
+      dataset: { name: data.name, fingerprint: exported.split.datasetFingerprint, rows },
+      trainingRows: exported.sizes.train,
       ...privacy,
     } as EvidenceHeader);
   }
   const plots = await evaluationPlots(evaluation);
   plots["training-history.svg"] = await trainingHistoryPlot({
-    epochs: model.training.history.map((h) => ({
+    epochs: training.history.map((h) => ({
       epoch: h.epoch,
       loss: h.loss,
       ...(h.valLoss === null ? {} : { valLoss: h.valLoss }),
       ...(h.valMetric === null ? {} : { valMetric: h.valMetric }),
     })),
-    metricName: model.training.history[0]?.metricName ?? "metric",
+    metricName: training.history[0]?.metricName ?? "metric",
   });
   for (const [file, svg] of Object.entries(plots)) {
-    await writeFile(path.join(options.outDir, "plots", file), svg);
+    await writeFile(path.join(outDir, "plots", file), svg);
   }
-  const rows = data.y.length;
-  const card = modelCardMarkdown({
+  const { card } = exported;
+  const markdown = modelCardMarkdown({
     modelName: `gatehouse-${name}`,
-    description: recipe.card.description,
-    license: licence,
-    pipelineTag: recipe.card.pipelineTag,
-    ...(recipe.card.taskName === undefined ? {} : { taskName: recipe.card.taskName }),
-    ...(recipe.card.tags === undefined ? {} : { tags: recipe.card.tags }),
-    ...(recipe.card.intendedUses === undefined ? {} : { intendedUses: recipe.card.intendedUses }),
-    limitations: [
-      ...(recipe.card.limitations ?? []),
-      ...(privacy === undefined
-        ? []
-        : [
-            "The standard-scaling means and deviations inside the graph were computed from the training rows without noise: the (ε, δ) guarantee covers the weights, not them.",
-          ]),
-    ],
+    description: card.description,
+    license: run.licence,
+    pipelineTag: card.pipelineTag,
+    ...(card.taskName === undefined ? {} : { taskName: card.taskName }),
+    ...(card.tags === undefined ? {} : { tags: card.tags }),
+    ...(card.intendedUses === undefined ? {} : { intendedUses: card.intendedUses }),
+    ...(card.limitations === undefined ? {} : { limitations: card.limitations }),
     dataset: {
       id: name,
-      name: recipe.card.datasetName,
+      name: card.datasetName,
       rows,
-      features: data.featureNames,
-      target: data.targetName,
+      ...exported.cardDataset,
       split: {
-        seed,
-        train: parts.train.y.length / rows,
-        validation: parts.val.y.length / rows,
-        test: parts.test.y.length / rows,
-        stratified: split.stratified,
+        seed: run.seed,
+        train: exported.sizes.train / rows,
+        validation: exported.sizes.val / rows,
+        test: exported.sizes.test / rows,
+        stratified: exported.split.stratified,
       },
-      preprocessing: ["standard scaling fitted on the training split (inside the ONNX graph)"],
     },
-    training: {
-      architecture:
-        privacy === undefined
-          ? recipe.card.architecture
-          : `${recipe.card.architecture}, trained with DP-SGD (per-example clipping, Gaussian noise)`,
-      optimizer: "Adam",
-      learningRate: privacy === undefined ? recipe.card.learningRate : DP_LEARNING_RATE,
-      epochsRun: model.training.stoppedEpoch,
-      maxEpochs: epochs,
-      ...(recipe.patience === null
-        ? {}
-        : {
-            earlyStopping: {
-              monitor: "validation loss",
-              patience: recipe.patience,
-              bestEpoch: model.training.bestEpoch,
-            },
-          }),
-      batchSize:
-        privacy !== undefined
-          ? privacy.expectedBatchSize
-          : recipe.kind === "linear-regression"
-            ? parts.train.y.length
-            : recipe.card.batchSize,
-      seed,
-      loss: recipe.card.loss,
-    },
-    results: cardResults(evaluation, recipe.card.resultKeys),
+    training: exported.cardTraining,
+    results: cardResults(evaluation, card.resultKeys),
     ...(privacy === undefined ? {} : { privacy }),
-    usage: {
-      modelFile: "model.onnx",
-      inputName: ONNX_TENSOR_NAMES.features,
-      inputType: "float32",
-      inputWidth: data.featureNames.length,
-      outputNames:
-        data.task === "classification"
-          ? [ONNX_TENSOR_NAMES.probabilities, ONNX_TENSOR_NAMES.label]
-          : [ONNX_TENSOR_NAMES.prediction],
-    },
+    usage: exported.usage,
   });
-  await writeFile(path.join(options.outDir, "README.md"), card);
+  await writeFile(path.join(outDir, "README.md"), markdown);
   return {
     model: name,
     files: [
       "model.onnx",
       "metrics.json",
+      ...(privacy === undefined ? [] : ["privacy.json"]),
       "README.md",
       ...Object.keys(plots).map((f) => `plots/${f}`),
     ],
     evaluation: evaluation.report,
-    history: model.training.history,
-    stoppedEpoch: model.training.stoppedEpoch,
-    bestEpoch: model.training.bestEpoch,
+    history: training.history,
+    stoppedEpoch: training.stoppedEpoch,
+    bestEpoch: training.bestEpoch,
     ...(privacy === undefined ? {} : { privacy }),
-    ...(name === "boston"
-      ? { closedFormR2: closedFormTestR2(train, scaler.transformDataset(parts.test)) }
-      : {}),
+    ...(exported.closedFormR2 === undefined ? {} : { closedFormR2: exported.closedFormR2 }),
   };
 }

@@ -4,7 +4,6 @@ import {
   BUILTIN_DATASETS,
   evaluateOnnxModel,
   evaluationPlots,
-  isTextDataset,
   loadBuiltin,
   readCsv,
   readJsonl,
@@ -12,6 +11,7 @@ import {
   type BuiltinDatasetName,
   type EvaluationRows,
   type TabularDataset,
+  type TextDataset,
 } from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
 import { UsageError } from "../context.js";
@@ -41,13 +41,9 @@ function rowsChoice(value: string): EvaluationRows {
 }
 
 /** A built-in dataset by name, or the user's CSV / JSONL file. */
-async function loadDataset(options: EvalOptions): Promise<TabularDataset> {
+async function loadDataset(options: EvalOptions): Promise<TabularDataset | TextDataset> {
   if ((BUILTIN_DATASETS as readonly string[]).includes(options.dataset)) {
-    const data = loadBuiltin(options.dataset as BuiltinDatasetName);
-    if (isTextDataset(data)) {
-      throw new UsageError(`dataset ${options.dataset} is text; gatehouse eval scores tables`);
-    }
-    return data;
+    return loadBuiltin(options.dataset as BuiltinDatasetName);
   }
   const extension = path.extname(options.dataset).toLowerCase();
   if (extension !== ".csv" && extension !== ".jsonl") {
