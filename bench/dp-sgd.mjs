@@ -1,41 +1,10 @@
 // A DP-SGD epoch against the same non-private epoch: same network, data, (expected)
 // batch size and tensor operations, measured in the same run.
-import {
-  StandardScaler,
-  createRng,
-  loadIris,
-  trainMlpDp,
-  trainMlpSgd,
-  trainTestSplit,
-} from "../packages/ml/dist/index.js";
+import { generatedTable } from "./lib/generated-table.mjs";
+import { loadMl } from "./lib/load-ml.mjs";
 import { median } from "./lib/report.mjs";
 
 const ROUNDS = 5;
-
-/** 30,000 rows of 100 standard-normal features, labelled by a random linear teacher. */
-function generatedTable(rows, features, seed) {
-  const rng = createRng(seed);
-  const normal = () =>
-    Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
-  const teacher = Float64Array.from({ length: features }, normal);
-  const x = new Float64Array(rows * features);
-  const y = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let score = 0;
-    for (let j = 0; j < features; j++) {
-      const v = normal();
-      x[i * features + j] = v;
-      score += v * teacher[j];
-    }
-    y[i] = score + normal() > 0 ? 1 : 0;
-  }
-  return {
-    x,
-    y,
-    featureNames: Array.from({ length: features }, (_, j) => `f${j}`),
-    classes: ["negative", "positive"],
-  };
-}
 
 /**
  * Milliseconds per epoch: the time between the first and the last epoch's report
@@ -47,7 +16,8 @@ async function msPerEpoch(train, epochs) {
   return (stamps[stamps.length - 1] - stamps[0]) / (stamps.length - 1);
 }
 
-async function compare({ label, data, batchSize, epochs, log }) {
+async function compare({ ml, label, data, batchSize, epochs, log }) {
+  const { trainMlpDp, trainMlpSgd } = ml;
   const dp = (n, onEpoch) =>
     trainMlpDp(data, {
       noiseMultiplier: 1,
@@ -90,12 +60,14 @@ async function compare({ label, data, batchSize, epochs, log }) {
  * Iris (120 training rows, 4→64→3) and a generated 30,000 × 100 table (100→64→2).
  */
 export async function benchDpSgd({ log }) {
-  const { train } = trainTestSplit(loadIris(), { testFraction: 0.2, seed: 1 });
-  const iris = new StandardScaler().fit(train).transformDataset(train);
-  const wide = generatedTable(30_000, 100, 1);
+  const ml = await loadMl();
+  const { train } = ml.trainTestSplit(ml.loadIris(), { testFraction: 0.2, seed: 1 });
+  const iris = new ml.StandardScaler().fit(train).transformDataset(train);
+  const wide = generatedTable(ml.createRng, 30_000, 100, 1);
   return {
     rows: [
       await compare({
+        ml,
         label: "Iris MLP (120 rows, 4→64→3, batch 64)",
         data: iris,
         batchSize: 64,
@@ -103,6 +75,7 @@ export async function benchDpSgd({ log }) {
         log,
       }),
       await compare({
+        ml,
         label: "30,000 × 100 MLP (100→64→2, batch 256)",
         data: wide,
         batchSize: 256,

@@ -1,8 +1,5 @@
 // PII scan throughput: the toolkit's scanner against one plain regular expression over the same text.
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { ROOT } from "./lib/hub-process.mjs";
+import { loadMl } from "./lib/load-ml.mjs";
 import { median } from "./lib/report.mjs";
 
 const SIZE = 100_000_000;
@@ -58,11 +55,7 @@ function timed(fn) {
  * alternate which goes first; medians are compared.
  */
 export async function benchPiiScan({ log, runs = 3, size = SIZE }) {
-  const dist = path.join(ROOT, "packages", "ml", "dist", "index.js");
-  if (!existsSync(dist)) {
-    throw new Error("@gatehouse/ml is not built; run npx tsc -b packages/ml first");
-  }
-  const { generatePiiCorpus, scanText } = await import(pathToFileURL(dist).href);
+  const { generatePiiCorpus, scanText } = await loadMl();
   const started = Date.now();
   const corpus = generatePiiCorpus({ seed: 5, length: size });
   const bytes = Buffer.byteLength(corpus.text, "utf8");

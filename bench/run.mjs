@@ -1,22 +1,30 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|api ...] [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
+//   node bench/run.mjs [push|download|api|mlp-train|onnx-infer|dp-sgd|pii-scan ...]
+//                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { benchApi } from "./api.mjs";
 import { benchDownload } from "./download.mjs";
+import { benchDpSgd } from "./dp-sgd.mjs";
 import { stopAllChildren } from "./lib/child.mjs";
 import { writeDataFile } from "./lib/data-file.mjs";
 import { ROOT, WORK_DIR, setHubNodeArgs } from "./lib/hub-process.mjs";
 import { printTable } from "./lib/report.mjs";
+import { benchMlpTrain } from "./mlp-train.mjs";
+import { benchOnnxInfer } from "./onnx-infer.mjs";
+import { benchPiiScan } from "./pii-scan.mjs";
 import { benchPush, seedBigModel } from "./push.mjs";
 
-const SECTIONS = ["push", "download", "api"];
+/** Figures of the hub, then of the ML toolkit (which need no hub). */
+const HUB_SECTIONS = ["push", "download", "api"];
+const ML_SECTIONS = ["mlp-train", "onnx-infer", "dp-sgd", "pii-scan"];
+const SECTIONS = [...HUB_SECTIONS, ...ML_SECTIONS];
 
 function usage(message) {
   process.stderr.write(
-    `error: ${message}\nusage: node bench/run.mjs [push|download|api ...] [--runs N] [--size MiB] [--json] [--cpu-prof DIR]\n`,
+    `error: ${message}\nusage: node bench/run.mjs [${SECTIONS.join("|")} ...] [--runs N] [--size MiB] [--json] [--cpu-prof DIR]\n`,
   );
   process.exit(2);
 }
@@ -48,11 +56,11 @@ if (!Number.isInteger(runs) || runs < 1) {
 if (!Number.isInteger(sizeMiB) || sizeMiB < 1) {
   usage(`--size must be a whole number of MiB ≥ 1, not "${values.size}"`);
 }
-if (!existsSync(path.join(ROOT, "packages", "hub", "dist", "main.js"))) {
-  usage("the hub is not built; run npm run bench (or npm run build first)");
-}
 const selected =
   positionals.length === 0 ? SECTIONS : SECTIONS.filter((s) => positionals.includes(s));
+if (!existsSync(path.join(ROOT, "packages", "hub", "dist", "main.js"))) {
+  usage("the hub and toolkit are not built; run npm run bench (or npm run build first)");
+}
 
 if (values["cpu-prof"] !== undefined) {
   // Profiling slows the hub down: its figures are then for finding hot spots, not for reporting.
@@ -114,6 +122,15 @@ try {
   await mkdir(work, { recursive: true });
   if (selected.includes("api")) {
     rows.push(...(await benchApi({ work, log })).rows);
+  }
+  const mlFigures = {
+    "mlp-train": () => benchMlpTrain({ log }),
+    "onnx-infer": () => benchOnnxInfer({ log }),
+    "dp-sgd": () => benchDpSgd({ log }),
+    "pii-scan": () => benchPiiScan({ log }),
+  };
+  for (const section of ML_SECTIONS.filter((s) => selected.includes(s))) {
+    rows.push(...(await mlFigures[section]()).rows);
   }
 } catch (err) {
   failed = true;

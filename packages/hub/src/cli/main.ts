@@ -109,7 +109,9 @@ function hintFor(err: HubClientError, ctx: CliContext | undefined): string | und
 export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void): Command {
   const program = new Command("gatehouse");
   program
-    .description("Push, pull and manage models on a Gatehouse hub")
+    .description(
+      "Push, pull and manage models on a Gatehouse hub; train, evaluate and check their privacy",
+    )
     .option(
       "--hub <url>",
       `hub URL (env GATEHOUSE_HUB; default: stored login, else ${DEFAULT_HUB})`,
