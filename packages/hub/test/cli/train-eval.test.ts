@@ -177,7 +177,11 @@ describe("gatehouse train and eval", () => {
   it("refuses bad input with a message that names the problem", async () => {
     const model = path.join(work, "iris", "model.onnx");
     const cases: { args: string[]; code: number; message: RegExp }[] = [
-      { args: ["train", "mnist", "--out", work], code: 2, message: /choose one of iris, boston, spam/ },
+      {
+        args: ["train", "mnist", "--out", work],
+        code: 2,
+        message: /choose one of iris, boston, spam/,
+      },
       { args: ["train", "iris", "--out", work, "--epochs", "0"], code: 2, message: /at least 1/ },
       { args: ["train", "iris"], code: 2, message: /--out/ },
       { args: ["train", "iris", "--out", work, "--dp"], code: 2, message: /--dp needs --epsilon/ },

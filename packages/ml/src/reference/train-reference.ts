@@ -518,7 +518,7 @@ export async function trainReference(
 ): Promise<ReferenceTrainingResult> {
   if (!(REFERENCE_MODELS as readonly string[]).includes(name)) {
     throw new ReferenceTrainingError(
-      `no reference model "${String(name)}"; choose one of ${REFERENCE_MODELS.join(", ")}`,
+      `no reference model "${name}"; choose one of ${REFERENCE_MODELS.join(", ")}`,
     );
   }
   if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) {
