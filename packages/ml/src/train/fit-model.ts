@@ -70,6 +70,13 @@ function targetTensor(
   );
 }
 
+/** Mean loss of a batch, as Keras computes it for the same `compile` loss. */
+const LOSSES: Record<OutputKind, (y: tf.Tensor, p: tf.Tensor) => tf.Scalar> = {
+  regression: (y, p) => tf.mean(tf.metrics.meanSquaredError(y, p)),
+  sigmoid: (y, p) => tf.mean(tf.metrics.binaryCrossentropy(y, p)),
+  softmax: (y, p) => tf.mean(tf.metrics.categoricalCrossentropy(y, p)),
+};
+
 /** Runs `model` on every row of `data`, in batches, and returns its outputs row-major. */
 export function predictRows(model: tf.LayersModel, data: NetworkInput, rows: number): Float32Array {
   if (rows === 0) {
@@ -104,15 +111,8 @@ export async function fitModel(spec: FitSpec): Promise<TrainingSummary> {
   }
   const shuffleRng = rng.fork();
   const optimizer = tf.train.adam(settings.learningRate);
-  model.compile({
-    optimizer,
-    loss:
-      spec.output === "regression"
-        ? "meanSquaredError"
-        : spec.output === "sigmoid"
-          ? "binaryCrossentropy"
-          : "categoricalCrossentropy",
-  });
+  const lossOf = LOSSES[spec.output];
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
 
   const rows = rowsOf(train);
   const batchSize = Math.min(rows, settings.batchSize);
@@ -125,15 +125,27 @@ export async function fitModel(spec: FitSpec): Promise<TrainingSummary> {
     while (epoch < settings.epochs) {
       epoch += 1;
       const batches = batchSize === rows ? order : shuffled(order, shuffleRng);
-      let lossSum = 0;
+      // Batch losses stay tensors until the epoch ends: reading each back would cost a
+      // round trip per batch, which dominates small batches (Keras's trainOnBatch does that).
+      const batchLosses: tf.Tensor[] = [];
       for (let start = 0; start < rows; start += batchSize) {
         const indices = batches.slice(start, start + batchSize);
         const xs = inputTensor(train, indices);
         const ys = targetTensor(spec.output, spec.classCount, train, indices);
-        const loss = await model.trainOnBatch(xs, ys);
+        const loss = optimizer.minimize(
+          () => lossOf(ys, model.apply(xs, { training: true }) as tf.Tensor),
+          true,
+          variables,
+        );
         tf.dispose([xs, ys]);
-        lossSum += (Array.isArray(loss) ? (loss[0] ?? 0) : loss) * indices.length;
+        if (loss !== null) {
+          batchLosses.push(tf.mul(loss, indices.length));
+          loss.dispose();
+        }
       }
+      const total = tf.addN(batchLosses);
+      const lossSum = (await total.data())[0] ?? Number.NaN;
+      tf.dispose([total, ...batchLosses]);
       let valLoss: number | null = null;
       let valMetric: number | null = null;
       if (validation !== undefined) {
