@@ -27,6 +27,8 @@ export interface CliEnv {
   readonly GATEHOUSE_TOKEN?: string | undefined;
   readonly XDG_CONFIG_HOME?: string | undefined;
   readonly HOME?: string | undefined;
+  /** The key of `privacy anonymize --strategy pseudonymize`; on the command line it would show in `ps`. */
+  readonly GATEHOUSE_PII_KEY?: string | undefined;
 }
 
 interface GlobalOptions {
@@ -137,7 +139,7 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerTrainCommand(program);
   registerEvalCommand(program);
   const privacy = registerPrivacyCommands(program);
-  registerPrivacyDataCommands(privacy);
+  registerPrivacyDataCommands(privacy, env);
   registerPrivacyAuditCommands(privacy);
   // Subcommands inherit the exit override so their usage errors reach the handler below.
   const inherit = (command: Command): void => {
@@ -200,11 +202,12 @@ export async function runCli(argv: readonly string[], env: CliEnv): Promise<numb
 
 /** The entry point of bin/gatehouse.js: the one place the CLI reads process.env. */
 export async function run(): Promise<void> {
-  const { GATEHOUSE_HUB, GATEHOUSE_TOKEN, XDG_CONFIG_HOME, HOME } = process.env;
+  const { GATEHOUSE_HUB, GATEHOUSE_TOKEN, XDG_CONFIG_HOME, HOME, GATEHOUSE_PII_KEY } = process.env;
   process.exitCode = await runCli(process.argv, {
     GATEHOUSE_HUB,
     GATEHOUSE_TOKEN,
     XDG_CONFIG_HOME,
     HOME,
+    GATEHOUSE_PII_KEY,
   });
 }

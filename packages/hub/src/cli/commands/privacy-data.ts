@@ -252,7 +252,6 @@ interface AnonymizeFlags {
   readonly out: string;
   readonly strategy: AnonymizeStrategy;
   readonly keyFile?: string;
-  readonly piiKey?: string;
   readonly dates: DateGranularity;
   readonly generalize: Record<string, ColumnRule>;
   readonly types?: PiiType[];
@@ -274,7 +273,10 @@ interface KanonFlags {
  * `gatehouse privacy scan | anonymize | kanon`: personal data in text and CSV
  * files, and k-anonymity of tables. Added to the `privacy` command.
  */
-export function registerPrivacyDataCommands(privacy: Command): void {
+export function registerPrivacyDataCommands(
+  privacy: Command,
+  env: { readonly GATEHOUSE_PII_KEY?: string | undefined },
+): void {
   privacy
     .command("scan")
     .description(
@@ -389,10 +391,6 @@ export function registerPrivacyDataCommands(privacy: Command): void {
     )
     .option("--key-file <file>", "the secret key for --strategy pseudonymize (at least 16 bytes)")
     .addOption(
-      // The key comes from the environment; a key on the command line would show in `ps`.
-      new Option("--pii-key <key>").env("GATEHOUSE_PII_KEY").hideHelp(),
-    )
-    .addOption(
       new Option("--dates <granularity>", "dates of birth under --strategy generalize")
         .choices(["year", "decade"])
         .default("year"),
@@ -426,7 +424,7 @@ export function registerPrivacyDataCommands(privacy: Command): void {
       }
       const key =
         options.strategy === "pseudonymize"
-          ? await readKey(options.keyFile, options.piiKey)
+          ? await readKey(options.keyFile, env.GATEHOUSE_PII_KEY)
           : undefined;
       const anonymizeOptions = {
         strategy: options.strategy,
