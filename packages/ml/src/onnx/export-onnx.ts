@@ -1,17 +1,10 @@
-import { create, toBinary } from "@bufbuild/protobuf";
 import { addClassifierHead, addLayers, BATCH } from "./dense-head.js";
 import type { GraphParts } from "./dense-head.js";
 import type { OnnxExportSpec } from "./export-spec.js";
-import { GraphProtoSchema, ModelProtoSchema, TensorProto_DataType } from "./gen/onnx/onnx_pb.js";
+import { TensorProto_DataType } from "./gen/onnx/onnx_pb.js";
 import type { ValueInfoProto } from "./gen/onnx/onnx_pb.js";
-import {
-  ONNX_IR_VERSION,
-  ONNX_METADATA_KEYS,
-  ONNX_OPSET,
-  ONNX_PRODUCER_NAME,
-  ONNX_TENSOR_NAMES,
-} from "./onnx-format.js";
-import { metadataProps } from "./metadata-props.js";
+import { ONNX_METADATA_KEYS, ONNX_TENSOR_NAMES } from "./onnx-format.js";
+import { modelBytes } from "./model-bytes.js";
 import { floatTensor, int64Tensor, intAttribute, node, tensorValueInfo } from "./proto-builders.js";
 import { validateExportSpec } from "./validate-export-spec.js";
 import type { ValidatedLayout } from "./validate-export-spec.js";
@@ -112,25 +105,16 @@ export function exportOnnx(spec: OnnxExportSpec): Uint8Array {
       ]),
     ];
   }
-  const graph = create(GraphProtoSchema, {
-    name: spec.kind.replaceAll("-", "_"),
-    node: parts.nodes,
-    initializer: parts.initializers,
-    input: [
-      tensorValueInfo(ONNX_TENSOR_NAMES.features, TensorProto_DataType.FLOAT, [
-        BATCH,
-        layout.featureCount,
-      ]),
-    ],
-    output: outputs,
-  });
-  const model = create(ModelProtoSchema, {
-    irVersion: BigInt(ONNX_IR_VERSION),
-    opsetImport: [{ domain: "", version: BigInt(ONNX_OPSET) }],
-    producerName: ONNX_PRODUCER_NAME,
-    producerVersion: spec.metadata.producerVersion,
-    graph,
-    metadataProps: metadataProps(spec.metadata, [
+  return modelBytes({
+    kind: spec.kind,
+    parts,
+    input: tensorValueInfo(ONNX_TENSOR_NAMES.features, TensorProto_DataType.FLOAT, [
+      BATCH,
+      layout.featureCount,
+    ]),
+    outputs,
+    metadata: spec.metadata,
+    entries: [
       ...(spec.classes === undefined
         ? []
         : [{ key: ONNX_METADATA_KEYS.classLabels, value: JSON.stringify(spec.classes) }]),
@@ -139,8 +123,6 @@ export function exportOnnx(spec: OnnxExportSpec): Uint8Array {
         value: JSON.stringify(spec.preprocessing.featureNames),
       },
       { key: ONNX_METADATA_KEYS.modelKind, value: spec.kind },
-    ]),
-    ...(spec.metadata.description === undefined ? {} : { docString: spec.metadata.description }),
+    ],
   });
-  return toBinary(ModelProtoSchema, model);
 }

@@ -1,18 +1,10 @@
-import { create, toBinary } from "@bufbuild/protobuf";
 import { addLstm } from "./add-lstm.js";
 import { addClassifierHead, BATCH } from "./dense-head.js";
 import type { GraphParts } from "./dense-head.js";
 import type { OnnxTextExportSpec } from "./export-spec.js";
-import { GraphProtoSchema, ModelProtoSchema, TensorProto_DataType } from "./gen/onnx/onnx_pb.js";
-import { metadataProps } from "./metadata-props.js";
-import {
-  ONNX_IR_VERSION,
-  ONNX_METADATA_KEYS,
-  ONNX_OPSET,
-  ONNX_PRODUCER_NAME,
-  ONNX_TENSOR_NAMES,
-  ONNX_TEXT_TOKENIZER,
-} from "./onnx-format.js";
+import { TensorProto_DataType } from "./gen/onnx/onnx_pb.js";
+import { modelBytes } from "./model-bytes.js";
+import { ONNX_METADATA_KEYS, ONNX_TENSOR_NAMES, ONNX_TEXT_TOKENIZER } from "./onnx-format.js";
 import { OnnxError } from "./onnx-error.js";
 import {
   floatTensor,
@@ -142,30 +134,19 @@ export function exportTextOnnx(spec: OnnxTextExportSpec): Uint8Array {
     padding: preprocessing.padding,
     truncating: preprocessing.truncating,
   };
-  const graph = create(GraphProtoSchema, {
-    name: spec.kind.replaceAll("-", "_"),
-    node: parts.nodes,
-    initializer: parts.initializers,
-    input: [
-      tensorValueInfo(ONNX_TENSOR_NAMES.tokenIds, TensorProto_DataType.INT64, [
-        BATCH,
-        preprocessing.sequenceLength,
-      ]),
-    ],
-    output: outputs,
-  });
-  const model = create(ModelProtoSchema, {
-    irVersion: BigInt(ONNX_IR_VERSION),
-    opsetImport: [{ domain: "", version: BigInt(ONNX_OPSET) }],
-    producerName: ONNX_PRODUCER_NAME,
-    producerVersion: spec.metadata.producerVersion,
-    graph,
-    metadataProps: metadataProps(spec.metadata, [
+  return modelBytes({
+    kind: spec.kind,
+    parts,
+    input: tensorValueInfo(ONNX_TENSOR_NAMES.tokenIds, TensorProto_DataType.INT64, [
+      BATCH,
+      preprocessing.sequenceLength,
+    ]),
+    outputs,
+    metadata: spec.metadata,
+    entries: [
       { key: ONNX_METADATA_KEYS.classLabels, value: JSON.stringify(spec.classes) },
       { key: ONNX_METADATA_KEYS.modelKind, value: spec.kind },
       { key: ONNX_METADATA_KEYS.textPreprocessing, value: JSON.stringify(stored) },
-    ]),
-    ...(spec.metadata.description === undefined ? {} : { docString: spec.metadata.description }),
+    ],
   });
-  return toBinary(ModelProtoSchema, model);
 }
