@@ -77,6 +77,22 @@ const LOSSES: Record<OutputKind, (y: tf.Tensor, p: tf.Tensor) => tf.Scalar> = {
   softmax: (y, p) => tf.mean(tf.metrics.categoricalCrossentropy(y, p)),
 };
 
+/**
+ * The variables behind a model's trainable weights. A layer weight is a tfjs variable
+ * registered under the weight's own name; looking it up there gives the Variable
+ * without a cast.
+ */
+function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  const registered = tf.engine().registeredVariables;
+  return model.trainableWeights.map((weight) => {
+    const variable = registered[weight.name];
+    if (variable === undefined) {
+      throw new Error(`weight ${weight.name} has no registered variable`);
+    }
+    return variable;
+  });
+}
+
 /** Runs `model` on every row of `data`, in batches, and returns its outputs row-major. */
 export function predictRows(model: tf.LayersModel, data: NetworkInput, rows: number): Float32Array {
   if (rows === 0) {
@@ -112,7 +128,7 @@ export async function fitModel(spec: FitSpec): Promise<TrainingSummary> {
   const shuffleRng = rng.fork();
   const optimizer = tf.train.adam(settings.learningRate);
   const lossOf = LOSSES[spec.output];
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const variables = trainableVariables(model);
 
   const rows = rowsOf(train);
   const batchSize = Math.min(rows, settings.batchSize);
