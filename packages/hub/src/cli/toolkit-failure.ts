@@ -1,9 +1,11 @@
 import {
   BudgetLedgerError,
   DataError,
+  KAnonymityError,
   MembershipAuditError,
   MetricInputError,
   OnnxError,
+  PiiError,
   ReferenceTrainingError,
   TrainInputError,
 } from "@gatehouse/ml";
@@ -34,8 +36,20 @@ export function toolkitFailure(err: unknown): unknown {
   if (err instanceof MembershipAuditError) {
     return new CliFailure(err.message, "INVALID_INPUT");
   }
+  if (err instanceof PiiError || err instanceof KAnonymityError) {
+    return new CliFailure(err.message, "INVALID_DATA");
+  }
   if (err instanceof BudgetLedgerError) {
     return new CliFailure(err.message, err.code, LEDGER_HINTS[err.code]);
   }
   return err;
+}
+
+/** Runs `work`, turning the toolkit's input errors into CLI failures as {@link toolkitFailure} does. */
+export async function withToolkitErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toolkitFailure(err);
+  }
 }

@@ -105,14 +105,22 @@ describe("gatehouse train and eval", () => {
       "sepal_length,sepal_width,petal_length,petal_width,species\n" +
         "5.1,3.5,1.4,0.2,setosa\n7.0,3.2,4.7,1.4,versicolor\n6.3,3.3,6.0,2.5,virginica\n4.9,3.0,1.4,0.2,setosa\n",
     );
-    const evaluated = await run(
-      ["eval", path.join(work, "iris", "model.onnx"), "--dataset", csv, "--target", "species"],
-      {},
-    );
-    // The eval folder defaults to ./evaluation, relative to the working directory.
+    const out = path.join(work, "flowers-eval");
+    const evaluated = await run([
+      "eval",
+      path.join(work, "iris", "model.onnx"),
+      "--dataset",
+      csv,
+      "--target",
+      "species",
+      "--out",
+      out,
+    ]);
     assert.equal(evaluated.code, 0, evaluated.stderr);
     assert.match(evaluated.stdout, /all rows: 4 rows/);
-    await rm(path.resolve("evaluation"), { recursive: true, force: true });
+    const report = JSON.parse(await readFile(path.join(out, "evaluation.json"), "utf8")) as Report;
+    assert.equal(report.split.name, "all");
+    assert.equal(report.split.rows, 4);
   });
 
   it("trains iris with DP-SGD and writes the guarantee into privacy.json and the card", async () => {

@@ -29,12 +29,7 @@ import {
   type EvaluationReport,
   type TrainingSplit,
 } from "../evaluate/index.js";
-import {
-  evidenceHeader,
-  TOOLKIT_VERSION,
-  writeEvidenceFile,
-  type EvidenceHeader,
-} from "../evidence/index.js";
+import { evidenceHeader, TOOLKIT_VERSION, writeEvidenceFile } from "../evidence/index.js";
 import { trainMlpDp, type DpSgdPrivacy } from "../privacy/index.js";
 import {
   exportOnnx,
@@ -550,7 +545,7 @@ async function writeRepository(
   await writeEvidenceFile(path.join(outDir, "metrics.json"), evaluation.report);
   const rows = evaluation.report.dataset.rows;
   if (privacy !== undefined) {
-    await writeEvidenceFile(path.join(outDir, "privacy.json"), {
+    const evidence = {
       ...evidenceHeader("privacy"),
       command: "train",
       mechanism: "dp-sgd",
@@ -558,7 +553,8 @@ async function writeRepository(
       dataset: { name: data.name, fingerprint: exported.split.datasetFingerprint, rows },
       trainingRows: exported.sizes.train,
       ...privacy,
-    } as EvidenceHeader);
+    };
+    await writeEvidenceFile(path.join(outDir, "privacy.json"), evidence);
   }
   const plots = await evaluationPlots(evaluation);
   plots["training-history.svg"] = await trainingHistoryPlot({

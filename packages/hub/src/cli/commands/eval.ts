@@ -14,6 +14,7 @@ import {
   type TextDataset,
 } from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
+import { wantsJson } from "../print-result.js";
 import { UsageError } from "../context.js";
 import { toolkitFailure } from "../toolkit-failure.js";
 
@@ -87,7 +88,7 @@ export function registerEvalCommand(program: Command): void {
     )
     .option("--out <dir>", "folder for evaluation.json and the plots", "evaluation")
     .action(async (modelFile: string, options: EvalOptions, command: Command) => {
-      const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
+      const json = wantsJson(command);
       let evaluation;
       let plots: Record<string, string>;
       try {

@@ -16,19 +16,12 @@ import {
   type TprAtFpr,
 } from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
+import { printResult } from "../print-result.js";
 import { CliFailure, UsageError } from "../context.js";
-import { toolkitFailure } from "../toolkit-failure.js";
+import { withToolkitErrors } from "../toolkit-failure.js";
 
 /** Where `privacy budget` keeps its ledger unless `--ledger` says otherwise. */
 const DEFAULT_LEDGER = ".gatehouse/privacy-ledger.json";
-
-function print(command: Command, human: readonly string[], json: unknown): void {
-  if (command.optsWithGlobals<{ json?: boolean }>().json === true) {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${human.join("\n")}\n`);
-  }
-}
 
 function numberFlag(ok: (n: number) => boolean, hint: string): (value: string) => number {
   return (value) => {
@@ -64,15 +57,6 @@ function attackLines(title: string, m: MembershipAttackMetrics, nonMembers: numb
     `${title}: AUC ${m.auc.toFixed(4)}, advantage ${m.advantage.toFixed(4)}`,
     ...m.tprAtFpr.map((at) => `  ${tprLine(at, nonMembers, m.minimumAchievableFpr)}`),
   ];
-}
-
-/** The audit's and the ledger's input errors become CLI failures (exit 1) with their message. */
-async function inputErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw toolkitFailure(err);
-  }
 }
 
 /** A built-in dataset by name, or a data file by its bytes. */
@@ -150,7 +134,7 @@ export function registerPrivacyAuditCommands(privacy: Command): void {
         },
         command: Command,
       ) => {
-        const result = await inputErrors(() =>
+        const result = await withToolkitErrors(() =>
           auditOnnxModel({
             model,
             members: options.members,
@@ -164,7 +148,7 @@ export function registerPrivacyAuditCommands(privacy: Command): void {
           await writeEvidenceFile(options.evidence, evidence);
         }
         const n = result.nonMembers.rows;
-        print(
+        printResult(
           command,
           [
             `membership-inference audit of ${result.model.file} (${result.loss} loss)`,
@@ -207,13 +191,13 @@ export function registerPrivacyAuditCommands(privacy: Command): void {
         command: Command,
       ) => {
         const dataset = await resolveDataset(name);
-        const status = await inputErrors(() =>
+        const status = await withToolkitErrors(() =>
           setPrivacyBudget(options.ledger, dataset, {
             epsilon: options.epsilon,
             delta: options.delta,
           }),
         );
-        print(command, statusLines(status), statusJson(status));
+        printResult(command, statusLines(status), statusJson(status));
       },
     );
 
@@ -224,7 +208,7 @@ export function registerPrivacyAuditCommands(privacy: Command): void {
     .option(...ledgerOption)
     .action(async (name: string, options: { ledger: string }, command: Command) => {
       const dataset = await resolveDataset(name);
-      const status = await inputErrors(() => privacyBudgetStatus(options.ledger, dataset));
+      const status = await withToolkitErrors(() => privacyBudgetStatus(options.ledger, dataset));
       if (status === null) {
         throw new CliFailure(
           `no privacy budget is set for dataset ${dataset.name} in ${options.ledger}`,
@@ -232,7 +216,7 @@ export function registerPrivacyAuditCommands(privacy: Command): void {
           "set one with gatehouse privacy budget set DATASET --epsilon E --delta D",
         );
       }
-      print(command, statusLines(status), statusJson(status));
+      printResult(command, statusLines(status), statusJson(status));
     });
 
   budget
@@ -250,7 +234,7 @@ export function registerPrivacyAuditCommands(privacy: Command): void {
         command: Command,
       ) => {
         const dataset = await resolveDataset(name);
-        const { release, status } = await inputErrors(() =>
+        const { release, status } = await withToolkitErrors(() =>
           spendPrivacyBudget(options.ledger, dataset, {
             epsilon: options.epsilon,
             delta: options.delta,
@@ -258,7 +242,7 @@ export function registerPrivacyAuditCommands(privacy: Command): void {
             command: "gatehouse privacy budget spend",
           }),
         );
-        print(command, [`recorded release ${release.id}`, ...statusLines(status)], {
+        printResult(command, [`recorded release ${release.id}`, ...statusLines(status)], {
           release,
           ...(statusJson(status) as object),
         });

@@ -4,9 +4,7 @@ import { readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   ANONYMIZE_STRATEGIES,
-  KAnonymityError,
   PII_TYPES,
-  PiiError,
   anonymizeCsv,
   anonymizeTextStream,
   checkKAnonymity,
@@ -28,20 +26,14 @@ import {
   writeCsv,
 } from "@gatehouse/ml";
 import { InvalidArgumentError, Option, type Command } from "commander";
+import { printResult } from "../print-result.js";
+import { withToolkitErrors } from "../toolkit-failure.js";
 import { CliFailure, UsageError } from "../context.js";
 
 /** Locations printed by `privacy scan` unless --max-locations says otherwise. */
 const DEFAULT_LOCATIONS = 50;
 /** Locations kept in a scan's evidence file; the counts always cover everything. */
 const EVIDENCE_LOCATIONS = 10_000;
-
-function print(command: Command, human: readonly string[], json: unknown): void {
-  if (command.optsWithGlobals<{ json?: boolean }>().json === true) {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${human.join("\n")}\n`);
-  }
-}
 
 async function writeEvidence(file: string, fields: Record<string, unknown>): Promise<void> {
   await writeEvidenceFile(file, { ...evidenceHeader("privacy"), ...fields });
@@ -144,18 +136,6 @@ async function sha256Of(file: string): Promise<string> {
     hash.update(chunk as Buffer);
   }
   return hash.digest("hex");
-}
-
-/** The library's input errors become CLI failures (exit 1) with their message. */
-async function dataErrors<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof PiiError || err instanceof KAnonymityError) {
-      throw new CliFailure(err.message, "INVALID_DATA");
-    }
-    throw err;
-  }
 }
 
 /**
@@ -302,7 +282,7 @@ export function registerPrivacyDataCommands(
       const bytes = await checkInput(file);
       const scanOptions = options.types === undefined ? {} : { types: options.types };
       const csv = isCsv(file);
-      const result = await dataErrors(async () => {
+      const result = await withToolkitErrors(async () => {
         if (csv) {
           const r = await scanCsv(createReadStream(file), { ...scanOptions, name: file });
           return {
@@ -367,7 +347,7 @@ export function registerPrivacyDataCommands(
       if (total > shown.length) {
         human.push(`  … and ${total - shown.length} more (raise --max-locations to see them)`);
       }
-      print(command, human, {
+      printResult(command, human, {
         file,
         format: result.format,
         ...result.units,
@@ -432,7 +412,7 @@ export function registerPrivacyDataCommands(
         ...(key === undefined ? {} : { key }),
         ...(options.types === undefined ? {} : { types: options.types }),
       };
-      const result = await dataErrors(() =>
+      const result = await withToolkitErrors(() =>
         writeAtomically(options.out, async (tmp) => {
           const output = createWriteStream(tmp, { flags: "wx" });
           if (csv) {
@@ -478,7 +458,7 @@ export function registerPrivacyDataCommands(
       if (result.generalizedCells !== undefined && result.generalizedCells > 0) {
         human.push(`  ${result.generalizedCells} cells generalised by column rules`);
       }
-      print(command, human, fields);
+      printResult(command, human, fields);
     });
 
   privacy
@@ -540,7 +520,7 @@ export function registerPrivacyDataCommands(
           readonly after: KAnonymityReport;
         };
       }
-      const outcome = await dataErrors(async (): Promise<Outcome> => {
+      const outcome = await withToolkitErrors(async (): Promise<Outcome> => {
         const table: Table = await readCsvTable(createReadStream(file), file);
         const before = checkKAnonymity(table, checkOptions);
         const out = options.out;
@@ -606,6 +586,6 @@ export function registerPrivacyDataCommands(
             )}), discernibility ${loss.discernibility}, normalised average class size ${loss.normalizedAverageClassSize.toFixed(3)}`,
         );
       }
-      print(command, human, fields);
+      printResult(command, human, fields);
     });
 }

@@ -6,6 +6,7 @@ import {
   writeEvidenceFile,
 } from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
+import { printResult } from "../print-result.js";
 import { CliFailure, UsageError } from "../context.js";
 
 /** Which orders and conversion the accountant uses; written into the evidence. */
@@ -39,15 +40,6 @@ const wholeSteps = (v: string): number =>
 interface OutputOptions {
   readonly json?: boolean;
   readonly evidence?: string;
-}
-
-/** Prints `human` lines, or `json` with the global `--json`. */
-function print(command: Command, human: readonly string[], json: unknown): void {
-  if (command.optsWithGlobals<{ json?: boolean }>().json === true) {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-  } else {
-    process.stdout.write(`${human.join("\n")}\n`);
-  }
 }
 
 async function writeEvidence(
@@ -108,7 +100,7 @@ export function registerPrivacyCommands(program: Command): Command {
           accountant: ACCOUNTANT,
           ...result,
         });
-        print(
+        printResult(
           command,
           [
             `epsilon = ${spent.epsilon.toPrecision(6)} at delta = ${spent.delta} (optimal RDP order ${spent.order})`,
@@ -185,7 +177,7 @@ export function registerPrivacyCommands(program: Command): Command {
           accountant: ACCOUNTANT,
           ...result,
         });
-        print(
+        printResult(
           command,
           [
             `noise multiplier = ${found.noiseMultiplier}`,

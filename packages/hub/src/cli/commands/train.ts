@@ -9,6 +9,7 @@ import {
 import { InvalidArgumentError, type Command } from "commander";
 import { UsageError } from "../context.js";
 import { createEpochProgress } from "../progress.js";
+import { wantsJson } from "../print-result.js";
 import { toolkitFailure } from "../toolkit-failure.js";
 
 const wholeNumber = (min: number) => (value: string) => {
@@ -83,7 +84,7 @@ export function registerTrainCommand(program: Command): void {
       "privacy budget ledger to spend --dp's (ε, δ) from before training (see gatehouse privacy budget)",
     )
     .action(async (model: ReferenceModelName, options: TrainOptions, command: Command) => {
-      const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
+      const json = wantsJson(command);
       const dp = dpOptions(options);
       const progress = createEpochProgress(`train ${model}`, process.stderr);
       let result;
