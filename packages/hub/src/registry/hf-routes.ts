@@ -9,12 +9,15 @@ import type { ByteRange } from "../blobs/index.js";
 import { parseRange } from "./byte-range.js";
 import { lfsPointerOid, lfsPointerText } from "./commit-id.js";
 import { recordDownload, resolveFile, type ResolvedFile } from "./download-file.js";
-import { modelInfoJson, treeDirectoryJson, treeFileJson } from "./hf-shapes.js";
+import { modelInfoText, treeDirectoryJson, treeFileJson } from "./hf-shapes.js";
 import { listModels } from "./list-models.js";
 import { listTree, type TreeEntry } from "./list-tree.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 import { createModel } from "./manage-models.js";
 import { listVersions, resolveRevision, type VersionRecord } from "./versions.js";
+
+/** Fastify's own type for the JSON it serialises, for model info sent as ready text. */
+const JSON_TYPE = "application/json; charset=utf-8";
 
 const Segment = Type.String({ minLength: 1, maxLength: 96 });
 const Repo = Type.Object({ namespace: Segment, name: Segment });
@@ -164,19 +167,20 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     },
   );
 
-  app.get(`/api/models/:namespace/:name`, { schema: { params: Repo } }, async (request) => {
+  app.get(`/api/models/:namespace/:name`, { schema: { params: Repo } }, async (request, reply) => {
     const { namespace, name } = request.params;
     const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-    return modelInfoJson(model, await newestVersion(model));
+    return reply.type(JSON_TYPE).send(modelInfoText(model, await newestVersion(model)));
   });
 
   app.get(
     `/api/models/:namespace/:name/revision/:revision`,
     { schema: { params: RepoRevision } },
-    async (request) => {
+    async (request, reply) => {
       const { namespace, name, revision } = request.params;
       const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-      return modelInfoJson(model, await resolveRevision(ctx.db, model, revision));
+      const version = await resolveRevision(ctx.db, model, revision);
+      return reply.type(JSON_TYPE).send(modelInfoText(model, version));
     },
   );
 

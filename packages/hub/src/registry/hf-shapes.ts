@@ -55,30 +55,32 @@ function versionInfo(version: VersionRecord | null) {
 }
 
 /**
- * A published version's part of model info, kept with its (cached, immutable)
- * record: each sibling costs a sha1, and model info is the most asked-for route.
+ * A published version's part of model info, serialised once and kept with its
+ * (cached, immutable) record: each sibling costs a sha1, and serialising the
+ * siblings costs more than the rest of the request; model info is the most
+ * asked-for route. The text is the members without the braces.
  */
-const versionInfoCache = new WeakMap<VersionRecord, ReturnType<typeof versionInfo>>();
+const versionInfoCache = new WeakMap<VersionRecord, string>();
 
-function versionInfoOf(version: VersionRecord | null) {
+function versionInfoMembers(version: VersionRecord | null): string {
   if (version === null) {
-    return versionInfo(null);
+    return JSON.stringify(versionInfo(null)).slice(1, -1);
   }
-  let info = versionInfoCache.get(version);
-  if (info === undefined) {
-    info = versionInfo(version);
-    versionInfoCache.set(version, info);
+  let members = versionInfoCache.get(version);
+  if (members === undefined) {
+    members = JSON.stringify(versionInfo(version)).slice(1, -1);
+    versionInfoCache.set(version, members);
   }
-  return info;
+  return members;
 }
 
 /**
- * `GET /api/models/{id}` in the Hugging Face shape, with Gatehouse's own
- * fields under `gatehouse`. `version` is the revision asked for, or null for a
- * model with no published version yet.
+ * `GET /api/models/{id}` in the Hugging Face shape, as JSON text, with
+ * Gatehouse's own fields under `gatehouse`. `version` is the revision asked
+ * for, or null for a model with no published version yet.
  */
-export function modelInfoJson(model: ModelRecord, version: VersionRecord | null) {
-  return {
+export function modelInfoText(model: ModelRecord, version: VersionRecord | null): string {
+  const head = JSON.stringify({
     _id: model.id,
     id: model.fullName,
     modelId: model.fullName,
@@ -87,16 +89,16 @@ export function modelInfoJson(model: ModelRecord, version: VersionRecord | null)
     lastModified: version?.publishedAt ?? model.updatedAt,
     createdAt: model.createdAt,
     private: model.visibility !== "open",
-    gated: false as const,
+    gated: false,
     disabled: false,
     downloads: 0,
     likes: 0,
-    ...versionInfoOf(version),
-    gatehouse: {
-      visibility: model.visibility,
-      version: version?.name ?? null,
-    },
-  };
+  });
+  const gatehouse = JSON.stringify({
+    visibility: model.visibility,
+    version: version?.name ?? null,
+  });
+  return `${head.slice(0, -1)},${versionInfoMembers(version)},"gatehouse":${gatehouse}}`;
 }
 
 /** A version as Gatehouse's own API gives it. */

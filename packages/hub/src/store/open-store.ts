@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { HubError } from "../errors/index.js";
+import { setChangeCounter, type ChangeCounter } from "./change-counter.js";
 import { migrationProvider } from "./migrations.js";
 import type { Database } from "./schema.js";
 
@@ -19,7 +20,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
-function sqliteDialect(file: string): SqliteDialect {
+interface Connection {
+  readonly dialect: SqliteDialect | PostgresDialect;
+  /** Undefined where changes by other connections cannot be told cheaply. */
+  readonly changes: ChangeCounter | undefined;
+}
+
+function sqliteConnection(file: string): Connection {
   mkdirSync(path.dirname(file), { recursive: true });
   const database = new SQLite(file);
   // WAL lets readers go on while a writer commits; a busy timeout waits for a
@@ -28,35 +35,57 @@ function sqliteDialect(file: string): SqliteDialect {
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  return new SqliteDialect({ database: withStatementCache(database) });
+  const statements = new Map<string, SQLite.Statement>();
+  // data_version moves when another connection commits; this connection's own
+  // writes are counted as their statements are prepared, just before they run.
+  const dataVersion = database.prepare("pragma data_version").pluck();
+  let seenVersion: unknown = dataVersion.get();
+  let changeCount = 0;
+  let askedThisTurn = false;
+  /**
+   * Kysely prepares every query afresh; preparing costs more than running a
+   * small indexed query, so statements are kept by their SQL text. Safe because
+   * Kysely runs one statement at a time on this connection and never holds an
+   * iterator open across queries here.
+   */
+  const prepare = (sqlText: string): SQLite.Statement => {
+    let statement = statements.get(sqlText);
+    if (statement === undefined) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) {
+        statements.clear();
+      }
+      statement = database.prepare(sqlText);
+      statements.set(sqlText, statement);
+    }
+    if (!statement.readonly) {
+      changeCount += 1;
+    }
+    return statement;
+  };
+  return {
+    dialect: new SqliteDialect({ database: { close: () => database.close(), prepare } }),
+    changes() {
+      // Asking costs a read transaction, as much as a small query, so it is asked
+      // once per turn of the event loop: the requests of one turn are concurrent
+      // with another process's commit anyway, and the next turn sees it.
+      if (!askedThisTurn) {
+        askedThisTurn = true;
+        setImmediate(() => {
+          askedThisTurn = false;
+        });
+        const version = dataVersion.get();
+        if (version !== seenVersion) {
+          seenVersion = version;
+          changeCount += 1;
+        }
+      }
+      return changeCount;
+    },
+  };
 }
 
 /** Distinct SQL texts kept prepared; `in (…)` lists of many lengths could otherwise grow it without end. */
 const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Kysely prepares every query afresh; preparing costs more than running a
- * small indexed query, so statements are kept by their SQL text. Safe because
- * Kysely runs one statement at a time on this connection and never holds an
- * iterator open across queries here.
- */
-function withStatementCache(database: SQLite.Database): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>();
-  return {
-    close: () => database.close(),
-    prepare(sqlText: string) {
-      let statement = cache.get(sqlText);
-      if (statement === undefined) {
-        if (cache.size >= STATEMENT_CACHE_SIZE) {
-          cache.clear();
-        }
-        statement = database.prepare(sqlText);
-        cache.set(sqlText, statement);
-      }
-      return statement;
-    },
-  };
-}
 
 function postgresDialect(url: string, schema: string | undefined): PostgresDialect {
   // pg returns int8 as strings; every bigint here (sizes, sequence numbers) fits a double.
@@ -84,11 +113,11 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
  * Throws a HubError("UNAVAILABLE") that names the failed migration.
  */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
-  const dialect =
+  const connection =
     config.kind === "sqlite"
-      ? sqliteDialect(config.file)
-      : postgresDialect(config.url, config.schema);
-  const db = new Kysely<Database>({ dialect });
+      ? sqliteConnection(config.file)
+      : { dialect: postgresDialect(config.url, config.schema), changes: undefined };
+  const db = new Kysely<Database>({ dialect: connection.dialect });
   if (config.kind === "postgres" && config.schema !== undefined) {
     await sql`create schema if not exists ${sql.id(config.schema)}`.execute(db);
   }
@@ -109,6 +138,9 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
       "UNAVAILABLE",
       `database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
     );
+  }
+  if (connection.changes !== undefined) {
+    setChangeCounter(db, connection.changes);
   }
   return {
     db,

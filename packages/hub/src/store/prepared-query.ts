@@ -1,4 +1,5 @@
 import type { CompiledQuery, Compilable } from "kysely";
+import { changeCounterOf } from "./change-counter.js";
 import type { Db } from "./open-store.js";
 
 /** Stands in for a value while a prepared query is compiled; no real value looks like it. */
@@ -6,14 +7,30 @@ const SENTINEL_PREFIX = "\u0000gatehouse-parameter:";
 
 type Slot = { readonly name: string } | { readonly constant: unknown };
 
+/** Distinct parameter lists whose rows are kept per query; a burst of new ones empties it. */
+const KEPT_RESULTS = 1000;
+
+interface Prepared<R> {
+  readonly query: CompiledQuery<R>;
+  readonly slots: readonly Slot[];
+  /** Rows by parameter list, all read while the store's change count was `changeCount`. */
+  readonly kept: Map<string, readonly Readonly<R>[]>;
+  changeCount: number;
+}
+
 /**
  * A query built and compiled once, then run with new values. Kysely builds and
  * compiles a query afresh on every call, which costs more than the database's
  * own work for the small indexed reads that every request makes (the caller's
  * token, the model); those few are prepared here.
  *
+ * Where the store can tell that nothing has been committed since (SQLite), the
+ * rows of an earlier call with the same values are answered again without
+ * running the query; any write, by this process or another, drops them all.
+ * The rows are frozen, as callers share them.
+ *
  * @example
- * const byName = prepareQuery(["name"], (p) =>
+ * const byName = prepareQuery(["name"], (db, p) =>
  *   db.selectFrom("namespaces").select("id").where("name_key", "=", p("name")),
  * );
  * const rows = await byName(db, { name: "alice" });
@@ -21,10 +38,10 @@ type Slot = { readonly name: string } | { readonly constant: unknown };
 export function prepareQuery<N extends string, R>(
   names: readonly N[],
   build: (db: Db, param: (name: N) => string) => Compilable<R>,
-): (db: Db, values: Readonly<Record<N, unknown>>) => Promise<R[]> {
+): (db: Db, values: Readonly<Record<N, unknown>>) => Promise<readonly Readonly<R>[]> {
   // A store's dialect decides the SQL text, so each store gets its own compilation.
-  const compiled = new WeakMap<Db, { query: CompiledQuery<R>; slots: Slot[] }>();
-  const compile = (db: Db) => {
+  const prepared = new WeakMap<Db, Prepared<R>>();
+  const compile = (db: Db): Prepared<R> => {
     const query = build(db, (name) => `${SENTINEL_PREFIX}${name}`).compile();
     const slots = query.parameters.map((value): Slot => {
       if (typeof value === "string" && value.startsWith(SENTINEL_PREFIX)) {
@@ -36,16 +53,41 @@ export function prepareQuery<N extends string, R>(
       }
       return { constant: value };
     });
-    const entry = { query, slots };
-    compiled.set(db, entry);
+    const entry: Prepared<R> = { query, slots, kept: new Map(), changeCount: -1 };
+    prepared.set(db, entry);
     return entry;
   };
   return async (db, values) => {
-    const { query, slots } = compiled.get(db) ?? compile(db);
-    const parameters = slots.map((slot) =>
+    const entry = prepared.get(db) ?? compile(db);
+    const parameters = entry.slots.map((slot) =>
       "name" in slot ? values[slot.name as N] : slot.constant,
     );
-    const result = await db.executeQuery<R>({ ...query, parameters });
-    return result.rows;
+    const run = async () => {
+      const { rows } = await db.executeQuery<R>({ ...entry.query, parameters });
+      return Object.freeze(rows.map((row) => Object.freeze(row)));
+    };
+    const changes = changeCounterOf(db);
+    if (changes === undefined) {
+      return run();
+    }
+    // Counted before the query runs, so a change made while it runs drops its rows too.
+    const changeCount = changes();
+    if (changeCount !== entry.changeCount) {
+      entry.kept.clear();
+      entry.changeCount = changeCount;
+    }
+    const key = JSON.stringify(parameters);
+    const kept = entry.kept.get(key);
+    if (kept !== undefined) {
+      return kept;
+    }
+    const frozen = await run();
+    if (entry.changeCount === changeCount) {
+      if (entry.kept.size >= KEPT_RESULTS) {
+        entry.kept.clear();
+      }
+      entry.kept.set(key, frozen);
+    }
+    return frozen;
   };
 }
