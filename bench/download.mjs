@@ -84,6 +84,9 @@ export async function benchDownload({ hub, pushed, runs, work, log }) {
   let toNull;
   try {
     const common = { hubUrl, baseUrl, token: hub.adminToken, size, runs, log };
+    // One untimed download from each first, so that no timed run reads the blob cold from disk.
+    await curlOnce(hubUrl, hub.adminToken, null, size);
+    await curlOnce(baseUrl, hub.adminToken, null, size);
     toFile = await downloads({ ...common, out, label: "to a file" });
     // Without the disk write on the client side, the servers themselves are the limit.
     toNull = await downloads({ ...common, out: null, label: "to /dev/null" });
