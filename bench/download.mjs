@@ -44,30 +44,36 @@ async function curlOnce(url, token, out, size) {
   }
 }
 
-/** `runs` downloads from each server, alternating which goes first. */
+/**
+ * `runs` rounds of four downloads, hub-bare-bare-hub or bare-hub-hub-bare in
+ * turn. On a virtual disk, a download to a file runs at a speed set by the one
+ * before it (the host allocates blocks that were never written, and reuses
+ * freed ones fast), so each server takes each place in a round equally often.
+ */
 async function downloads({ hubUrl, baseUrl, token, out, size, runs, label, log }) {
-  const hubRates = [];
-  const baseRates = [];
+  const rates = { hub: [], base: [] };
+  const urls = { hub: hubUrl, base: baseUrl };
   for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? ["hub", "base"] : ["base", "hub"];
+    const order = i % 2 === 0 ? ["hub", "base", "base", "hub"] : ["base", "hub", "hub", "base"];
     for (const which of order) {
-      if (which === "hub") {
-        hubRates.push(await curlOnce(hubUrl, token, out, size));
-      } else {
-        baseRates.push(await curlOnce(baseUrl, token, out, size));
-      }
+      rates[which].push(await curlOnce(urls[which], token, out, size));
     }
+    const round = (which) =>
+      rates[which]
+        .slice(-2)
+        .map((r) => r.toFixed(0))
+        .join(" and ");
     log(
-      `download ${label} run ${i + 1}/${runs}: hub ${hubRates[i].toFixed(0)} MiB/s, ` +
-        `bare http ${baseRates[i].toFixed(0)} MiB/s`,
+      `download ${label} round ${i + 1}/${runs}: hub ${round("hub")} MiB/s, ` +
+        `bare http ${round("base")} MiB/s`,
     );
   }
-  return { hub: median(hubRates), base: median(baseRates) };
+  return { hub: median(rates.hub), base: median(rates.base) };
 }
 
 /**
  * Downloads the pushed file from the hub and the same stored file from a bare
- * server, `runs` times each, alternating which goes first; compares medians.
+ * server, 2 × `runs` times each, in balanced order; compares medians.
  */
 export async function benchDownload({ hub, pushed, runs, work, log }) {
   const { model, version, path: filePath, sha256, size } = pushed;
