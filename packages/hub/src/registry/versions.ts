@@ -3,7 +3,7 @@ import { actorIdOf, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertVersionName } from "../names/index.js";
-import { newId, prepareQuery, type Db, type VersionsTable } from "../store/index.js";
+import { BoundedMap, newId, prepareQuery, type Db, type VersionsTable } from "../store/index.js";
 import { commitIdOf, type ManifestEntry } from "./commit-id.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 import type { CardData } from "./model-card.js";
@@ -39,7 +39,7 @@ export async function filesOf(db: Db, versionId: string): Promise<ManifestEntry[
 
 /** Published versions kept in memory, per store; at most this many each. */
 const PUBLISHED_CACHE_SIZE = 1000;
-const publishedCache = new WeakMap<Db, Map<string, VersionRecord>>();
+const publishedCache = new WeakMap<Db, BoundedMap<string, VersionRecord>>();
 
 /**
  * A published version never changes, so its record (files, parsed card) is
@@ -66,15 +66,8 @@ export async function toVersionRecord(db: Db, row: VersionRow): Promise<VersionR
   };
   if (row.state === "published") {
     if (cache === undefined) {
-      cache = new Map();
+      cache = new BoundedMap(PUBLISHED_CACHE_SIZE);
       publishedCache.set(db, cache);
-    }
-    if (cache.size >= PUBLISHED_CACHE_SIZE) {
-      // Map keeps insertion order: the first key is the oldest entry.
-      const oldest = cache.keys().next();
-      if (oldest.done !== true) {
-        cache.delete(oldest.value);
-      }
     }
     cache.set(row.id, record);
   }

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { DatabaseConfig } from "../config.js";
 import { HubError } from "../errors/index.js";
+import { BoundedMap } from "./bounded-map.js";
 import { setChangeCounter, type ChangeCounter } from "./change-counter.js";
 import { migrationProvider } from "./migrations.js";
 import type { Database } from "./schema.js";
@@ -35,7 +36,7 @@ function sqliteConnection(file: string): Connection {
   database.pragma("synchronous = FULL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new BoundedMap<string, SQLite.Statement>(STATEMENT_CACHE_SIZE);
   // data_version moves when another connection commits; this connection's own
   // writes are counted as their statements are prepared, just before they run.
   const dataVersion = database.prepare("pragma data_version").pluck();
@@ -51,9 +52,6 @@ function sqliteConnection(file: string): Connection {
   const prepare = (sqlText: string): SQLite.Statement => {
     let statement = statements.get(sqlText);
     if (statement === undefined) {
-      if (statements.size >= STATEMENT_CACHE_SIZE) {
-        statements.clear();
-      }
       statement = database.prepare(sqlText);
       statements.set(sqlText, statement);
     }
@@ -84,7 +82,7 @@ function sqliteConnection(file: string): Connection {
   };
 }
 
-/** Distinct SQL texts kept prepared; `in (…)` lists of many lengths could otherwise grow it without end. */
+/** Distinct SQL texts kept prepared: `in (…)` lists come in many lengths. */
 const STATEMENT_CACHE_SIZE = 500;
 
 function postgresDialect(url: string, schema: string | undefined): PostgresDialect {

@@ -1,4 +1,5 @@
 import type { CompiledQuery, Compilable } from "kysely";
+import { BoundedMap } from "./bounded-map.js";
 import { changeCounterOf } from "./change-counter.js";
 import type { Db } from "./open-store.js";
 
@@ -7,7 +8,7 @@ const SENTINEL_PREFIX = "\u0000gatehouse-parameter:";
 
 type Slot = { readonly name: string } | { readonly constant: unknown };
 
-/** Distinct parameter lists whose rows are kept per query; a burst of new ones empties it. */
+/** Distinct parameter lists whose rows are kept per query. */
 const KEPT_RESULTS = 1000;
 
 interface Prepared<R> {
@@ -53,7 +54,12 @@ export function prepareQuery<N extends string, R>(
       }
       return { constant: value };
     });
-    const entry: Prepared<R> = { query, slots, kept: new Map(), changeCount: -1 };
+    const entry: Prepared<R> = {
+      query,
+      slots,
+      kept: new BoundedMap(KEPT_RESULTS),
+      changeCount: -1,
+    };
     prepared.set(db, entry);
     return entry;
   };
@@ -83,9 +89,6 @@ export function prepareQuery<N extends string, R>(
     }
     const frozen = await run();
     if (entry.changeCount === changeCount) {
-      if (entry.kept.size >= KEPT_RESULTS) {
-        entry.kept.clear();
-      }
       entry.kept.set(key, frozen);
     }
     return frozen;

@@ -161,7 +161,8 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     type: "phone",
-    // Mainland-China mobile numbers 1[3-9]x xxxx xxxx, optionally with (+)86.
+    // Mainland-China mobile numbers: eleven digits starting 13–19, grouped 3-4-4 or not,
+    // optionally after (+)86.
     pattern: /(?<![0-9A-Za-z+.-])(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])/g,
     verify: whole,
   },
