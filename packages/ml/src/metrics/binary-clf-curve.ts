@@ -66,8 +66,7 @@ export function thresholdCounts(
     const score = yScore[s] ?? 0;
     if (next === undefined || (yScore[next] ?? 0) !== score) {
       tps.push(tp);
-      // Unweighted false positives are counted as scikit-learn does, from the position.
-      fps.push(weights === undefined ? k + 1 - tp : fp);
+      fps.push(fp);
       thresholds.push(score);
     }
   });

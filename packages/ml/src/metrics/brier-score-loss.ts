@@ -1,5 +1,6 @@
 import { MetricInputError } from "./errors.js";
 import {
+  checkProbabilities,
   checkSameLength,
   defaultPosLabel,
   isMatrix,
@@ -60,16 +61,7 @@ export function brierScoreLoss(
         `yTrue has ${classes.length} classes but yProba has one value per sample: pass a probability row per sample`,
       );
     }
-    const max = Math.max(...p);
-    const min = Math.min(...p);
-    if (max > 1) {
-      throw new MetricInputError(
-        `yProba contains values greater than 1 (${max}): pass probabilities`,
-      );
-    }
-    if (min < 0) {
-      throw new MetricInputError(`yProba contains values less than 0 (${min}): pass probabilities`);
-    }
+    checkProbabilities(p, "yProba");
     let pos = options.posLabel;
     if (pos === undefined) {
       try {

@@ -1,5 +1,6 @@
 import { MetricInputError } from "./errors.js";
 import {
+  checkProbabilities,
   checkSameLength,
   defaultPosLabel,
   readLabels,
@@ -66,9 +67,7 @@ export function calibrationCurve(
   }
   const classes = uniqueLabels(yTrue);
   const pos = options.posLabel ?? defaultPosLabel(classes, "yTrue");
-  if (Math.min(...yProb) < 0 || Math.max(...yProb) > 1) {
-    throw new MetricInputError("yProb has values outside [0, 1]: pass probabilities");
-  }
+  checkProbabilities(yProb, "yProb");
   if (classes.length > 2) {
     throw new MetricInputError(
       `yTrue has ${classes.length} classes: calibrationCurve supports binary targets only`,

@@ -76,6 +76,37 @@ export function checkSameLabelKind(a: readonly Label[], b: readonly Label[]): vo
   }
 }
 
+/**
+ * Throws unless every value lies in [0, 1]. A loop rather than Math.max(...values), which
+ * overflows the call stack on large inputs.
+ */
+export function checkProbabilities(values: readonly number[], name: string): void {
+  let max = Number.NEGATIVE_INFINITY;
+  let min = Number.POSITIVE_INFINITY;
+  for (const v of values) {
+    max = Math.max(max, v);
+    min = Math.min(min, v);
+  }
+  if (max > 1) {
+    throw new MetricInputError(
+      `${name} contains values greater than 1 (${max}): pass probabilities`,
+    );
+  }
+  if (min < 0) {
+    throw new MetricInputError(`${name} contains values lower than 0 (${min}): pass probabilities`);
+  }
+}
+
+/** Throws when yTrue holds a class that the `labels` option leaves out. */
+export function checkLabelsListed(yTrue: readonly Label[], labels: readonly Label[]): void {
+  const missing = uniqueLabels(yTrue).filter((c) => !labels.includes(c));
+  if (missing.length > 0) {
+    throw new MetricInputError(
+      `yTrue contains ${missing.map((c) => JSON.stringify(c)).join(", ")}, which labels does not list`,
+    );
+  }
+}
+
 /** Orders labels as numpy.unique does: numbers ascending, strings by code unit. */
 export function compareLabels(a: Label, b: Label): number {
   if (typeof a === "number" && typeof b === "number") {

@@ -17,7 +17,10 @@ export interface PrfOptions {
   readonly labels?: readonly Label[];
   /** Class scored when `average` is "binary". Default 1. */
   readonly posLabel?: Label;
-  /** Default "binary", as scikit-learn's precision_score, recall_score and F-scores. */
+  /**
+   * Default "binary", as scikit-learn's precision_score, recall_score and F-scores; null for
+   * precisionRecallFscoreSupport.
+   */
   readonly average?: Average;
   readonly sampleWeight?: ArrayLike<number>;
   /** Default "warn". */
@@ -66,11 +69,6 @@ function nanAverage(values: readonly number[], weights?: readonly number[]): num
   return vs.reduce((a, v, i) => a + v * (ws[i] ?? 0), 0) / wsum;
 }
 
-/** Options of {@link precisionRecallFscoreSupport}, whose `average` defaults to null. */
-export interface PrfsOptions extends Omit<PrfOptions, "average"> {
-  readonly average?: Average;
-}
-
 /**
  * Precision, recall, F-beta and support as scikit-learn's `precision_recall_fscore_support`.
  * F-beta is computed from counts, (1+β²)·tp / ((1+β²)·tp + β²·fn + fp), so it falls back to
@@ -86,25 +84,25 @@ export function precisionRecallFscoreSupport(
   yTrue: LabelVector,
   yPred: LabelVector,
   beta?: number,
-  options?: PrfsOptions & { readonly average?: null },
+  options?: PrfOptions & { readonly average?: null },
 ): PrfPerClass;
 export function precisionRecallFscoreSupport(
   yTrue: LabelVector,
   yPred: LabelVector,
   beta: number,
-  options: PrfsOptions & { readonly average: Exclude<Average, null> },
+  options: PrfOptions & { readonly average: Exclude<Average, null> },
 ): PrfAveraged;
 export function precisionRecallFscoreSupport(
   yTrue: LabelVector,
   yPred: LabelVector,
   beta?: number,
-  options?: PrfsOptions,
+  options?: PrfOptions,
 ): PrfPerClass | PrfAveraged;
 export function precisionRecallFscoreSupport(
   yTrue: LabelVector,
   yPred: LabelVector,
   beta = 1,
-  options: PrfsOptions = {},
+  options: PrfOptions = {},
 ): PrfPerClass | PrfAveraged {
   if (!(beta >= 0)) {
     throw new MetricInputError(`beta is ${beta}: it must be 0 or more`);

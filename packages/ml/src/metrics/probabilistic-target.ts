@@ -1,5 +1,7 @@
 import { MetricInputError } from "./errors.js";
 import {
+  checkLabelsListed,
+  checkProbabilities,
   checkSameLength,
   isMatrix,
   readLabels,
@@ -19,25 +21,6 @@ export interface ProbabilisticTarget {
   readonly weights: number[] | undefined;
 }
 
-function checkRange(values: readonly number[][], name: string): void {
-  let max = Number.NEGATIVE_INFINITY;
-  let min = Number.POSITIVE_INFINITY;
-  for (const row of values) {
-    for (const v of row) {
-      max = Math.max(max, v);
-      min = Math.min(min, v);
-    }
-  }
-  if (max > 1) {
-    throw new MetricInputError(
-      `${name} contains values greater than 1 (${max}): pass probabilities`,
-    );
-  }
-  if (min < 0) {
-    throw new MetricInputError(`${name} contains values lower than 0 (${min}): pass probabilities`);
-  }
-}
-
 /**
  * scikit-learn's `_validate_multiclass_probabilistic_prediction`: classes come from `labels`
  * (sorted) or from yTrue; a 1-D yProba is the probability of the greater class. Rows that do
@@ -52,19 +35,14 @@ export function checkProbabilisticTarget(
   let proba = isMatrix(yProbaIn)
     ? readMatrix(yProbaIn, "yProba")
     : readNumbers(yProbaIn, "yProba").map((p) => [p]);
-  checkRange(proba, "yProba");
+  checkProbabilities(proba.flat(), "yProba");
   checkSameLength("yTrue", yTrueIn.length, "yProba", proba.length);
   const yTrue = readLabels(yTrueIn, "yTrue");
   const weights = readWeights(sampleWeight, yTrue.length);
   let classes: Label[];
   if (labels !== undefined) {
     classes = uniqueLabels(labels);
-    const outside = uniqueLabels(yTrue).filter((c) => !classes.includes(c));
-    if (outside.length > 0) {
-      throw new MetricInputError(
-        `yTrue contains ${outside.map((c) => JSON.stringify(c)).join(", ")}, which labels does not list`,
-      );
-    }
+    checkLabelsListed(yTrue, classes);
     if (classes.length < 2) {
       throw new MetricInputError(`labels needs at least two classes, got ${classes.length}`);
     }

@@ -1,6 +1,7 @@
 import { averageBinaryScore, type ClassAverage } from "./average-binary-score.js";
 import { MetricInputError } from "./errors.js";
 import {
+  checkLabelsListed,
   checkSameLength,
   compareLabels,
   isMatrix,
@@ -107,12 +108,7 @@ export function rocAucScore(
         `labels has ${classes.length} entries but yScore has ${width} columns: give one label per column`,
       );
     }
-    const missing = present.filter((c) => !classes.includes(c));
-    if (missing.length > 0) {
-      throw new MetricInputError(
-        `yTrue contains ${missing.map((c) => JSON.stringify(c)).join(", ")}, which labels does not list`,
-      );
-    }
+    checkLabelsListed(present, classes);
   } else if (present.length !== width) {
     throw new MetricInputError(
       `yTrue has ${present.length} classes but yScore has ${width} columns: pass labels listing every class`,
