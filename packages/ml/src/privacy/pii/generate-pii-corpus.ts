@@ -1,9 +1,7 @@
 import { createRng, type Rng } from "../../random/seeded.js";
-import { ibanRemainder } from "./iban.js";
+import { ibanCheckDigits, luhnCheckDigit, prcIdCheckDigit } from "./corpus-check-digits.js";
 import { formatIpv6 } from "./ip-address.js";
-import { luhnValid } from "./payment-card.js";
 import type { PiiType } from "./pii-types.js";
-import { prcIdCheckChar } from "./prc-id.js";
 
 /** A labelled piece of personal data in a generated text. */
 export interface LabelledSpan {
@@ -144,7 +142,7 @@ function prcIdParts(rng: Rng): string {
 
 function prcId(rng: Rng): string {
   const first17 = prcIdParts(rng);
-  return first17 + prcIdCheckChar(first17);
+  return first17 + prcIdCheckDigit(first17);
 }
 
 const CARD_PREFIXES: readonly (readonly [string, number])[] = [
@@ -163,12 +161,7 @@ const CARD_PREFIXES: readonly (readonly [string, number])[] = [
 ];
 
 function luhnComplete(body: string): string {
-  for (let d = 0; d < 10; d++) {
-    if (luhnValid(body + String(d))) {
-      return body + String(d);
-    }
-  }
-  return body;
+  return body + String(luhnCheckDigit(body));
 }
 
 function formatCard(rng: Rng, number: string): string {
@@ -218,8 +211,7 @@ function bban(rng: Rng, shape: string): string {
 function ibanCompact(rng: Rng): string {
   const [country, shape] = pick(rng, BBANS);
   const body = bban(rng, shape);
-  const check = 98 - ibanRemainder(`${country}00${body}`);
-  return `${country}${pad(check, 2)}${body}`;
+  return `${country}${ibanCheckDigits(country, body)}${body}`;
 }
 
 function printIban(rng: Rng, compact: string): string {
@@ -333,13 +325,13 @@ export function generateHardNegative(kind: HardNegativeKind, rng: Rng): string {
     }
     case "prc_id_bad_check": {
       const first17 = prcIdParts(rng);
-      const right = prcIdCheckChar(first17);
+      const right = prcIdCheckDigit(first17);
       const wrong = "0123456789X".replace(right, "");
       return first17 + wrong.charAt(rng.int(wrong.length));
     }
     case "prc_id_bad_date": {
       const first17 = `${pick(rng, REGIONS)}${between(rng, 1950, 2000)}${pick(rng, ["0230", "1332", "0431", "0015", "1300"])}${digits(rng, 3)}`;
-      return first17 + prcIdCheckChar(first17);
+      return first17 + prcIdCheckDigit(first17);
     }
     case "ssn_invalid_range": {
       const [a, g, s] = ssnParts(rng);
