@@ -25,8 +25,13 @@ export interface ClassCurves {
   };
 }
 
-/** What an evaluation reports for a classifier. Values follow scikit-learn's definitions. */
+/**
+ * What an evaluation reports for a classifier, and the predictions it scored. Values
+ * follow scikit-learn's definitions.
+ */
 export interface ClassificationResult {
+  /** The class index each row's probabilities pick; not part of the report. */
+  readonly predicted: number[];
   readonly metrics: Readonly<Record<string, number>>;
   readonly perClass: readonly {
     readonly label: string;
@@ -53,11 +58,7 @@ function single(value: number | number[]): number {
   return value;
 }
 
-/** The class each row's probabilities pick: the first of the highest, as numpy's argmax. */
-export function predictedClasses(probabilities: readonly (readonly number[])[]): number[] {
-  return probabilities.map(argmax);
-}
-
+/** The class a row's probabilities pick: the first of the highest, as numpy's argmax. */
 function argmax(row: ArrayLike<number>): number {
   let best = 0;
   for (let j = 1; j < row.length; j++) {
@@ -79,7 +80,7 @@ export function classificationMetrics(
   classes: readonly string[],
 ): ClassificationResult {
   const yTrue = Array.from(y);
-  const yPred = predictedClasses(probabilities);
+  const yPred = probabilities.map(argmax);
   const labels = classes.map((_, i) => i);
   const binary = classes.length === 2;
   const prf = precisionRecallFscoreSupport(yTrue, yPred, 1, { labels, zeroDivision: 0 });
@@ -110,8 +111,9 @@ export function classificationMetrics(
     if (present.length === 2) {
       const auc = single(rocAucScore(yTrue, positive));
       metrics.roc_auc = auc;
-      metrics.average_precision = single(averagePrecisionScore(yTrue, positive, { posLabel: 1 }));
-      curves.push(classCurves(yTrue, positive, 1, classes[1] ?? "1", auc));
+      const averagePrecision = single(averagePrecisionScore(yTrue, positive, { posLabel: 1 }));
+      metrics.average_precision = averagePrecision;
+      curves.push(classCurves(yTrue, positive, 1, classes[1] ?? "1", auc, averagePrecision));
       const calib = calibrationCurve(yTrue, positive, { posLabel: 1, nBins: 10 });
       calibration = { meanPredicted: calib.probPred, fractionPositive: calib.probTrue };
     }
@@ -133,12 +135,14 @@ export function classificationMetrics(
             1,
             classes[c] ?? String(c),
             single(rocAucScore(oneVsRest, scores)),
+            single(averagePrecisionScore(oneVsRest, scores, { posLabel: 1 })),
           ),
         );
       }
     }
   }
   return {
+    predicted: yPred,
     metrics,
     perClass: classes.map((label, i) => ({
       label,
@@ -159,6 +163,7 @@ function classCurves(
   posLabel: number,
   label: string,
   auc: number,
+  averagePrecision: number,
 ): ClassCurves {
   const roc = rocCurve(yTrue, scores, { posLabel });
   const pr = precisionRecallCurve(yTrue, scores, { posLabel });
@@ -168,7 +173,7 @@ function classCurves(
     precisionRecall: {
       precision: pr.precision,
       recall: pr.recall,
-      averagePrecision: single(averagePrecisionScore(yTrue, scores, { posLabel })),
+      averagePrecision,
     },
   };
 }

@@ -5,7 +5,6 @@ import {
   datasetFingerprint,
   DataError,
   isTextDataset,
-  subset,
   type TabularDataset,
   type TextDataset,
 } from "../data/index.js";
@@ -18,7 +17,7 @@ import {
   readTextPreprocessing,
   type OnnxModel,
 } from "../onnx/index.js";
-import { classificationMetrics, predictedClasses } from "./classification-metrics.js";
+import { classificationMetrics } from "./classification-metrics.js";
 import type { EvaluationReport, EvaluationSplit } from "./evaluation-report.js";
 import { regressionMetrics } from "./regression-metrics.js";
 import {
@@ -87,13 +86,15 @@ function outputOf(model: OnnxModel, outputs: Awaited<ReturnType<OnnxModel["run"]
   return output;
 }
 
+/** The rows to score and their fingerprint; `fingerprint` is that of all of `data`. */
 function chooseSplit<D extends TabularDataset | TextDataset>(
   model: OnnxModel,
   data: D,
+  fingerprint: string,
   rows: EvaluationRows,
-): { data: D; split: Omit<EvaluationSplit, "fingerprint" | "rows"> } {
+): { data: D; fingerprint: string; split: Omit<EvaluationSplit, "fingerprint" | "rows"> } {
   const recorded = parseTrainingSplit(model.metadata.metadataProps[TRAINING_SPLIT_KEY]);
-  const matches = recorded !== undefined && isSplitOf(recorded, data);
+  const matches = recorded !== undefined && isSplitOf(recorded, data, fingerprint);
   if (rows === "test" && !matches) {
     throw new DataError(
       recorded === undefined
@@ -102,8 +103,10 @@ function chooseSplit<D extends TabularDataset | TextDataset>(
     );
   }
   if (rows !== "all" && matches) {
+    const test = applyTrainingSplit(data, recorded).test;
     return {
-      data: applyTrainingSplit(data, recorded).test,
+      data: test,
+      fingerprint: datasetFingerprint(test),
       split: {
         name: "test",
         seed: recorded.seed,
@@ -114,10 +117,8 @@ function chooseSplit<D extends TabularDataset | TextDataset>(
     };
   }
   return {
-    data: subset(
-      data,
-      Array.from({ length: targetsOf(data).length }, (_, i) => i),
-    ),
+    data,
+    fingerprint,
     split: { name: "all", seed: null, testFraction: null, valFraction: null, stratified: false },
   };
 }
@@ -139,7 +140,8 @@ export async function evaluateOnnxModel(
   const name = path.basename(modelFile);
   const model = await openOnnxModel(bytes, { name });
   try {
-    const chosen = chooseSplit(model, data, options.rows ?? "auto");
+    const fingerprint = datasetFingerprint(data);
+    const chosen = chooseSplit(model, data, fingerprint, options.rows ?? "auto");
     const scored = chosen.data;
     const actual = Array.from(targetsOf(scored));
     const rows = actual.length;
@@ -166,9 +168,7 @@ export async function evaluateOnnxModel(
       const probabilities = Array.from({ length: rows }, (_, i) =>
         order.map((j) => Number(values[i * width + j])),
       );
-      const classification = classificationMetrics(actual, probabilities, scored.classes);
-      predicted = predictedClasses(probabilities);
-      result = classification;
+      ({ predicted, ...result } = classificationMetrics(actual, probabilities, scored.classes));
     } else {
       const output = outputOf(model, outputs, ONNX_TENSOR_NAMES.prediction);
       const values = output.data as ArrayLike<number>;
@@ -190,13 +190,13 @@ export async function evaluateOnnxModel(
       },
       dataset: {
         name: data.name,
-        fingerprint: datasetFingerprint(data),
+        fingerprint,
         rows: targetsOf(data).length,
         features: isTextDataset(data) ? ["text"] : data.featureNames,
         target: isTextDataset(data) ? "label" : data.targetName,
         classes: data.classes,
       },
-      split: { ...chosen.split, rows, fingerprint: datasetFingerprint(scored) },
+      split: { ...chosen.split, rows, fingerprint: chosen.fingerprint },
       ...result,
     };
     return { report, actual, predicted };

@@ -1,6 +1,5 @@
 export {
   classificationMetrics,
-  predictedClasses,
   type ClassCurves,
   type ClassificationResult,
 } from "./classification-metrics.js";

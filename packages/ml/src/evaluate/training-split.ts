@@ -54,7 +54,14 @@ export function parseTrainingSplit(value: string | undefined): TrainingSplit | u
   return undefined;
 }
 
-/** Whether `data` is the very dataset a recorded split was made from. */
-export function isSplitOf(split: TrainingSplit, data: TabularDataset | TextDataset): boolean {
-  return split.datasetFingerprint === datasetFingerprint(data);
+/**
+ * Whether `data` is the very dataset a recorded split was made from. Pass `fingerprint`
+ * when it is already known: computing it hashes every row.
+ */
+export function isSplitOf(
+  split: TrainingSplit,
+  data: TabularDataset | TextDataset,
+  fingerprint: string = datasetFingerprint(data),
+): boolean {
+  return split.datasetFingerprint === fingerprint;
 }

@@ -93,17 +93,32 @@ function trainableVariables(model: tf.LayersModel): tf.Variable[] {
   });
 }
 
+/** Every row of `data` as one tensor, made from its buffer as it is rather than row by row. */
+function wholeInput(data: NetworkInput, rows: number): tf.Tensor {
+  return tf.tensor(
+    data.x,
+    [rows, ...data.rowShape],
+    data.x instanceof Int32Array ? "int32" : "float32",
+  );
+}
+
+/** Runs `model` on `input` in batches and returns its outputs row-major. */
+function predictInput(model: tf.LayersModel, input: tf.Tensor): Float32Array {
+  const result = model.predict(input, { batchSize: 512 });
+  const out = (Array.isArray(result) ? result[0] : result)?.dataSync();
+  tf.dispose(result);
+  return Float32Array.from(out ?? []);
+}
+
 /** Runs `model` on every row of `data`, in batches, and returns its outputs row-major. */
 export function predictRows(model: tf.LayersModel, data: NetworkInput, rows: number): Float32Array {
   if (rows === 0) {
     return new Float32Array(0);
   }
-  const all = Array.from({ length: rows }, (_, i) => i);
-  const input = inputTensor(data, all);
-  const result = model.predict(input, { batchSize: 512 });
-  const out = (Array.isArray(result) ? result[0] : result)?.dataSync();
-  tf.dispose([input, result]);
-  return Float32Array.from(out ?? []);
+  const input = wholeInput(data, rows);
+  const out = predictInput(model, input);
+  input.dispose();
+  return out;
 }
 
 /**
@@ -137,23 +152,40 @@ export async function fitModel(spec: FitSpec): Promise<TrainingSummary> {
   const stop = spec.earlyStopping;
   let best = { loss: Infinity, epoch: 0, weights: null as tf.Tensor[] | null };
   let epoch = 0;
+  // Made once, not every epoch: the validation rows never change, and neither does the
+  // training batch when one batch holds every row (it is not shuffled).
+  const val =
+    validation === undefined
+      ? undefined
+      : { y: validation.y, input: wholeInput(validation, rowsOf(validation)) };
+  const fullBatch =
+    batchSize === rows
+      ? {
+          xs: wholeInput(train, rows),
+          ys: targetTensor(spec.output, spec.classCount, train, order),
+        }
+      : undefined;
   try {
     while (epoch < settings.epochs) {
       epoch += 1;
-      const batches = batchSize === rows ? order : shuffled(order, shuffleRng);
+      const batches = fullBatch === undefined ? shuffled(order, shuffleRng) : order;
       // Batch losses stay tensors until the epoch ends: reading each back would cost a
       // round trip per batch, which dominates small batches (Keras's trainOnBatch does that).
       const batchLosses: tf.Tensor[] = [];
       for (let start = 0; start < rows; start += batchSize) {
         const indices = batches.slice(start, start + batchSize);
-        const xs = inputTensor(train, indices);
-        const ys = targetTensor(spec.output, spec.classCount, train, indices);
+        const batch = fullBatch ?? {
+          xs: inputTensor(train, indices),
+          ys: targetTensor(spec.output, spec.classCount, train, indices),
+        };
         const loss = optimizer.minimize(
-          () => lossOf(ys, model.apply(xs, { training: true }) as tf.Tensor),
+          () => lossOf(batch.ys, model.apply(batch.xs, { training: true }) as tf.Tensor),
           true,
           variables,
         );
-        tf.dispose([xs, ys]);
+        if (batch !== fullBatch) {
+          tf.dispose([batch.xs, batch.ys]);
+        }
         if (loss !== null) {
           batchLosses.push(tf.mul(loss, indices.length));
           loss.dispose();
@@ -164,12 +196,8 @@ export async function fitModel(spec: FitSpec): Promise<TrainingSummary> {
       tf.dispose([total, ...batchLosses]);
       let valLoss: number | null = null;
       let valMetric: number | null = null;
-      if (validation !== undefined) {
-        const score = scorePredictions(
-          spec.output,
-          predictRows(model, validation, rowsOf(validation)),
-          validation.y,
-        );
+      if (val !== undefined) {
+        const score = scorePredictions(spec.output, predictInput(model, val.input), val.y);
         valLoss = score.loss;
         valMetric = score.metric;
       }
@@ -201,7 +229,11 @@ export async function fitModel(spec: FitSpec): Promise<TrainingSummary> {
     }
     return { history, stoppedEpoch: epoch, bestEpoch: epoch };
   } finally {
-    tf.dispose(best.weights ?? []);
+    tf.dispose([
+      ...(best.weights ?? []),
+      ...(val === undefined ? [] : [val.input]),
+      ...(fullBatch === undefined ? [] : [fullBatch.xs, fullBatch.ys]),
+    ]);
     // The model does not own an optimizer passed to compile; its moments are not needed after training.
     optimizer.dispose();
   }
