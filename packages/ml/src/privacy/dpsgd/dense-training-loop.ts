@@ -150,11 +150,13 @@ export function runDenseTraining(spec: LoopSpec): LoopResult {
       ? null
       : labelledTensors(spec.validation, width, classCount, "validation");
   const history: DpEpochReport[] = [];
+  // Each step's summed loss stays on the backend until the epoch ends, so the
+  // loop is not forced to wait for the backend at every step.
+  const stepLosses: tf.Scalar[] = [];
   let steps = 0;
   let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= settings.epochs && !stoppedEarly; epoch++) {
-      let lossSum = 0;
       let rowsSeen = 0;
       for (let s = 0; s < spec.stepsPerEpoch; s++) {
         if (!spec.mayStep()) {
@@ -173,7 +175,7 @@ export function runDenseTraining(spec: LoopSpec): LoopResult {
             const pass = forwardPass(network.params, x);
             const grads = outputGradients(network.params, pass, targets);
             update = spec.gradient({ inputs: pass.inputs, grads });
-            lossSum += tf.sum(crossEntropy(pass.logits, targets)).dataSync()[0] ?? 0;
+            stepLosses.push(tf.keep(tf.sum<tf.Scalar>(crossEntropy(pass.logits, targets))));
             rowsSeen += batch.length;
           }
           optimizer.applyGradients(
@@ -191,6 +193,7 @@ export function runDenseTraining(spec: LoopSpec): LoopResult {
         spec.afterStep();
         steps += 1;
       }
+      const lossSum = drainLossSum(stepLosses);
       if (rowsSeen === 0 && stoppedEarly) {
         break;
       }
@@ -219,12 +222,34 @@ export function runDenseTraining(spec: LoopSpec): LoopResult {
       stoppedEarly,
     };
   } finally {
+    tf.dispose(stepLosses);
     optimizer.dispose();
     network.dispose();
     tf.dispose([train.x, train.targets]);
     if (val !== null) {
       tf.dispose([val.x, val.targets]);
     }
+  }
+}
+
+/**
+ * Adds up the steps' summed losses, read from the backend at once, and frees them.
+ * The float32 sums are added in step order in double precision.
+ */
+function drainLossSum(stepLosses: tf.Scalar[]): number {
+  if (stepLosses.length === 0) {
+    return 0;
+  }
+  try {
+    const values = tf.tidy(() => tf.stack(stepLosses).dataSync());
+    let sum = 0;
+    for (const value of values) {
+      sum += value;
+    }
+    return sum;
+  } finally {
+    tf.dispose(stepLosses);
+    stepLosses.length = 0;
   }
 }
 

@@ -25,6 +25,9 @@ export class DpSgdLedger {
   readonly #oneStep: readonly number[];
   #steps = 0;
   #spent: PrivacySpent;
+  // `canStep()` converts the next step's RDP to ε and `step()` then needs the same
+  // value; the conversion minimises over every order, so it is kept for reuse.
+  #lastConversion: { readonly steps: number; readonly spent: PrivacySpent } | null = null;
 
   constructor(options: DpSgdLedgerOptions) {
     this.#options = options;
@@ -41,11 +44,16 @@ export class DpSgdLedger {
     if (steps === 0) {
       return { epsilon: 0, delta: this.#options.delta, order: 0 };
     }
-    return rdpToEpsilon(
+    if (this.#lastConversion?.steps === steps) {
+      return this.#lastConversion.spent;
+    }
+    const spent = rdpToEpsilon(
       this.#orders,
       this.#oneStep.map((r) => r * steps),
       this.#options.delta,
     );
+    this.#lastConversion = { steps, spent };
+    return spent;
   }
 
   /** Whether one more step keeps ε within the target. */
