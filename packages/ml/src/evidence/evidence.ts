@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { writeJsonAtomically } from "./write-json-atomically.js";
 
 /** The kinds of evidence report the toolkit writes; docs/evidence.md documents each. */
 export type EvidenceKind = "evaluation" | "privacy";
@@ -41,19 +39,9 @@ export function evidenceHeader<K extends EvidenceKind>(
 }
 
 /**
- * Writes a report as pretty JSON. It goes to a temporary name first and is renamed,
- * so a crash never leaves half a report where a policy would read it.
+ * Writes a report as pretty JSON, atomically, so a crash never leaves half a
+ * report where a policy would read it.
  */
 export async function writeEvidenceFile(file: string, report: EvidenceHeader): Promise<void> {
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${randomBytes(6).toString("hex")}.tmp`,
-  );
-  try {
-    await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`, { flag: "wx" });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeJsonAtomically(file, report);
 }

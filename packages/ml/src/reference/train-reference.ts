@@ -70,8 +70,14 @@ export interface TrainReferenceOptions {
   /**
    * Train with DP-SGD to this (ε, δ) instead (Iris only). Noise, sampling and initial
    * weights then come from node:crypto; the seed still fixes the split.
+   * `beforeTraining` runs once the options are checked and σ calibrated, before
+   * the first step (see `DpSgdOptions`).
    */
-  readonly dp?: { readonly epsilon: number; readonly delta: number };
+  readonly dp?: {
+    readonly epsilon: number;
+    readonly delta: number;
+    readonly beforeTraining?: () => Promise<void>;
+  };
 }
 
 /** What a reference run produced. */
@@ -97,18 +103,22 @@ interface Recipe {
   /** Early stopping's patience; null trains every epoch. */
   readonly patience: number | null;
   readonly train: (train: TabularDataset, options: TrainOptions) => Promise<TabularModel>;
-  readonly card: Pick<
-    ModelCardInfo,
-    "description" | "pipelineTag" | "taskName" | "tags" | "intendedUses" | "limitations"
-  > & {
-    readonly datasetName: string;
-    readonly architecture: string;
-    readonly loss: string;
-    readonly batchSize: number;
-    readonly learningRate: number;
-    readonly resultKeys: readonly string[];
-  };
+  /** Given to the trainer and written into the card, so the card says what ran. */
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly architecture: string;
+  readonly loss: string;
+  readonly card: CardText;
 }
+
+/** What the model card says of a reference model besides its training run. */
+type CardText = Pick<
+  ModelCardInfo,
+  "description" | "pipelineTag" | "taskName" | "tags" | "intendedUses" | "limitations"
+> & {
+  readonly datasetName: string;
+  readonly resultKeys: readonly string[];
+};
 
 const RECIPES: Record<Exclude<ReferenceModelName, "spam">, Recipe> = {
   iris: {
@@ -117,6 +127,10 @@ const RECIPES: Record<Exclude<ReferenceModelName, "spam">, Recipe> = {
     defaultEpochs: 100,
     patience: 20,
     train: trainMlp,
+    batchSize: 16,
+    learningRate: 0.01,
+    architecture: "MLP 4-64-3: Dense 64 ReLU, Dense 3 softmax",
+    loss: "categorical cross-entropy",
     card: {
       description:
         "The classic Iris network: a multilayer perceptron that tells the three Iris species apart from four flower measurements in centimetres. The ONNX file takes the raw measurements; the standard scaling fitted on the training split is part of its graph.",
@@ -131,10 +145,6 @@ const RECIPES: Record<Exclude<ReferenceModelName, "spam">, Recipe> = {
         "Test figures rest on 30 flowers, so they move by several points between seeds.",
       ],
       datasetName: "Iris (Fisher, 1936)",
-      architecture: "MLP 4-64-3: Dense 64 ReLU, Dense 3 softmax",
-      loss: "categorical cross-entropy",
-      batchSize: 16,
-      learningRate: 0.01,
       resultKeys: ["accuracy", "f1_macro", "roc_auc_ovr_macro", "log_loss"],
     },
   },
@@ -145,6 +155,11 @@ const RECIPES: Record<Exclude<ReferenceModelName, "spam">, Recipe> = {
     // Stopping early would leave gradient descent short of the least-squares fit it is checked against.
     patience: null,
     train: trainLinearRegression,
+    // Full batch: every epoch is one exact gradient step.
+    batchSize: Infinity,
+    learningRate: 0.1,
+    architecture: "Linear regression: one Dense unit on 13 standard-scaled features",
+    loss: "mean squared error",
     card: {
       description:
         "Linear regression of the median home value (MEDV, in $1000s) of Boston census tracts on 13 features, fitted by gradient descent (Adam, full batch). The ONNX file takes the raw features; the standard scaling fitted on the training split is part of its graph.",
@@ -159,16 +174,12 @@ const RECIPES: Record<Exclude<ReferenceModelName, "spam">, Recipe> = {
         "A linear model of 506 tracts: prices are capped at 50 in the data, and the fit is poor at the extremes.",
       ],
       datasetName: "Boston house prices (Harrison & Rubinfeld, 1978)",
-      architecture: "Linear regression: one Dense unit on 13 standard-scaled features",
-      loss: "mean squared error",
-      batchSize: 354,
-      learningRate: 0.1,
       resultKeys: ["r2", "rmse", "mae", "mse"],
     },
   },
 };
 
-/** Adam's step size in DP-SGD training: trainMlpDp's default, tuned for Iris at ε = 3. */
+/** Adam's step size in DP-SGD training, tuned for Iris at ε = 3. */
 const DP_LEARNING_RATE = 0.05;
 
 /** Test R² of the exact least-squares fit (with intercept) on the same scaled split. */
@@ -212,7 +223,7 @@ interface Exported {
   readonly sizes: { readonly train: number; readonly val: number; readonly test: number };
   readonly training: TrainingSummary;
   readonly privacy?: DpSgdPrivacy;
-  readonly card: Recipe["card"];
+  readonly card: CardText;
   readonly cardTraining: CardTraining;
   readonly cardDataset: Pick<CardDataset, "features" | "target" | "preprocessing">;
   readonly usage: CardUsage;
@@ -265,14 +276,13 @@ async function trainTabular(
   let privacy: DpSgdPrivacy | undefined;
   let model: TabularModel;
   if (options.dp !== undefined) {
-    if (recipe.kind !== "mlp") {
-      throw new ReferenceTrainingError(
-        `DP-SGD training is available for the MLP reference model (iris), not ${name}`,
-      );
-    }
     const dpModel = await trainMlpDp(train, {
       targetEpsilon: options.dp.epsilon,
       delta: options.dp.delta,
+      learningRate: DP_LEARNING_RATE,
+      ...(options.dp.beforeTraining === undefined
+        ? {}
+        : { beforeTraining: options.dp.beforeTraining }),
       validation: val,
       ...(run.epochs === undefined ? {} : { epochs: run.epochs }),
       ...onEpoch,
@@ -283,6 +293,8 @@ async function trainTabular(
     model = await recipe.train(train, {
       seed,
       epochs,
+      batchSize: recipe.batchSize,
+      learningRate: recipe.learningRate,
       validation: val,
       ...(recipe.patience === null ? {} : { earlyStopping: { patience: recipe.patience } }),
       ...onEpoch,
@@ -325,10 +337,10 @@ async function trainTabular(
       cardTraining: {
         architecture:
           privacy === undefined
-            ? recipe.card.architecture
-            : `${recipe.card.architecture}, trained with DP-SGD (per-example clipping, Gaussian noise)`,
+            ? recipe.architecture
+            : `${recipe.architecture}, trained with DP-SGD (per-example clipping, Gaussian noise)`,
         optimizer: "Adam",
-        learningRate: privacy === undefined ? recipe.card.learningRate : DP_LEARNING_RATE,
+        learningRate: privacy === undefined ? recipe.learningRate : DP_LEARNING_RATE,
         epochsRun: model.training.stoppedEpoch,
         maxEpochs: epochs,
         ...(recipe.patience === null || privacy !== undefined
@@ -343,11 +355,9 @@ async function trainTabular(
         batchSize:
           privacy !== undefined
             ? privacy.expectedBatchSize
-            : recipe.kind === "linear-regression"
-              ? parts.train.y.length
-              : recipe.card.batchSize,
+            : Math.min(recipe.batchSize, parts.train.y.length),
         seed,
-        loss: recipe.card.loss,
+        loss: recipe.loss,
       },
       cardDataset: {
         features: data.featureNames,
@@ -377,15 +387,12 @@ async function trainTabular(
 const SPAM_VOCABULARY = 10_000;
 /** Tokens per message the spam model reads: the last ones, padded in front. */
 const SPAM_SEQUENCE = 100;
+const SPAM_BATCH_SIZE = 32;
+const SPAM_LEARNING_RATE = 0.005;
 
 /** SpamAssassin: a vocabulary from the training messages, then embedding → mean → dense. */
 async function trainSpam(run: RunSettings): Promise<Exported> {
   const { seed, options } = run;
-  if (options.dp !== undefined) {
-    throw new ReferenceTrainingError(
-      "DP-SGD training is available for the MLP reference model (iris), not spam",
-    );
-  }
   const epochs = run.epochs ?? 5;
   const patience = 2;
   const data = loadSpamAssassin();
@@ -406,6 +413,8 @@ async function trainSpam(run: RunSettings): Promise<Exported> {
     architecture: "pooling",
     seed,
     epochs,
+    batchSize: SPAM_BATCH_SIZE,
+    learningRate: SPAM_LEARNING_RATE,
     validation: sequences(parts.val),
     earlyStopping: { patience },
     ...(options.onEpoch === undefined ? {} : { onEpoch: options.onEpoch }),
@@ -456,16 +465,12 @@ async function trainSpam(run: RunSettings): Promise<Exported> {
           "Reads words only, not headers, links or attachments, and only the last 100 words of a message.",
         ],
         datasetName: "SpamAssassin public corpus",
-        architecture: `Embedding ${vocabulary.size}×${embedding.dim} → mean over ${SPAM_SEQUENCE} tokens → Dense ${data.classes.length} softmax`,
-        loss: "categorical cross-entropy",
-        batchSize: 32,
-        learningRate: 0.005,
         resultKeys: ["f1", "precision", "recall", "accuracy", "roc_auc"],
       },
       cardTraining: {
         architecture: `Embedding ${vocabulary.size}×${embedding.dim} → mean over ${SPAM_SEQUENCE} tokens → dense head`,
         optimizer: "Adam",
-        learningRate: 0.005,
+        learningRate: SPAM_LEARNING_RATE,
         epochsRun: model.training.stoppedEpoch,
         maxEpochs: epochs,
         earlyStopping: {
@@ -473,7 +478,7 @@ async function trainSpam(run: RunSettings): Promise<Exported> {
           patience,
           bestEpoch: model.training.bestEpoch,
         },
-        batchSize: 32,
+        batchSize: SPAM_BATCH_SIZE,
         seed,
         loss: "cross-entropy",
       },
@@ -514,6 +519,11 @@ export async function trainReference(
   if (!(REFERENCE_MODELS as readonly string[]).includes(name)) {
     throw new ReferenceTrainingError(
       `no reference model "${name}"; choose one of ${REFERENCE_MODELS.join(", ")}`,
+    );
+  }
+  if (options.dp !== undefined && name !== "iris") {
+    throw new ReferenceTrainingError(
+      `DP-SGD training is available for the MLP reference model (iris), not ${name}`,
     );
   }
   if (options.epochs !== undefined && (!Number.isInteger(options.epochs) || options.epochs < 1)) {

@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse";
 import { DataError, readCsv } from "../../data/index.js";
+import { fileSha256 } from "../../evidence/index.js";
 import type { FileDataset, Task } from "../../data/index.js";
 import { MembershipAuditError } from "./membership-audit-error.js";
 
@@ -37,11 +37,7 @@ export interface AuditSplit {
 
 /** SHA-256 of a file's bytes, streamed. */
 export async function fileFingerprint(file: string): Promise<FileFingerprint> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-  }
-  return { file: path.basename(file), sha256: hash.digest("hex") };
+  return { file: path.basename(file), sha256: await fileSha256(file) };
 }
 
 async function readHeader(file: string, role: string): Promise<string[]> {

@@ -51,6 +51,11 @@ export interface DpSgdOptions extends DenseTrainOptions {
   readonly seed?: number;
   /** Rényi orders for the accountant (default: Opacus's). */
   readonly orders?: readonly number[];
+  /**
+   * Runs once every option has been checked and σ calibrated, before the first
+   * step: where a budget is spent, so that a run refused for its options costs none.
+   */
+  readonly beforeTraining?: () => Promise<void>;
 }
 
 /** Progress after one epoch, with the ε spent so far (`null` for non-private training). */

@@ -110,6 +110,8 @@ export async function trainMlpDp(
     );
   }
 
+  await options.beforeTraining?.();
+
   const seeded = options.seed !== undefined;
   const rng = createRng(options.seed ?? randomInt(0, 2 ** 47));
   const initRng = rng.fork();

@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import path from "node:path";
 import { datasetFingerprint } from "../../data/index.js";
+import { fileSha256 } from "../../evidence/index.js";
 import type { TabularDataset, TextDataset } from "../../data/index.js";
 import type { LedgerDataset } from "./budget-ledger-types.js";
 
@@ -18,9 +17,5 @@ export async function ledgerDatasetOfFile(
   file: string,
   name = path.basename(file),
 ): Promise<LedgerDataset> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-  }
-  return { fingerprint: hash.digest("hex"), name };
+  return { fingerprint: await fileSha256(file), name };
 }
