@@ -5,6 +5,10 @@ export function wantsJson(command: Command): boolean {
   return command.optsWithGlobals<{ json?: boolean }>().json === true;
 }
 
+/** A metric in command output: four decimals, or as it is when not finite. */
+export const formatMetric = (value: number): string =>
+  Number.isFinite(value) ? value.toFixed(4) : String(value);
+
 /**
  * Output of the commands that work on local files and need no hub: `human` lines,
  * or `json` with the global `--json`.

@@ -1,3 +1,4 @@
+import type { EpochReport } from "@gatehouse/ml";
 import cliProgress from "cli-progress";
 
 /** Reports the bytes of a transfer of many files: a bar on a terminal, a line per file otherwise. */
@@ -90,16 +91,6 @@ export function createTransferProgress(
   };
 }
 
-/** One epoch's figures, as a trainer reports them. */
-export interface EpochFigures {
-  readonly epoch: number;
-  readonly epochs: number;
-  readonly loss: number;
-  readonly valLoss: number | null;
-  readonly valMetric: number | null;
-  readonly metricName: string;
-}
-
 /**
  * Training progress: a bar of epochs with the loss and validation metric on a
  * terminal; otherwise a line at every tenth of the run, so logs stay short.
@@ -107,8 +98,8 @@ export interface EpochFigures {
 export function createEpochProgress(
   label: string,
   stream: NodeJS.WriteStream,
-): { epoch(figures: EpochFigures): void; stop(): void } {
-  const describe = (f: EpochFigures) =>
+): { epoch(figures: EpochReport): void; stop(): void } {
+  const describe = (f: EpochReport) =>
     `loss ${f.loss.toFixed(4)}` +
     (f.valLoss === null ? "" : ` | val loss ${f.valLoss.toFixed(4)}`) +
     (f.valMetric === null ? "" : ` | val ${f.metricName} ${f.valMetric.toFixed(4)}`);

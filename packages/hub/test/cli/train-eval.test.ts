@@ -182,6 +182,63 @@ describe("gatehouse train and eval", () => {
     await assert.rejects(readFile(path.join(work, "dp-2", "model.onnx")), "nothing was trained");
   });
 
+  it("charges the ledger nothing for a DP run it refuses before the first step", async () => {
+    const ledger = path.join(work, "refused-ledger.json");
+    for (const dataset of ["iris", "boston"]) {
+      const set = await run([
+        "privacy",
+        "budget",
+        "set",
+        dataset,
+        "--epsilon",
+        "4",
+        "--delta",
+        "1e-5",
+        "--ledger",
+        ledger,
+      ]);
+      assert.equal(set.code, 0, set.stderr);
+    }
+    const boston = await run([
+      "train",
+      "boston",
+      "--out",
+      path.join(work, "dp-boston"),
+      "--dp",
+      "--epsilon",
+      "3",
+      "--delta",
+      "1e-5",
+      "--ledger",
+      ledger,
+    ]);
+    assert.equal(boston.code, 1);
+    assert.match(boston.stderr, /available for the MLP reference model \(iris\), not boston/);
+    const unreachable = await run([
+      "train",
+      "iris",
+      "--out",
+      path.join(work, "dp-tiny"),
+      "--dp",
+      "--epsilon",
+      "0.01",
+      "--delta",
+      "1e-5",
+      "--ledger",
+      ledger,
+    ]);
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr, /cannot be reached.*\(PRIVACY_TARGET_UNREACHABLE\)/);
+    assert.match(unreachable.stderr, /hint: raise --epsilon or --delta/);
+    assert.doesNotMatch(unreachable.stderr, /\n\s+at /, "no stack trace");
+    for (const dataset of ["iris", "boston"]) {
+      const show = await run(["--json", "privacy", "budget", "show", dataset, "--ledger", ledger]);
+      assert.equal(show.code, 0, show.stderr);
+      const status = JSON.parse(show.stdout) as { releases: unknown[] };
+      assert.deepEqual(status.releases, [], `${dataset} was charged for a refused run`);
+    }
+  });
+
   it("refuses bad input with a message that names the problem", async () => {
     const model = path.join(work, "iris", "model.onnx");
     const cases: { args: string[]; code: number; message: RegExp }[] = [

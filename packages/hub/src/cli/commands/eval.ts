@@ -14,8 +14,9 @@ import {
   type TextDataset,
 } from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
-import { wantsJson } from "../print-result.js";
+import { formatMetric, printResult } from "../print-result.js";
 import { UsageError } from "../context.js";
+import { commaList } from "../flags.js";
 import { toolkitFailure } from "../toolkit-failure.js";
 
 interface EvalOptions {
@@ -27,12 +28,6 @@ interface EvalOptions {
   readonly rows: EvaluationRows;
   readonly out: string;
 }
-
-const list = (value: string): string[] =>
-  value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
 
 function rowsChoice(value: string): EvaluationRows {
   if (value !== "auto" && value !== "test" && value !== "all") {
@@ -77,8 +72,12 @@ export function registerEvalCommand(program: Command): void {
       `a built-in dataset (${BUILTIN_DATASETS.join(", ")}) or a .csv / .jsonl file`,
     )
     .option("--target <column>", "label column of a file dataset")
-    .option("--features <a,b,c>", "feature columns of a file dataset, in the model's order", list)
-    .option("--categorical <a,b>", "feature columns of a file dataset to one-hot encode", list)
+    .option(
+      "--features <a,b,c>",
+      "feature columns of a file dataset, in the model's order",
+      commaList,
+    )
+    .option("--categorical <a,b>", "feature columns of a file dataset to one-hot encode", commaList)
     .option("--drop-invalid", "drop rows with empty, NaN or infinite values instead of refusing")
     .option(
       "--rows <auto|test|all>",
@@ -88,7 +87,6 @@ export function registerEvalCommand(program: Command): void {
     )
     .option("--out <dir>", "folder for evaluation.json and the plots", "evaluation")
     .action(async (modelFile: string, options: EvalOptions, command: Command) => {
-      const json = wantsJson(command);
       let evaluation;
       let plots: Record<string, string>;
       try {
@@ -104,18 +102,14 @@ export function registerEvalCommand(program: Command): void {
         await writeFile(path.join(options.out, "plots", file), svg);
       }
       const { report } = evaluation;
-      if (json) {
-        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-        return;
-      }
-      process.stdout.write(
+      printResult(
+        command,
         [
           `${report.artifact.name} (sha256 ${report.artifact.sha256}) on ${report.dataset.name}, ${report.split.name === "test" ? `its test split (seed ${report.split.seed ?? "-"})` : "all rows"}: ${report.split.rows} rows`,
-          ...Object.entries(report.metrics).map(
-            ([k, v]) => `  ${k} ${Number.isFinite(v) ? v.toFixed(4) : String(v)}`,
-          ),
+          ...Object.entries(report.metrics).map(([k, v]) => `  ${k} ${formatMetric(v)}`),
           `wrote ${path.join(options.out, "evaluation.json")} and ${Object.keys(plots).length} plots`,
-        ].join("\n") + "\n",
+        ],
+        report,
       );
     });
 }

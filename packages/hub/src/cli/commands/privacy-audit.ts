@@ -15,23 +15,14 @@ import {
   type MembershipAttackMetrics,
   type TprAtFpr,
 } from "@gatehouse/ml";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { printResult } from "../print-result.js";
 import { CliFailure, UsageError } from "../context.js";
-import { withToolkitErrors } from "../toolkit-failure.js";
+import { numberFlag } from "../flags.js";
+import { NO_BUDGET_HINT, withToolkitErrors } from "../toolkit-failure.js";
 
 /** Where `privacy budget` keeps its ledger unless `--ledger` says otherwise. */
 const DEFAULT_LEDGER = ".gatehouse/privacy-ledger.json";
-
-function numberFlag(ok: (n: number) => boolean, hint: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || !ok(n)) {
-      throw new InvalidArgumentError(hint);
-    }
-    return n;
-  };
-}
 
 const epsilonFlag = numberFlag((n) => n > 0, "give a number > 0, e.g. 8");
 const deltaFlag = numberFlag(
@@ -213,7 +204,7 @@ export function registerPrivacyAuditCommands(privacy: Command): void {
         throw new CliFailure(
           `no privacy budget is set for dataset ${dataset.name} in ${options.ledger}`,
           "NO_BUDGET",
-          "set one with gatehouse privacy budget set DATASET --epsilon E --delta D",
+          NO_BUDGET_HINT,
         );
       }
       printResult(command, statusLines(status), statusJson(status));

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
@@ -8,13 +8,12 @@ import {
   anonymizeCsv,
   anonymizeTextStream,
   checkKAnonymity,
-  evidenceHeader,
   maskValue,
   mondrian,
   readCsvTable,
   scanCsv,
   scanTextStream,
-  writeEvidenceFile,
+  fileSha256,
   type AnonymizeStrategy,
   type ColumnRule,
   type DateGranularity,
@@ -27,35 +26,23 @@ import {
 } from "@gatehouse/ml";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { printResult } from "../print-result.js";
+import { writePrivacyEvidence } from "../privacy-evidence.js";
 import { withToolkitErrors } from "../toolkit-failure.js";
 import { CliFailure, UsageError } from "../context.js";
+import { commaList, wholeNumberFlag } from "../flags.js";
 
 /** Locations printed by `privacy scan` unless --max-locations says otherwise. */
 const DEFAULT_LOCATIONS = 50;
 /** Locations kept in a scan's evidence file; the counts always cover everything. */
 const EVIDENCE_LOCATIONS = 10_000;
 
-async function writeEvidence(file: string, fields: Record<string, unknown>): Promise<void> {
-  await writeEvidenceFile(file, { ...evidenceHeader("privacy"), ...fields });
-}
-
 const isCsv = (file: string): boolean => path.extname(file).toLowerCase() === ".csv";
 
-function wholeNumber(min: number, what: string): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^[0-9]+$/.test(value.trim()) || n < min) {
-      throw new InvalidArgumentError(`give ${what}, a whole number ≥ ${min}`);
-    }
-    return n;
-  };
-}
+const wholeNumber = (min: number, what: string) =>
+  wholeNumberFlag(min, `give ${what}, a whole number ≥ ${min}`);
 
 function columnList(value: string): string[] {
-  const names = value
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
+  const names = commaList(value);
   if (names.length === 0) {
     throw new InvalidArgumentError("give column names separated by commas, e.g. age,zip,sex");
   }
@@ -128,14 +115,6 @@ async function checkInput(file: string): Promise<number> {
     throw new CliFailure(`${file} is empty; give a file with text or a CSV header`, "EMPTY_FILE");
   }
   return info.size;
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-  }
-  return hash.digest("hex");
 }
 
 /**
@@ -316,13 +295,13 @@ export function registerPrivacyDataCommands(
       });
       const total = result.locations.length;
       if (options.evidence !== undefined) {
-        await writeEvidence(options.evidence, {
+        await writePrivacyEvidence(options.evidence, {
           command: "privacy scan",
           input: {
             file: path.basename(file),
             format: result.format,
             bytes,
-            sha256: await sha256Of(file),
+            sha256: await fileSha256(file),
             ...result.units,
           },
           types: options.types ?? [...PII_TYPES],
@@ -445,11 +424,11 @@ export function registerPrivacyDataCommands(
             }),
       };
       if (options.evidence !== undefined) {
-        await writeEvidence(options.evidence, {
+        await writePrivacyEvidence(options.evidence, {
           command: "privacy anonymize",
           ...fields,
-          inputSha256: await sha256Of(file),
-          outputSha256: await sha256Of(options.out),
+          inputSha256: await fileSha256(file),
+          outputSha256: await fileSha256(options.out),
         });
       }
       const human = [
@@ -565,11 +544,11 @@ export function registerPrivacyDataCommands(
             }),
       };
       if (options.evidence !== undefined) {
-        await writeEvidence(options.evidence, {
+        await writePrivacyEvidence(options.evidence, {
           command: "privacy kanon",
           ...fields,
-          input: { ...fields.input, sha256: await sha256Of(file) },
-          ...(g === undefined ? {} : { outputSha256: await sha256Of(g.out) }),
+          input: { ...fields.input, sha256: await fileSha256(file) },
+          ...(g === undefined ? {} : { outputSha256: await fileSha256(g.out) }),
         });
       }
       const human = kLines(file, outcome.before);

@@ -1,13 +1,10 @@
-import {
-  PrivacyParameterError,
-  evidenceHeader,
-  noiseMultiplierFor,
-  privacySpent,
-  writeEvidenceFile,
-} from "@gatehouse/ml";
-import { InvalidArgumentError, type Command } from "commander";
+import { noiseMultiplierFor, privacySpent } from "@gatehouse/ml";
+import type { Command } from "commander";
 import { printResult } from "../print-result.js";
-import { CliFailure, UsageError } from "../context.js";
+import { UsageError } from "../context.js";
+import { numberFlag, openUnitIntervalFlag, wholeNumberFlag } from "../flags.js";
+import { writePrivacyEvidence } from "../privacy-evidence.js";
+import { withToolkitErrors } from "../toolkit-failure.js";
 
 /** Which orders and conversion the accountant uses; written into the evidence. */
 const ACCOUNTANT = {
@@ -17,39 +14,16 @@ const ACCOUNTANT = {
   conversion: "balle-2020-theorem-21",
 } as const;
 
-function numberIn(value: string, ok: (n: number) => boolean, hint: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || !ok(n)) {
-    throw new InvalidArgumentError(hint);
-  }
-  return n;
-}
-
-const sampleRate = (v: string): number =>
-  numberIn(
-    v,
-    (n) => n > 0 && n <= 1,
-    "give a sampling rate in (0, 1], e.g. 0.01 (batch size / dataset size)",
-  );
-const positive = (v: string): number => numberIn(v, (n) => n > 0, "give a number > 0");
-const delta = (v: string): number =>
-  numberIn(v, (n) => n > 0 && n < 1, "give a number in the open interval (0, 1), e.g. 1e-5");
-const wholeSteps = (v: string): number =>
-  numberIn(v, (n) => Number.isSafeInteger(n) && n >= 1, "give a whole number of steps >= 1");
+const sampleRate = numberFlag(
+  (n) => n > 0 && n <= 1,
+  "give a sampling rate in (0, 1], e.g. 0.01 (batch size / dataset size)",
+);
+const positive = numberFlag((n) => n > 0, "give a number > 0");
+const delta = openUnitIntervalFlag;
+const wholeSteps = wholeNumberFlag(1, "give a whole number of steps >= 1");
 
 interface OutputOptions {
-  readonly json?: boolean;
   readonly evidence?: string;
-}
-
-async function writeEvidence(
-  file: string | undefined,
-  fields: Record<string, unknown>,
-): Promise<void> {
-  if (file === undefined) {
-    return;
-  }
-  await writeEvidenceFile(file, { ...evidenceHeader("privacy"), ...fields });
 }
 
 /**
@@ -95,7 +69,7 @@ export function registerPrivacyCommands(program: Command): Command {
           sampleRate: options.q,
           steps: options.steps,
         };
-        await writeEvidence(options.evidence, {
+        await writePrivacyEvidence(options.evidence, {
           command: "privacy epsilon",
           accountant: ACCOUNTANT,
           ...result,
@@ -142,26 +116,16 @@ export function registerPrivacyCommands(program: Command): Command {
         if ((options.steps === undefined) === (options.epochs === undefined)) {
           throw new UsageError("give exactly one of --steps N or --epochs N");
         }
-        let found;
-        try {
-          found = noiseMultiplierFor({
+        const found = await withToolkitErrors(() =>
+          noiseMultiplierFor({
             targetEpsilon: options.epsilon,
             delta: options.delta,
             sampleRate: options.q,
             epsilonTolerance: options.tolerance,
             ...(options.steps === undefined ? {} : { steps: options.steps }),
             ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
-          });
-        } catch (err) {
-          if (err instanceof PrivacyParameterError) {
-            throw new CliFailure(
-              err.message,
-              "PRIVACY_TARGET_UNREACHABLE",
-              "raise --epsilon or --delta, or train fewer steps",
-            );
-          }
-          throw err;
-        }
+          }),
+        );
         const result = {
           noiseMultiplier: found.noiseMultiplier,
           epsilon: found.epsilon,
@@ -172,7 +136,7 @@ export function registerPrivacyCommands(program: Command): Command {
           steps: found.steps,
           ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
         };
-        await writeEvidence(options.evidence, {
+        await writePrivacyEvidence(options.evidence, {
           command: "privacy sigma",
           accountant: ACCOUNTANT,
           ...result,

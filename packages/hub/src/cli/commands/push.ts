@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { fileSha256 } from "@gatehouse/ml";
 import type { Command } from "commander";
 import {
   CliFailure,
@@ -83,14 +83,6 @@ async function listFiles(
   return out;
 }
 
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-  }
-  return hash.digest("hex");
-}
-
 /** Creates the version, or finds the draft of that name to continue; a published one is refused. */
 async function openDraft(ctx: CliContext, ref: ModelRef, version: string): Promise<VersionInfo> {
   try {
@@ -162,7 +154,7 @@ export function registerPushCommand(program: Command, contextOf: () => Promise<C
       );
       const local: LocalFile[] = [];
       for (const f of found) {
-        local.push({ ...f, sha256: await sha256Of(f.absolute) });
+        local.push({ ...f, sha256: await fileSha256(f.absolute) });
       }
 
       const versionPath = `${modelPath(ref)}/versions/${encodeURIComponent(options.version)}`;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { UsageError, parseModelRef, type CliContext } from "../context.js";
+import { commaList } from "../flags.js";
 
 /** A token as the hub lists it. */
 interface TokenInfo {
@@ -17,10 +18,7 @@ interface TokenInfo {
 const SCOPES = ["read", "write", "admin"];
 
 function parseScopes(text: string): string[] {
-  const scopes = text
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
+  const scopes = commaList(text);
   const bad = scopes.filter((s) => !SCOPES.includes(s));
   if (scopes.length === 0 || bad.length > 0) {
     throw new UsageError(

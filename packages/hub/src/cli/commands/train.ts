@@ -8,33 +8,13 @@ import {
 } from "@gatehouse/ml";
 import { InvalidArgumentError, type Command } from "commander";
 import { UsageError } from "../context.js";
+import { numberFlag, openUnitIntervalFlag, wholeNumberFlag } from "../flags.js";
 import { createEpochProgress } from "../progress.js";
-import { wantsJson } from "../print-result.js";
+import { formatMetric, printResult, wantsJson } from "../print-result.js";
 import { toolkitFailure } from "../toolkit-failure.js";
 
-const wholeNumber = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isSafeInteger(n) || n < min) {
-    throw new InvalidArgumentError(`give a whole number of at least ${min}`);
-  }
-  return n;
-};
-
-const positiveNumber = (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new InvalidArgumentError("give a number > 0, e.g. 3");
-  }
-  return n;
-};
-
-const openUnitInterval = (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === "" || !(n > 0 && n < 1)) {
-    throw new InvalidArgumentError("give a number in the open interval (0, 1), e.g. 1e-5");
-  }
-  return n;
-};
+const wholeNumber = (min: number) => wholeNumberFlag(min, `give a whole number of at least ${min}`);
+const positiveNumber = numberFlag((n) => n > 0, "give a number > 0, e.g. 3");
 
 /** The DP target, when asked for; --epsilon and --delta mean nothing without --dp. */
 function dpOptions(options: TrainOptions): { epsilon: number; delta: number } | undefined {
@@ -61,9 +41,6 @@ function referenceModel(value: string): ReferenceModelName {
   return value as ReferenceModelName;
 }
 
-const formatMetric = (value: number): string =>
-  Number.isFinite(value) ? value.toFixed(4) : String(value);
-
 /** `gatehouse train MODEL --out DIR`: trains a reference model and writes a repository ready to push. */
 export function registerTrainCommand(program: Command): void {
   program
@@ -78,7 +55,7 @@ export function registerTrainCommand(program: Command): void {
     .option("--license <id>", "licence the model is released under", "apache-2.0")
     .option("--dp", "train with DP-SGD to the (--epsilon, --delta) guarantee (iris only)")
     .option("--epsilon <e>", "privacy budget ε for --dp, > 0", positiveNumber)
-    .option("--delta <d>", "δ for --dp, in (0, 1), e.g. 1e-5", openUnitInterval)
+    .option("--delta <d>", "δ for --dp, in (0, 1), e.g. 1e-5", openUnitIntervalFlag)
     .option(
       "--ledger <file>",
       "privacy budget ledger to spend --dp's (ε, δ) from before training (see gatehouse privacy budget)",
@@ -88,21 +65,28 @@ export function registerTrainCommand(program: Command): void {
       const dp = dpOptions(options);
       const progress = createEpochProgress(`train ${model}`, process.stderr);
       let result;
+      const { ledger } = options;
+      // Spent once the options are known to be trainable and before the first step:
+      // a refused budget costs no training run, a refused run no budget.
+      const spend =
+        dp === undefined || ledger === undefined
+          ? {}
+          : {
+              beforeTraining: async () => {
+                await spendPrivacyBudget(ledger, ledgerDataset(loadBuiltin(model), model), {
+                  ...dp,
+                  what: `DP-SGD model ${model} written to ${options.out}`,
+                  command: "gatehouse train",
+                });
+              },
+            };
       try {
-        if (dp !== undefined && options.ledger !== undefined) {
-          // Spent before training: a refused budget must not cost a training run first.
-          await spendPrivacyBudget(options.ledger, ledgerDataset(loadBuiltin(model), model), {
-            ...dp,
-            what: `DP-SGD model ${model} written to ${options.out}`,
-            command: "gatehouse train",
-          });
-        }
         result = await trainReference(model, {
           outDir: options.out,
           seed: options.seed,
           licence: options.license,
           ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
-          ...(dp === undefined ? {} : { dp }),
+          ...(dp === undefined ? {} : { dp: { ...dp, ...spend } }),
           onEpoch: (report) => {
             if (!json) {
               progress.epoch(report);
@@ -115,10 +99,6 @@ export function registerTrainCommand(program: Command): void {
         progress.stop();
       }
       const { evaluation } = result;
-      if (json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        return;
-      }
       const lines = [
         `trained ${model} in ${result.stoppedEpoch} epochs (weights of epoch ${result.bestEpoch}); wrote to ${options.out}:`,
         ...result.files.map((f) => `  ${f}`),
@@ -137,7 +117,7 @@ export function registerTrainCommand(program: Command): void {
         );
       }
       lines.push(`push it with: gatehouse push ${options.out} NAMESPACE/NAME --version v1`);
-      process.stdout.write(`${lines.join("\n")}\n`);
+      printResult(command, lines, result);
     });
 }
 
