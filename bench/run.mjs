@@ -19,7 +19,13 @@ import { benchPush, seedBigModel } from "./push.mjs";
 
 /** Figures of the hub, then of the ML toolkit (which need no hub). */
 const HUB_SECTIONS = ["push", "download", "api"];
-const ML_SECTIONS = ["mlp-train", "onnx-infer", "dp-sgd", "pii-scan"];
+const ML_FIGURES = {
+  "mlp-train": benchMlpTrain,
+  "onnx-infer": benchOnnxInfer,
+  "dp-sgd": benchDpSgd,
+  "pii-scan": benchPiiScan,
+};
+const ML_SECTIONS = Object.keys(ML_FIGURES);
 const SECTIONS = [...HUB_SECTIONS, ...ML_SECTIONS];
 
 function usage(message) {
@@ -58,8 +64,11 @@ if (!Number.isInteger(sizeMiB) || sizeMiB < 1) {
 }
 const selected =
   positionals.length === 0 ? SECTIONS : SECTIONS.filter((s) => positionals.includes(s));
-if (!existsSync(path.join(ROOT, "packages", "hub", "dist", "main.js"))) {
-  usage("the hub and toolkit are not built; run npm run bench (or npm run build first)");
+if (
+  selected.some((s) => HUB_SECTIONS.includes(s)) &&
+  !existsSync(path.join(ROOT, "packages", "hub", "dist", "main.js"))
+) {
+  usage("the hub is not built; run npm run bench (or npm run build first)");
 }
 
 if (values["cpu-prof"] !== undefined) {
@@ -123,14 +132,8 @@ try {
   if (selected.includes("api")) {
     rows.push(...(await benchApi({ work, log })).rows);
   }
-  const mlFigures = {
-    "mlp-train": () => benchMlpTrain({ log }),
-    "onnx-infer": () => benchOnnxInfer({ log }),
-    "dp-sgd": () => benchDpSgd({ log }),
-    "pii-scan": () => benchPiiScan({ log }),
-  };
   for (const section of ML_SECTIONS.filter((s) => selected.includes(s))) {
-    rows.push(...(await mlFigures[section]()).rows);
+    rows.push(...(await ML_FIGURES[section]({ log })).rows);
   }
 } catch (err) {
   failed = true;
