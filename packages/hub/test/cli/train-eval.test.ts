@@ -32,6 +32,23 @@ describe("gatehouse train and eval", () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
     gatehouse(args, { ...home, env });
 
+  /** A budget of ε = 4, δ = 1e-5 for `dataset` in `ledger`. */
+  const setBudget = async (ledger: string, dataset: string) => {
+    const set = await run([
+      "privacy",
+      "budget",
+      "set",
+      dataset,
+      "--epsilon",
+      "4",
+      "--delta",
+      "1e-5",
+      "--ledger",
+      ledger,
+    ]);
+    assert.equal(set.code, 0, set.stderr);
+  };
+
   for (const model of ["iris", "boston", "spam"] as const) {
     it(`trains ${model}, and eval of the written file reproduces its metrics exactly`, async () => {
       const out = path.join(work, model);
@@ -159,19 +176,7 @@ describe("gatehouse train and eval", () => {
 
   it("spends --dp's budget from the ledger before training, and refuses what does not fit", async () => {
     const ledger = path.join(work, "ledger.json");
-    const set = await run([
-      "privacy",
-      "budget",
-      "set",
-      "iris",
-      "--epsilon",
-      "4",
-      "--delta",
-      "1e-5",
-      "--ledger",
-      ledger,
-    ]);
-    assert.equal(set.code, 0, set.stderr);
+    await setBudget(ledger, "iris");
     const dp = ["--dp", "--epsilon", "3", "--delta", "1e-6", "--ledger", ledger, "--epochs", "5"];
     const first = await run(["train", "iris", "--out", path.join(work, "dp-1"), ...dp]);
     assert.equal(first.code, 0, first.stderr);
@@ -184,21 +189,8 @@ describe("gatehouse train and eval", () => {
 
   it("charges the ledger nothing for a DP run it refuses before the first step", async () => {
     const ledger = path.join(work, "refused-ledger.json");
-    for (const dataset of ["iris", "boston"]) {
-      const set = await run([
-        "privacy",
-        "budget",
-        "set",
-        dataset,
-        "--epsilon",
-        "4",
-        "--delta",
-        "1e-5",
-        "--ledger",
-        ledger,
-      ]);
-      assert.equal(set.code, 0, set.stderr);
-    }
+    await setBudget(ledger, "iris");
+    await setBudget(ledger, "boston");
     const boston = await run([
       "train",
       "boston",
