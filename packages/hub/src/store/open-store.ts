@@ -49,7 +49,13 @@ function sqliteConnection(file: string): Connection {
    * Kysely runs one statement at a time on this connection and never holds an
    * iterator open across queries here.
    */
-  const prepare = (sqlText: string): SQLite.Statement => {
+  const prepare = (text: string): SQLite.Statement => {
+    // Kysely opens every transaction with a plain (deferred) `begin`. One that reads and
+    // then writes cannot take the write lock if another process committed in between:
+    // SQLite fails it at once with SQLITE_BUSY, which busy_timeout does not wait out.
+    // Transactions here are for changes, so each takes the write lock as it begins,
+    // waiting for another process's writer instead.
+    const sqlText = text === "begin" ? "begin immediate" : text;
     let statement = statements.get(sqlText);
     if (statement === undefined) {
       statement = database.prepare(sqlText);
