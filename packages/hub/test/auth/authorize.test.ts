@@ -93,6 +93,16 @@ const EXPECTED: Record<Caller, Record<Visibility, Row>> = {
   },
 };
 
+/** Every action that changes something; each needs the write scope. */
+const WRITE_ACTIONS = [
+  "version.create",
+  "version.upload",
+  "version.publish",
+  "model.delete",
+  "model.create",
+  "org.manage-members",
+] as const satisfies readonly ModelAction[];
+
 const MODEL_ID = "m_target";
 const OTHER_MODEL_ID = "m_other";
 
@@ -108,6 +118,7 @@ function user(scopes: Scope[], opts: { admin?: boolean; modelId?: string } = {})
       scopes,
       modelId: opts.modelId ?? null,
       createdAt: "2026-01-01T00:00:00.000Z",
+      expiresAt: null,
     },
   };
 }
@@ -237,18 +248,28 @@ describe("authorize: scopes", () => {
 
   it("refuses an admin whose token lacks the write scope any change", () => {
     const actor = user(["read"], { admin: true });
-    for (const action of [
-      "version.create",
-      "version.upload",
-      "version.publish",
-      "model.delete",
-    ] as const) {
-      assert.equal(
-        outcomeOf(
-          authorize(actor, action, { modelId: MODEL_ID, visibility: "open", relation: "admin" }),
-        ),
-        "scope",
-      );
+    for (const action of WRITE_ACTIONS) {
+      const namespaceLevel = action === "model.create" || action === "org.manage-members";
+      for (const visibility of ["private", "internal", "open"] as const) {
+        assert.equal(
+          outcomeOf(
+            authorize(actor, action, {
+              modelId: namespaceLevel ? null : MODEL_ID,
+              visibility,
+              relation: "admin",
+            }),
+          ),
+          "scope",
+          `${action} on a ${visibility} model`,
+        );
+      }
     }
+  });
+
+  it("lists every action that needs the write scope, so a new one cannot escape the check above", () => {
+    const needingWrite = (Object.keys(PERMISSIONS) as ModelAction[]).filter(
+      (a) => PERMISSIONS[a].scope === "write",
+    );
+    assert.deepEqual(needingWrite.sort(), [...WRITE_ACTIONS].sort());
   });
 });

@@ -33,11 +33,35 @@ async function collect(entries: AsyncGenerator<ListFileEntry>): Promise<ListFile
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The client's own error for a refused call, with the status the hub answered. */
-async function refusedWith(call: Promise<unknown>, status: number): Promise<void> {
+/** What the hub says of a model the caller may not see, to anonymous callers and to others. */
+const NOT_FOUND = {
+  anonymous: (repo: string) =>
+    `Repository not found: ${repo}. If it is private, send a token that may read it.`,
+  signedIn: (repo: string) =>
+    `Repository not found: ${repo}. It does not exist or your token may not read it.`,
+};
+
+/**
+ * The client's own error for a refused call: the status, the hub's request id,
+ * and the message the client shows its user. A GET's error carries the hub's
+ * JSON (message and code); a HEAD has no body, so the client can only say the status.
+ */
+async function refusedWith(
+  call: Promise<unknown>,
+  status: number,
+  expected: { readonly message: string; readonly code: string } | "head",
+): Promise<void> {
   await assert.rejects(call, (err: unknown) => {
     assert.ok(err instanceof HubApiError, `expected HubApiError, got ${String(err)}`);
     assert.equal(err.statusCode, status);
+    assert.ok(typeof err.requestId === "string" && err.requestId !== "", "the hub's request id");
+    const trailer = `. URL: ${err.url}. Request ID: ${err.requestId}`;
+    if (expected === "head") {
+      assert.equal(err.message, `Api error with status ${status}${trailer}`);
+    } else {
+      assert.equal(err.message, `${expected.message}${trailer}`);
+      assert.equal((err.data as { code?: unknown }).code, expected.code);
+    }
     return true;
   });
 }
@@ -269,6 +293,7 @@ for (const dialect of DIALECTS) {
       await refusedWith(
         fileExists({ repo: model.repo, path: "config.json", hubUrl: hub.url }),
         401,
+        "head",
       );
     });
 
@@ -352,24 +377,40 @@ for (const dialect of DIALECTS) {
 
     it("refuses every call without a token, saying the repository is not found", async () => {
       const anonymous = { hubUrl: hub.url };
-      await refusedWith(downloadFile({ repo: model.repo, path: "config.json", ...anonymous }), 401);
+      const gone = { message: NOT_FOUND.anonymous(model.repo), code: "REPO_NOT_FOUND" };
+      await refusedWith(
+        downloadFile({ repo: model.repo, path: "config.json", ...anonymous }),
+        401,
+        gone,
+      );
       await refusedWith(
         fileDownloadInfo({ repo: model.repo, path: "empty.txt", ...anonymous }),
         401,
+        gone,
       );
-      await refusedWith(collect(listFiles({ repo: model.repo, ...anonymous })), 401);
-      await refusedWith(modelInfo({ name: model.repo, ...anonymous }), 401);
+      await refusedWith(collect(listFiles({ repo: model.repo, ...anonymous })), 401, gone);
+      await refusedWith(modelInfo({ name: model.repo, ...anonymous }), 401, gone);
     });
 
     it("refuses another user's token exactly as for a model that does not exist", async () => {
       const stranger = { hubUrl: hub.url, accessToken: model.strangerToken };
-      await refusedWith(downloadFile({ repo: model.repo, path: "config.json", ...stranger }), 404);
-      await refusedWith(downloadFile({ repo: model.repo, path: "no-such-file", ...stranger }), 404);
+      const gone = { message: NOT_FOUND.signedIn(model.repo), code: "REPO_NOT_FOUND" };
+      await refusedWith(
+        downloadFile({ repo: model.repo, path: "config.json", ...stranger }),
+        404,
+        gone,
+      );
+      await refusedWith(
+        downloadFile({ repo: model.repo, path: "no-such-file", ...stranger }),
+        404,
+        gone,
+      );
       await refusedWith(
         collect(listFiles({ repo: model.repo, revision: model.v1.sha, ...stranger })),
         404,
+        gone,
       );
-      await refusedWith(modelInfo({ name: model.repo, ...stranger }), 404);
+      await refusedWith(modelInfo({ name: model.repo, ...stranger }), 404, gone);
 
       const hidden = await fetch(`${hub.url}/${model.repo}/resolve/main/config.json`, {
         headers: { authorization: `Bearer ${model.strangerToken}` },
@@ -382,7 +423,10 @@ for (const dialect of DIALECTS) {
     });
 
     it("refuses whoAmI with a token the hub never issued", async () => {
-      await refusedWith(whoAmI({ hubUrl: hub.url, accessToken: `hf_gth_${"0".repeat(43)}` }), 401);
+      await refusedWith(whoAmI({ hubUrl: hub.url, accessToken: `hf_gth_${"0".repeat(43)}` }), 401, {
+        message: "Invalid credentials in Authorization header: unknown token",
+        code: "INVALID_TOKEN",
+      });
     });
   });
 }

@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
-import { auditCount, createDraft, createModel, createToken, expectStatus } from "./support.js";
+import {
+  auditCount,
+  createDraft,
+  createModel,
+  createToken,
+  expectStatus,
+  sha256,
+} from "./support.js";
 
 /**
  * The permission matrix over HTTP: every caller × visibility × action is a real
@@ -212,6 +219,98 @@ function requestFor(
   }
 }
 
+/** A version of a matrix model as its owner's view lists it, or undefined when it does not exist. */
+async function versionOf(
+  hub: TestHub,
+  visibility: Visibility,
+  name: string,
+): Promise<{ state: string; files: { path: string; sha256: string }[] } | undefined> {
+  const res = await hub.request("GET", `/api/models/acme/${visibility}-m/versions/${name}`, {
+    token: hub.adminToken,
+  });
+  const text = await res.text();
+  if (res.status === 404) {
+    return undefined;
+  }
+  assert.equal(res.status, 200, text);
+  return JSON.parse(text) as { state: string; files: { path: string; sha256: string }[] };
+}
+
+/** Checks that an allowed action did what it says, from what it answered and what is stored. */
+async function assertDone(
+  hub: TestHub,
+  caller: Caller,
+  visibility: Visibility,
+  action: Action,
+  answer: string,
+): Promise<void> {
+  const id = `acme/${visibility}-m`;
+  switch (action) {
+    case "see":
+      assert.equal((JSON.parse(answer) as { id: string }).id, id);
+      return;
+    case "download":
+      assert.equal(answer, `content of ${id}`);
+      return;
+    case "create":
+      assert.equal((await versionOf(hub, visibility, `c-${caller}`))?.state, "draft");
+      return;
+    case "upload": {
+      const draft = await versionOf(hub, visibility, "d-upload");
+      assert.deepEqual(
+        draft?.files.find((f) => f.path === `x-${caller}`)?.sha256,
+        sha256(`uploaded by ${caller}`),
+      );
+      return;
+    }
+    case "publish":
+      assert.equal((await versionOf(hub, visibility, `p-${caller}`))?.state, "published");
+      return;
+    case "delete":
+      // Checked for every caller at once by the test after the matrix.
+      return;
+    case "manage": {
+      const res = await expectStatus(
+        hub.request("GET", "/api/orgs/acme/members", { token: hub.adminToken }),
+        200,
+      );
+      const { members } = (await res.json()) as { members: { user: string; role: string }[] };
+      assert.deepEqual(
+        members.find((m) => m.user === "bystander"),
+        { user: "bystander", role: "member" },
+      );
+      return;
+    }
+  }
+}
+
+/** Checks that a refused action left no trace of itself where it would have acted. */
+async function assertNotDone(
+  hub: TestHub,
+  caller: Caller,
+  visibility: Visibility,
+  action: Action,
+): Promise<void> {
+  switch (action) {
+    case "create":
+      assert.equal(await versionOf(hub, visibility, `c-${caller}`), undefined);
+      return;
+    case "upload": {
+      const draft = await versionOf(hub, visibility, "d-upload");
+      assert.equal(
+        draft?.files.some((f) => f.path === `x-${caller}`),
+        false,
+      );
+      return;
+    }
+    case "publish":
+      assert.equal((await versionOf(hub, visibility, `p-${caller}`))?.state, "draft");
+      return;
+    default:
+      return;
+  }
+}
+
 for (const dialect of DIALECTS) {
   describe(`permission matrix over HTTP (${dialect})`, () => {
     let hub: TestHub;
@@ -233,12 +332,14 @@ for (const dialect of DIALECTS) {
             const text = await res.text();
             if (expected === OK) {
               assert.ok(res.status >= 200 && res.status < 300, `${res.status}: ${text}`);
+              await assertDone(hub, caller, visibility, action, text);
               return;
             }
             const [status, code] = expected.split(" ");
             assert.equal(res.status, Number(status), text);
             assert.equal((JSON.parse(text) as { code: string }).code, code, text);
             assert.equal(await auditCount(hub), eventsBefore, "a refusal changed nothing");
+            await assertNotDone(hub, caller, visibility, action);
           });
         });
       }
