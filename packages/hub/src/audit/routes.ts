@@ -18,7 +18,7 @@ export function registerAuditRoutes(app: HubApp, ctx: HubContext): void {
       },
     },
     async (request) => {
-      requireAdmin(request.actor);
+      requireAdmin(request.actor, "read the audit log");
       const { after, limit, tail } = request.query;
       let query = ctx.db.selectFrom("audit_events").selectAll();
       query =
@@ -44,7 +44,7 @@ export function registerAuditRoutes(app: HubApp, ctx: HubContext): void {
   );
 
   app.get("/api/audit/verify", async (request) => {
-    requireAdmin(request.actor);
+    requireAdmin(request.actor, "verify the audit log");
     return verifyChain(ctx.db);
   });
 }

@@ -1,12 +1,12 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
-import { assertNamespaceName } from "../names/index.js";
+import { assertNamespaceName, nameKey } from "../names/index.js";
 import { newId, type Db, type OrgMembersTable } from "../store/index.js";
 import { actorIdOf, type Actor } from "./actor.js";
 import { authorize } from "./authorize.js";
 import type { Relation } from "./permissions.js";
-import { requireAdmin, requireScope } from "./require-user.js";
+import { requireAdmin, requireScope, requireUnrestricted } from "./require-user.js";
 
 export type OrgRole = OrgMembersTable["role"];
 export const ORG_ROLES: readonly OrgRole[] = ["owner", "maintainer", "reviewer", "member"];
@@ -17,12 +17,16 @@ export interface Namespace {
   readonly kind: "user" | "org";
 }
 
-/** Finds a user or organisation by name, case-insensitively. */
+/** Finds a user or organisation by name, case-insensitively; a name that breaks the naming rules names nothing. */
 export async function findNamespace(db: Db, name: string): Promise<Namespace | undefined> {
+  const key = nameKey(name);
+  if (key === null) {
+    return undefined;
+  }
   return db
     .selectFrom("namespaces")
     .select(["id", "name", "kind"])
-    .where("name_key", "=", name.toLowerCase())
+    .where("name_key", "=", key)
     .executeTakeFirst();
 }
 
@@ -92,7 +96,7 @@ export async function createUser(
   input: { name: string; email?: string | undefined; fullname?: string | undefined },
   origin: RequestOrigin,
 ): Promise<Namespace> {
-  const admin = requireAdmin(actor);
+  const admin = requireAdmin(actor, "create users");
   return ctx.db
     .transaction()
     .execute((trx) => insertUser(trx, ctx, { ...input, isAdmin: false }, admin.userId, origin));
@@ -105,7 +109,7 @@ export async function createOrg(
   name: string,
   origin: RequestOrigin,
 ): Promise<Namespace> {
-  const user = requireScope(actor, "write");
+  const user = requireUnrestricted(requireScope(actor, "write"), "create organisations");
   assertNamespaceName(name, "organisation");
   return ctx.db.transaction().execute(async (trx) => {
     const id = await insertNamespace(trx, ctx, name, "org");
@@ -310,6 +314,7 @@ export async function listMembers(
   if (org?.kind !== "org") {
     throw new HubError("NOT_FOUND", `organisation "${orgName}" does not exist`);
   }
+  requireUnrestricted(actor, `list the members of "${org.name}"`);
   const relation = await relationTo(ctx.db, actor, org);
   if (relation === "anonymous" || relation === "none") {
     throw new HubError("FORBIDDEN", `only members of "${org.name}" may list its members`);

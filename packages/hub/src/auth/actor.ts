@@ -18,6 +18,8 @@ export type Actor =
         /** The only model this token may act on, or null for any. */
         readonly modelId: string | null;
         readonly createdAt: string;
+        /** When the token stops working; tokens it creates expire no later. */
+        readonly expiresAt: string | null;
       };
     };
 

@@ -78,6 +78,7 @@ export async function authenticate(ctx: HubContext, header: string | undefined):
       scopes: parseScopes(row.scopes),
       modelId: row.model_id,
       createdAt: row.created_at,
+      expiresAt: row.expires_at,
     },
   };
 }

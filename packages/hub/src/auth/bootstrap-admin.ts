@@ -38,6 +38,7 @@ export async function bootstrapAdmin(ctx: HubContext): Promise<BootstrapResult> 
         name: "first-admin",
         scopes: ["read", "write", "admin"],
         modelId: null,
+        parentId: null,
         expiresAt: null,
         secret,
       },

@@ -1,6 +1,7 @@
 export { ANONYMOUS, SCOPES, actorIdOf, hasScope, type Actor, type Scope } from "./actor.js";
 export { authenticate } from "./authenticate.js";
 export { authorize, type Decision, type ProtectedResource } from "./authorize.js";
+export { allowedFilter, type ModelColumns } from "./allowed-filter.js";
 export {
   ORG_ROLES,
   createOrg,
@@ -18,6 +19,12 @@ export {
 export { bootstrapAdmin, type BootstrapResult } from "./bootstrap-admin.js";
 export { createToken, listTokens, revokeToken, type TokenInfo } from "./manage-tokens.js";
 export { PERMISSIONS, type ModelAction, type Relation, type Visibility } from "./permissions.js";
-export { requireAdmin, requireScope, requireUser } from "./require-user.js";
+export {
+  requireAdmin,
+  requireScope,
+  requireUnrestricted,
+  requireUser,
+  type UserActor,
+} from "./require-user.js";
 export { TOKEN_PREFIX } from "./token-secret.js";
 export { registerAuthRoutes } from "./routes.js";

@@ -1,12 +1,13 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { nameKey } from "../names/index.js";
 import { newId, type Db } from "../store/index.js";
 import { hasScope, type Actor, type Scope } from "./actor.js";
 import { findNamespace, relationTo } from "./accounts.js";
 import { authorize } from "./authorize.js";
 import { parseScopes } from "./authenticate.js";
-import { requireScope, requireUser } from "./require-user.js";
+import { requireAdmin, requireScope, requireUser, type UserActor } from "./require-user.js";
 import { generateTokenSecret, hashTokenSecret } from "./token-secret.js";
 
 /** A token as listed; the secret itself is never stored and shown only on creation. */
@@ -16,6 +17,8 @@ export interface TokenInfo {
   readonly user: string;
   readonly scopes: Scope[];
   readonly model: string | null;
+  /** The token this one was created with, whose revocation revokes this one too. */
+  readonly parent: string | null;
   readonly createdAt: string;
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
@@ -37,8 +40,10 @@ export interface TokenRequest {
  * not reveal that it exists.
  */
 async function visibleModelId(db: Db, caller: Actor, id: string): Promise<string | undefined> {
-  const [ns, name] = id.split("/");
-  if (ns === undefined || name === undefined || id.split("/").length !== 2) {
+  const parts = id.split("/");
+  const [ns, name] = parts;
+  const key = name === undefined ? null : nameKey(name);
+  if (ns === undefined || key === null || parts.length !== 2) {
     return undefined;
   }
   const namespace = await findNamespace(db, ns);
@@ -49,7 +54,7 @@ async function visibleModelId(db: Db, caller: Actor, id: string): Promise<string
     .selectFrom("models")
     .select(["id", "visibility"])
     .where("namespace_id", "=", namespace.id)
-    .where("name_key", "=", name.toLowerCase())
+    .where("name_key", "=", key)
     .executeTakeFirst();
   if (row === undefined) {
     return undefined;
@@ -71,6 +76,7 @@ export async function insertToken(
     name: string;
     scopes: readonly Scope[];
     modelId: string | null;
+    parentId: string | null;
     expiresAt: Date | null;
     secret?: string;
   },
@@ -89,6 +95,7 @@ export async function insertToken(
       token_hash: hashTokenSecret(secret),
       scopes: [...new Set(input.scopes)].join(","),
       model_id: input.modelId,
+      parent_id: input.parentId,
       expires_at: input.expiresAt?.toISOString() ?? null,
       revoked_at: null,
       last_used_at: null,
@@ -103,6 +110,7 @@ export async function insertToken(
       user: input.userId,
       scopes: [...new Set(input.scopes)],
       model: input.modelId,
+      parent: input.parentId,
       expiresAt: input.expiresAt?.toISOString() ?? null,
     },
     at: now,
@@ -112,9 +120,36 @@ export async function insertToken(
 }
 
 /**
- * Creates an API token. A caller may give a token no more than their own
- * token's scopes; only administrators create tokens for other users or with
- * the admin scope.
+ * The expiry of a token `caller` creates: no later than the caller's own, and
+ * the caller's own when none is asked for, so a token cannot outlive the one
+ * that made it.
+ */
+function boundedExpiry(caller: UserActor, asked: Date | undefined, now: Date): Date | null {
+  if (asked !== undefined && asked <= now) {
+    throw new HubError(
+      "BAD_REQUEST",
+      "the expiry lies in the past; give a future time or duration",
+    );
+  }
+  const own = caller.token.expiresAt === null ? null : new Date(caller.token.expiresAt);
+  if (own === null) {
+    return asked ?? null;
+  }
+  if (asked !== undefined && asked > own) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `this token expires at ${own.toISOString()}, and the tokens it creates may not outlive it; give an earlier expiry or none`,
+    );
+  }
+  return asked ?? own;
+}
+
+/**
+ * Creates an API token, within the bounds of the token that asks: no scope it
+ * lacks, its model restriction, an expiry no later than its own. The new
+ * token's parent is the token that created it, so revoking that one revokes
+ * this one too. Only administrators create tokens for other users or with the
+ * admin scope.
  */
 export async function createToken(
   ctx: HubContext,
@@ -142,14 +177,8 @@ export async function createToken(
   }
   let userId = caller.userId;
   let userName = caller.name;
-  if (
-    request.forUser !== undefined &&
-    request.forUser.toLowerCase() !== caller.name.toLowerCase()
-  ) {
-    requireScope(caller, "admin");
-    if (!caller.isAdmin) {
-      throw new HubError("FORBIDDEN", "only hub administrators may create tokens for other users");
-    }
+  if (request.forUser !== undefined && nameKey(request.forUser) !== nameKey(caller.name)) {
+    requireAdmin(caller, "create tokens for other users");
     const target = await findNamespace(ctx.db, request.forUser);
     if (target?.kind !== "user") {
       throw new HubError("NOT_FOUND", `user "${request.forUser}" does not exist`);
@@ -171,25 +200,34 @@ export async function createToken(
     }
     modelId = found;
   }
-  if (request.expiresAt !== undefined && request.expiresAt <= ctx.clock.now()) {
-    throw new HubError(
-      "BAD_REQUEST",
-      "the expiry lies in the past; give a future time or duration",
+  const now = ctx.clock.now();
+  const expiresAt = boundedExpiry(caller, request.expiresAt, now);
+  const name = request.name ?? `token-${now.toISOString().slice(0, 10)}`;
+  const created = await ctx.db.transaction().execute(async (trx) => {
+    // Marks the parent used, only while it is not revoked: the row lock this takes on
+    // PostgreSQL orders this against a concurrent revocation, so a child is never
+    // created after its parent's revocation has looked for children.
+    const parent = await trx
+      .updateTable("tokens")
+      .set({ last_used_at: now.toISOString() })
+      .where("id", "=", caller.token.id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
+    if (parent.numUpdatedRows !== 1n) {
+      throw new HubError(
+        "INVALID_TOKEN",
+        `Invalid credentials in Authorization header: token ${caller.token.id} was revoked; create a new one`,
+      );
+    }
+    return insertToken(
+      trx,
+      ctx,
+      { userId, name, scopes: request.scopes, modelId, parentId: caller.token.id, expiresAt },
+      caller.userId,
+      origin,
     );
-  }
-  const name = request.name ?? `token-${ctx.clock.now().toISOString().slice(0, 10)}`;
-  const created = await ctx.db
-    .transaction()
-    .execute((trx) =>
-      insertToken(
-        trx,
-        ctx,
-        { userId, name, scopes: request.scopes, modelId, expiresAt: request.expiresAt ?? null },
-        caller.userId,
-        origin,
-      ),
-    );
-  const [info] = await listTokenRows(ctx.db, { tokenId: created.id });
+  });
+  const [info] = await listTokenRows(ctx.db, { tokenIds: [created.id] });
   if (info === undefined) {
     throw new HubError("INTERNAL", "the new token could not be read back");
   }
@@ -198,7 +236,7 @@ export async function createToken(
 
 async function listTokenRows(
   db: Db,
-  filter: { userId?: string; tokenId?: string },
+  filter: { userId?: string; tokenIds?: readonly string[] },
 ): Promise<TokenInfo[]> {
   let query = db
     .selectFrom("tokens")
@@ -212,6 +250,7 @@ async function listTokenRows(
       "tokens.scopes",
       "models.name as model_name",
       "mn.name as model_ns",
+      "tokens.parent_id",
       "tokens.created_at",
       "tokens.expires_at",
       "tokens.revoked_at",
@@ -222,8 +261,8 @@ async function listTokenRows(
   if (filter.userId !== undefined) {
     query = query.where("tokens.user_id", "=", filter.userId);
   }
-  if (filter.tokenId !== undefined) {
-    query = query.where("tokens.id", "=", filter.tokenId);
+  if (filter.tokenIds !== undefined) {
+    query = query.where("tokens.id", "in", filter.tokenIds);
   }
   const rows = await query.execute();
   return rows.map((r) => ({
@@ -232,6 +271,7 @@ async function listTokenRows(
     user: r.user,
     scopes: parseScopes(r.scopes),
     model: r.model_name === null || r.model_ns === null ? null : `${r.model_ns}/${r.model_name}`,
+    parent: r.parent_id,
     createdAt: r.created_at,
     expiresAt: r.expires_at,
     revokedAt: r.revoked_at,
@@ -239,67 +279,138 @@ async function listTokenRows(
   }));
 }
 
-/** The caller's tokens, or another user's for an administrator. */
+/** `rootId` and every token created from it, directly or through others. */
+async function lineageOf(db: Db, rootId: string): Promise<string[]> {
+  const all = [rootId];
+  let frontier = [rootId];
+  while (frontier.length > 0) {
+    const children = await db
+      .selectFrom("tokens")
+      .select("id")
+      .where("parent_id", "in", frontier)
+      .execute();
+    frontier = children.map((c) => c.id).filter((id) => !all.includes(id));
+    all.push(...frontier);
+  }
+  return all;
+}
+
+/**
+ * The caller's tokens, or another user's for an administrator. A token
+ * restricted to a model sees only itself and the tokens it created.
+ */
 export async function listTokens(
   ctx: HubContext,
   actor: Actor,
   forUser?: string,
 ): Promise<TokenInfo[]> {
   const caller = requireUser(actor);
-  if (forUser === undefined || forUser.toLowerCase() === caller.name.toLowerCase()) {
-    return listTokenRows(ctx.db, { userId: caller.userId });
+  if (forUser !== undefined && nameKey(forUser) !== nameKey(caller.name)) {
+    requireAdmin(caller, "list other users' tokens");
+    const target = await findNamespace(ctx.db, forUser);
+    if (target?.kind !== "user") {
+      throw new HubError("NOT_FOUND", `user "${forUser}" does not exist`);
+    }
+    return listTokenRows(ctx.db, { userId: target.id });
   }
-  requireScope(caller, "admin");
-  if (!caller.isAdmin) {
-    throw new HubError("FORBIDDEN", "only hub administrators may list other users' tokens");
+  if (caller.token.modelId !== null) {
+    return listTokenRows(ctx.db, {
+      userId: caller.userId,
+      tokenIds: await lineageOf(ctx.db, caller.token.id),
+    });
   }
-  const target = await findNamespace(ctx.db, forUser);
-  if (target?.kind !== "user") {
-    throw new HubError("NOT_FOUND", `user "${forUser}" does not exist`);
-  }
-  return listTokenRows(ctx.db, { userId: target.id });
+  return listTokenRows(ctx.db, { userId: caller.userId });
 }
 
-/** Revokes a token of the caller's (any token, for an administrator). */
+/** Whether `caller` may revoke the token `row`: their own (a restricted token: its lineage), any for an administrator. */
+async function mayRevoke(
+  db: Db,
+  caller: UserActor,
+  row: { id: string; user_id: string },
+): Promise<boolean> {
+  if (caller.token.modelId === null) {
+    return caller.isAdmin || row.user_id === caller.userId;
+  }
+  return row.user_id === caller.userId && (await lineageOf(db, caller.token.id)).includes(row.id);
+}
+
+/**
+ * Revokes `root` and every token created from it, generation by generation,
+ * and returns the tokens this revoked. Each generation is revoked before its
+ * children are read: on PostgreSQL that update waits for any creation from one
+ * of them still under way (createToken locks the parent row), so a child
+ * committed meanwhile is read in the next round, and later creations fail.
+ */
+async function revokeLineage(
+  trx: Db,
+  root: { id: string; user_id: string },
+  now: string,
+): Promise<{ id: string; user_id: string }[]> {
+  const revoked: { id: string; user_id: string }[] = [];
+  const seen = new Set<string>();
+  let generation = [root];
+  while (generation.length > 0) {
+    const ids = generation.map((t) => t.id);
+    ids.forEach((id) => seen.add(id));
+    const updated = await trx
+      .updateTable("tokens")
+      .set({ revoked_at: now })
+      .where("id", "in", ids)
+      .where("revoked_at", "is", null)
+      .returning("id")
+      .execute();
+    const changed = new Set(updated.map((u) => u.id));
+    revoked.push(...generation.filter((t) => changed.has(t.id)));
+    const children = await trx
+      .selectFrom("tokens")
+      .select(["id", "user_id"])
+      .where("parent_id", "in", ids)
+      .execute();
+    generation = children.filter((c) => !seen.has(c.id));
+  }
+  return revoked;
+}
+
+/**
+ * Revokes a token of the caller's (any token, for an administrator) and every
+ * token created from it, with an audit event for each one this revokes.
+ * `alsoRevoked` lists the tokens revoked with it.
+ */
 export async function revokeToken(
   ctx: HubContext,
   actor: Actor,
   tokenId: string,
   origin: RequestOrigin,
-): Promise<TokenInfo> {
+): Promise<TokenInfo & { readonly alsoRevoked: string[] }> {
   const caller = requireScope(actor, "write");
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom("tokens")
-      .select(["id", "user_id", "revoked_at"])
+      .select(["id", "user_id"])
       .where("id", "=", tokenId)
       .executeTakeFirst();
-    if (row === undefined || (row.user_id !== caller.userId && !caller.isAdmin)) {
+    if (row === undefined || !(await mayRevoke(trx, caller, row))) {
       throw new HubError(
         "NOT_FOUND",
         `token ${tokenId} does not exist; 'gatehouse token list' shows yours`,
       );
     }
-    if (row.revoked_at === null) {
-      const now = ctx.clock.now();
-      await trx
-        .updateTable("tokens")
-        .set({ revoked_at: now.toISOString() })
-        .where("id", "=", tokenId)
-        .execute();
+    const now = ctx.clock.now().toISOString();
+    const live = await revokeLineage(trx, row, now);
+    for (const token of live) {
       await appendAuditEvent(trx, {
         actorId: caller.userId,
         action: "token.revoke",
-        resource: `token:${tokenId}`,
-        details: { user: row.user_id },
-        at: now,
+        resource: `token:${token.id}`,
+        details: { user: token.user_id, ...(token.id === tokenId ? {} : { with: tokenId }) },
+        at: new Date(now),
         origin,
       });
     }
-    const [info] = await listTokenRows(trx, { tokenId });
+    const [info] = await listTokenRows(trx, { tokenIds: [tokenId] });
     if (info === undefined) {
       throw new HubError("INTERNAL", "the revoked token could not be read back");
     }
-    return info;
+    return { ...info, alsoRevoked: live.map((t) => t.id).filter((id) => id !== tokenId) };
   });
 }

@@ -17,6 +17,21 @@ import { createToken, listTokens, revokeToken } from "./manage-tokens.js";
 import { requireUser } from "./require-user.js";
 
 const Name = Type.String({ minLength: 1, maxLength: 96 });
+
+/**
+ * A `date-time` the schema accepted as a Date. The format allows what a Date
+ * cannot hold (a leap second such as 23:59:60), so the conversion is checked.
+ */
+function parseTime(field: string, text: string): Date {
+  const time = new Date(text);
+  if (Number.isNaN(time.getTime())) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `${field} "${text}" is not a time this hub can store; give one such as 2027-01-31T00:00:00Z`,
+    );
+  }
+  return time;
+}
 const ScopeSchema = Type.Union(SCOPES.map((s) => Type.Literal(s)));
 const RoleSchema = Type.Union(ORG_ROLES.map((r) => Type.Literal(r)));
 
@@ -111,7 +126,7 @@ export function registerAuthRoutes(app: HubApp, ctx: HubContext): void {
         body.expiresIn !== undefined
           ? new Date(ctx.clock.now().getTime() + parseDuration(body.expiresIn))
           : body.expiresAt !== undefined
-            ? new Date(body.expiresAt)
+            ? parseTime("body/expiresAt", body.expiresAt)
             : undefined;
       const created = await createToken(
         ctx,

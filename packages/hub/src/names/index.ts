@@ -3,4 +3,6 @@ export {
   assertModelName,
   assertNamespaceName,
   assertVersionName,
+  asciiLower,
+  nameKey,
 } from "./names.js";

@@ -23,6 +23,21 @@ const RESERVED_NAMESPACES = new Set([
 
 const NAME_CHARS = /^[A-Za-z0-9._-]+$/;
 
+/**
+ * The key a user, organisation or model name is stored and looked up by: the
+ * name in lower case. Names are ASCII by rule, so anything else has no key and
+ * names nothing: `toLowerCase` would fold the Kelvin sign (U+212A) to `k` and
+ * give one model a second spelling.
+ */
+export function nameKey(name: string): string | null {
+  return name.length <= 96 && NAME_CHARS.test(name) ? asciiLower(name) : null;
+}
+
+/** Lower-cases A-Z only, leaving every other character as it is. */
+export function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
 function nameProblem(name: string): string | null {
   if (name.length === 0) {
     return "is empty";

@@ -1,7 +1,8 @@
-import { sql, type Expression, type SqlBool } from "kysely";
-import type { Actor } from "../auth/index.js";
+import { sql, type SqlBool } from "kysely";
+import { allowedFilter, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { asciiLower, nameKey } from "../names/index.js";
 
 export interface ModelListing {
   readonly id: string;
@@ -35,8 +36,9 @@ function decodeCursor(cursor: string): string {
 
 /**
  * The models the caller may see, ordered by `namespace/name`, a page at a
- * time. The visibility rule mirrors the permission table's `model.see` row,
- * expressed as SQL so that hidden models never leave the database.
+ * time. Which ones is decided by the permission table's `model.see` row in its
+ * SQL form, so that hidden models never leave the database and the list shows
+ * exactly what a direct request would.
  */
 export async function listModels(
   ctx: HubContext,
@@ -66,36 +68,20 @@ export async function listModels(
         .limit(1)
         .as("sha"),
     );
-  if (!(actor.kind === "user" && actor.isAdmin && actor.token.modelId === null)) {
-    q = q.where((eb) => {
-      const visible: Expression<SqlBool>[] = [eb("m.visibility", "=", "open")];
-      if (actor.kind === "user") {
-        const own =
-          actor.token.modelId === null
-            ? eb("m.namespace_id", "=", actor.userId)
-            : eb("m.id", "=", actor.token.modelId);
-        visible.push(own);
-        if (actor.token.modelId === null) {
-          const memberships = eb
-            .selectFrom("org_members as om")
-            .select("om.org_id")
-            .where("om.user_id", "=", actor.userId);
-          const writers = memberships.where("om.role", "in", ["owner", "maintainer"]);
-          visible.push(
-            eb.and([eb("m.visibility", "=", "internal"), eb("m.namespace_id", "in", memberships)]),
-            eb.and([eb("m.visibility", "=", "private"), eb("m.namespace_id", "in", writers)]),
-          );
-        }
-      }
-      return eb.or(visible);
-    });
-  }
+  q = q.where(
+    allowedFilter(actor, "model.see", {
+      modelId: "m.id",
+      visibility: "m.visibility",
+      namespaceId: "n.id",
+      namespaceKind: "n.kind",
+    }),
+  );
   if (query.search !== undefined && query.search !== "") {
-    const needle = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const needle = `%${asciiLower(query.search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where(sql<SqlBool>`${sortKey} like ${needle} escape '\\'`);
   }
   if (query.author !== undefined && query.author !== "") {
-    q = q.where("n.name_key", "=", query.author.toLowerCase());
+    q = q.where("n.name_key", "=", nameKey(query.author) ?? "");
   }
   if (query.cursor !== undefined && query.cursor !== "") {
     q = q.where(sql<SqlBool>`${sortKey} > ${decodeCursor(query.cursor)}`);

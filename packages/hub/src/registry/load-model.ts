@@ -10,6 +10,7 @@ import {
 } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { nameKey } from "../names/index.js";
 import { prepareQuery } from "../store/index.js";
 
 /** A model as the services pass it around, with the caller's standing in it. */
@@ -91,11 +92,16 @@ export async function loadModel(
   action: ModelAction,
 ): Promise<ModelRecord> {
   const repoId = `${namespaceName}/${modelName}`;
-  const [row] = await findModel(ctx.db, {
-    namespaceKey: namespaceName.toLowerCase(),
-    nameKey: modelName.toLowerCase(),
-    userId: actorIdOf(actor) ?? "",
-  });
+  const namespaceKey = nameKey(namespaceName);
+  const modelKey = nameKey(modelName);
+  const [row] =
+    namespaceKey === null || modelKey === null
+      ? []
+      : await findModel(ctx.db, {
+          namespaceKey,
+          nameKey: modelKey,
+          userId: actorIdOf(actor) ?? "",
+        });
   if (row === undefined) {
     throw repoNotFound(repoId, actor);
   }

@@ -125,6 +125,14 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003-token-parents": {
+    async up(db: Kysely<unknown>) {
+      // The token that created each token, so that revoking one revokes what it created.
+      // Tokens from before this migration have none.
+      await db.schema.alterTable("tokens").addColumn("parent_id", "text").execute();
+      await db.schema.createIndex("tokens_parent_id").on("tokens").column("parent_id").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

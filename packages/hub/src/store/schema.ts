@@ -32,6 +32,8 @@ export interface TokensTable {
   token_hash: string;
   scopes: string;
   model_id: string | null;
+  /** The token this one was created with; null for the first admin token and for tokens made before parents were kept. */
+  parent_id: string | null;
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;

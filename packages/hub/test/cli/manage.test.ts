@@ -79,8 +79,21 @@ for (const dialect of DIALECTS) {
       assert.match(list.stdout, new RegExp(`${token.id}\\s+ci\\s+erin\\s+read\\s+erin/m1`));
       assert.equal(list.stdout.includes(token.token), false, "a listing never shows a secret");
 
+      const child = await gatehouse(
+        ["--json", "token", "create", "--name", "child"],
+        as(token.token),
+      );
+      assert.equal(child.code, 0, child.stderr);
+      const childToken = JSON.parse(child.stdout) as TokenJson;
+      assert.equal(childToken.model, "erin/m1");
+
       const revoked = await gatehouse(["token", "revoke", token.id], as(erin));
       assert.equal(revoked.code, 0, revoked.stderr);
+      assert.equal(
+        revoked.stdout,
+        `revoked token ${token.id} (ci) of erin, and 1 token created from it\n`,
+      );
+      assert.equal((await gatehouse(["whoami"], as(childToken.token))).code, 1);
       const after = await gatehouse(["--json", "token", "list"], as(erin));
       const listed = (JSON.parse(after.stdout) as { tokens: TokenJson[] }).tokens;
       assert.notEqual(listed.find((t) => t.id === token.id)?.revokedAt ?? null, null);

@@ -9,6 +9,7 @@ interface TokenInfo {
   readonly user: string;
   readonly scopes: string[];
   readonly model: string | null;
+  readonly parent: string | null;
   readonly createdAt: string;
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
@@ -132,10 +133,14 @@ export function registerTokenCommands(
     .argument("<id>", "token id, as token list shows it")
     .action(async (id: string) => {
       const ctx = await contextOf();
-      const revoked = await ctx.client.json<TokenInfo>(
+      const revoked = await ctx.client.json<TokenInfo & { alsoRevoked: string[] }>(
         "DELETE",
         `/api/tokens/${encodeURIComponent(id)}`,
       );
-      ctx.print(`revoked token ${revoked.id} (${revoked.name}) of ${revoked.user}`, revoked);
+      const also = revoked.alsoRevoked.length;
+      ctx.print(
+        `revoked token ${revoked.id} (${revoked.name}) of ${revoked.user}${also === 0 ? "" : `, and ${also} token${also === 1 ? "" : "s"} created from it`}`,
+        revoked,
+      );
     });
 }
