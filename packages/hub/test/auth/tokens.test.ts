@@ -254,5 +254,22 @@ for (const dialect of DIALECTS) {
       );
       assert.match(body.error, /past/);
     });
+
+    it("refuses an expiry the date-time format allows but no clock shows (a leap second), naming the field", async () => {
+      const before = await auditCount(hub);
+      const body = await expectError(
+        hub.request("POST", "/api/tokens", {
+          token: alice,
+          json: { scopes: ["read"], expiresAt: "9999-12-31T23:59:60Z" },
+        }),
+        400,
+        "BAD_REQUEST",
+      );
+      assert.equal(
+        body.error,
+        'body/expiresAt "9999-12-31T23:59:60Z" is not a time this hub can store; give one such as 2027-01-31T00:00:00Z',
+      );
+      assert.equal(await auditCount(hub), before);
+    });
   });
 }
