@@ -1,6 +1,3 @@
-export {
-  assertFilePath,
-  assertModelName,
-  assertNamespaceName,
-  assertVersionName,
-} from "./names.js";
+export { assertFilePath, filePathProblem, showFilePath } from "./file-path.js";
+export { assertModelName, assertNamespaceName, assertVersionName } from "./names.js";
+export { assertNoPathClash, pathClash, type PathClash } from "./path-clash.js";
