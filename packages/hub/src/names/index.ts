@@ -1,8 +1,9 @@
+export { assertFilePath, filePathProblem, showFilePath } from "./file-path.js";
 export {
-  assertFilePath,
   assertModelName,
   assertNamespaceName,
   assertVersionName,
   asciiLower,
   nameKey,
 } from "./names.js";
+export { assertNoPathClash, pathClash, type PathClash } from "./path-clash.js";

@@ -4,7 +4,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { actorIdOf, allowedFilter, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
-import { assertFilePath } from "../names/index.js";
+import { assertFilePath, assertNoPathClash } from "../names/index.js";
 import type { Db } from "../store/index.js";
 import type { ManifestEntry } from "./commit-id.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
@@ -29,9 +29,21 @@ interface NewFile {
   readonly card: CardData | undefined;
 }
 
+/** The paths a version holds now. */
+async function pathsIn(db: Db, versionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("version_files")
+    .select("path")
+    .where("version_id", "=", versionId)
+    .execute();
+  return rows.map((r) => r.path);
+}
+
 /**
  * Records files in the draft, each replacing a file at the same path, with an
- * audit event per file, all in one transaction.
+ * audit event per file, all in one transaction. A path that clashes with
+ * another of the draft (letter case, file against folder) is refused here,
+ * where concurrent writers to the draft take turns.
  */
 async function recordFiles(
   ctx: HubContext,
@@ -43,8 +55,21 @@ async function recordFiles(
   how: "upload" | "attach",
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx: Db) => {
+    // Writing the version row first makes writers to one draft take turns (a row lock in
+    // PostgreSQL, the write lock in SQLite), so two uploads of `Model.bin` and `model.bin`
+    // cannot each miss the other's file in the clash check below.
+    await trx
+      .updateTable("versions")
+      .set((eb) => ({ state: eb.ref("state") }))
+      .where("model_id", "=", model.id)
+      .where("name", "=", versionName)
+      .execute();
     // Checked again inside the transaction: a publish may have happened while the bytes streamed.
     const draft = await draftFor(trx, model, versionName);
+    assertNoPathClash(
+      await pathsIn(trx, draft.id),
+      files.map((f) => f.entry.path),
+    );
     const now = ctx.clock.now();
     for (const { entry, card } of files) {
       await trx
@@ -98,7 +123,9 @@ export async function uploadFile(
 ): Promise<ManifestEntry> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.upload");
   assertFilePath(filePath);
-  await draftFor(ctx.db, model, versionName);
+  const draft = await draftFor(ctx.db, model, versionName);
+  // Checked before any byte is stored too, so a clash leaves no blob behind.
+  assertNoPathClash(await pathsIn(ctx.db, draft.id), [filePath]);
   const staged = await ctx.blobs.stage(source, expect);
   let card: CardData | undefined;
   try {
@@ -164,10 +191,15 @@ export async function attachFiles(
   origin: RequestOrigin,
 ): Promise<{ attached: ManifestEntry[]; missing: ManifestEntry[] }> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.upload");
-  await draftFor(ctx.db, model, versionName);
+  const draft = await draftFor(ctx.db, model, versionName);
   for (const f of files) {
     assertFilePath(f.path);
   }
+  // Every path of the request, those the client must still upload too, against the draft and each other.
+  assertNoPathClash(
+    await pathsIn(ctx.db, draft.id),
+    files.map((f) => f.path),
+  );
   const reusable = new Map<string, boolean>();
   const attached: NewFile[] = [];
   const missing: ManifestEntry[] = [];

@@ -11,7 +11,8 @@ import { gatehouse, tempHome } from "./run-cli.js";
 
 /**
  * A hostile hub: it lists a version whose file paths climb out of the target
- * folder. The CLI must not trust a hub to choose where it writes.
+ * folder, carry git metadata, or would not unpack as listed on every system.
+ * The CLI must not trust a hub to choose what it writes where.
  */
 describe("gatehouse pull against a hub that lists unsafe paths", () => {
   let server: http.Server;
@@ -19,7 +20,7 @@ describe("gatehouse pull against a hub that lists unsafe paths", () => {
   let work: string;
   let home: { home: string; configDir: string };
   let requested: string[];
-  let unsafePath = "";
+  let unsafePaths: string[] = [];
   const body = Buffer.from("escaped\n");
   const sha256 = createHash("sha256").update(body).digest("hex");
 
@@ -40,7 +41,7 @@ describe("gatehouse pull against a hub that lists unsafe paths", () => {
             card: {},
             files: [
               { path: "ok.txt", sha256, size: body.length },
-              { path: unsafePath, sha256, size: body.length },
+              ...unsafePaths.map((p) => ({ path: p, sha256, size: body.length })),
             ],
           }),
         );
@@ -60,14 +61,42 @@ describe("gatehouse pull against a hub that lists unsafe paths", () => {
     await rm(home.home, { recursive: true, force: true });
   });
 
-  for (const bad of ["../escape.txt", "a/../../escape.txt", "/etc/escape.txt", "a\\..\\x"]) {
-    it(`refuses "${bad}" before writing or downloading anything`, async () => {
-      unsafePath = bad;
+  for (const [bad, shown, why] of [
+    [["../escape.txt"], "../escape.txt", /has a '\.\.' segment/],
+    [["a/../../escape.txt"], "a/../../escape.txt", /has a '\.\.' segment/],
+    [["/etc/escape.txt"], "/etc/escape.txt", /is absolute/],
+    [["a\\..\\x"], "a\\..\\x", /contains a backslash/],
+    [[".git/config"], ".git/config", /has a '\.git' segment/],
+    [["sub/.GIT/hooks/x"], "sub/.GIT/hooks/x", /has a '\.git' segment/],
+    [["nul.txt"], "nul.txt", /segment named "NUL", a device name that Windows reserves/],
+    [["Com1.tar.gz"], "Com1.tar.gz", /segment named "COM1", a device name/],
+    [
+      ["evil\u202etxt.exe"],
+      "evil\\u202Etxt.exe",
+      /contains the bidirectional control character U\+202E/,
+    ],
+    [
+      ["Model.bin", "model.bin"],
+      'model.bin" that clashes with "Model.bin',
+      /the two differ only in letter case/,
+    ],
+    [["A/x", "a/y"], 'a/y" that clashes with "A/x', /"a" and "A" differ only in letter case/],
+  ] as const) {
+    // The name shows a bidi character escaped, so the test report reads as written.
+    const label = bad.map((b) => JSON.stringify(b).replace(/\u202e/g, "\\u202E")).join(" and ");
+    it(`refuses ${label} before writing or downloading anything`, async () => {
+      unsafePaths = [...bad];
       requested = [];
       const dest = path.join(work, "inner", "dest");
       const result = await gatehouse(["--hub", url, "pull", "evil/m@v1", dest], home);
       assert.equal(result.code, 1, result.stderr);
-      assert.match(result.stderr, /outside the target folder.*\(UNSAFE_PATH\)/);
+      assert.ok(
+        result.stderr.includes(`error: the hub listed a file path "${shown}"`),
+        result.stderr,
+      );
+      assert.match(result.stderr, why);
+      assert.match(result.stderr, /nothing was written \(UNSAFE_PATH\)/);
+      assert.doesNotMatch(result.stderr, /[\u202a-\u202e\u2066-\u2069]/);
       assert.deepEqual(requested, ["/api/models/evil/m/versions/v1"]);
       assert.deepEqual(await readdir(work).catch(() => []), []);
     });

@@ -210,6 +210,61 @@ for (const dialect of DIALECTS) {
       assert.equal(names.includes("v9"), false);
     });
 
+    const filesOfVersion = async (version: string): Promise<string[]> => {
+      const res = await hub.request("GET", `/api/models/alice/tiny/versions/${version}`, {
+        token: alice,
+      });
+      assert.equal(res.status, 200, version);
+      return ((await res.json()) as { files: { path: string }[] }).files.map((f) => f.path).sort();
+    };
+
+    it("skips .git folders and files at any depth and in any letter case", async () => {
+      const src = path.join(work, "nested-git");
+      await writeTree(src, {
+        "README.md": CARD,
+        "sub/model.bin": randomBytes(1000),
+        ".git/HEAD": "ref: refs/heads/main\n",
+        "sub/.git/config": "[core]\n\tfsmonitor = touch pwned\n",
+        "sub/.git/hooks/post-checkout": "#!/bin/sh\ntouch pwned\n",
+        "deep/er/.GIT/config": "[core]\n",
+        "lib/.git": "gitdir: ../.git/modules/lib\n",
+        "lib/kept.txt": "kept\n",
+      });
+      const push = await gatehouse(["push", src, "alice/tiny", "--version", "g1"], as(alice));
+      assert.equal(push.code, 0, push.stderr);
+      assert.deepEqual(await filesOfVersion("g1"), ["README.md", "lib/kept.txt", "sub/model.bin"]);
+    });
+
+    it("refuses, before creating the version, a folder whose paths differ only in letter case", async () => {
+      const src = path.join(work, "case-clash");
+      await writeTree(src, { "README.md": CARD, "Model.bin": "upper", "model.bin": "lower" });
+      const push = await gatehouse(["push", src, "alice/tiny", "--version", "c1"], as(alice));
+      assert.equal(push.code, 1);
+      assert.match(
+        push.stderr,
+        /^error: .*case-clash holds a file path "model\.bin" that clashes with "Model\.bin": the two differ only in letter case.*nothing was pushed \(INVALID_PATH\)/m,
+      );
+      const version = await hub.request("GET", "/api/models/alice/tiny/versions/c1", {
+        token: alice,
+      });
+      assert.equal(version.status, 404);
+    });
+
+    it("continues a draft whose file was renamed only in letter case", async () => {
+      const src = path.join(work, "case-rename");
+      await writeTree(src, { "README.md": CARD, "Model.bin": "weights" });
+      const first = await gatehouse(
+        ["push", src, "alice/tiny", "--version", "r1", "--draft"],
+        as(alice),
+      );
+      assert.equal(first.code, 0, first.stderr);
+      await rm(path.join(src, "Model.bin"));
+      await writeTree(src, { "model.bin": "weights" });
+      const second = await gatehouse(["push", src, "alice/tiny", "--version", "r1"], as(alice));
+      assert.equal(second.code, 0, second.stderr);
+      assert.deepEqual(await filesOfVersion("r1"), ["README.md", "model.bin"]);
+    });
+
     it("exits 2 on usage errors without touching the hub", async () => {
       for (const args of [
         ["push", path.join(work, "src"), "not-a-model", "--version", "v1"],

@@ -139,16 +139,56 @@ for (const dialect of DIALECTS) {
     });
 
     describe("invalid file paths", () => {
-      for (const [sent, shown, why] of [
+      // [as sent in the URL (percent-encoded), as the message shows it, the rule it names]
+      const BAD_PATHS: readonly (readonly [string, string, RegExp])[] = [
         ["../x", "../x", /has a '\.\.' segment/],
         ["a/../b", "a/../b", /has a '\.\.' segment/],
         ["..%2Fx", "../x", /has a '\.\.' segment/],
         ["a%5Cb", "a\\b", /contains a backslash; use '\/' between folders/],
-        ["a%00b", "a\\0b", /contains a NUL or control character/],
         ["a".repeat(2000), `${"a".repeat(80)}…`, /is 2000 bytes long; at most 1000 are allowed/],
         ["%2Fetc%2Fpasswd", "/etc/passwd", /is absolute/],
         ["a//b", "a//b", /has an empty or '\.' segment/],
-      ] as const) {
+        // git metadata, which runs commands where it is checked out
+        [".git/config", ".git/config", /has a '\.git' segment/],
+        [".git/hooks/post-checkout", ".git/hooks/post-checkout", /has a '\.git' segment/],
+        [".GIT/config", ".GIT/config", /has a '\.git' segment/],
+        ["sub/.Git/config", "sub/.Git/config", /has a '\.git' segment/],
+        ["a/b/.git", "a/b/.git", /has a '\.git' segment/],
+        [".g%E2%80%8Cit/config", ".g\\u200Cit/config", /has a '\.git' segment/],
+        ["GIT~1/config", "GIT~1/config", /has a '\.git' segment/],
+        // control characters, C0 and C1, shown escaped
+        ["a%00b", "a\\u0000b", /contains the control character U\+0000/],
+        ["a%07b", "a\\u0007b", /contains the control character U\+0007/],
+        ["a%0Ab", "a\\u000Ab", /contains the control character U\+000A/],
+        ["a%7Fb", "a\\u007Fb", /contains the control character U\+007F/],
+        ["a%C2%85b", "a\\u0085b", /contains the control character U\+0085/],
+        ["a%C2%9Fb", "a\\u009Fb", /contains the control character U\+009F/],
+        // bidirectional controls, which make a name display as another
+        [
+          "evil%E2%80%AEtxt.exe",
+          "evil\\u202Etxt.exe",
+          /contains the bidirectional control character U\+202E/,
+        ],
+        ["a%E2%80%AAb", "a\\u202Ab", /contains the bidirectional control character U\+202A/],
+        ["a%E2%81%A6b", "a\\u2066b", /contains the bidirectional control character U\+2066/],
+        ["a%E2%81%A9b", "a\\u2069b", /contains the bidirectional control character U\+2069/],
+        // names Windows reserves for devices, in any case, with or without an extension
+        ["CON", "CON", /a device name that Windows reserves/],
+        ["nul.txt", "nul.txt", /segment named "NUL", a device name that Windows reserves/],
+        ["sub/Com1.tar.gz", "sub/Com1.tar.gz", /segment named "COM1", a device name/],
+        ["lpt9/x", "lpt9/x", /segment named "LPT9", a device name/],
+        ["aux%20.json", "aux .json", /segment named "AUX", a device name/],
+        ["prn", "prn", /segment named "PRN", a device name/],
+        // characters and endings Windows does not keep
+        ["a%3Ab", "a:b", /contains ':', which Windows does not allow in a file name/],
+        ["C%3A%2Fx", "C:/x", /contains ':', which Windows does not allow in a file name/],
+        ["a%3Cb%3E", "a<b>", /contains '<', which Windows does not allow in a file name/],
+        ["weights.", "weights.", /has a segment ending in a dot or a space, which Windows drops/],
+        ["dir%20/x", "dir /x", /has a segment ending in a dot or a space, which Windows drops/],
+      ];
+      const content = "published weights";
+
+      for (const [sent, shown, why] of BAD_PATHS) {
         const label = sent.length > 40 ? `a ${sent.length}-byte path` : `"${sent}"`;
         it(`refuses an upload to ${label}, naming the path and the rule`, async () => {
           await changesNothing(async () => {
@@ -162,31 +202,180 @@ for (const dialect of DIALECTS) {
             assert.equal(res.status, 400, res.body);
             const body = JSON.parse(res.body) as ErrorBody;
             assert.equal(body.code, "INVALID_PATH");
-            assert.ok(body.error.includes(`"${shown}"`), body.error);
+            assert.ok(body.error.includes(`file path "${shown}" `), body.error);
             assert.match(body.error, why);
           });
         });
-      }
 
-      it("refuses to attach stored content under a path with '..', a backslash or a NUL", async () => {
-        const content = "published weights";
-        for (const bad of ["../x", "a/../b", "a\\b", "a\0b", "a".repeat(2000)]) {
+        it(`refuses to attach stored content at ${label}, naming the path and the rule`, async () => {
           await changesNothing(async () => {
-            await expectError(
+            const body = await expectError(
               hub.request("POST", "/api/models/alice/m/versions/d/files", {
                 token: alice,
                 json: {
                   files: [
                     { path: "fine.bin", sha256: sha256(content), size: content.length },
-                    { path: bad, sha256: sha256(content), size: content.length },
+                    {
+                      path: decodeURIComponent(sent),
+                      sha256: sha256(content),
+                      size: content.length,
+                    },
                   ],
                 },
               }),
               400,
               "INVALID_PATH",
             );
+            assert.ok(body.error.includes(`file path "${shown}" `), body.error);
+            assert.match(body.error, why);
+            // The message shows no control or bidi character itself: it cannot be reordered.
+            assert.doesNotMatch(
+              body.error,
+              // eslint-disable-next-line no-control-regex -- control characters are what must be absent
+              /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/,
+            );
           });
+        });
+      }
+
+      it("refuses to attach content at a path holding a lone surrogate", async () => {
+        await changesNothing(async () => {
+          const body = await expectError(
+            hub.request("POST", "/api/models/alice/m/versions/d/files", {
+              token: alice,
+              json: {
+                files: [{ path: "a\ud800b", sha256: sha256(content), size: content.length }],
+              },
+            }),
+            400,
+            "INVALID_PATH",
+          );
+          assert.ok(body.error.includes('file path "a\\uD800b" '), body.error);
+          assert.match(body.error, /is not valid Unicode: it holds the lone surrogate U\+D800/);
+        });
+      });
+    });
+
+    describe("paths that differ only in letter case", () => {
+      const upload = (version: string, filePath: string, body: string) =>
+        hub.request("PUT", `/api/models/alice/m/versions/${version}/files/${filePath}`, {
+          token: alice,
+          body,
+        });
+      const attach = (version: string, paths: readonly string[]) =>
+        hub.request("POST", `/api/models/alice/m/versions/${version}/files`, {
+          token: alice,
+          json: {
+            files: paths.map((p) => ({
+              path: p,
+              sha256: sha256("published weights"),
+              size: "published weights".length,
+            })),
+          },
+        });
+      const pathsOf = async (version: string): Promise<Record<string, string>> => {
+        const res = await expectStatus(
+          hub.request("GET", `/api/models/alice/m/versions/${version}`, { token: alice }),
+          200,
+        );
+        const files = ((await res.json()) as { files: { path: string; sha256: string }[] }).files;
+        return Object.fromEntries(files.map((f) => [f.path, f.sha256]));
+      };
+
+      before(async () => {
+        await createDraft(hub, alice, "alice/m", "cases", {
+          "Model.bin": "first",
+          "A/x.bin": "x",
+          weights: "a file",
+        });
+      });
+
+      for (const [what, sent, held, rule] of [
+        ["a file", "model.bin", "Model.bin", /: the two differ only in letter case/],
+        ["a folder", "a/y.bin", "A/x.bin", /: "a" and "A" differ only in letter case/],
+        ["an uppercase file", "MODEL.BIN", "Model.bin", /: the two differ only in letter case/],
+        [
+          "a folder where a file is",
+          "weights/x",
+          "weights",
+          /"weights" would be both a file and a folder/,
+        ],
+        ["a file where a folder is", "A", "A/x.bin", /"A" would be both a file and a folder/],
+      ] as const) {
+        it(`refuses an upload that clashes with ${what} of the draft, naming both paths`, async () => {
+          await changesNothing(async () => {
+            const body = await expectError(upload("cases", sent, "second"), 400, "INVALID_PATH");
+            assert.ok(
+              body.error.startsWith(`file path "${sent}" clashes with "${held}"`),
+              body.error,
+            );
+            assert.match(body.error, rule);
+          });
+        });
+      }
+
+      it("refuses to attach a path that clashes with a file of the draft", async () => {
+        await changesNothing(async () => {
+          const body = await expectError(
+            attach("cases", ["fine.bin", "a/z.bin"]),
+            400,
+            "INVALID_PATH",
+          );
+          assert.match(
+            body.error,
+            /^file path "a\/z\.bin" clashes with "A\/x\.bin": "a" and "A" differ only in letter case/,
+          );
+        });
+      });
+
+      for (const [pair, rule] of [
+        [["Weights.bin", "weights.bin"], /the two differ only in letter case/],
+        [["B/one.bin", "b/two.bin"], /"b" and "B" differ only in letter case/],
+        // Folded as uppercase then lowercase: lowercase alone keeps these apart, NTFS does not.
+        [["S.bin", "\u017f.bin"], /the two differ only in letter case/],
+        [["I.bin", "\u0131.bin"], /the two differ only in letter case/],
+        [["STRASSE.bin", "stra\u00dfe.bin"], /the two differ only in letter case/],
+      ] as const) {
+        it(`refuses an attach of both "${pair[0]}" and "${pair[1]}", naming both`, async () => {
+          await changesNothing(async () => {
+            const body = await expectError(attach("cases", pair), 400, "INVALID_PATH");
+            assert.ok(
+              body.error.startsWith(`file path "${pair[1]}" clashes with "${pair[0]}"`),
+              body.error,
+            );
+            assert.match(body.error, rule);
+          });
+        });
+      }
+
+      it("lets only one of concurrent uploads that differ in letter case in", async () => {
+        await createDraft(hub, alice, "alice/m", "race");
+        const names = ["race.bin", "RACE.bin", "Race.bin", "rAce.bin", "raCe.bin", "racE.bin"];
+        const answers = await Promise.all(
+          names.map((n, i) => upload("race", n, `${i}`.repeat(200_000))),
+        );
+        const statuses = answers.map((a) => a.status);
+        assert.equal(statuses.filter((s) => s === 201).length, 1, statuses.join(", "));
+        assert.equal(
+          statuses.filter((s) => s === 400).length,
+          names.length - 1,
+          statuses.join(", "),
+        );
+        for (const answer of answers.filter((a) => a.status === 400)) {
+          const body = (await answer.json()) as ErrorBody;
+          assert.equal(body.code, "INVALID_PATH");
+          assert.match(body.error, /differ only in letter case/);
         }
+        assert.equal(Object.keys(await pathsOf("race")).length, 1);
+      });
+
+      it("replaces a file uploaded again at the exact same path", async () => {
+        await expectStatus(upload("cases", "Model.bin", "replaced"), 201);
+        const files = await pathsOf("cases");
+        assert.equal(files["Model.bin"], sha256("replaced"));
+        assert.deepEqual(Object.keys(files).sort(), ["A/x.bin", "Model.bin", "weights"]);
+        await expectStatus(attach("cases", ["Model.bin", "A/x.bin"]), 200);
+        assert.equal((await pathsOf("cases"))["Model.bin"], sha256("published weights"));
       });
     });
 

@@ -6,6 +6,7 @@ import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
+import { filePathProblem, pathClash, showFilePath } from "../../names/index.js";
 import { CliFailure, modelPath, parseModelRef, type CliContext } from "../context.js";
 import { encodePath } from "../hub-client.js";
 import { createTransferProgress, formatBytes } from "../progress.js";
@@ -13,30 +14,48 @@ import type { VersionInfo } from "./model.js";
 
 /**
  * Where `filePath` (as the hub names it) lands under `root`, or a failure when
- * it would land outside: a hub is not trusted to choose where files are written.
+ * it breaks a path rule of the hub (outside the folder, `.git`, a name that
+ * Windows reserves…): a hub is not trusted to choose what is written where.
  */
 export function targetIn(root: string, filePath: string): string {
-  const segments = filePath.split("/");
-  if (
-    filePath === "" ||
-    filePath.includes("\\") ||
-    filePath.includes("\0") ||
-    path.isAbsolute(filePath) ||
-    segments.some((s) => s === "" || s === "." || s === "..")
-  ) {
+  const problem = filePathProblem(filePath);
+  if (problem !== null) {
     throw new CliFailure(
-      `the hub listed a file "${filePath}" that would be written outside the target folder; nothing written for it`,
+      `the hub listed a file path "${showFilePath(filePath)}" that ${problem}; nothing was written`,
       "UNSAFE_PATH",
     );
   }
-  const target = path.resolve(root, ...segments);
+  const target = path.resolve(root, ...filePath.split("/"));
   if (!target.startsWith(root + path.sep)) {
     throw new CliFailure(
-      `the hub listed a file "${filePath}" that would be written outside the target folder`,
+      `the hub listed a file "${showFilePath(filePath)}" that would be written outside the target folder; nothing was written`,
       "UNSAFE_PATH",
     );
   }
   return target;
+}
+
+/**
+ * Every file of the version with where it lands, or a failure naming the first
+ * unsafe path or the first two paths that would be one file (or folder) on
+ * macOS or Windows; checked for all before anything is written.
+ */
+function planPull<F extends { path: string }>(
+  root: string,
+  files: readonly F[],
+): (F & { target: string })[] {
+  const plan = files.map((f) => ({ ...f, target: targetIn(root, f.path) }));
+  const clash = pathClash(
+    [],
+    files.map((f) => f.path),
+  );
+  if (clash !== null) {
+    throw new CliFailure(
+      `the hub listed a file path "${showFilePath(clash.path)}" that ${clash.problem}; nothing was written`,
+      "UNSAFE_PATH",
+    );
+  }
+  return plan;
 }
 
 /** `gatehouse pull NS/NAME[@V] DIR`. */
@@ -80,7 +99,7 @@ export function registerPullCommand(program: Command, contextOf: () => Promise<C
       }
       const root = path.resolve(dir);
       // Check every path before writing anything.
-      const plan = version.files.map((f) => ({ ...f, target: targetIn(root, f.path) }));
+      const plan = planPull(root, version.files);
       await mkdir(root, { recursive: true });
       const total = plan.reduce((n, f) => n + f.size, 0);
       const progress = createTransferProgress("downloaded", total, ctx.stderr);

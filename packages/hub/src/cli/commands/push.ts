@@ -5,6 +5,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileSha256 } from "@gatehouse/ml";
 import type { Command } from "commander";
+import { filePathProblem, pathClash, showFilePath } from "../../names/index.js";
 import {
   CliFailure,
   modelPath,
@@ -54,8 +55,11 @@ function batches(files: readonly LocalFile[]): LocalFile[][] {
 
 /**
  * Every regular file under `root`, recursively, with '/'-separated relative
- * paths. Hidden files are included; only a top-level `.git` folder is skipped.
- * Symbolic links to files are followed, links to folders are not (no cycles).
+ * paths. Hidden files are included; `.git` folders and files (a submodule's)
+ * are skipped at any depth and in any letter case, as huggingface_hub's
+ * `upload_folder` skips them: the hub refuses them, since a downloaded `.git`
+ * can run commands. Symbolic links to files are followed, links to folders
+ * are not (no cycles).
  */
 async function listFiles(
   root: string,
@@ -67,10 +71,11 @@ async function listFiles(
     for (const entry of entries) {
       const absolute = path.join(dir, entry.name);
       const relative = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+      if (entry.name.toLowerCase() === ".git") {
+        continue;
+      }
       if (entry.isDirectory()) {
-        if (!(prefix === "" && entry.name === ".git")) {
-          await walk(absolute, relative);
-        }
+        await walk(absolute, relative);
         continue;
       }
       const info = await stat(absolute).catch(() => undefined);
@@ -81,6 +86,34 @@ async function listFiles(
   };
   await walk(root, "");
   return out;
+}
+
+/**
+ * Fails, before anything is sent, on a path the hub would refuse (the same
+ * rules), so a push does not stop half way with a draft partly uploaded.
+ */
+function assertPushable(dir: string, files: readonly { path: string }[]): void {
+  for (const f of files) {
+    const problem = filePathProblem(f.path);
+    if (problem !== null) {
+      throw new CliFailure(
+        `${dir} holds a file path "${showFilePath(f.path)}" that ${problem}; nothing was pushed`,
+        "INVALID_PATH",
+        "rename it, or move it out of the folder",
+      );
+    }
+  }
+  const clash = pathClash(
+    [],
+    files.map((f) => f.path),
+  );
+  if (clash !== null) {
+    throw new CliFailure(
+      `${dir} holds a file path "${showFilePath(clash.path)}" that ${clash.problem}; nothing was pushed`,
+      "INVALID_PATH",
+      "rename one of them",
+    );
+  }
 }
 
 /** Creates the version, or finds the draft of that name to continue; a published one is refused. */
@@ -131,7 +164,7 @@ export function registerPushCommand(program: Command, contextOf: () => Promise<C
     .description(
       "upload a folder as a version: sends only content the hub lacks, then publishes unless --draft",
     )
-    .argument("<dir>", "folder whose files make the version (a top-level .git is skipped)")
+    .argument("<dir>", "folder whose files make the version (.git folders are skipped)")
     .argument("<ns/name>", "model")
     .requiredOption("--version <v>", "version name, e.g. v1")
     .option("--draft", "leave the version as a draft instead of publishing it")
@@ -147,6 +180,7 @@ export function registerPushCommand(program: Command, contextOf: () => Promise<C
       if (found.length === 0) {
         throw new CliFailure(`${dir} has no files to push`, "EMPTY_FOLDER");
       }
+      assertPushable(dir, found);
       // The version first: a refusal (no such model, no right to write) comes before any hashing.
       const draft = await openDraft(ctx, ref, options.version);
       ctx.note(
@@ -164,10 +198,16 @@ export function registerPushCommand(program: Command, contextOf: () => Promise<C
         return held === undefined || held.sha256 !== f.sha256 || held.size !== f.size;
       });
 
+      const byPath = new Map(local.map((f) => [f.path, f]));
+      // Removed first: a file renamed only in letter case would clash with its old name.
+      const removed = draft.files.filter((f) => !byPath.has(f.path));
+      for (const f of removed) {
+        await ctx.client.send("DELETE", `${versionPath}/files/${encodePath(f.path)}`);
+      }
+
       // The hub attaches content it already holds; only what it lacks is sent.
       const missing: LocalFile[] = [];
       let attached = 0;
-      const byPath = new Map(local.map((f) => [f.path, f]));
       for (const batch of batches(changed)) {
         const result = await ctx.client.json<{ attached: unknown[]; missing: { path: string }[] }>(
           "POST",
@@ -208,11 +248,6 @@ export function registerPushCommand(program: Command, contextOf: () => Promise<C
         }
       } finally {
         progress.stop();
-      }
-
-      const removed = draft.files.filter((f) => !byPath.has(f.path));
-      for (const f of removed) {
-        await ctx.client.send("DELETE", `${versionPath}/files/${encodePath(f.path)}`);
       }
 
       const final =
