@@ -9,7 +9,14 @@ import { systemClock, type Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { HubContext } from "./context.js";
 import { HubError } from "./errors/index.js";
-import { registerAuthHook, sendError, validatorCompiler, type HubApp } from "./http/index.js";
+import {
+  registerAuthHook,
+  requireRouteAccess,
+  sendError,
+  validatorCompiler,
+  type HubApp,
+  type RouteEntry,
+} from "./http/index.js";
 import { FailureLimiter } from "./limits/index.js";
 import { registerHfRoutes, registerRegistryRoutes } from "./registry/index.js";
 import { openStore, type Store } from "./store/index.js";
@@ -27,6 +34,8 @@ export interface AppOptions {
 export interface BuiltApp {
   readonly app: HubApp;
   readonly ctx: HubContext;
+  /** Every route with the access it declares. */
+  readonly routes: readonly RouteEntry[];
   /** Stops the server and closes the store. */
   close(): Promise<void>;
 }
@@ -85,6 +94,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     },
   });
 
+  const routes: RouteEntry[] = [];
+  requireRouteAccess(app, routes);
   app.setValidatorCompiler(validatorCompiler());
   app.addContentTypeParser(
     "application/x-www-form-urlencoded",
@@ -110,11 +121,17 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     ),
   );
 
-  app.get("/health", { schema: { hide: true } }, async (_request, reply) => {
-    const ok = await store.ping();
-    return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "store unreachable" });
-  });
-  app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
+  app.get(
+    "/health",
+    { config: { access: { public: true } }, schema: { hide: true } },
+    async (_request, reply) => {
+      const ok = await store.ping();
+      return reply.status(ok ? 200 : 503).send({ status: ok ? "ok" : "store unreachable" });
+    },
+  );
+  app.get("/openapi.json", { config: { access: { public: true } }, schema: { hide: true } }, () =>
+    app.swagger(),
+  );
 
   registerAuthRoutes(app, ctx);
   registerRegistryRoutes(app, ctx);
@@ -125,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   return {
     app,
     ctx,
+    routes,
     async close() {
       await app.close();
       if (options.store === undefined) {

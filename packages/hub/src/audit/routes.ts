@@ -9,6 +9,7 @@ export function registerAuditRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     "/api/audit",
     {
+      config: { access: { account: "admin" } },
       schema: {
         querystring: Type.Object({
           after: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -43,7 +44,7 @@ export function registerAuditRoutes(app: HubApp, ctx: HubContext): void {
     },
   );
 
-  app.get("/api/audit/verify", async (request) => {
+  app.get("/api/audit/verify", { config: { access: { account: "admin" } } }, async (request) => {
     requireAdmin(request.actor, "verify the audit log");
     return verifyChain(ctx.db);
   });

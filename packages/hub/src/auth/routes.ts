@@ -37,52 +37,57 @@ const RoleSchema = Type.Union(ORG_ROLES.map((r) => Type.Literal(r)));
 
 /** Accounts, organisations and tokens, plus the Hugging Face `whoami-v2`. */
 export function registerAuthRoutes(app: HubApp, ctx: HubContext): void {
-  app.get("/api/whoami-v2", async (request) => {
-    const user = requireUser(request.actor);
-    const profile = await ctx.db
-      .selectFrom("users")
-      .select(["email", "fullname"])
-      .where("id", "=", user.userId)
-      .executeTakeFirstOrThrow();
-    const orgs = await orgsOf(ctx.db, user.userId);
-    return {
-      id: user.userId,
-      type: "user",
-      name: user.name,
-      fullname: profile.fullname ?? user.name,
-      email: profile.email,
-      emailVerified: false,
-      isPro: false,
-      canPay: false,
-      avatarUrl: "",
-      periodEnd: null,
-      orgs: orgs.map((o) => ({
-        id: o.id,
-        type: "org",
-        name: o.name,
-        fullname: o.name,
-        roleInOrg: o.role,
-      })),
-      auth: {
-        type: "access_token",
-        accessToken: {
-          displayName: user.token.name,
-          role: hasScope(user.token.scopes, "write") ? "write" : "read",
-          createdAt: user.token.createdAt,
+  app.get(
+    "/api/whoami-v2",
+    { config: { access: { account: "read", restrictedTokens: "allowed" } } },
+    async (request) => {
+      const user = requireUser(request.actor);
+      const profile = await ctx.db
+        .selectFrom("users")
+        .select(["email", "fullname"])
+        .where("id", "=", user.userId)
+        .executeTakeFirstOrThrow();
+      const orgs = await orgsOf(ctx.db, user.userId);
+      return {
+        id: user.userId,
+        type: "user",
+        name: user.name,
+        fullname: profile.fullname ?? user.name,
+        email: profile.email,
+        emailVerified: false,
+        isPro: false,
+        canPay: false,
+        avatarUrl: "",
+        periodEnd: null,
+        orgs: orgs.map((o) => ({
+          id: o.id,
+          type: "org",
+          name: o.name,
+          fullname: o.name,
+          roleInOrg: o.role,
+        })),
+        auth: {
+          type: "access_token",
+          accessToken: {
+            displayName: user.token.name,
+            role: hasScope(user.token.scopes, "write") ? "write" : "read",
+            createdAt: user.token.createdAt,
+          },
         },
-      },
-      gatehouse: {
-        isAdmin: user.isAdmin,
-        tokenId: user.token.id,
-        scopes: user.token.scopes,
-        modelId: user.token.modelId,
-      },
-    };
-  });
+        gatehouse: {
+          isAdmin: user.isAdmin,
+          tokenId: user.token.id,
+          scopes: user.token.scopes,
+          modelId: user.token.modelId,
+        },
+      };
+    },
+  );
 
   app.post(
     "/api/users",
     {
+      config: { access: { account: "admin" } },
       schema: {
         body: Type.Object(
           {
@@ -103,6 +108,7 @@ export function registerAuthRoutes(app: HubApp, ctx: HubContext): void {
   app.post(
     "/api/tokens",
     {
+      config: { access: { account: "read", restrictedTokens: "allowed" } },
       schema: {
         body: Type.Object(
           {
@@ -140,19 +146,28 @@ export function registerAuthRoutes(app: HubApp, ctx: HubContext): void {
 
   app.get(
     "/api/tokens",
-    { schema: { querystring: Type.Object({ user: Type.Optional(Name) }) } },
+    {
+      config: { access: { account: "read", restrictedTokens: "allowed" } },
+      schema: { querystring: Type.Object({ user: Type.Optional(Name) }) },
+    },
     async (request) => ({ tokens: await listTokens(ctx, request.actor, request.query.user) }),
   );
 
   app.delete(
     "/api/tokens/:id",
-    { schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
+    {
+      config: { access: { account: "write", restrictedTokens: "allowed" } },
+      schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) },
+    },
     async (request) => revokeToken(ctx, request.actor, request.params.id, originOf(request)),
   );
 
   app.post(
     "/api/orgs",
-    { schema: { body: Type.Object({ name: Name }, { additionalProperties: false }) } },
+    {
+      config: { access: { account: "write" } },
+      schema: { body: Type.Object({ name: Name }, { additionalProperties: false }) },
+    },
     async (request, reply) => {
       const org = await createOrg(ctx, request.actor, request.body.name, originOf(request));
       return reply.status(201).send({ id: org.id, name: org.name, type: "org" });
@@ -163,13 +178,14 @@ export function registerAuthRoutes(app: HubApp, ctx: HubContext): void {
 
   app.get(
     "/api/orgs/:org/members",
-    { schema: { params: Type.Object({ org: Name }) } },
+    { config: { access: { account: "read" } }, schema: { params: Type.Object({ org: Name }) } },
     async (request) => ({ members: await listMembers(ctx, request.actor, request.params.org) }),
   );
 
   app.put(
     "/api/orgs/:org/members/:user",
     {
+      config: { access: { account: "write" } },
       schema: {
         params: MemberParams,
         body: Type.Object({ role: RoleSchema }, { additionalProperties: false }),
@@ -188,7 +204,7 @@ export function registerAuthRoutes(app: HubApp, ctx: HubContext): void {
 
   app.delete(
     "/api/orgs/:org/members/:user",
-    { schema: { params: MemberParams } },
+    { config: { access: { account: "write" } }, schema: { params: MemberParams } },
     async (request, reply) => {
       await removeMember(ctx, request.actor, request.params, originOf(request));
       return reply.status(204).send();

@@ -3,3 +3,4 @@ export { sendError, toHubError } from "./error-reply.js";
 export type { HubApp } from "./hub-app.js";
 export { baseUrlOf, originOf } from "./request-context.js";
 export { validatorCompiler } from "./validator-compiler.js";
+export { requireRouteAccess, type RouteAccess, type RouteEntry } from "./route-access.js";

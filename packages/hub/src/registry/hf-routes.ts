@@ -126,6 +126,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     "/api/models",
     {
+      config: { access: { public: true } },
       schema: {
         querystring: Type.Object({
           search: Type.Optional(Type.String({ maxLength: 200 })),
@@ -167,15 +168,19 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     },
   );
 
-  app.get(`/api/models/:namespace/:name`, { schema: { params: Repo } }, async (request, reply) => {
-    const { namespace, name } = request.params;
-    const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-    return reply.type(JSON_TYPE).send(modelInfoText(model, await newestVersion(model)));
-  });
+  app.get(
+    `/api/models/:namespace/:name`,
+    { config: { access: { model: "model.see" } }, schema: { params: Repo } },
+    async (request, reply) => {
+      const { namespace, name } = request.params;
+      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      return reply.type(JSON_TYPE).send(modelInfoText(model, await newestVersion(model)));
+    },
+  );
 
   app.get(
     `/api/models/:namespace/:name/revision/:revision`,
-    { schema: { params: RepoRevision } },
+    { config: { access: { model: "model.see" } }, schema: { params: RepoRevision } },
     async (request, reply) => {
       const { namespace, name, revision } = request.params;
       const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
@@ -199,18 +204,25 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   const TreeQuery = Type.Object({ recursive: Flag, expand: Flag });
   app.get(
     `/api/models/:namespace/:name/tree/:revision`,
-    { schema: { params: RepoRevision, querystring: TreeQuery } },
+    {
+      config: { access: { model: "model.see" } },
+      schema: { params: RepoRevision, querystring: TreeQuery },
+    },
     tree,
   );
   app.get(
     `/api/models/:namespace/:name/tree/:revision/*`,
-    { schema: { params: RepoRevisionPath, querystring: TreeQuery } },
+    {
+      config: { access: { model: "model.see" } },
+      schema: { params: RepoRevisionPath, querystring: TreeQuery },
+    },
     tree,
   );
 
   app.post(
     `/api/models/:namespace/:name/paths-info/:revision`,
     {
+      config: { access: { model: "model.see" } },
       schema: {
         params: RepoRevision,
         body: Type.Object({
@@ -245,6 +257,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.post(
     "/api/repos/create",
     {
+      config: { access: { account: "write" } },
       schema: {
         body: Type.Object({
           name: Type.String({ minLength: 1, maxLength: 96 }),
@@ -294,18 +307,26 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     );
 
   const resolveRoute = "/:namespace/:name/resolve/:revision/*";
-  app.head(resolveRoute, { schema: { params: RepoRevisionPath } }, async (request, reply) => {
-    const resolved = await requestedFile(request, request.params);
-    fileHeaders(reply, resolved);
-    if (notModified(request, resolved)) {
-      return reply.status(304).send();
-    }
-    return reply.header("Content-Length", String(resolved.file.size)).send();
-  });
+  app.head(
+    resolveRoute,
+    { config: { access: { model: "model.download" } }, schema: { params: RepoRevisionPath } },
+    async (request, reply) => {
+      const resolved = await requestedFile(request, request.params);
+      fileHeaders(reply, resolved);
+      if (notModified(request, resolved)) {
+        return reply.status(304).send();
+      }
+      return reply.header("Content-Length", String(resolved.file.size)).send();
+    },
+  );
 
   app.get(
     resolveRoute,
-    { schema: { params: RepoRevisionPath }, exposeHeadRoute: false },
+    {
+      config: { access: { model: "model.download" } },
+      schema: { params: RepoRevisionPath },
+      exposeHeadRoute: false,
+    },
     async (request, reply) => {
       const resolved = await requestedFile(request, request.params);
       fileHeaders(reply, resolved);
@@ -341,13 +362,21 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       .header("Content-Type", "text/plain; charset=utf-8");
     return pointer;
   };
-  app.head(rawRoute, { schema: { params: RepoRevisionPath } }, async (request, reply) => {
-    const pointer = await pointerOf(request, request.params, reply);
-    return reply.header("Content-Length", String(pointer.length)).send();
-  });
+  app.head(
+    rawRoute,
+    { config: { access: { model: "model.download" } }, schema: { params: RepoRevisionPath } },
+    async (request, reply) => {
+      const pointer = await pointerOf(request, request.params, reply);
+      return reply.header("Content-Length", String(pointer.length)).send();
+    },
+  );
   app.get(
     rawRoute,
-    { schema: { params: RepoRevisionPath }, exposeHeadRoute: false },
+    {
+      config: { access: { model: "model.download" } },
+      schema: { params: RepoRevisionPath },
+      exposeHeadRoute: false,
+    },
     async (request, reply) => {
       const pointer = await pointerOf(request, request.params, reply);
       const range = parseRange(request.headers.range, pointer.length);
@@ -363,6 +392,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     "/api/models/:namespace/:name/refs",
     {
+      config: { access: { model: "model.see" } },
       schema: {
         params: Repo,
         querystring: Type.Object({ include_prs: Flag }),
@@ -398,7 +428,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   // files (or, with /write, create versions of the model), else the usual refusal.
   app.get(
     "/api/models/:namespace/:name/auth-check",
-    { schema: { params: Repo } },
+    { config: { access: { model: "model.download" } }, schema: { params: Repo } },
     async (request) => {
       const { namespace, name } = request.params;
       await loadModel(ctx, request.actor, namespace, name, "model.download");
@@ -407,7 +437,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   );
   app.get(
     "/api/models/:namespace/:name/auth-check/write",
-    { schema: { params: Repo } },
+    { config: { access: { model: "version.create" } }, schema: { params: Repo } },
     async (request) => {
       const { namespace, name } = request.params;
       await loadModel(ctx, request.actor, namespace, name, "version.create");

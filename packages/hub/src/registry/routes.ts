@@ -37,10 +37,11 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
   app.post(
     "/api/models",
     {
+      config: { access: { account: "write" } },
       schema: {
         body: Type.Object(
           {
-            id: Type.String({ minLength: 3, maxLength: 200 }),
+            id: Type.String({ minLength: 3, maxLength: 200, examples: ["acme/bert-small"] }),
             visibility: Type.Optional(Visibility),
           },
           { additionalProperties: false },
@@ -70,27 +71,40 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
     },
   );
 
-  app.delete(BASE, { schema: { params: Repo } }, async (request, reply) => {
-    await deleteModel(
-      ctx,
-      request.actor,
-      request.params.namespace,
-      request.params.name,
-      originOf(request),
-    );
-    return reply.status(204).send();
-  });
+  app.delete(
+    BASE,
+    { config: { access: { model: "model.delete" } }, schema: { params: Repo } },
+    async (request, reply) => {
+      await deleteModel(
+        ctx,
+        request.actor,
+        request.params.namespace,
+        request.params.name,
+        originOf(request),
+      );
+      return reply.status(204).send();
+    },
+  );
 
-  app.get(`${BASE}/versions`, { schema: { params: Repo } }, async (request) => {
-    const { namespace, name } = request.params;
-    const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-    const versions = await listVersions(ctx, model, mayAct(request.actor, model, "version.upload"));
-    return { model: model.fullName, versions: versions.map((v) => versionJson(model, v)) };
-  });
+  app.get(
+    `${BASE}/versions`,
+    { config: { access: { model: "model.see" } }, schema: { params: Repo } },
+    async (request) => {
+      const { namespace, name } = request.params;
+      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      const versions = await listVersions(
+        ctx,
+        model,
+        mayAct(request.actor, model, "version.upload"),
+      );
+      return { model: model.fullName, versions: versions.map((v) => versionJson(model, v)) };
+    },
+  );
 
   app.post(
     `${BASE}/versions`,
     {
+      config: { access: { model: "version.create" } },
       schema: {
         params: Repo,
         body: Type.Object(
@@ -111,22 +125,29 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
     },
   );
 
-  app.get(`${BASE}/versions/:version`, { schema: { params: VersionParams } }, async (request) => {
-    const { namespace, name, version: versionName } = request.params;
-    const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-    const row = await findVersionRow(ctx.db, model.id, versionName);
-    if (
-      row === undefined ||
-      (row.state === "draft" && !mayAct(request.actor, model, "version.upload"))
-    ) {
-      throw new HubError("REVISION_NOT_FOUND", `${model.fullName} has no version "${versionName}"`);
-    }
-    return versionJson(model, await toVersionRecord(ctx.db, row));
-  });
+  app.get(
+    `${BASE}/versions/:version`,
+    { config: { access: { model: "model.see" } }, schema: { params: VersionParams } },
+    async (request) => {
+      const { namespace, name, version: versionName } = request.params;
+      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      const row = await findVersionRow(ctx.db, model.id, versionName);
+      if (
+        row === undefined ||
+        (row.state === "draft" && !mayAct(request.actor, model, "version.upload"))
+      ) {
+        throw new HubError(
+          "REVISION_NOT_FOUND",
+          `${model.fullName} has no version "${versionName}"`,
+        );
+      }
+      return versionJson(model, await toVersionRecord(ctx.db, row));
+    },
+  );
 
   app.post(
     `${BASE}/versions/:version/publish`,
-    { schema: { params: VersionParams } },
+    { config: { access: { model: "version.publish" } }, schema: { params: VersionParams } },
     async (request) => {
       const { namespace, name, version: versionName } = request.params;
       const { model, version } = await publishVersion(
@@ -143,6 +164,7 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
   app.post(
     `${BASE}/versions/:version/files`,
     {
+      config: { access: { model: "version.upload" } },
       schema: {
         params: VersionParams,
         body: Type.Object(
@@ -178,7 +200,7 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
 
   app.delete(
     `${BASE}/versions/:version/files/*`,
-    { schema: { params: FileParams } },
+    { config: { access: { model: "version.upload" } }, schema: { params: FileParams } },
     async (request, reply) => {
       const { namespace, name, version } = request.params;
       await deleteFile(
@@ -203,6 +225,7 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
     scope.put(
       `${BASE}/versions/:version/files/*`,
       {
+        config: { access: { model: "version.upload" } },
         schema: {
           params: FileParams,
           headers: Type.Object({
