@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
 import { HubError } from "../errors/index.js";
 import { readCardYaml, shown } from "./card-yaml.js";
@@ -76,6 +77,27 @@ const FIELD_CHECKS: ReadonlyMap<string, Check> = new Map(
 
 function cardError(line: number, message: string): HubError {
   return new HubError("INVALID_CARD", `README.md line ${line}: ${message}`, { line });
+}
+
+/**
+ * The text of a README.md, refused when it is not UTF-8: decoded with
+ * replacement characters, its card would not be the one that was uploaded.
+ */
+export function cardText(bytes: Uint8Array): string {
+  if (!isUtf8(bytes)) {
+    // A byte 0x0A never occurs inside a UTF-8 sequence, so lines can be checked one by one.
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line += 1) {
+      const newline = bytes.indexOf(0x0a, start);
+      const end = newline === -1 ? bytes.length : newline;
+      if (!isUtf8(bytes.subarray(start, end))) {
+        break;
+      }
+      start = end + 1;
+    }
+    throw cardError(line, "this line is not valid UTF-8; save README.md as UTF-8 text");
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 /**

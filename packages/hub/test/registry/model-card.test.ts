@@ -5,6 +5,7 @@ import {
   MAX_CARD_DEPTH,
   MAX_CARD_VALUES,
   MAX_FRONT_MATTER_BYTES,
+  cardText,
   parseModelCard,
 } from "../../src/registry/index.js";
 
@@ -418,5 +419,27 @@ describe("parseModelCard", () => {
         /the key "one\\ntwo" is repeated/,
       );
     });
+  });
+});
+
+describe("cardText", () => {
+  it("decodes UTF-8, keeping what parseModelCard reads", () => {
+    const text = "\uFEFF---\r\nname: modèle 模型 🤗\r\n---\r\n";
+    assert.deepEqual(parseModelCard(cardText(Buffer.from(text, "utf8"))), {
+      name: "modèle 模型 🤗",
+    });
+  });
+
+  it("refuses bytes that are not UTF-8, naming their line, rather than storing replaced text", () => {
+    const bytes = Buffer.concat([
+      Buffer.from("---\nname: ok\nlatin1: caf", "utf8"),
+      Buffer.from([0xe9]),
+      Buffer.from("\n---\n", "utf8"),
+    ]);
+    assertRefused(
+      () => cardText(bytes),
+      3,
+      /this line is not valid UTF-8; save README\.md as UTF-8 text/,
+    );
   });
 });

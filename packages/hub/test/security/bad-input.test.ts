@@ -548,6 +548,12 @@ for (const dialect of DIALECTS) {
           4,
           /invalid YAML/,
         ],
+        [
+          "bytes that are not UTF-8",
+          Buffer.from("---\nname: ok\nlatin1: caf\xe9\n---\n", "latin1"),
+          3,
+          /this line is not valid UTF-8; save README\.md as UTF-8 text/,
+        ],
       ] as const) {
         it(`refuses a README.md with ${what}, naming line ${line}`, async () => {
           await changesNothing(async () => {
