@@ -1,11 +1,21 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from "yaml";
+import { isUtf8 } from "node:buffer";
+import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
 import { HubError } from "../errors/index.js";
+import { readCardYaml, shown } from "./card-yaml.js";
 
 /** The parsed YAML front matter of a model card (README.md). */
 export type CardData = Record<string, unknown>;
 
 /** Model cards are read whole to parse them, so their size is bounded. */
 export const MAX_CARD_BYTES = 1024 * 1024;
+
+/**
+ * The YAML front matter is bounded more tightly than the whole README: each
+ * YAML value costs the parser microseconds and hundreds of bytes of heap,
+ * where Markdown is only stored. 256 KiB holds a `model-index` of hundreds
+ * of results.
+ */
+export const MAX_FRONT_MATTER_BYTES = 256 * 1024;
 
 export const RISK_TIERS = ["minimal", "limited", "high", "systemic"] as const;
 
@@ -38,39 +48,65 @@ const modelIndex: Check = (n) =>
  * The fields whose types the hub relies on: the Hugging Face card fields and
  * Gatehouse's own. Other fields are kept as they are.
  */
-const FIELD_CHECKS: Record<string, Check> = {
-  license: strOrList,
-  license_name: str,
-  license_link: str,
-  language: strOrList,
-  tags: strOrList,
-  datasets: strOrList,
-  metrics: strOrList,
-  base_model: strOrList,
-  library_name: str,
-  pipeline_tag: str,
-  "model-index": modelIndex,
-  extra_gated_prompt: str,
-  extra_gated_heading: str,
-  extra_gated_description: str,
-  extra_gated_button_content: str,
-  extra_gated_fields: map,
-  extra_gated_eu_disallowed: bool,
-  risk_tier: riskTier,
-  intended_uses: strOrList,
-  prohibited_uses: strOrList,
-  limitations: strOrList,
-  widget: list,
-};
+const FIELD_CHECKS: ReadonlyMap<string, Check> = new Map(
+  Object.entries({
+    license: strOrList,
+    license_name: str,
+    license_link: str,
+    language: strOrList,
+    tags: strOrList,
+    datasets: strOrList,
+    metrics: strOrList,
+    base_model: strOrList,
+    library_name: str,
+    pipeline_tag: str,
+    "model-index": modelIndex,
+    extra_gated_prompt: str,
+    extra_gated_heading: str,
+    extra_gated_description: str,
+    extra_gated_button_content: str,
+    extra_gated_fields: map,
+    extra_gated_eu_disallowed: bool,
+    risk_tier: riskTier,
+    intended_uses: strOrList,
+    prohibited_uses: strOrList,
+    limitations: strOrList,
+    widget: list,
+  }),
+);
 
 function cardError(line: number, message: string): HubError {
   return new HubError("INVALID_CARD", `README.md line ${line}: ${message}`, { line });
 }
 
 /**
+ * The text of a README.md, refused when it is not UTF-8: decoded with
+ * replacement characters, its card would not be the one that was uploaded.
+ */
+export function cardText(bytes: Uint8Array): string {
+  if (!isUtf8(bytes)) {
+    // A byte 0x0A never occurs inside a UTF-8 sequence, so lines can be checked one by one.
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line += 1) {
+      const newline = bytes.indexOf(0x0a, start);
+      const end = newline === -1 ? bytes.length : newline;
+      if (!isUtf8(bytes.subarray(start, end))) {
+        break;
+      }
+      start = end + 1;
+    }
+    throw cardError(line, "this line is not valid UTF-8; save README.md as UTF-8 text");
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
  * Parses a model card's YAML front matter (between a first line `---` and the
  * next `---`). A card without front matter has no data. Errors name the line
- * of README.md they concern.
+ * of README.md they concern. The work is bounded before parsing: the front
+ * matter's size (MAX_FRONT_MATTER_BYTES), then, on its tokens, its nesting
+ * (MAX_CARD_DEPTH), its count of values (MAX_CARD_VALUES) and the absence of
+ * anchors and aliases.
  *
  * @example parseModelCard("---\nlicense: mit\n---\n# My model\n") // { license: "mit" }
  */
@@ -79,39 +115,37 @@ export function parseModelCard(text: string): CardData {
   if (!normalised.startsWith("---\n")) {
     return {};
   }
-  const end = normalised.indexOf("\n---", 3);
-  if (end === -1 || !/^\n---[ \t]*(\n|$)/.test(normalised.slice(end))) {
+  const afterOpening = normalised.slice(4);
+  // The first line that is exactly `---` (trailing blanks allowed), even if an earlier one starts with it.
+  const end = /^---[ \t]*$/m.exec(afterOpening)?.index;
+  if (end === undefined) {
     throw cardError(1, "the YAML front matter starting here has no closing '---' line");
   }
-  const yamlText = normalised.slice(4, end + 1);
-  // The YAML starts on line 2 of README.md.
-  const lineOf = (counter: LineCounter, offset: number): number => counter.linePos(offset).line + 1;
-  const counter = new LineCounter();
-  const doc = parseDocument(yamlText, {
-    lineCounter: counter,
-    prettyErrors: false,
-    uniqueKeys: true,
-  });
-  const first = doc.errors[0];
-  if (first !== undefined) {
-    const message = first.message.split("\n")[0] ?? first.message;
-    throw cardError(lineOf(counter, first.pos[0]), `invalid YAML: ${message}`);
+  const yamlText = afterOpening.slice(0, end);
+  const bytes = Buffer.byteLength(yamlText, "utf8");
+  if (bytes > MAX_FRONT_MATTER_BYTES) {
+    throw cardError(
+      1,
+      `the YAML front matter starting here is ${bytes} bytes; at most ${MAX_FRONT_MATTER_BYTES} are allowed, so move long text into the Markdown below it`,
+    );
   }
-  if (doc.contents === null) {
+  const read = readCardYaml(yamlText);
+  // The YAML starts on line 2 of README.md.
+  const lineOf = (offset: number): number => read.lines.linePos(offset).line + 1;
+  if (!read.ok) {
+    throw cardError(lineOf(read.offset), read.message);
+  }
+  if (read.fields === null) {
     return {};
   }
-  if (!isMap(doc.contents)) {
-    throw cardError(2, "the front matter must be a mapping of fields (key: value)");
-  }
-  for (const pair of doc.contents.items as Pair<Node, Node | null>[]) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : null;
-    const check = key === null ? undefined : FIELD_CHECKS[key];
-    const problem = check?.(pair.value);
+  for (const pair of read.fields.items) {
+    // readCardYaml let through only string keys.
+    const key = (pair.key as Scalar<string>).value;
+    const problem = FIELD_CHECKS.get(key)?.(pair.value);
     if (problem !== null && problem !== undefined) {
-      const at = pair.value?.range?.[0] ?? pair.key.range?.[0] ?? 0;
-      throw cardError(lineOf(counter, at), `'${key ?? ""}' ${problem}`);
+      const at = pair.value?.range[0] ?? (pair.key as Node).range?.[0] ?? 0;
+      throw cardError(lineOf(at), `${shown(key)} ${problem}`);
     }
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  return data as CardData;
+  return read.fields.toJSON() as CardData;
 }

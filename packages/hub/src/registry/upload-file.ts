@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { text } from "node:stream/consumers";
+import { buffer } from "node:stream/consumers";
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { actorIdOf, allowedFilter, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
@@ -8,7 +8,7 @@ import { assertFilePath, assertNoPathClash } from "../names/index.js";
 import type { Db } from "../store/index.js";
 import type { ManifestEntry } from "./commit-id.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
-import { MAX_CARD_BYTES, parseModelCard, type CardData } from "./model-card.js";
+import { cardText, MAX_CARD_BYTES, parseModelCard, type CardData } from "./model-card.js";
 import { draftFor } from "./versions.js";
 
 const CARD_PATH = "README.md";
@@ -20,7 +20,7 @@ async function cardOf(size: number, read: () => Readable): Promise<CardData> {
       `README.md is ${size} bytes; a model card may be at most ${MAX_CARD_BYTES} bytes`,
     );
   }
-  return parseModelCard(await text(read()));
+  return parseModelCard(cardText(await buffer(read())));
 }
 
 /** A file to record in a draft, with its parsed card when it is README.md. */

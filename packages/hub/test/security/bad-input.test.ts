@@ -64,6 +64,18 @@ async function filesUnder(dir: string): Promise<string[]> {
     .sort();
 }
 
+/** The classic "billion laughs": nine levels of nine aliases each, 9^9 strings once expanded. */
+const BILLION_LAUGHS = [
+  "---",
+  'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]',
+  ..."bcdefghi".split("").map((n, i) => {
+    const previous = `*${"abcdefghi".charAt(i)}`;
+    return `${n}: &${n} [${Array(9).fill(previous).join(", ")}]`;
+  }),
+  "---",
+  "",
+].join("\n");
+
 /** Everything a bad request could have changed. */
 interface HubState {
   readonly versions: unknown;
@@ -589,6 +601,148 @@ for (const dialect of DIALECTS) {
           3,
           /'tags' must be a string or a list of strings/,
         ],
+        ...(["__proto__", "hasOwnProperty", "valueOf", "constructor", "toString"] as const).map(
+          (key) =>
+            [
+              `the key ${key}`,
+              `---\nlicense: mit\n${key}: x\n---\n`,
+              3,
+              new RegExp(`the key '${key}' is a built-in name of JavaScript objects`),
+            ] as const,
+        ),
+        [
+          "a __proto__ key inside model-index",
+          "---\nmodel-index:\n  - name: m\n    results:\n      - __proto__: {admin: true}\n---\n",
+          5,
+          /the key '__proto__' is a built-in name of JavaScript objects .*; rename it/,
+        ],
+        [
+          "an alias bomb of 100 references",
+          `---\nx: &x hi\ny: [${Array(100).fill("*x").join(", ")}]\n---\n`,
+          2,
+          /YAML anchors and aliases are not accepted in a model card \('&x' here\); write the value out in full/,
+        ],
+        [
+          "a self-referencing list",
+          "---\nlicense: mit\na: &a [*a]\n---\n",
+          3,
+          /YAML anchors and aliases are not accepted in a model card \('&a' here\)/,
+        ],
+        ["the billion laughs", BILLION_LAUGHS, 2, /YAML anchors and aliases are not accepted/],
+        [
+          "a 200 KB card nested 100,000 levels deep",
+          `---\na: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n---\n`,
+          2,
+          /lists and mappings are nested more than 64 levels deep; .*flatten it/,
+        ],
+        [
+          "a list nested 100,000 levels deep in block style",
+          `---\nlicense: mit\na:\n${"- ".repeat(100_000)}x\n---\n`,
+          4,
+          /nested more than 64 levels deep/,
+        ],
+        [
+          "a list of more than 65,536 values",
+          `---\nlicense: mit\na: [${Array(70_000).fill("0").join(",")}]\n---\n`,
+          3,
+          /the front matter holds more than 65536 keys, values and list items; .*move bulk data into a file beside it/,
+        ],
+        [
+          "a key that is a list",
+          "---\n? [a, b]\n: 1\n---\n",
+          2,
+          /a key is a list; keys must be plain names/,
+        ],
+        [
+          "a number key",
+          "---\n1: x\n---\n",
+          2,
+          /the key '1' is read as a number, not a name; write it in quotes \("1"\)/,
+        ],
+        [
+          "a null key",
+          "---\nnull: y\n---\n",
+          2,
+          /the key 'null' is read as null, not a name; write it in quotes/,
+        ],
+        [
+          "front matter that is a list",
+          "---\n- a\n- b\n---\n",
+          2,
+          /the front matter must be a mapping of fields \(key: value\), not a list or a single value/,
+        ],
+        [
+          "front matter that is a single value",
+          "---\nhello\n---\n",
+          2,
+          /the front matter must be a mapping of fields/,
+        ],
+        [
+          "a repeated key in a nested mapping",
+          "---\na:\n  b: 1\n  b: 2\n---\n",
+          4,
+          /the key 'b' is repeated; keys must be unique in a mapping/,
+        ],
+        [
+          "a tab used as indentation",
+          "---\na:\n\tb: 1\n---\n",
+          3,
+          /invalid YAML: Tabs are not allowed as indentation/,
+        ],
+        [
+          "an infinite number, which JSON cannot hold",
+          "---\na: .inf\n---\n",
+          2,
+          /the value '\.inf' is not a finite number, .*write it in quotes/,
+        ],
+        [
+          "an integer too large to store exactly",
+          "---\nseed: 12345678901234567890\n---\n",
+          2,
+          /the number '12345678901234567890' is too large to store exactly/,
+        ],
+        [
+          "a binary tag",
+          "---\na: !!binary aGVsbG8=\n---\n",
+          2,
+          /YAML tags are not accepted in a model card \('!!binary' here\)/,
+        ],
+        [
+          "a %YAML directive",
+          "---\n%YAML 1.1\n---\n",
+          2,
+          /YAML directives are not accepted in a model card \('%YAML 1\.1' here\)/,
+        ],
+        [
+          "a second document after '...'",
+          "---\na: 1\n...\nb: 2\n---\n",
+          4,
+          /a second YAML document starts here; remove the '\.\.\.' line before it/,
+        ],
+        [
+          "front matter over 256 KiB",
+          `---\na: ${"x".repeat(256 * 1024)}\n---\n`,
+          1,
+          /the YAML front matter starting here is 262148 bytes; at most 262144 are allowed/,
+        ],
+        [
+          "a single-line key over 1024 characters",
+          `---\n${"k".repeat(2000)}: 1\n---\n`,
+          2,
+          /invalid YAML: The : indicator must be at most 1024 chars/,
+        ],
+        [
+          "a byte-order mark, CRLF line ends and an unclosed list",
+          "\uFEFF---\r\nlicense: mit\r\ntags: [a, b\r\nfoo: 1\r\n---\r\n",
+          4,
+          /invalid YAML/,
+        ],
+        [
+          "bytes that are not UTF-8",
+          Buffer.from("---\nname: ok\nlatin1: caf\xe9\n---\n", "latin1"),
+          3,
+          /this line is not valid UTF-8; save README\.md as UTF-8 text/,
+        ],
       ] as const) {
         it(`refuses a README.md with ${what}, naming line ${line}`, async () => {
           await changesNothing(async () => {
@@ -606,6 +760,66 @@ for (const dialect of DIALECTS) {
           });
         });
       }
+
+      it("stores a card with a BOM, CRLF, a tab, a quoted number key and unicode as written, and serves it back", async () => {
+        const odd = [
+          "\uFEFF---",
+          "license: mit",
+          'tags: [a, "b c"]',
+          "note: tab\there",
+          '"1": one',
+          "unicode: 模型 🤗 é",
+          "model-index:",
+          "  - name: m",
+          "    results: []",
+          "---",
+          "# Body",
+          "",
+        ].join("\r\n");
+        const expected = {
+          license: "mit",
+          tags: ["a", "b c"],
+          note: "tab\there",
+          "1": "one",
+          unicode: "模型 🤗 é",
+          "model-index": [{ name: "m", results: [] }],
+        };
+        await createModel(hub, alice, "alice/cards", "private", { "README.md": odd });
+        const info = await expectStatus(
+          hub.request("GET", "/api/models/alice/cards", { token: alice }),
+          200,
+        );
+        assert.deepEqual(((await info.json()) as { cardData: unknown }).cardData, expected);
+        const listed = await expectStatus(
+          hub.request("GET", "/api/models/alice/cards/versions", { token: alice }),
+          200,
+        );
+        const { versions } = (await listed.json()) as { versions: { card: unknown }[] };
+        assert.deepEqual(
+          versions.map((v) => v.card),
+          [expected],
+        );
+      });
+
+      it("refuses to attach stored content as README.md when it is not a valid card", async () => {
+        const deep = `---\na: ${"[".repeat(100_000)}${"]".repeat(100_000)}\n---\n`;
+        await createDraft(hub, alice, "alice/cards", "v2", { "deep.txt": deep });
+        await changesNothing(async () => {
+          const body = await expectError(
+            hub.request("POST", "/api/models/alice/m/versions/d/files", {
+              token: alice,
+              json: { files: [{ path: "README.md", sha256: sha256(deep), size: deep.length }] },
+            }),
+            400,
+            "INVALID_CARD",
+          );
+          assert.match(
+            body.error,
+            /^README\.md line 2: lists and mappings are nested more than 64/,
+          );
+          assert.deepEqual(body.details, { line: 2 });
+        });
+      });
     });
 
     describe("JSON bodies", () => {
