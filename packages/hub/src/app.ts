@@ -19,6 +19,7 @@ import {
 } from "./http/index.js";
 import { FailureLimiter } from "./limits/index.js";
 import { registerHfRoutes, registerRegistryRoutes } from "./registry/index.js";
+import { loggerOptions, RequestLogController, type LogFormat } from "./request-log.js";
 import { openStore, type Store } from "./store/index.js";
 
 export interface AppOptions {
@@ -27,8 +28,8 @@ export interface AppOptions {
   readonly store?: Store;
   readonly blobs?: BlobStore;
   readonly clock?: Clock;
-  /** Pino logging; off unless asked for, so tests stay quiet. */
-  readonly logger?: boolean;
+  /** Pino logging, one line per request in this format; off unless asked for, so tests stay quiet. */
+  readonly logger?: LogFormat;
 }
 
 export interface BuiltApp {
@@ -64,13 +65,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const ctx: HubContext = { config, store, db: store.db, blobs, clock };
 
   const app: HubApp = Fastify({
-    logger:
-      options.logger === true
-        ? {
-            level: config.logLevel,
-            redact: ["req.headers.authorization", "req.headers.cookie"],
-          }
-        : false,
+    logger: options.logger === undefined ? false : loggerOptions(config.logLevel, options.logger),
+    logController: new RequestLogController(),
     bodyLimit: config.jsonBodyLimit,
     trustProxy: false,
     exposeHeadRoutes: true,

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     throw err;
   }
   await mkdir(config.dataDir, { recursive: true });
-  const built = await buildApp({ config, logger: true });
+  // Readable lines for a person at a terminal, JSON lines for whatever collects a pipe.
+  const built = await buildApp({ config, logger: process.stdout.isTTY ? "pretty" : "json" });
   const first = await bootstrapAdmin(built.ctx);
   const address = await built.app.listen({ host: config.host, port: config.port });
   const url = config.publicUrl ?? address;

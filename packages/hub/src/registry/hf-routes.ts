@@ -9,7 +9,14 @@ import type { ByteRange } from "../blobs/index.js";
 import { parseRange } from "./byte-range.js";
 import { lfsPointerOid, lfsPointerText } from "./commit-id.js";
 import { recordDownload, resolveFile, type ResolvedFile } from "./download-file.js";
-import { modelInfoText, treeDirectoryJson, treeFileJson } from "./hf-shapes.js";
+import {
+  commitJson,
+  commitTitle,
+  modelInfoText,
+  treeDirectoryJson,
+  treeFileJson,
+} from "./hf-shapes.js";
+import { listCommits } from "./list-commits.js";
 import { listModels } from "./list-models.js";
 import { listTree, type TreeEntry } from "./list-tree.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
@@ -69,7 +76,7 @@ function notModified(request: FastifyRequest, resolved: ResolvedFile): boolean {
 function withLastCommit(entries: TreeEntry[], version: VersionRecord) {
   const lastCommit = {
     id: version.commitId,
-    title: `Version ${version.name}`,
+    title: commitTitle(version),
     date: version.publishedAt ?? version.createdAt,
   };
   return entries.map((e) => ({ ...e, lastCommit }));
@@ -421,6 +428,43 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
         })),
         ...(isSet(request.query.include_prs) ? { pullRequests: [] } : {}),
       };
+    },
+  );
+
+  // huggingface_hub's HfApi.list_repo_commits and @huggingface/hub's listCommits:
+  // each published version is a commit, newest first from the revision asked
+  // for. Both clients page by following `Link: <…>; rel="next"` (huggingface_hub
+  // utils/_pagination.py); the next page is named by the commit it starts from,
+  // so a version published meanwhile neither repeats nor hides an entry.
+  app.get(
+    "/api/models/:namespace/:name/commits/:revision",
+    {
+      schema: {
+        params: RepoRevision,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          "expand[]": Type.Optional(Type.Array(Type.String({ maxLength: 32 }), { maxItems: 8 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { namespace, name, revision } = request.params;
+      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      const limit = request.query.limit ?? 50;
+      const expand = request.query["expand[]"] ?? [];
+      const page = await listCommits(ctx, model, revision, limit);
+      if (page.next !== null) {
+        const next = new URL(
+          `${baseUrlOf(request, ctx.config.publicUrl)}/api/models/${model.fullName}/commits/${page.next.commitId}`,
+        );
+        next.searchParams.set("limit", String(limit));
+        for (const field of expand) {
+          next.searchParams.append("expand[]", field);
+        }
+        void reply.header("Link", `<${next.toString()}>; rel="next"`);
+      }
+      const formatted = expand.includes("formatted");
+      return page.commits.map((c) => commitJson(c, formatted));
     },
   );
 

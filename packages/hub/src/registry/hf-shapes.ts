@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ManifestEntry } from "./commit-id.js";
 import { lfsPointerOid } from "./commit-id.js";
+import type { CommitRecord } from "./list-commits.js";
 import type { ModelRecord } from "./load-model.js";
 import type { VersionRecord } from "./versions.js";
 
@@ -112,5 +113,39 @@ export function versionJson(model: ModelRecord, version: VersionRecord) {
     publishedAt: version.publishedAt,
     card: version.card,
     files: version.files.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size })),
+  };
+}
+
+/** The title a version carries wherever a Hugging Face client expects a commit. */
+export const commitTitle = (version: VersionRecord): string => `Version ${version.name}`;
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+
+/**
+ * A version as an entry of `GET /api/models/{id}/commits/{rev}`, in the shape
+ * huggingface_hub's list_repo_commits reads into GitCommitInfo (hf_api.py:
+ * `id`, `authors[].user`, `date`, `title`, `message`, and `formatted` when
+ * asked for with `expand[]=formatted`). A version has no commit message of
+ * its own, so `message` is empty; the Hub's `avatar` is left out, as
+ * Gatehouse keeps none.
+ */
+export function commitJson(commit: CommitRecord, formatted: boolean) {
+  const { version, publisher } = commit;
+  const title = commitTitle(version);
+  const message = "";
+  return {
+    id: version.commitId,
+    title,
+    message,
+    authors: publisher === null ? [] : [{ user: publisher }],
+    date: version.publishedAt ?? version.createdAt,
+    ...(formatted ? { formatted: { title: escapeHtml(title), message: escapeHtml(message) } } : {}),
   };
 }

@@ -9,6 +9,7 @@ import {
   fileDownloadInfo,
   fileExists,
   HubApiError,
+  listCommits,
   listFiles,
   modelInfo,
   pathsInfo,
@@ -365,6 +366,27 @@ for (const dialect of DIALECTS) {
         await pointer.text(),
         `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(weights)}\nsize 70000\n`,
       );
+    });
+
+    it("lists the versions as commits with listCommits, one page per batch", async () => {
+      const seen: { oid: string; title: string; authors: string[] }[] = [];
+      // A batch of one makes the client follow the Link header to the second page.
+      for await (const commit of listCommits({
+        repo: model.repo,
+        batchSize: 1,
+        hubUrl: hub.url,
+        accessToken: model.ownerToken,
+      })) {
+        seen.push({
+          oid: commit.oid,
+          title: commit.title,
+          authors: commit.authors.map((a) => a.username),
+        });
+      }
+      assert.deepEqual(seen, [
+        { oid: model.v2.sha, title: "Version v2", authors: ["owner"] },
+        { oid: model.v1.sha, title: "Version v1", authors: ["owner"] },
+      ]);
     });
 
     it("tells the owner who they are", async () => {

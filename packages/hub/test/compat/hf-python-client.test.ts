@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
 import {
   publishPrivateModel,
+  publishVersion,
   sha256,
   type PrivateModel,
   type VersionFiles,
@@ -305,6 +306,59 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it("lists each published version as a commit with list_repo_commits, newest first", async () => {
+      const repo = "owner/history";
+      const created = await hub.request("POST", "/api/models", {
+        token: model.ownerToken,
+        json: { id: repo, visibility: "private" },
+      });
+      assert.equal(created.status, 201, await created.text());
+      const versions: { name: string; sha: string; publishedAt: string }[] = [];
+      for (const name of ["v1", "v2", "v3"]) {
+        const sha = await publishVersion(hub, model.ownerToken, repo, name, {
+          "weights.bin": Buffer.from(`weights of ${name}`),
+        });
+        const info = await hub.request("GET", `/api/models/${repo}/versions/${name}`, {
+          token: model.ownerToken,
+        });
+        const { publishedAt } = (await info.json()) as { publishedAt: string };
+        versions.push({ name, sha, publishedAt });
+      }
+      const results = await python([
+        { op: "list_repo_commits", repo, token: model.ownerToken },
+        { op: "list_repo_commits", repo, revision: "v2", token: model.ownerToken },
+        {
+          op: "list_repo_commits",
+          repo,
+          revision: versions[0]?.sha,
+          formatted: true,
+          token: model.ownerToken,
+        },
+      ]);
+      /** The commits a result holds, with the client's parsed date back in ISO form. */
+      const commitsOf = (result: Result | undefined) =>
+        (ok(result).commits as Record<string, unknown>[]).map((c) => ({
+          ...c,
+          created_at: new Date(String(c.created_at)).toISOString(),
+        }));
+      const expected = (names: string[], formatted = false) =>
+        names.map((name) => {
+          const v = versions.find((x) => x.name === name);
+          assert.ok(v !== undefined);
+          return {
+            commit_id: v.sha,
+            title: `Version ${name}`,
+            message: "",
+            authors: ["owner"],
+            created_at: v.publishedAt,
+            formatted_title: formatted ? `Version ${name}` : null,
+          };
+        });
+      assert.deepEqual(commitsOf(results[0]), expected(["v3", "v2", "v1"]));
+      assert.deepEqual(commitsOf(results[1]), expected(["v2", "v1"]));
+      assert.deepEqual(commitsOf(results[2]), expected(["v1"], true));
+    });
+
     it("refuses every call without a token with RepositoryNotFoundError", async () => {
       const results = await python([
         { op: "hf_hub_download", repo: model.repo, filename: "config.json", token: null },
@@ -319,6 +373,7 @@ for (const dialect of DIALECTS) {
         { op: "model_info", repo: model.repo, token: null },
         { op: "list_repo_files", repo: model.repo, token: null },
         { op: "list_repo_refs", repo: model.repo, token: null },
+        { op: "list_repo_commits", repo: model.repo, token: null },
       ]);
       for (const result of results) {
         refused(result, "RepositoryNotFoundError", 401);
@@ -336,7 +391,9 @@ for (const dialect of DIALECTS) {
         { op: "snapshot_download", repo: model.repo, token: model.strangerToken },
         { op: "model_info", repo: model.repo, token: model.strangerToken },
         { op: "list_repo_files", repo: model.repo, token: model.strangerToken },
+        { op: "list_repo_commits", repo: model.repo, token: model.strangerToken },
         { op: "model_info", repo: "owner/no-such-model", token: model.strangerToken },
+        { op: "list_repo_commits", repo: "owner/no-such-model", token: model.strangerToken },
       ]);
       for (const result of results) {
         refused(result, "RepositoryNotFoundError", 404);
@@ -355,11 +412,13 @@ for (const dialect of DIALECTS) {
         { op: "model_info", repo: model.repo, revision: "v9", token: model.ownerToken },
         { op: "hf_hub_download", repo: model.repo, filename: "nope.bin", token: model.ownerToken },
         { op: "whoami", repo: "", token: `hf_gth_${"0".repeat(43)}` },
+        { op: "list_repo_commits", repo: model.repo, revision: "v9", token: model.ownerToken },
       ]);
       refused(results[0], "RevisionNotFoundError", 404);
       refused(results[1], "RevisionNotFoundError", 404);
       refused(results[2], "RemoteEntryNotFoundError", 404);
       refused(results[3], "HfHubHTTPError", 401);
+      refused(results[4], "RevisionNotFoundError", 404);
     });
   });
 }

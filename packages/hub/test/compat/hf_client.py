@@ -122,6 +122,23 @@ def run(call):
             "branches": [[r.name, r.target_commit] for r in refs.branches],
             "tags": sorted([r.name, r.target_commit] for r in refs.tags),
         }
+    if op == "list_repo_commits":
+        commits = api.list_repo_commits(
+            call["repo"], revision=call.get("revision"), formatted=call.get("formatted", False)
+        )
+        return {
+            "commits": [
+                {
+                    "commit_id": c.commit_id,
+                    "title": c.title,
+                    "message": c.message,
+                    "authors": c.authors,
+                    "created_at": c.created_at.isoformat(),
+                    "formatted_title": c.formatted_title,
+                }
+                for c in commits
+            ]
+        }
     if op == "whoami":
         return {"name": api.whoami()["name"]}
     raise ValueError(f"unknown op {op}")

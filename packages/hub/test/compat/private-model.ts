@@ -34,7 +34,8 @@ async function expectStatus(response: Response, status: number, what: string): P
   }
 }
 
-async function publishVersion(
+/** Creates version `name` of `repo`, uploads `files` into it and publishes it; returns its commit id. */
+export async function publishVersion(
   hub: TestHub,
   token: string,
   repo: string,

@@ -43,8 +43,11 @@ export function registerModelCommands(
     .command("create")
     .description("create a model (private unless told otherwise)")
     .argument("<ns/name>", "namespace (your user or an organisation) and model name")
-    .option("--private", "only members of the namespace see it (default)")
-    .option("--internal", "every signed-in user sees it")
+    .option("--private", "only the namespace's maintainers and owners see it (default)")
+    .option(
+      "--internal",
+      "every member of the organisation that owns it sees it; in your own namespace, only you",
+    )
     .option("--open", "everyone sees it, without a token")
     .action(
       async (id: string, options: { private?: boolean; internal?: boolean; open?: boolean }) => {

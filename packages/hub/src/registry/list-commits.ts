@@ -1,0 +1,86 @@
+import type { HubContext } from "../context.js";
+import type { ModelRecord } from "./load-model.js";
+import { resolveRevision, toVersionRecord, type VersionRecord } from "./versions.js";
+
+/** A published version seen as a commit: the version and the name of the user who published it. */
+export interface CommitRecord {
+  readonly version: VersionRecord;
+  /** Null when the publisher's account no longer has a name to show. */
+  readonly publisher: string | null;
+}
+
+/** One page of a model's history, newest first. */
+export interface CommitPage {
+  readonly commits: readonly CommitRecord[];
+  /** The version the next page starts from, or null on the last page. */
+  readonly next: VersionRecord | null;
+}
+
+/**
+ * The published versions of a model as a commit history, newest first,
+ * starting from the version `revision` names (`main`: the newest) and going
+ * back in time: what `git log <revision>` would list. Order is by publication
+ * time, as `main` is, with the id breaking ties, so the version after the last
+ * of a page is the `revision` of the next one and paging stays stable while
+ * new versions are published.
+ *
+ * Who published a version is taken from its `version.publish` audit event,
+ * which names people by opaque id only; the name shown is read from
+ * `namespaces`, where personal data lives and can be erased.
+ */
+export async function listCommits(
+  ctx: HubContext,
+  model: ModelRecord,
+  revision: string,
+  limit: number,
+): Promise<CommitPage> {
+  const start = await resolveRevision(ctx.db, model, revision);
+  const startAt = start.publishedAt ?? start.createdAt;
+  const rows = await ctx.db
+    .selectFrom("versions")
+    .select(["id", "model_id", "name", "state", "commit_id", "card", "created_at", "published_at"])
+    .where("model_id", "=", model.id)
+    .where("state", "=", "published")
+    .where((eb) =>
+      eb.or([
+        eb("published_at", "<", startAt),
+        eb.and([eb("published_at", "=", startAt), eb("id", "<=", start.id)]),
+      ]),
+    )
+    .orderBy("published_at", "desc")
+    .orderBy("id", "desc")
+    .limit(limit + 1)
+    .execute();
+  const versions = await Promise.all(rows.map((r) => toVersionRecord(ctx.db, r)));
+  const page = versions.slice(0, limit);
+  const publishers = await publishersOf(
+    ctx,
+    page.map((v) => v.id),
+  );
+  return {
+    commits: page.map((version) => ({ version, publisher: publishers.get(version.id) ?? null })),
+    next: versions[limit] ?? null,
+  };
+}
+
+/** The name of whoever published each version, by version id. */
+async function publishersOf(
+  ctx: HubContext,
+  versionIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (versionIds.length === 0) {
+    return new Map();
+  }
+  const rows = await ctx.db
+    .selectFrom("audit_events as e")
+    .innerJoin("namespaces as n", "n.id", "e.actor_id")
+    .select(["e.resource", "n.name"])
+    .where("e.action", "=", "version.publish")
+    .where(
+      "e.resource",
+      "in",
+      versionIds.map((id) => `version:${id}`),
+    )
+    .execute();
+  return new Map(rows.map((r) => [r.resource.slice("version:".length), r.name]));
+}

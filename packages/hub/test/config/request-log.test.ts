@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+
+/** The built server, started as `npm start` starts it. */
+const MAIN = path.resolve(import.meta.dirname, "../../dist/main.js");
+
+/** What a request carries that must never reach the log. */
+const SECRETS = {
+  token: `hf_gth_never_logged_${"t".repeat(24)}`,
+  cookie: "session=never-logged-cookie",
+  signature: "never-logged-signature",
+};
+
+/** A started hub and everything it has written to its stdout so far. */
+interface Running {
+  readonly child: ChildProcess;
+  readonly url: string;
+  output(): string;
+  /** Waits (at most 60 s) until the output holds `text`. */
+  waitFor(text: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** ANSI colours and the carriage returns a terminal adds, which the line checks do not care for. */
+const plain = (text: string): string =>
+  // eslint-disable-next-line no-control-regex
+  text.replace(/\u001b\[[0-9;]*m/g, "").replace(/\r/g, "");
+
+/**
+ * Starts the hub on port 0 and waits until it says where it listens. With
+ * `terminal`, it runs under `script`, which gives it a pseudo-terminal as
+ * stdout, as a person running `npm start` has; otherwise its stdout is a pipe.
+ */
+async function startHub(dataDir: string, terminal: boolean): Promise<Running> {
+  const env = { PATH: process.env.PATH ?? "", GATEHOUSE_DATA_DIR: dataDir, TERM: "xterm" };
+  const command = [process.execPath, MAIN, "--port", "0"];
+  const child = terminal
+    ? spawn("script", ["-qfec", command.map((a) => `'${a}'`).join(" "), "/dev/null"], {
+        env,
+        stdio: ["pipe", "pipe", "pipe"],
+        // Its own process group, so that stopping it stops the hub under `script` too.
+        detached: true,
+      })
+    : spawn(command[0] ?? "node", command.slice(1), { env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    output += chunk.toString("utf8");
+    for (const check of waiters) {
+      check();
+    }
+  };
+  child.stdout.on("data", onData);
+  child.stderr.on("data", onData);
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => {
+      resolve();
+    });
+  });
+  const waitFor = (text: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (plain(output).includes(text)) {
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no "${text}" from the hub within 60 s:\n${output}`));
+      }, 60_000);
+      waiters.add(check);
+      check();
+    });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      if (terminal) {
+        process.kill(-child.pid, "SIGTERM");
+      } else {
+        child.kill("SIGTERM");
+      }
+    }
+    await exited;
+  };
+  try {
+    await waitFor("Gatehouse is listening on ");
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const url = /Gatehouse is listening on (\S+)/.exec(plain(output))?.[1] ?? "";
+  return { child, url, output: () => output, waitFor, stop };
+}
+
+/** A request with every secret a log must not show: a token, a cookie, a signature in the URL. */
+async function probe(hub: Running, requestId: string): Promise<Response> {
+  return fetch(`${hub.url}/api/models?search=bert&sig=${SECRETS.signature}`, {
+    headers: {
+      authorization: `Bearer ${SECRETS.token}`,
+      cookie: SECRETS.cookie,
+      "x-request-id": requestId,
+    },
+  });
+}
+
+function assertNoSecret(output: string): void {
+  for (const [what, secret] of Object.entries(SECRETS)) {
+    assert.ok(!output.includes(secret), `the log shows the ${what}:\n${output}`);
+  }
+}
+
+describe("the request log of the started hub", () => {
+  let dataDir: string;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-log-"));
+  });
+  after(() => rm(dataDir, { recursive: true, force: true }));
+
+  it("writes one JSON line per request when stdout is a pipe, with time, method, URL, status, duration and request id", async () => {
+    const hub = await startHub(path.join(dataDir, "pipe"), false);
+    try {
+      const res = await probe(hub, "log-probe-pipe");
+      assert.equal(res.status, 401, await res.text());
+      await hub.waitFor('"reqId":"log-probe-pipe"');
+      const lines = hub
+        .output()
+        .split("\n")
+        .filter((l) => l.includes("log-probe-pipe"));
+      assert.equal(lines.length, 1, lines.join("\n"));
+      const line = JSON.parse(lines[0] ?? "") as Record<string, unknown>;
+      assert.deepEqual(
+        { ...line, time: undefined, pid: undefined, hostname: undefined, responseTime: undefined },
+        {
+          level: 30,
+          time: undefined,
+          pid: undefined,
+          hostname: undefined,
+          reqId: "log-probe-pipe",
+          method: "GET",
+          url: "/api/models?search=bert&sig=%5Bredacted%5D",
+          statusCode: 401,
+          responseTime: undefined,
+          msg: "request completed",
+        },
+      );
+      assert.match(String(line.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.equal(typeof line.responseTime, "number");
+      assertNoSecret(hub.output());
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it("writes one readable line per request when stdout is a terminal", async () => {
+    const hub = await startHub(path.join(dataDir, "terminal"), true);
+    try {
+      const res = await probe(hub, "log-probe-tty");
+      assert.equal(res.status, 401, await res.text());
+      await hub.waitFor("(log-probe-tty)");
+      const lines = plain(hub.output())
+        .split("\n")
+        .filter((l) => l.includes("log-probe-tty"));
+      assert.equal(lines.length, 1, lines.join("\n"));
+      assert.match(
+        lines[0] ?? "",
+        /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: GET \/api\/models\?search=bert&sig=%5Bredacted%5D 401 \d+(\.\d)? ms \(log-probe-tty\)$/,
+      );
+      assert.ok(!plain(hub.output()).includes('"msg"'), "a JSON line reached the terminal");
+      assertNoSecret(hub.output());
+    } finally {
+      await hub.stop();
+    }
+  });
+});
