@@ -10,7 +10,7 @@ import type { Config } from "./config.js";
 import type { HubContext } from "./context.js";
 import { HubError } from "./errors/index.js";
 import { registerAuthHook, sendError, validatorCompiler, type HubApp } from "./http/index.js";
-import { FailureLimiter } from "./limits/index.js";
+import { MemoryFailureLimiter } from "./limits/index.js";
 import { registerHfRoutes, registerRegistryRoutes } from "./registry/index.js";
 import { openStore, type Store } from "./store/index.js";
 
@@ -32,6 +32,12 @@ export interface BuiltApp {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Keys each in-memory failure limiter keeps: about 8 MB at most, however many
+ * distinct bad tokens or addresses arrive.
+ */
+const LIMITER_KEYS = 50_000;
 
 /** Parses `application/x-www-form-urlencoded` (the Python client posts paths-info so); repeated keys become lists. */
 function parseForm(body: string): Record<string, string | string[]> {
@@ -63,7 +69,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
           }
         : false,
     bodyLimit: config.jsonBodyLimit,
-    trustProxy: false,
+    // Only the named proxies' X-Forwarded-For is believed; anyone else could send any address.
+    trustProxy: config.trustProxy.length === 0 ? false : [...config.trustProxy],
     exposeHeadRoutes: true,
     requestIdHeader: false,
     genReqId: (req) => {
@@ -97,7 +104,10 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     void reply.header("X-Request-Id", request.id);
     done();
   });
-  registerAuthHook(app, ctx, new FailureLimiter(clock, config.authFailuresPerMinute));
+  registerAuthHook(app, ctx, {
+    addresses: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
+    tokens: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
+  });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendError(

@@ -89,6 +89,34 @@ describe("configuration", () => {
     assertRejects({ GATEHOUSE_LOG_LEVEL: "loud" }, "GATEHOUSE_LOG_LEVEL");
   });
 
+  it("trusts no proxy by default, and the addresses and CIDR ranges GATEHOUSE_TRUST_PROXY lists", () => {
+    assert.deepEqual(loadConfig({}).trustProxy, []);
+    assert.deepEqual(
+      loadConfig({ GATEHOUSE_TRUST_PROXY: "10.0.0.1, 10.1.0.0/16,fd00::/8, ::1" }).trustProxy,
+      ["10.0.0.1", "10.1.0.0/16", "fd00::/8", "::1"],
+    );
+  });
+
+  for (const bad of [
+    "true",
+    "*",
+    "loopback",
+    "10.0.0.0/33",
+    "fd00::/129",
+    "10.0.0.0/8/1",
+    "10.0.0.1,",
+    "10.0.0.256",
+    "proxy.example",
+  ]) {
+    it(`rejects "${bad}" in GATEHOUSE_TRUST_PROXY, naming the entry`, () => {
+      assertRejects({ GATEHOUSE_TRUST_PROXY: bad }, "GATEHOUSE_TRUST_PROXY");
+      assert.throws(
+        () => loadConfig({ GATEHOUSE_TRUST_PROXY: bad }),
+        /is not an IP address or a CIDR range/,
+      );
+    });
+  }
+
   it("names the flag, not the variable, when a bad port comes from --port", () => {
     assert.throws(
       () => loadConfig({ GATEHOUSE_PORT: "8081" }, ["--port", "abc"]),
