@@ -9,7 +9,16 @@ import { systemClock, type Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { HubContext } from "./context.js";
 import { HubError } from "./errors/index.js";
-import { registerAuthHook, sendError, validatorCompiler, type HubApp } from "./http/index.js";
+import {
+  clientErrorHandler,
+  proxyMatcher,
+  registerAuthHook,
+  registerConnectionCap,
+  registerRequestDeadlines,
+  sendError,
+  validatorCompiler,
+  type HubApp,
+} from "./http/index.js";
 import { MemoryFailureLimiter } from "./limits/index.js";
 import { registerHfRoutes, registerRegistryRoutes } from "./registry/index.js";
 import { openStore, type Store } from "./store/index.js";
@@ -38,6 +47,12 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * distinct bad tokens or addresses arrive.
  */
 const LIMITER_KEYS = 50_000;
+
+/** The one route that streams a body of any size; every other body is JSON under 1 MiB. */
+const STREAMED_UPLOAD = {
+  method: "PUT",
+  url: "/api/models/:namespace/:name/versions/:version/files/*",
+} as const;
 
 /** Parses `application/x-www-form-urlencoded` (the Python client posts paths-info so); repeated keys become lists. */
 function parseForm(body: string): Record<string, string | string[]> {
@@ -69,6 +84,13 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
           }
         : false,
     bodyLimit: config.jsonBodyLimit,
+    // Node's whole-request timeout would cut off long uploads too: request-deadlines.ts
+    // times bodies instead, per route. Headers must all arrive within the request
+    // timeout (slowloris), checked every second.
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    http: { headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
     // Only the named proxies' X-Forwarded-For is believed; anyone else could send any address.
     trustProxy: config.trustProxy.length === 0 ? false : [...config.trustProxy],
     exposeHeadRoutes: true,
@@ -104,6 +126,13 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     void reply.header("X-Request-Id", request.id);
     done();
   });
+  registerConnectionCap(app, config.connectionsPerAddress, proxyMatcher(config.trustProxy));
+  registerRequestDeadlines(app, {
+    bodyIdleMs: config.bodyIdleTimeoutMs,
+    requestMs: config.requestTimeoutMs,
+    isStreamedUpload: (request) =>
+      request.method === STREAMED_UPLOAD.method && request.routeOptions.url === STREAMED_UPLOAD.url,
+  });
   registerAuthHook(app, ctx, {
     addresses: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
     tokens: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
@@ -132,6 +161,10 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerAuditRoutes(app, ctx);
 
   await app.ready();
+  if (!app.hasRoute(STREAMED_UPLOAD)) {
+    // Else uploads would get the whole-request deadline of small JSON bodies.
+    throw new Error(`no route ${STREAMED_UPLOAD.method} ${STREAMED_UPLOAD.url} to exempt from it`);
+  }
   return {
     app,
     ctx,

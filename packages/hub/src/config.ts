@@ -31,6 +31,12 @@ export interface Config {
    * `X-Forwarded-For` names the client; empty when no proxy is trusted.
    */
   readonly trustProxy: readonly string[];
+  /** A request body that sends no byte for this long is answered 408 and its connection closed. */
+  readonly bodyIdleTimeoutMs: number;
+  /** Every request's headers, and the whole of every request but a file upload, must arrive within this. */
+  readonly requestTimeoutMs: number;
+  /** Open connections allowed from one client address; trusted proxies are exempt. */
+  readonly connectionsPerAddress: number;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -63,10 +69,20 @@ function parsePositiveInt(variable: string, raw: string): number {
   return Number(raw);
 }
 
-function positiveIntOr(env: Env, variable: string, fallback: number): number {
+function positiveIntOr(env: Env, variable: string, fallback: number, max?: number): number {
   const raw = env[variable];
-  return raw === undefined || raw === "" ? fallback : parsePositiveInt(variable, raw);
+  if (raw === undefined || raw === "") {
+    return fallback;
+  }
+  const value = parsePositiveInt(variable, raw);
+  if (max !== undefined && value > max) {
+    throw new ConfigError(variable, `${value} is more than ${max}`);
+  }
+  return value;
 }
+
+/** A day, in seconds: a longer timeout protects nothing. */
+const MAX_TIMEOUT_S = 86_400;
 
 /** One entry of GATEHOUSE_TRUST_PROXY: an IPv4 or IPv6 address, or a CIDR range of either. */
 function parseProxyEntry(entry: string): string {
@@ -212,6 +228,9 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     jsonBodyLimit: 1024 * 1024,
     authFailuresPerMinute: positiveIntOr(env, "GATEHOUSE_AUTH_FAILURES_PER_MINUTE", 20),
     trustProxy: parseTrustProxy(env.GATEHOUSE_TRUST_PROXY),
+    bodyIdleTimeoutMs: positiveIntOr(env, "GATEHOUSE_BODY_IDLE_TIMEOUT", 60, MAX_TIMEOUT_S) * 1000,
+    requestTimeoutMs: positiveIntOr(env, "GATEHOUSE_REQUEST_TIMEOUT", 30, MAX_TIMEOUT_S) * 1000,
+    connectionsPerAddress: positiveIntOr(env, "GATEHOUSE_CONNECTIONS_PER_ADDRESS", 256),
   };
   return Object.freeze(config);
 }

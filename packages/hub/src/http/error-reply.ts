@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type {
   FastifyError,
   FastifyReply,
@@ -99,4 +100,25 @@ export function sendError(
     requestId: request.id,
     ...(hubError.details === undefined ? {} : { details: hubError.details }),
   });
+}
+
+/**
+ * The same answer as `sendError`, as the bytes of a whole HTTP/1.1 response
+ * that closes the connection, for the few refusals made on the raw socket
+ * before any request exists (a request whose headers did not arrive in time,
+ * or that is not HTTP at all).
+ */
+export function rawErrorResponse(hubError: HubError, requestId: string): string {
+  const body = JSON.stringify({ error: hubError.message, code: hubError.code, requestId });
+  return [
+    `HTTP/1.1 ${hubError.status} ${STATUS_CODES[hubError.status] ?? "Error"}`,
+    "Content-Type: application/json; charset=utf-8",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Error-Code: ${HF_ERROR_CODES[hubError.code] ?? hubError.code}`,
+    `X-Error-Message: ${headerSafe(hubError.message)}`,
+    `X-Request-Id: ${requestId}`,
+    "Connection: close",
+    "",
+    body,
+  ].join("\r\n");
 }

@@ -117,6 +117,35 @@ describe("configuration", () => {
     });
   }
 
+  it("times bodies out after 60 s idle and other requests after 30 s, and allows 256 connections per address, unless told otherwise", () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.bodyIdleTimeoutMs, 60_000);
+    assert.equal(defaults.requestTimeoutMs, 30_000);
+    assert.equal(defaults.connectionsPerAddress, 256);
+    const set = loadConfig({
+      GATEHOUSE_BODY_IDLE_TIMEOUT: "5",
+      GATEHOUSE_REQUEST_TIMEOUT: "7",
+      GATEHOUSE_CONNECTIONS_PER_ADDRESS: "9",
+    });
+    assert.equal(set.bodyIdleTimeoutMs, 5_000);
+    assert.equal(set.requestTimeoutMs, 7_000);
+    assert.equal(set.connectionsPerAddress, 9);
+  });
+
+  for (const [variable, bad] of [
+    ["GATEHOUSE_BODY_IDLE_TIMEOUT", "0"],
+    ["GATEHOUSE_BODY_IDLE_TIMEOUT", "1.5"],
+    ["GATEHOUSE_BODY_IDLE_TIMEOUT", "86401"],
+    ["GATEHOUSE_REQUEST_TIMEOUT", "-1"],
+    ["GATEHOUSE_REQUEST_TIMEOUT", "30s"],
+    ["GATEHOUSE_CONNECTIONS_PER_ADDRESS", "0"],
+    ["GATEHOUSE_CONNECTIONS_PER_ADDRESS", "many"],
+  ] as const) {
+    it(`rejects ${variable}="${bad}"`, () => {
+      assertRejects({ [variable]: bad }, variable);
+    });
+  }
+
   it("names the flag, not the variable, when a bad port comes from --port", () => {
     assert.throws(
       () => loadConfig({ GATEHOUSE_PORT: "8081" }, ["--port", "abc"]),
