@@ -11,11 +11,13 @@ import type { HubContext } from "./context.js";
 import { HubError } from "./errors/index.js";
 import {
   clientErrorHandler,
+  MAX_PARAM_LENGTH,
   proxyMatcher,
   registerAuthHook,
   registerConnectionCap,
   registerRequestDeadlines,
   sendError,
+  sendFrameworkError,
   validatorCompiler,
   type HubApp,
 } from "./http/index.js";
@@ -94,6 +96,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     // Only the named proxies' X-Forwarded-For is believed; anyone else could send any address.
     trustProxy: config.trustProxy.length === 0 ? false : [...config.trustProxy],
     exposeHeadRoutes: true,
+    // One length limit for path parameters, answered like every other error.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: sendFrameworkError,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers["x-request-id"];

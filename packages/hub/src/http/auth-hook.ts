@@ -14,6 +14,18 @@ export interface AuthLimits {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** How many Authorization headers the request carries; Node keeps only the first in `headers`. */
+function authorizationCount(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name !== undefined && name.length === 13 && name.toLowerCase() === "authorization") {
+      count += 1;
+    }
+  }
+  return count;
+}
+
 function rateLimited(reply: FastifyReply, wait: number, message: string): HubError {
   void reply.header("Retry-After", String(wait));
   return new HubError("RATE_LIMITED", message);
@@ -39,6 +51,16 @@ export function registerAuthHook(app: HubApp, ctx: HubContext, limits: AuthLimit
   app.decorateRequest("actor", null as never);
   app.addHook("onRequest", async (request, reply) => {
     const header = request.headers.authorization;
+    if (header !== undefined) {
+      const count = authorizationCount(request.raw.rawHeaders);
+      if (count > 1) {
+        // Which one counts would be a guess, and a proxy may have added one: refuse both.
+        throw new HubError(
+          "BAD_REQUEST",
+          `the request has ${count} Authorization headers; send one, 'Authorization: Bearer <token>'`,
+        );
+      }
+    }
     if (header === undefined || header === "") {
       request.actor = await authenticate(ctx, header);
       return;

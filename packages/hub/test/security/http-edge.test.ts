@@ -274,6 +274,122 @@ for (const dialect of DIALECTS) {
   });
 }
 
+for (const dialect of DIALECTS) {
+  describe(`odd requests are answered in the hub's error shape (${dialect})`, () => {
+    let hub: TestHub;
+    let alice: string;
+    before(async () => {
+      hub = await startHub(dialect);
+      alice = await hub.createUser("alice");
+      await createModel(hub, alice, "alice/m", "open", { "f.txt": "content" });
+    });
+    after(() => hub.close());
+
+    const get = (urlPath: string, headers: Record<string, string> = {}): Promise<RawResponse> =>
+      exchange(hub, [request("GET", urlPath, { ...headers, Connection: "close" })]);
+
+    for (const [what, first, second] of [
+      ["a valid token, then another", "valid", "bad"],
+      ["another, then a valid token", "bad", "valid"],
+      ["the same valid token twice", "valid", "valid"],
+      ["an empty one, then a valid token", "", "valid"],
+    ] as const) {
+      it(`answers 400 to two Authorization headers (${what}), not the first one's user`, async () => {
+        const value = (which: "valid" | "bad" | ""): string =>
+          which === "" ? "" : `Bearer ${which === "valid" ? alice : "hf_gth_not_a_token"}`;
+        const answer = await exchange(hub, [
+          [
+            "GET /api/whoami-v2 HTTP/1.1",
+            "Host: hub.test",
+            `Authorization: ${value(first)}`,
+            `authorization: ${value(second)}`,
+            "Connection: close",
+            "",
+            "",
+          ].join("\r\n"),
+        ]);
+        expectRawError(
+          answer,
+          400,
+          "BAD_REQUEST",
+          /^the request has 2 Authorization headers; send one, 'Authorization: Bearer <token>'$/,
+        );
+      });
+    }
+
+    for (const urlPath of [
+      "/api/models/%FF/x",
+      "/%FF/m/resolve/main/f.txt",
+      "/alice/m/resolve/main/%E0%A4%A",
+      "/api/models/alice/%C0%AF",
+    ]) {
+      it(`answers 400 to the malformed URL ${urlPath}`, async () => {
+        expectRawError(
+          await get(urlPath),
+          400,
+          "BAD_REQUEST",
+          /^the URL path has a malformed percent-encoding \(such as %FF, which is not UTF-8\); encode each character as UTF-8 bytes, %XX each$/,
+        );
+      });
+    }
+
+    for (const length of [101, 128]) {
+      it(`looks up a revision of ${length} characters like any other`, async () => {
+        const revision = "r".repeat(length);
+        for (const urlPath of [
+          `/api/models/alice/m/revision/${revision}`,
+          `/alice/m/resolve/${revision}/f.txt`,
+        ]) {
+          const answer = await get(urlPath);
+          assert.equal(answer.status, 404, answer.body);
+          assert.equal(answer.headers.get("x-error-code"), "RevisionNotFound");
+        }
+      });
+    }
+
+    for (const [what, urlPath, length] of [
+      ["a revision of 129 characters", `/api/models/alice/m/revision/${"r".repeat(129)}`, 129],
+      ["a revision of 129 characters", `/alice/m/resolve/${"r".repeat(129)}/f.txt`, 129],
+      ["a revision of 5000 characters", `/alice/m/resolve/${"r".repeat(5000)}/f.txt`, 5000],
+      ["a namespace of 200 characters", `/api/models/${"n".repeat(200)}/m`, 200],
+      ["a name of 300 encoded characters", `/api/models/alice/${"%41".repeat(300)}`, 300],
+    ] as const) {
+      it(`answers 400 to ${what} in ${urlPath.slice(0, 30)}…, naming the limit`, async () => {
+        const body = expectRawError(
+          await get(urlPath),
+          400,
+          "BAD_REQUEST",
+          /is longer than 128 characters; a name has at most 96 and a revision at most 128$/,
+        );
+        assert.ok(body.error.includes(`(${length} characters)`), body.error);
+      });
+    }
+
+    it("answers 400 in the hub's error shape to bytes that are not HTTP", async () => {
+      const answer = await exchange(hub, ["HELLO hub\r\n\r\n"]);
+      expectRawError(
+        answer,
+        400,
+        "BAD_REQUEST",
+        /^the request is not valid HTTP\/1\.1 \(HPE_INVALID_METHOD\); check the client$/,
+      );
+      assert.ok(answer.closedByHub, "the hub closed the connection");
+    });
+
+    it("answers 431 in the hub's error shape to headers over 16 KiB", async () => {
+      const answer = await exchange(hub, [
+        request("GET", "/health", { "X-Padding": "p".repeat(20_000) }),
+      ]);
+      expectRawError(
+        answer,
+        431,
+        "BAD_REQUEST",
+        /^the request headers are larger than 16 KiB; send fewer or shorter ones$/,
+      );
+    });
+  });
+}
+
 describe("connections per client address", () => {
   const health = request("GET", "/health", {});
 
