@@ -10,14 +10,20 @@ import type { Config } from "./config.js";
 import type { HubContext } from "./context.js";
 import { HubError } from "./errors/index.js";
 import {
+  clientErrorHandler,
+  MAX_PARAM_LENGTH,
+  proxyMatcher,
   registerAuthHook,
+  registerConnectionCap,
+  registerRequestDeadlines,
   requireRouteAccess,
   sendError,
+  sendFrameworkError,
   validatorCompiler,
   type HubApp,
   type RouteEntry,
 } from "./http/index.js";
-import { FailureLimiter } from "./limits/index.js";
+import { MemoryFailureLimiter } from "./limits/index.js";
 import { registerHfRoutes, registerRegistryRoutes } from "./registry/index.js";
 import { loggerOptions, RequestLogController, type LogFormat } from "./request-log.js";
 import { openStore, type Store } from "./store/index.js";
@@ -42,6 +48,12 @@ export interface BuiltApp {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Keys each in-memory failure limiter keeps: about 8 MB at most, however many
+ * distinct bad tokens or addresses arrive.
+ */
+const LIMITER_KEYS = 50_000;
 
 /** Parses `application/x-www-form-urlencoded` (the Python client posts paths-info so); repeated keys become lists. */
 function parseForm(body: string): Record<string, string | string[]> {
@@ -68,8 +80,19 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     logger: options.logger === undefined ? false : loggerOptions(config.logLevel, options.logger),
     logController: new RequestLogController(),
     bodyLimit: config.jsonBodyLimit,
-    trustProxy: false,
+    // Node's whole-request timeout would cut off long uploads too: request-deadlines.ts
+    // times bodies instead, per route. Headers must all arrive within the request
+    // timeout (slowloris), checked every second.
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    http: { headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
+    // Only the named proxies' X-Forwarded-For is believed; anyone else could send any address.
+    trustProxy: config.trustProxy.length === 0 ? false : [...config.trustProxy],
     exposeHeadRoutes: true,
+    // One length limit for path parameters, answered like every other error.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: sendFrameworkError,
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
@@ -104,7 +127,15 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     void reply.header("X-Request-Id", request.id);
     done();
   });
-  registerAuthHook(app, ctx, new FailureLimiter(clock, config.authFailuresPerMinute));
+  registerConnectionCap(app, config.connectionsPerAddress, proxyMatcher(config.trustProxy));
+  registerRequestDeadlines(app, {
+    bodyIdleMs: config.bodyIdleTimeoutMs,
+    requestMs: config.requestTimeoutMs,
+  });
+  registerAuthHook(app, ctx, {
+    addresses: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
+    tokens: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
+  });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
   app.setNotFoundHandler((request, reply) =>
     sendError(

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
@@ -23,8 +24,19 @@ export interface Config {
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Largest JSON request body, in bytes. */
   readonly jsonBodyLimit: number;
-  /** Failed authentication attempts allowed per client address per minute. */
+  /** Failed authentication attempts allowed per client address, and per presented token, per minute. */
   readonly authFailuresPerMinute: number;
+  /**
+   * Addresses and CIDR ranges of the reverse proxies in front of the hub, whose
+   * `X-Forwarded-For` names the client; empty when no proxy is trusted.
+   */
+  readonly trustProxy: readonly string[];
+  /** A request body that sends no byte for this long is answered 408 and its connection closed. */
+  readonly bodyIdleTimeoutMs: number;
+  /** Every request's headers, and the whole of every request but a file upload, must arrive within this. */
+  readonly requestTimeoutMs: number;
+  /** Open connections allowed from one client address; trusted proxies are exempt. */
+  readonly connectionsPerAddress: number;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -55,6 +67,44 @@ function parsePositiveInt(variable: string, raw: string): number {
     throw new ConfigError(variable, `"${raw}" is not a positive whole number`);
   }
   return Number(raw);
+}
+
+function positiveIntOr(env: Env, variable: string, fallback: number, max?: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === "") {
+    return fallback;
+  }
+  const value = parsePositiveInt(variable, raw);
+  if (max !== undefined && value > max) {
+    throw new ConfigError(variable, `${value} is more than ${max}`);
+  }
+  return value;
+}
+
+/** A day, in seconds: a longer timeout protects nothing. */
+const MAX_TIMEOUT_S = 86_400;
+
+/** One entry of GATEHOUSE_TRUST_PROXY: an IPv4 or IPv6 address, or a CIDR range of either. */
+function parseProxyEntry(entry: string): string {
+  const [address = "", prefix, extra] = entry.split("/");
+  const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : 0;
+  const maxPrefix = family === 4 ? 32 : 128;
+  const prefixOk =
+    prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+  if (family === 0 || !prefixOk || extra !== undefined) {
+    throw new ConfigError(
+      "GATEHOUSE_TRUST_PROXY",
+      `"${entry}" is not an IP address or a CIDR range (like 10.0.0.1, 10.0.0.0/8 or fd00::/8); list the proxies in front of the hub, separated by commas`,
+    );
+  }
+  return entry;
+}
+
+function parseTrustProxy(raw: string | undefined): readonly string[] {
+  if (raw === undefined || raw.trim() === "") {
+    return Object.freeze([]);
+  }
+  return Object.freeze(raw.split(",").map((entry) => parseProxyEntry(entry.trim())));
 }
 
 function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
@@ -176,13 +226,11 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     publicUrl: parsePublicUrl(env.GATEHOUSE_PUBLIC_URL),
     logLevel: parseLogLevel(env.GATEHOUSE_LOG_LEVEL),
     jsonBodyLimit: 1024 * 1024,
-    authFailuresPerMinute:
-      env.GATEHOUSE_AUTH_FAILURES_PER_MINUTE === undefined
-        ? 20
-        : parsePositiveInt(
-            "GATEHOUSE_AUTH_FAILURES_PER_MINUTE",
-            env.GATEHOUSE_AUTH_FAILURES_PER_MINUTE,
-          ),
+    authFailuresPerMinute: positiveIntOr(env, "GATEHOUSE_AUTH_FAILURES_PER_MINUTE", 20),
+    trustProxy: parseTrustProxy(env.GATEHOUSE_TRUST_PROXY),
+    bodyIdleTimeoutMs: positiveIntOr(env, "GATEHOUSE_BODY_IDLE_TIMEOUT", 60, MAX_TIMEOUT_S) * 1000,
+    requestTimeoutMs: positiveIntOr(env, "GATEHOUSE_REQUEST_TIMEOUT", 30, MAX_TIMEOUT_S) * 1000,
+    connectionsPerAddress: positiveIntOr(env, "GATEHOUSE_CONNECTIONS_PER_ADDRESS", 256),
   };
   return Object.freeze(config);
 }

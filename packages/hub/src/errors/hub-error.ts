@@ -22,8 +22,10 @@ export type ErrorCode =
   | "IMMUTABLE"
   | "CONFLICT"
   | "PAYLOAD_TOO_LARGE"
+  | "REQUEST_TIMEOUT"
   | "RANGE_NOT_SATISFIABLE"
   | "RATE_LIMITED"
+  | "TOO_MANY_CONNECTIONS"
   | "UNAVAILABLE"
   | "INTERNAL";
 
@@ -58,11 +60,14 @@ export function httpStatusOf(code: ErrorCode): number {
     case "IMMUTABLE":
     case "CONFLICT":
       return 409;
+    case "REQUEST_TIMEOUT":
+      return 408;
     case "PAYLOAD_TOO_LARGE":
       return 413;
     case "RANGE_NOT_SATISFIABLE":
       return 416;
     case "RATE_LIMITED":
+    case "TOO_MANY_CONNECTIONS":
       return 429;
     case "UNAVAILABLE":
       return 503;

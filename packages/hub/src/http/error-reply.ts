@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type {
   FastifyError,
   FastifyReply,
@@ -40,8 +41,30 @@ function validationMessage(
   return `${at} ${first.message ?? "is invalid"}`;
 }
 
+/**
+ * The longest path parameter the router accepts, in characters: the longest
+ * revision the routes' schemas allow. Names (96) are checked by the schemas.
+ */
+export const MAX_PARAM_LENGTH = 128;
+
+/** The URL's first path segment longer than MAX_PARAM_LENGTH once decoded, shortened for a message. */
+function longSegmentOf(url: string): string | undefined {
+  for (const segment of (url.split("?")[0] ?? "").split("/")) {
+    let decoded = segment;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      // Counted as sent.
+    }
+    if (decoded.length > MAX_PARAM_LENGTH) {
+      return `"${decoded.slice(0, 24)}…" (${decoded.length} characters)`;
+    }
+  }
+  return undefined;
+}
+
 /** Turns anything thrown into a HubError; unknown failures become INTERNAL. */
-export function toHubError(err: unknown): HubError {
+export function toHubError(err: unknown, url = ""): HubError {
   if (err instanceof HubError) {
     return err;
   }
@@ -61,6 +84,20 @@ export function toHubError(err: unknown): HubError {
       );
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return new HubError("BAD_REQUEST", "the JSON body is empty; send a JSON object");
+    case "FST_ERR_BAD_URL":
+      return new HubError(
+        "BAD_REQUEST",
+        "the URL path has a malformed percent-encoding (such as %FF, which is not UTF-8); encode each character as UTF-8 bytes, %XX each",
+      );
+    case "FST_ERR_MAX_PARAM_LENGTH": {
+      const segment = longSegmentOf(url);
+      const what =
+        segment === undefined ? "a segment of the URL path" : `the URL path segment ${segment}`;
+      return new HubError(
+        "BAD_REQUEST",
+        `${what} is longer than ${MAX_PARAM_LENGTH} characters; a name has at most 96 and a revision at most ${MAX_PARAM_LENGTH}`,
+      );
+    }
     default:
       break;
   }
@@ -80,7 +117,7 @@ export function sendError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  const hubError = toHubError(err);
+  const hubError = toHubError(err, request.url);
   if (hubError.code === "INTERNAL") {
     request.log.error({ err }, "unhandled error");
   }
@@ -99,4 +136,39 @@ export function sendError(
     requestId: request.id,
     ...(hubError.details === undefined ? {} : { details: hubError.details }),
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any hook runs
+ * (a malformed percent-encoding, a path parameter over MAX_PARAM_LENGTH),
+ * answered like every other error, with its request id.
+ */
+export function sendFrameworkError(
+  err: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  void reply.header("X-Request-Id", request.id);
+  sendError(err, request, reply);
+}
+
+/**
+ * The same answer as `sendError`, as the bytes of a whole HTTP/1.1 response
+ * that closes the connection, for the few refusals made on the raw socket
+ * before any request exists (a request whose headers did not arrive in time,
+ * or that is not HTTP at all).
+ */
+export function rawErrorResponse(hubError: HubError, requestId: string): string {
+  const body = JSON.stringify({ error: hubError.message, code: hubError.code, requestId });
+  return [
+    `HTTP/1.1 ${hubError.status} ${STATUS_CODES[hubError.status] ?? "Error"}`,
+    "Content-Type: application/json; charset=utf-8",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    `X-Error-Code: ${HF_ERROR_CODES[hubError.code] ?? hubError.code}`,
+    `X-Error-Message: ${headerSafe(hubError.message)}`,
+    `X-Request-Id: ${requestId}`,
+    "Connection: close",
+    "",
+    body,
+  ].join("\r\n");
 }

@@ -1,1 +1,3 @@
-export { FailureLimiter } from "./failure-limiter.js";
+export { addressKey } from "./address-key.js";
+export type { FailureLimiter } from "./failure-limiter.js";
+export { MemoryFailureLimiter } from "./memory-failure-limiter.js";

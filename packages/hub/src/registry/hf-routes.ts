@@ -439,6 +439,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     "/api/models/:namespace/:name/commits/:revision",
     {
+      config: { access: { model: "model.see" } },
       schema: {
         params: RepoRevision,
         querystring: Type.Object({

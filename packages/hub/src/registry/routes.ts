@@ -225,7 +225,7 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
     scope.put(
       `${BASE}/versions/:version/files/*`,
       {
-        config: { access: { model: "version.upload" } },
+        config: { access: { model: "version.upload" }, streamsBody: true },
         schema: {
           params: FileParams,
           headers: Type.Object({

@@ -89,6 +89,63 @@ describe("configuration", () => {
     assertRejects({ GATEHOUSE_LOG_LEVEL: "loud" }, "GATEHOUSE_LOG_LEVEL");
   });
 
+  it("trusts no proxy by default, and the addresses and CIDR ranges GATEHOUSE_TRUST_PROXY lists", () => {
+    assert.deepEqual(loadConfig({}).trustProxy, []);
+    assert.deepEqual(
+      loadConfig({ GATEHOUSE_TRUST_PROXY: "10.0.0.1, 10.1.0.0/16,fd00::/8, ::1" }).trustProxy,
+      ["10.0.0.1", "10.1.0.0/16", "fd00::/8", "::1"],
+    );
+  });
+
+  for (const bad of [
+    "true",
+    "*",
+    "loopback",
+    "10.0.0.0/33",
+    "fd00::/129",
+    "10.0.0.0/8/1",
+    "10.0.0.1,",
+    "10.0.0.256",
+    "proxy.example",
+  ]) {
+    it(`rejects "${bad}" in GATEHOUSE_TRUST_PROXY, naming the entry`, () => {
+      assertRejects({ GATEHOUSE_TRUST_PROXY: bad }, "GATEHOUSE_TRUST_PROXY");
+      assert.throws(
+        () => loadConfig({ GATEHOUSE_TRUST_PROXY: bad }),
+        /is not an IP address or a CIDR range/,
+      );
+    });
+  }
+
+  it("times bodies out after 60 s idle and other requests after 30 s, and allows 256 connections per address, unless told otherwise", () => {
+    const defaults = loadConfig({});
+    assert.equal(defaults.bodyIdleTimeoutMs, 60_000);
+    assert.equal(defaults.requestTimeoutMs, 30_000);
+    assert.equal(defaults.connectionsPerAddress, 256);
+    const set = loadConfig({
+      GATEHOUSE_BODY_IDLE_TIMEOUT: "5",
+      GATEHOUSE_REQUEST_TIMEOUT: "7",
+      GATEHOUSE_CONNECTIONS_PER_ADDRESS: "9",
+    });
+    assert.equal(set.bodyIdleTimeoutMs, 5_000);
+    assert.equal(set.requestTimeoutMs, 7_000);
+    assert.equal(set.connectionsPerAddress, 9);
+  });
+
+  for (const [variable, bad] of [
+    ["GATEHOUSE_BODY_IDLE_TIMEOUT", "0"],
+    ["GATEHOUSE_BODY_IDLE_TIMEOUT", "1.5"],
+    ["GATEHOUSE_BODY_IDLE_TIMEOUT", "86401"],
+    ["GATEHOUSE_REQUEST_TIMEOUT", "-1"],
+    ["GATEHOUSE_REQUEST_TIMEOUT", "30s"],
+    ["GATEHOUSE_CONNECTIONS_PER_ADDRESS", "0"],
+    ["GATEHOUSE_CONNECTIONS_PER_ADDRESS", "many"],
+  ] as const) {
+    it(`rejects ${variable}="${bad}"`, () => {
+      assertRejects({ [variable]: bad }, variable);
+    });
+  }
+
   it("names the flag, not the variable, when a bad port comes from --port", () => {
     assert.throws(
       () => loadConfig({ GATEHOUSE_PORT: "8081" }, ["--port", "abc"]),

@@ -39,6 +39,7 @@ const BAD_VALUES: ReadonlyArray<readonly [string, string]> = [
   ["GATEHOUSE_BLOBS", "s3://b"],
   ["GATEHOUSE_ADMIN_TOKEN", "short"],
   ["GATEHOUSE_LOG_LEVEL", "loud"],
+  ["GATEHOUSE_TRUST_PROXY", "*"],
 ];
 
 describe("server start-up with a bad setting", () => {
