@@ -12,7 +12,7 @@ export function registerAuditRoutes(app: HubApp, ctx: HubContext): void {
       config: { access: { account: "admin" } },
       schema: {
         querystring: Type.Object({
-          after: Type.Optional(Type.Integer({ minimum: 0 })),
+          after: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
           tail: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
         }),

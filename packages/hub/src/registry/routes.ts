@@ -174,7 +174,7 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
                 {
                   path: Type.String({ minLength: 1 }),
                   sha256: Sha256,
-                  size: Type.Integer({ minimum: 0 }),
+                  size: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
                 },
                 { additionalProperties: false },
               ),

@@ -169,7 +169,6 @@ for (const dialect of DIALECTS) {
         [".g%E2%80%8Cit/config", ".g\\u200Cit/config", /has a '\.git' segment/],
         ["GIT~1/config", "GIT~1/config", /has a '\.git' segment/],
         // control characters, C0 and C1, shown escaped
-        ["a%00b", "a\\u0000b", /contains the control character U\+0000/],
         ["a%07b", "a\\u0007b", /contains the control character U\+0007/],
         ["a%0Ab", "a\\u000Ab", /contains the control character U\+000A/],
         ["a%7Fb", "a\\u007Fb", /contains the control character U\+007F/],
@@ -250,22 +249,53 @@ for (const dialect of DIALECTS) {
         });
       }
 
-      it("refuses to attach content at a path holding a lone surrogate", async () => {
+      // NUL and lone surrogates are refused for every text a request carries, paths included:
+      // PostgreSQL cannot store NUL, and a lone surrogate has no UTF-8 form.
+      it("refuses an upload to a path holding a NUL, naming the parameter", async () => {
         await changesNothing(async () => {
-          const body = await expectError(
-            hub.request("POST", "/api/models/alice/m/versions/d/files", {
-              token: alice,
-              json: {
-                files: [{ path: "a\ud800b", sha256: sha256(content), size: content.length }],
-              },
-            }),
-            400,
-            "INVALID_PATH",
+          const res = await rawRequest(
+            hub,
+            "PUT",
+            "/api/models/alice/m/versions/d/files/a%00b",
+            alice,
+            "content",
           );
-          assert.ok(body.error.includes('file path "a\\uD800b" '), body.error);
-          assert.match(body.error, /is not valid Unicode: it holds the lone surrogate U\+D800/);
+          assert.equal(res.status, 400, res.body);
+          const body = JSON.parse(res.body) as ErrorBody;
+          assert.equal(body.code, "BAD_REQUEST");
+          assert.equal(
+            body.error,
+            "params/* holds a NUL character or a lone surrogate, which is not text; remove it",
+          );
         });
       });
+
+      for (const [what, bad] of [
+        ["a NUL", "a\0b"],
+        ["a lone surrogate", "a\ud800b"],
+      ] as const) {
+        it(`refuses to attach content at a path holding ${what}, naming the field`, async () => {
+          await changesNothing(async () => {
+            const body = await expectError(
+              hub.request("POST", "/api/models/alice/m/versions/d/files", {
+                token: alice,
+                json: {
+                  files: [
+                    { path: "fine.bin", sha256: sha256(content), size: content.length },
+                    { path: bad, sha256: sha256(content), size: content.length },
+                  ],
+                },
+              }),
+              400,
+              "BAD_REQUEST",
+            );
+            assert.equal(
+              body.error,
+              "body/files/1/path holds a NUL character or a lone surrogate, which is not text; remove it",
+            );
+          });
+        });
+      }
     });
 
     describe("paths that differ only in letter case", () => {
@@ -819,6 +849,62 @@ for (const dialect of DIALECTS) {
           );
           assert.deepEqual(body.details, { line: 2 });
         });
+      });
+    });
+
+    describe("text that is not text, and numbers past what the store holds", () => {
+      const NOT_TEXT = "holds a NUL character or a lone surrogate, which is not text; remove it";
+      for (const [what, method, url, init, message] of [
+        [
+          "a revision",
+          "GET",
+          "/api/models/alice/m/revision/v%00",
+          {},
+          `params/revision ${NOT_TEXT}`,
+        ],
+        [
+          "a version name",
+          "GET",
+          "/api/models/alice/m/versions/%00",
+          {},
+          `params/version ${NOT_TEXT}`,
+        ],
+        ["a token id", "DELETE", "/api/tokens/t%00", {}, `params/id ${NOT_TEXT}`],
+        ["a search", "GET", "/api/models?search=a%00", {}, `querystring/search ${NOT_TEXT}`],
+        [
+          "a token's name",
+          "POST",
+          "/api/tokens",
+          { json: { scopes: ["read"], name: "laptop\0" } },
+          `body/name ${NOT_TEXT}`,
+        ],
+        [
+          "a version name in a body, as a lone surrogate",
+          "POST",
+          "/api/models/alice/m/versions",
+          { json: { name: "v\udc00" } },
+          `body/name ${NOT_TEXT}`,
+        ],
+      ] as const) {
+        it(`answers 400 to a NUL or lone surrogate in ${what}, naming where`, async () => {
+          await changesNothing(async () => {
+            const body = await expectError(
+              hub.request(method, url, { token: alice, ...init }),
+              400,
+              "BAD_REQUEST",
+            );
+            assert.equal(body.error, message);
+          });
+        });
+      }
+
+      it("answers 400 to an audit position past the largest whole number a double holds", async () => {
+        const body = await expectError(
+          hub.request("GET", "/api/audit?after=1e20", { token: hub.adminToken }),
+          400,
+          "BAD_REQUEST",
+        );
+        assert.equal(body.error, "querystring/after must be <= 9007199254740991");
       });
     });
 
