@@ -75,6 +75,20 @@ const CALLERS: Record<string, Actor> = {
   }),
 };
 
+/** What authorize says of `actor` doing `action` on the model of `ns` with visibility `v`. */
+function allows(
+  actor: Actor,
+  action: ModelAction,
+  ns: (typeof NAMESPACES)[number],
+  v: Visibility,
+): boolean {
+  return authorize(actor, action, {
+    modelId: modelIdOf(ns.id, v),
+    visibility: v,
+    relation: relationFrom(actor, { id: ns.id, name: ns.id, kind: ns.kind }, ns.myRole),
+  }).allowed;
+}
+
 /** The actions that concern one model; model.create and member management concern a namespace. */
 const MODEL_ACTIONS = (Object.keys(PERMISSIONS) as ModelAction[]).filter(
   (a) => a !== "model.create" && a !== "org.manage-members",
@@ -159,18 +173,9 @@ for (const dialect of DIALECTS) {
             )
             .execute();
           const expected = NAMESPACES.flatMap((ns) =>
-            VISIBILITIES.filter(
-              (v) =>
-                authorize(actor, action, {
-                  modelId: modelIdOf(ns.id, v),
-                  visibility: v,
-                  relation: relationFrom(
-                    actor,
-                    { id: ns.id, name: ns.id, kind: ns.kind },
-                    ns.myRole,
-                  ),
-                }).allowed,
-            ).map((v) => modelIdOf(ns.id, v)),
+            VISIBILITIES.filter((v) => allows(actor, action, ns, v)).map((v) =>
+              modelIdOf(ns.id, v),
+            ),
           );
           assert.deepEqual(rows.map((r) => r.id).sort(), expected.sort());
         });
@@ -180,20 +185,7 @@ for (const dialect of DIALECTS) {
     it("is not vacuous: some caller is allowed and some refused each action", () => {
       for (const action of MODEL_ACTIONS) {
         const answers = Object.values(CALLERS).flatMap((actor) =>
-          NAMESPACES.flatMap((ns) =>
-            VISIBILITIES.map(
-              (v) =>
-                authorize(actor, action, {
-                  modelId: modelIdOf(ns.id, v),
-                  visibility: v,
-                  relation: relationFrom(
-                    actor,
-                    { id: ns.id, name: ns.id, kind: ns.kind },
-                    ns.myRole,
-                  ),
-                }).allowed,
-            ),
-          ),
+          NAMESPACES.flatMap((ns) => VISIBILITIES.map((v) => allows(actor, action, ns, v))),
         );
         assert.ok(answers.includes(true) && answers.includes(false), action);
       }
