@@ -1,7 +1,7 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
-import { assertNamespaceName, nameKey } from "../names/index.js";
+import { asciiLower, assertNamespaceName, nameKey } from "../names/index.js";
 import { newId, type Db, type OrgMembersTable } from "../store/index.js";
 import { actorIdOf, type Actor } from "./actor.js";
 import { authorize } from "./authorize.js";
@@ -46,7 +46,7 @@ async function insertNamespace(
     .values({
       id,
       name,
-      name_key: name.toLowerCase(),
+      name_key: asciiLower(name),
       kind,
       created_at: ctx.clock.now().toISOString(),
     })
@@ -165,19 +165,27 @@ export function relationFrom(
   return orgRole ?? "none";
 }
 
-async function orgForManagement(
-  ctx: HubContext,
-  actor: Actor,
-  orgName: string,
-): Promise<Namespace> {
-  const org = await findNamespace(ctx.db, orgName);
+/**
+ * The organisation `orgName`, locked for a change of its members, once the
+ * caller is found to manage them. Called inside the change's transaction: the
+ * lock (a write to its row) makes member changes take turns, so two owners
+ * who demote each other at once cannot leave it without an owner, and the
+ * caller's own role is read after any change that came first.
+ */
+async function orgForManagement(trx: Db, actor: Actor, orgName: string): Promise<Namespace> {
+  const org = await findNamespace(trx, orgName);
   if (org?.kind !== "org") {
     throw new HubError("NOT_FOUND", `organisation "${orgName}" does not exist`);
   }
+  await trx
+    .updateTable("namespaces")
+    .set((eb) => ({ name: eb.ref("name") }))
+    .where("id", "=", org.id)
+    .execute();
   const decision = authorize(actor, "org.manage-members", {
     modelId: null,
     visibility: "private",
-    relation: await relationTo(ctx.db, actor, org),
+    relation: await relationTo(trx, actor, org),
   });
   if (!decision.allowed) {
     // Answers 401 or a scope error first when those are the reason.
@@ -200,13 +208,13 @@ export async function setMember(
   input: { org: string; user: string; role: OrgRole },
   origin: RequestOrigin,
 ): Promise<void> {
-  const org = await orgForManagement(ctx, actor, input.org);
-  const user = await findNamespace(ctx.db, input.user);
-  if (user?.kind !== "user") {
-    throw new HubError("NOT_FOUND", `user "${input.user}" does not exist`);
-  }
   const actorId = actorIdOf(actor);
   await ctx.db.transaction().execute(async (trx) => {
+    const org = await orgForManagement(trx, actor, input.org);
+    const user = await findNamespace(trx, input.user);
+    if (user?.kind !== "user") {
+      throw new HubError("NOT_FOUND", `user "${input.user}" does not exist`);
+    }
     const now = ctx.clock.now();
     const current = await trx
       .selectFrom("org_members")
@@ -269,10 +277,10 @@ export async function removeMember(
   input: { org: string; user: string },
   origin: RequestOrigin,
 ): Promise<void> {
-  const org = await orgForManagement(ctx, actor, input.org);
-  const user = await findNamespace(ctx.db, input.user);
   const actorId = actorIdOf(actor);
   await ctx.db.transaction().execute(async (trx) => {
+    const org = await orgForManagement(trx, actor, input.org);
+    const user = await findNamespace(trx, input.user);
     const current =
       user === undefined
         ? undefined

@@ -33,20 +33,29 @@ const findToken = prepareQuery(["hash"], (db, p) =>
 );
 
 /**
- * Turns an `Authorization` header into the calling actor: anonymous without
- * one, the token's user with a valid one. A malformed, unknown, expired or
- * revoked token is an error, never a silent downgrade to anonymous.
+ * The digest of the token an `Authorization` header presents, which is what
+ * the store keeps and what failures are counted by; a header that is not
+ * `Bearer <token>` is an invalid token.
  */
-export async function authenticate(ctx: HubContext, header: string | undefined): Promise<Actor> {
-  if (header === undefined || header === "") {
-    return ANONYMOUS;
-  }
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const secret = match?.[1];
+export function presentedTokenDigest(header: string): string {
+  const secret = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   if (secret === undefined) {
     throw invalid("expected 'Bearer <token>'");
   }
-  const [row] = await findToken(ctx.db, { hash: hashTokenSecret(secret) });
+  return hashTokenSecret(secret);
+}
+
+/**
+ * The calling actor for the digest of a presented token (see
+ * `presentedTokenDigest`): anonymous without one, the token's user with a
+ * valid one. An unknown, expired or revoked token is an error, never a silent
+ * downgrade to anonymous.
+ */
+export async function authenticate(ctx: HubContext, digest: string | undefined): Promise<Actor> {
+  if (digest === undefined) {
+    return ANONYMOUS;
+  }
+  const [row] = await findToken(ctx.db, { hash: digest });
   if (row === undefined) {
     throw invalid("unknown token");
   }

@@ -1,5 +1,5 @@
 export { ANONYMOUS, SCOPES, actorIdOf, hasScope, type Actor, type Scope } from "./actor.js";
-export { authenticate } from "./authenticate.js";
+export { authenticate, presentedTokenDigest } from "./authenticate.js";
 export { authorize, type Decision, type ProtectedResource } from "./authorize.js";
 export { allowedFilter, type ModelColumns } from "./allowed-filter.js";
 export {

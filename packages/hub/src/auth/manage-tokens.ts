@@ -227,7 +227,7 @@ export async function createToken(
       origin,
     );
   });
-  const [info] = await listTokenRows(ctx.db, { tokenIds: [created.id] });
+  const [info] = await listTokenRows(ctx.db, { tokenId: created.id });
   if (info === undefined) {
     throw new HubError("INTERNAL", "the new token could not be read back");
   }
@@ -236,7 +236,7 @@ export async function createToken(
 
 async function listTokenRows(
   db: Db,
-  filter: { userId?: string; tokenIds?: readonly string[] },
+  filter: { userId?: string; tokenId?: string; lineageOf?: string },
 ): Promise<TokenInfo[]> {
   let query = db
     .selectFrom("tokens")
@@ -261,8 +261,11 @@ async function listTokenRows(
   if (filter.userId !== undefined) {
     query = query.where("tokens.user_id", "=", filter.userId);
   }
-  if (filter.tokenIds !== undefined) {
-    query = query.where("tokens.id", "in", filter.tokenIds);
+  if (filter.tokenId !== undefined) {
+    query = query.where("tokens.id", "=", filter.tokenId);
+  }
+  if (filter.lineageOf !== undefined) {
+    query = query.where("tokens.id", "in", lineage(db, filter.lineageOf));
   }
   const rows = await query.execute();
   return rows.map((r) => ({
@@ -279,20 +282,27 @@ async function listTokenRows(
   }));
 }
 
-/** `rootId` and every token created from it, directly or through others. */
-async function lineageOf(db: Db, rootId: string): Promise<string[]> {
-  const all = [rootId];
-  let frontier = [rootId];
-  while (frontier.length > 0) {
-    const children = await db
-      .selectFrom("tokens")
-      .select("id")
-      .where("parent_id", "in", frontier)
-      .execute();
-    frontier = children.map((c) => c.id).filter((id) => !all.includes(id));
-    all.push(...frontier);
-  }
-  return all;
+/**
+ * The ids of `rootId` and every token created from it, directly or through
+ * others, as one query: a tree of any width or depth costs one statement and
+ * no list of parameters.
+ */
+function lineage(db: Db, rootId: string) {
+  return db
+    .withRecursive("lineage(id)", (qb) =>
+      qb
+        .selectFrom("tokens")
+        .select("id")
+        .where("id", "=", rootId)
+        .unionAll(
+          qb
+            .selectFrom("tokens as t")
+            .innerJoin("lineage as l", "l.id", "t.parent_id")
+            .select("t.id"),
+        ),
+    )
+    .selectFrom("lineage")
+    .select("lineage.id");
 }
 
 /**
@@ -314,10 +324,7 @@ export async function listTokens(
     return listTokenRows(ctx.db, { userId: target.id });
   }
   if (caller.token.modelId !== null) {
-    return listTokenRows(ctx.db, {
-      userId: caller.userId,
-      tokenIds: await lineageOf(ctx.db, caller.token.id),
-    });
+    return listTokenRows(ctx.db, { userId: caller.userId, lineageOf: caller.token.id });
   }
   return listTokenRows(ctx.db, { userId: caller.userId });
 }
@@ -331,15 +338,21 @@ async function mayRevoke(
   if (caller.token.modelId === null) {
     return caller.isAdmin || row.user_id === caller.userId;
   }
-  return row.user_id === caller.userId && (await lineageOf(db, caller.token.id)).includes(row.id);
+  if (row.user_id !== caller.userId) {
+    return false;
+  }
+  const found = await lineage(db, caller.token.id)
+    .where("lineage.id", "=", row.id)
+    .executeTakeFirst();
+  return found !== undefined;
 }
 
 /**
- * Revokes `root` and every token created from it, generation by generation,
- * and returns the tokens this revoked. Each generation is revoked before its
- * children are read: on PostgreSQL that update waits for any creation from one
- * of them still under way (createToken locks the parent row), so a child
- * committed meanwhile is read in the next round, and later creations fail.
+ * Revokes `root` and every token created from it and returns the tokens this
+ * revoked, `root` first. Repeated until a round revokes nothing: on PostgreSQL
+ * a round waits for any creation from a token of the lineage still under way
+ * (createToken locks the parent's row), and a child committed meanwhile is in
+ * the next round's view; creations that come later find their parent revoked.
  */
 async function revokeLineage(
   trx: Db,
@@ -347,28 +360,20 @@ async function revokeLineage(
   now: string,
 ): Promise<{ id: string; user_id: string }[]> {
   const revoked: { id: string; user_id: string }[] = [];
-  const seen = new Set<string>();
-  let generation = [root];
-  while (generation.length > 0) {
-    const ids = generation.map((t) => t.id);
-    ids.forEach((id) => seen.add(id));
-    const updated = await trx
+  for (;;) {
+    const round = await trx
       .updateTable("tokens")
       .set({ revoked_at: now })
-      .where("id", "in", ids)
       .where("revoked_at", "is", null)
-      .returning("id")
+      .where("id", "in", lineage(trx, root.id))
+      .returning(["id", "user_id"])
       .execute();
-    const changed = new Set(updated.map((u) => u.id));
-    revoked.push(...generation.filter((t) => changed.has(t.id)));
-    const children = await trx
-      .selectFrom("tokens")
-      .select(["id", "user_id"])
-      .where("parent_id", "in", ids)
-      .execute();
-    generation = children.filter((c) => !seen.has(c.id));
+    if (round.length === 0) {
+      break;
+    }
+    revoked.push(...round);
   }
-  return revoked;
+  return revoked.sort((a, b) => Number(b.id === root.id) - Number(a.id === root.id));
 }
 
 /**
@@ -407,7 +412,7 @@ export async function revokeToken(
         origin,
       });
     }
-    const [info] = await listTokenRows(trx, { tokenIds: [tokenId] });
+    const [info] = await listTokenRows(trx, { tokenId });
     if (info === undefined) {
       throw new HubError("INTERNAL", "the revoked token could not be read back");
     }

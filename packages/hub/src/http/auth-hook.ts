@@ -1,6 +1,5 @@
-import { hash } from "node:crypto";
 import type { FastifyReply } from "fastify";
-import { authenticate } from "../auth/index.js";
+import { ANONYMOUS, authenticate, presentedTokenDigest } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { addressKey, type FailureLimiter } from "../limits/index.js";
@@ -11,8 +10,6 @@ export interface AuthLimits {
   readonly addresses: FailureLimiter;
   readonly tokens: FailureLimiter;
 }
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** How many Authorization headers the request carries; Node keeps only the first in `headers`. */
 function authorizationCount(rawHeaders: readonly string[]): number {
@@ -62,27 +59,25 @@ export function registerAuthHook(app: HubApp, ctx: HubContext, limits: AuthLimit
       }
     }
     if (header === undefined || header === "") {
-      request.actor = await authenticate(ctx, header);
+      request.actor = ANONYMOUS;
       return;
     }
-    const secret = BEARER.exec(header)?.[1];
-    const tokenKey = secret === undefined ? undefined : hash("sha256", secret, "base64");
-    if (tokenKey !== undefined) {
-      const wait = await limits.tokens.blockedFor(tokenKey);
+    let digest: string | undefined;
+    try {
+      digest = presentedTokenDigest(header);
+      const wait = await limits.tokens.blockedFor(digest);
       if (wait > 0) {
         await limits.addresses.recordFailure(addressKey(request.ip));
         throw tokenLimited(reply, wait);
       }
-    }
-    try {
-      request.actor = await authenticate(ctx, header);
+      request.actor = await authenticate(ctx, digest);
     } catch (err) {
       if (!(err instanceof HubError) || err.code !== "INVALID_TOKEN") {
         throw err;
       }
       const [addressWait, tokenWait] = await Promise.all([
         limits.addresses.recordFailure(addressKey(request.ip)),
-        tokenKey === undefined ? 0 : limits.tokens.recordFailure(tokenKey),
+        digest === undefined ? 0 : limits.tokens.recordFailure(digest),
       ]);
       if (addressWait > 0) {
         throw rateLimited(

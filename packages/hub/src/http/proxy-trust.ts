@@ -1,6 +1,5 @@
 import { BlockList, isIPv6 } from "node:net";
-
-const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+import { unmappedAddress } from "../limits/index.js";
 
 /**
  * Whether a connection's address is one of the trusted proxies (the entries of
@@ -23,7 +22,7 @@ export function proxyMatcher(entries: readonly string[]): (address: string) => b
   }
   return (address) => {
     // Dual-stack sockets report IPv4 clients as ::ffff:a.b.c.d.
-    const plain = MAPPED_IPV4.exec(address)?.[1] ?? address;
+    const plain = unmappedAddress(address);
     return list.check(plain, isIPv6(plain) ? "ipv6" : "ipv4");
   };
 }

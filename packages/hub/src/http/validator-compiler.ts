@@ -12,27 +12,51 @@ const addFormats = ((formatsPlugin as unknown as { default?: typeof formatsPlugi
 // eslint-disable-next-line no-control-regex -- NUL is exactly what is refused
 const NUL_OR_LONE_SURROGATE = /\u0000|\p{Cs}/u;
 
+/** A value met on the walk: its parent's index, its key there, and whether it is that key. */
+interface Visited {
+  readonly value: unknown;
+  readonly parent: number;
+  readonly key: string;
+  readonly isKey: boolean;
+}
+
 /**
  * Where in `value` a string holds a NUL or a lone surrogate, or null. Neither
  * is text a client means: PostgreSQL refuses NUL in text outright, and a lone
  * surrogate cannot be encoded in UTF-8, so both databases would store
- * something else. Walked without recursion, since a JSON body may nest deeply.
+ * something else. Walked without recursion, since a JSON body may nest deeply;
+ * the place is spelled out only when there is something to refuse.
  */
 function badTextAt(value: unknown, root: string): string | null {
-  const pending: [unknown, string][] = [[value, root]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [item, at] = next;
+  const visited: Visited[] = [{ value, parent: -1, key: root, isKey: false }];
+  for (let i = 0; i < visited.length; i += 1) {
+    const item = visited[i]?.value;
     if (typeof item === "string") {
       if (NUL_OR_LONE_SURROGATE.test(item)) {
-        return at;
+        return placeOf(visited, i, root);
       }
     } else if (typeof item === "object" && item !== null) {
       for (const [key, child] of Object.entries(item)) {
-        pending.push([key, `${at} key`], [child, `${at}/${key}`]);
+        visited.push(
+          { value: key, parent: i, key, isKey: true },
+          { value: child, parent: i, key, isKey: false },
+        );
       }
     }
   }
   return null;
+}
+
+/** `root/a/b` for the value visited at `index`, `root/a key` for a key of `a`. */
+function placeOf(visited: readonly Visited[], index: number, root: string): string {
+  const isKey = visited[index]?.isKey === true;
+  const names: string[] = [];
+  let at = isKey ? visited[visited[index]?.parent ?? -1] : visited[index];
+  while (at !== undefined && at.parent >= 0) {
+    names.unshift(at.key);
+    at = visited[at.parent];
+  }
+  return `${[root, ...names].join("/")}${isKey ? " key" : ""}`;
 }
 
 /**

@@ -3,6 +3,11 @@ import { isIPv4, isIPv6 } from "node:net";
 /** The IPv4 address inside an IPv4-mapped IPv6 one (`::ffff:10.0.0.1`), as dual-stack sockets report it. */
 const MAPPED_IPV4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 
+/** An IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) as the IPv4 address it stands for; others as they are. */
+export function unmappedAddress(address: string): string {
+  return MAPPED_IPV4.exec(address)?.[1] ?? address;
+}
+
 /** The first four groups of an IPv6 address, each as a number. */
 function first64Bits(address: string): number[] {
   const [head = "", tail = ""] = address.split("::");
@@ -31,9 +36,9 @@ function first64Bits(address: string): number[] {
  * @example addressKey("2001:db8:1:2:a::1") === addressKey("2001:db8:1:2::ffff") // "2001:db8:1:2::/64"
  */
 export function addressKey(address: string): string {
-  const mapped = MAPPED_IPV4.exec(address)?.[1];
-  if (mapped !== undefined) {
-    return mapped;
+  const unmapped = unmappedAddress(address);
+  if (unmapped !== address) {
+    return unmapped;
   }
   const bare = address.split("%")[0] ?? address;
   if (isIPv4(bare) || !isIPv6(bare)) {

@@ -1,3 +1,3 @@
-export { addressKey } from "./address-key.js";
+export { addressKey, unmappedAddress } from "./address-key.js";
 export type { FailureLimiter } from "./failure-limiter.js";
 export { MemoryFailureLimiter } from "./memory-failure-limiter.js";

@@ -75,7 +75,7 @@ export function assertNamespaceName(name: string, what: "user" | "organisation")
   if (problem !== null) {
     throw new HubError("INVALID_NAME", `${what} name "${name}" ${problem}`);
   }
-  if (RESERVED_NAMESPACES.has(name.toLowerCase())) {
+  if (RESERVED_NAMESPACES.has(asciiLower(name))) {
     throw new HubError(
       "INVALID_NAME",
       `${what} name "${name}" is reserved by the hub; pick another`,

@@ -409,12 +409,8 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       const { namespace, name } = request.params;
       const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
       const versions = await listVersions(ctx, model, false);
-      // "main" is the newest published version, as resolveRevision defines it.
-      const main = versions.reduce<VersionRecord | null>(
-        (newest, v) =>
-          newest === null || (v.publishedAt ?? "") > (newest.publishedAt ?? "") ? v : newest,
-        null,
-      );
+      // "main" is the version resolveRevision gives for it, found when the model was loaded.
+      const main = versions.find((v) => v.id === model.newestPublishedId) ?? null;
       return {
         branches:
           main === null

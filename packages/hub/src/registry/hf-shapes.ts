@@ -117,7 +117,8 @@ export function versionJson(model: ModelRecord, version: VersionRecord) {
 }
 
 /** The title a version carries wherever a Hugging Face client expects a commit. */
-export const commitTitle = (version: VersionRecord): string => `Version ${version.name}`;
+export const commitTitle = (version: Pick<VersionRecord, "name">): string =>
+  `Version ${version.name}`;
 
 const HTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",

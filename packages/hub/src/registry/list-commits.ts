@@ -1,10 +1,16 @@
 import type { HubContext } from "../context.js";
 import type { ModelRecord } from "./load-model.js";
-import { resolveRevision, toVersionRecord, type VersionRecord } from "./versions.js";
+import { resolveRevision, type VersionRecord } from "./versions.js";
+
+/** What a commit shows of a published version; its files are not read. */
+export type CommitVersion = Pick<
+  VersionRecord,
+  "id" | "name" | "commitId" | "createdAt" | "publishedAt"
+>;
 
 /** A published version seen as a commit: the version and the name of the user who published it. */
 export interface CommitRecord {
-  readonly version: VersionRecord;
+  readonly version: CommitVersion;
   /** Null when the publisher's account no longer has a name to show. */
   readonly publisher: string | null;
 }
@@ -13,7 +19,7 @@ export interface CommitRecord {
 export interface CommitPage {
   readonly commits: readonly CommitRecord[];
   /** The version the next page starts from, or null on the last page. */
-  readonly next: VersionRecord | null;
+  readonly next: CommitVersion | null;
 }
 
 /**
@@ -38,7 +44,7 @@ export async function listCommits(
   const startAt = start.publishedAt ?? start.createdAt;
   const rows = await ctx.db
     .selectFrom("versions")
-    .select(["id", "model_id", "name", "state", "commit_id", "card", "created_at", "published_at"])
+    .select(["id", "name", "commit_id", "created_at", "published_at"])
     .where("model_id", "=", model.id)
     .where("state", "=", "published")
     .where((eb) =>
@@ -51,7 +57,14 @@ export async function listCommits(
     .orderBy("id", "desc")
     .limit(limit + 1)
     .execute();
-  const versions = await Promise.all(rows.map((r) => toVersionRecord(ctx.db, r)));
+  const versions = rows.map((r): CommitVersion => ({
+    id: r.id,
+    name: r.name,
+    // Fixed at publication, and these are published versions.
+    commitId: r.commit_id ?? "",
+    createdAt: r.created_at,
+    publishedAt: r.published_at,
+  }));
   const page = versions.slice(0, limit);
   const publishers = await publishersOf(
     ctx,

@@ -73,6 +73,8 @@ const findModel = prepareQuery(["namespaceKey", "nameKey", "userId"], (db, p) =>
           .whereRef("v.model_id", "=", "m.id")
           .where("v.state", "=", "published")
           .orderBy("v.published_at", "desc")
+          // Ties broken as the commit list breaks them, so `main` is the head of that list.
+          .orderBy("v.id", "desc")
           .limit(1)
           .as("newest_published_id"),
     ])

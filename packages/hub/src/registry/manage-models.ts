@@ -10,7 +10,7 @@ import {
 } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
-import { assertModelName } from "../names/index.js";
+import { asciiLower, assertModelName } from "../names/index.js";
 import { newId } from "../store/index.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 
@@ -53,7 +53,7 @@ export async function createModel(
       .selectFrom("models")
       .select("name")
       .where("namespace_id", "=", namespace.id)
-      .where("name_key", "=", input.name.toLowerCase())
+      .where("name_key", "=", asciiLower(input.name))
       .executeTakeFirst();
     if (clash !== undefined) {
       throw new HubError("ALREADY_EXISTS", `model ${namespace.name}/${clash.name} already exists`);
@@ -64,7 +64,7 @@ export async function createModel(
         id,
         namespace_id: namespace.id,
         name: input.name,
-        name_key: input.name.toLowerCase(),
+        name_key: asciiLower(input.name),
         visibility: input.visibility,
         created_at: now,
         updated_at: now,

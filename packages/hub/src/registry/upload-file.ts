@@ -43,7 +43,9 @@ async function pathsIn(db: Db, versionId: string): Promise<string[]> {
  * Records files in the draft, each replacing a file at the same path, with an
  * audit event per file, all in one transaction. A path that clashes with
  * another of the draft (letter case, file against folder) is refused here,
- * where concurrent writers to the draft take turns.
+ * where concurrent writers to the draft take turns. `keepContent` makes
+ * uploaded bytes readable once every check has passed, before the rows that
+ * name them are written: a refusal keeps no blob, and no row names a missing one.
  */
 async function recordFiles(
   ctx: HubContext,
@@ -53,6 +55,7 @@ async function recordFiles(
   actor: Actor,
   origin: RequestOrigin,
   how: "upload" | "attach",
+  keepContent: () => Promise<void> = () => Promise.resolve(),
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx: Db) => {
     // Writing the version row first makes writers to one draft take turns (a row lock in
@@ -70,6 +73,7 @@ async function recordFiles(
       await pathsIn(trx, draft.id),
       files.map((f) => f.entry.path),
     );
+    await keepContent();
     const now = ctx.clock.now();
     for (const { entry, card } of files) {
       await trx
@@ -127,18 +131,18 @@ export async function uploadFile(
   // Checked before any byte is stored too, so a clash leaves no blob behind.
   assertNoPathClash(await pathsIn(ctx.db, draft.id), [filePath]);
   const staged = await ctx.blobs.stage(source, expect);
-  let card: CardData | undefined;
+  const entry = { path: filePath, sha256: staged.sha256, size: staged.size };
   try {
-    if (filePath === CARD_PATH) {
-      card = await cardOf(staged.size, () => staged.read());
-    }
-    await staged.commit();
+    const card =
+      filePath === CARD_PATH ? await cardOf(staged.size, () => staged.read()) : undefined;
+    await recordFiles(ctx, model, versionName, [{ entry, card }], actor, origin, "upload", () =>
+      staged.commit(),
+    );
   } catch (err) {
+    // After a commit the staged file is gone and this does nothing; the content may be another version's.
     await staged.discard();
     throw err;
   }
-  const entry = { path: filePath, sha256: staged.sha256, size: staged.size };
-  await recordFiles(ctx, model, versionName, [{ entry, card }], actor, origin, "upload");
   return entry;
 }
 

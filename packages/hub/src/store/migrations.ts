@@ -133,6 +133,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("tokens_parent_id").on("tokens").column("parent_id").execute();
     },
   },
+  "0004-audit-resource-index": {
+    async up(db: Kysely<unknown>) {
+      // A version's history (who published it) is read from its events by resource.
+      await db.schema
+        .createIndex("audit_events_resource")
+        .on("audit_events")
+        .columns(["resource", "action"])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

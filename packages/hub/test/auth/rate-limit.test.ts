@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { Clock } from "../../src/clock/index.js";
 import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
+import { ManualClock } from "../support/manual-clock.js";
 import { createModel, expectError, expectStatus } from "../security/support.js";
-
-/** A clock the test moves by hand. */
-class ManualClock implements Clock {
-  private ms = Date.parse("2026-03-01T12:00:00.000Z");
-  now(): Date {
-    return new Date(this.ms);
-  }
-  advance(seconds: number): void {
-    this.ms += seconds * 1000;
-  }
-}
 
 /** Failures allowed in a burst; then one more every 60 / LIMIT = 12 seconds. */
 const LIMIT = 5;

@@ -390,9 +390,10 @@ for (const dialect of DIALECTS) {
         });
       }
 
-      it("lets only one of concurrent uploads that differ in letter case in", async () => {
+      it("lets only one of concurrent uploads that differ in letter case in, and keeps only its bytes", async () => {
         await createDraft(hub, alice, "alice/m", "race");
         const names = ["race.bin", "RACE.bin", "Race.bin", "rAce.bin", "raCe.bin", "racE.bin"];
+        const blobsBefore = await filesUnder(path.join(blobDir, "sha256"));
         const answers = await Promise.all(
           names.map((n, i) => upload("race", n, `${i}`.repeat(200_000))),
         );
@@ -408,7 +409,17 @@ for (const dialect of DIALECTS) {
           assert.equal(body.code, "INVALID_PATH");
           assert.match(body.error, /differ only in letter case/);
         }
-        assert.equal(Object.keys(await pathsOf("race")).length, 1);
+        const kept = await pathsOf("race");
+        assert.equal(Object.keys(kept).length, 1);
+        // The refused uploads' bytes were received and hashed, then dropped: only the winner's stay.
+        const added = (await filesUnder(path.join(blobDir, "sha256"))).filter(
+          (f) => !blobsBefore.includes(f),
+        );
+        assert.deepEqual(
+          added.map((f) => path.basename(f)),
+          Object.values(kept),
+        );
+        assert.deepEqual(await filesUnder(path.join(blobDir, "tmp")), []);
       });
 
       it("replaces a file uploaded again at the exact same path", async () => {
@@ -871,6 +882,20 @@ for (const dialect of DIALECTS) {
         ],
         ["a token id", "DELETE", "/api/tokens/t%00", {}, `params/id ${NOT_TEXT}`],
         ["a search", "GET", "/api/models?search=a%00", {}, `querystring/search ${NOT_TEXT}`],
+        [
+          "a list in a body",
+          "POST",
+          "/api/models/alice/m/paths-info/v1",
+          { json: { paths: ["weights.bin", "x\0"] } },
+          `body/paths/1 ${NOT_TEXT}`,
+        ],
+        [
+          "a key of a body",
+          "POST",
+          "/api/models/alice/m/paths-info/v1",
+          { json: { paths: [], "e\0": 1 } },
+          `body key ${NOT_TEXT}`,
+        ],
         [
           "a token's name",
           "POST",

@@ -30,6 +30,8 @@ interface Callers {
   readonly outsider: string;
   readonly restricted: string;
   readonly adminRead: string;
+  /** An administrator's token with every scope, restricted to one model. */
+  readonly adminRestricted: string;
   readonly tokenId: string;
 }
 
@@ -130,6 +132,12 @@ for (const dialect of DIALECTS) {
           await createToken(hub, owner, { scopes: ["read", "write"], model: "acme/other" })
         ).token,
         adminRead: (await createToken(hub, hub.adminToken, { scopes: ["read"] })).token,
+        adminRestricted: (
+          await createToken(hub, hub.adminToken, {
+            scopes: ["read", "write", "admin"],
+            model: "acme/other",
+          })
+        ).token,
         tokenId: ownerRead.id,
       };
     });
@@ -194,7 +202,7 @@ for (const dialect of DIALECTS) {
             urlOf(route, HIDDEN, callers.tokenId),
             callers.ownerRead,
             403,
-            route.method === "HEAD" ? "INSUFFICIENT_SCOPE" : "INSUFFICIENT_SCOPE",
+            "INSUFFICIENT_SCOPE",
           );
         }
       }
@@ -216,6 +224,8 @@ for (const dialect of DIALECTS) {
           await refused(route, url, callers.owner, 403, "FORBIDDEN");
         }
         if (restrictedTokens !== "allowed") {
+          // An administrator's, so that only the restriction can be the reason.
+          await refused(route, url, callers.adminRestricted, 403, "FORBIDDEN");
           await refused(route, url, callers.restricted, 403, "FORBIDDEN");
         }
       }
