@@ -2,7 +2,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { asciiLower, assertNamespaceName, nameKey } from "../names/index.js";
-import { newId, type Db, type OrgMembersTable } from "../store/index.js";
+import { isUniqueViolation, newId, type Db, type OrgMembersTable } from "../store/index.js";
 import { actorIdOf, type Actor } from "./actor.js";
 import { authorize } from "./authorize.js";
 import type { Relation } from "./permissions.js";
@@ -50,7 +50,13 @@ async function insertNamespace(
       kind,
       created_at: ctx.clock.now().toISOString(),
     })
-    .execute();
+    .execute()
+    .catch((err: unknown) => {
+      // Taken between the check above and this insert, by a request at the same moment.
+      throw isUniqueViolation(err)
+        ? new HubError("ALREADY_EXISTS", `the name "${name}" is already taken`)
+        : err;
+    });
   return id;
 }
 

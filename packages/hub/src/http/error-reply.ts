@@ -63,30 +63,10 @@ function longSegmentOf(url: string): string | undefined {
   return undefined;
 }
 
-/**
- * A database's refusal of a second row with the same key (PostgreSQL's
- * unique_violation, SQLite's unique and primary key constraints): two requests
- * made the same change at once, and the one that checked first won the race.
- */
-function isDuplicateKey(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return (
-    code === "23505" ||
-    code === "SQLITE_CONSTRAINT_UNIQUE" ||
-    code === "SQLITE_CONSTRAINT_PRIMARYKEY"
-  );
-}
-
 /** Turns anything thrown into a HubError; unknown failures become INTERNAL. */
 export function toHubError(err: unknown, url = ""): HubError {
   if (err instanceof HubError) {
     return err;
-  }
-  if (isDuplicateKey(err)) {
-    return new HubError(
-      "CONFLICT",
-      "another request made the same change at the same moment; look at what is there now before sending yours again",
-    );
   }
   const fe = err as Partial<FastifyError>;
   if (fe.validation !== undefined) {

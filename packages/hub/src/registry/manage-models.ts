@@ -11,7 +11,7 @@ import {
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { asciiLower, assertModelName } from "../names/index.js";
-import { newId } from "../store/index.js";
+import { isUniqueViolation, newId } from "../store/index.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 
 /**
@@ -69,7 +69,13 @@ export async function createModel(
         created_at: now,
         updated_at: now,
       })
-      .execute();
+      .execute()
+      .catch((err: unknown) => {
+        // Created between the check above and this insert, by a request at the same moment.
+        throw isUniqueViolation(err)
+          ? new HubError("ALREADY_EXISTS", `model ${namespace.name}/${input.name} already exists`)
+          : err;
+      });
     await appendAuditEvent(trx, {
       actorId: user.userId,
       action: "model.create",

@@ -3,7 +3,14 @@ import { actorIdOf, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertVersionName } from "../names/index.js";
-import { BoundedMap, newId, prepareQuery, type Db, type VersionsTable } from "../store/index.js";
+import {
+  BoundedMap,
+  isUniqueViolation,
+  newId,
+  prepareQuery,
+  type Db,
+  type VersionsTable,
+} from "../store/index.js";
 import { commitIdOf, type ManifestEntry } from "./commit-id.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 import type { CardData } from "./model-card.js";
@@ -206,7 +213,19 @@ export async function createVersion(
       created_at: now.toISOString(),
       published_at: null,
     };
-    await trx.insertInto("versions").values(values).execute();
+    await trx
+      .insertInto("versions")
+      .values(values)
+      .execute()
+      .catch((err: unknown) => {
+        // Created between the check above and this insert, by a request at the same moment.
+        throw isUniqueViolation(err)
+          ? new HubError(
+              "ALREADY_EXISTS",
+              `a draft ${versionName} of ${model.fullName} was just created by another request; upload to it or publish it`,
+            )
+          : err;
+      });
     await appendAuditEvent(trx, {
       actorId,
       action: "version.create",

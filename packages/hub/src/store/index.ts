@@ -3,3 +3,4 @@ export type * from "./schema.js";
 export { newId } from "./ids.js";
 export { prepareQuery } from "./prepared-query.js";
 export { BoundedMap } from "./bounded-map.js";
+export { isUniqueViolation } from "./unique-violation.js";

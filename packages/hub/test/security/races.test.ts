@@ -46,6 +46,17 @@ for (const dialect of DIALECTS) {
       assert.equal(rows.length, 1);
     });
 
+    it("creates one version of a name asked for many times at once", async () => {
+      await race(
+        () =>
+          hub.request("POST", "/api/models/alice/twin/versions", {
+            token: alice,
+            json: { name: "v1" },
+          }),
+        201,
+      );
+    });
+
     it("creates one organisation of a name asked for many times at once", async () => {
       await race(
         () => hub.request("POST", "/api/orgs", { token: alice, json: { name: "twins" } }),
