@@ -6,4 +6,4 @@ export {
   asciiLower,
   nameKey,
 } from "./names.js";
-export { assertNoPathClash, pathClash, type PathClash } from "./path-clash.js";
+export { assertNoPathClash, pathClash, unsafePath, type PathClash } from "./path-clash.js";

@@ -1,5 +1,5 @@
 import { HubError } from "../errors/index.js";
-import { showFilePath } from "./file-path.js";
+import { filePathProblem, showFilePath } from "./file-path.js";
 
 /**
  * One name as a case-insensitive file system compares it.
@@ -121,4 +121,19 @@ export function assertNoPathClash(held: Iterable<string>, added: Iterable<string
   if (clash !== null) {
     throw new HubError("INVALID_PATH", `file path "${showFilePath(clash.path)}" ${clash.problem}`);
   }
+}
+
+/**
+ * The first of `paths` that breaks a path rule ({@link filePathProblem}), or
+ * else the first that clashes with another ({@link pathClash}), with the rule
+ * worded to follow `file path "…"`; null when a client can write them all.
+ */
+export function unsafePath(paths: readonly string[]): { path: string; problem: string } | null {
+  for (const path of paths) {
+    const problem = filePathProblem(path);
+    if (problem !== null) {
+      return { path, problem };
+    }
+  }
+  return pathClash([], paths);
 }

@@ -128,7 +128,7 @@ export async function uploadFile(
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.upload");
   assertFilePath(filePath);
   const draft = await draftFor(ctx.db, model, versionName);
-  // Checked before any byte is stored too, so a clash leaves no blob behind.
+  // Checked before the body is read too, so a clash is refused without receiving the bytes.
   assertNoPathClash(await pathsIn(ctx.db, draft.id), [filePath]);
   const staged = await ctx.blobs.stage(source, expect);
   const entry = { path: filePath, sha256: staged.sha256, size: staged.size };

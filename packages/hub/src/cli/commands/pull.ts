@@ -6,7 +6,7 @@ import { Readable, Transform } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
-import { filePathProblem, pathClash, showFilePath } from "../../names/index.js";
+import { filePathProblem, showFilePath, unsafePath } from "../../names/index.js";
 import { CliFailure, modelPath, parseModelRef, type CliContext } from "../context.js";
 import { encodePath } from "../hub-client.js";
 import { createTransferProgress, formatBytes } from "../progress.js";
@@ -44,18 +44,14 @@ function planPull<F extends { path: string }>(
   root: string,
   files: readonly F[],
 ): (F & { target: string })[] {
-  const plan = files.map((f) => ({ ...f, target: targetIn(root, f.path) }));
-  const clash = pathClash(
-    [],
-    files.map((f) => f.path),
-  );
-  if (clash !== null) {
+  const bad = unsafePath(files.map((f) => f.path));
+  if (bad !== null) {
     throw new CliFailure(
-      `the hub listed a file path "${showFilePath(clash.path)}" that ${clash.problem}; nothing was written`,
+      `the hub listed a file path "${showFilePath(bad.path)}" that ${bad.problem}; nothing was written`,
       "UNSAFE_PATH",
     );
   }
-  return plan;
+  return files.map((f) => ({ ...f, target: targetIn(root, f.path) }));
 }
 
 /** `gatehouse pull NS/NAME[@V] DIR`. */

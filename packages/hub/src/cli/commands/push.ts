@@ -5,7 +5,7 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileSha256 } from "@gatehouse/ml";
 import type { Command } from "commander";
-import { filePathProblem, pathClash, showFilePath } from "../../names/index.js";
+import { showFilePath, unsafePath } from "../../names/index.js";
 import {
   CliFailure,
   modelPath,
@@ -93,25 +93,12 @@ async function listFiles(
  * rules), so a push does not stop half way with a draft partly uploaded.
  */
 function assertPushable(dir: string, files: readonly { path: string }[]): void {
-  for (const f of files) {
-    const problem = filePathProblem(f.path);
-    if (problem !== null) {
-      throw new CliFailure(
-        `${dir} holds a file path "${showFilePath(f.path)}" that ${problem}; nothing was pushed`,
-        "INVALID_PATH",
-        "rename it, or move it out of the folder",
-      );
-    }
-  }
-  const clash = pathClash(
-    [],
-    files.map((f) => f.path),
-  );
-  if (clash !== null) {
+  const bad = unsafePath(files.map((f) => f.path));
+  if (bad !== null) {
     throw new CliFailure(
-      `${dir} holds a file path "${showFilePath(clash.path)}" that ${clash.problem}; nothing was pushed`,
+      `${dir} holds a file path "${showFilePath(bad.path)}" that ${bad.problem}; nothing was pushed`,
       "INVALID_PATH",
-      "rename one of them",
+      "other" in bad ? "rename one of them" : "rename it, or move it out of the folder",
     );
   }
 }
