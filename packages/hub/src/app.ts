@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify from "fastify";
-import { registerAuditRoutes } from "./audit/index.js";
-import { registerAuthRoutes } from "./auth/index.js";
+import { registerAuditRoutes } from "./audit/routes.js";
+import { registerAuthRoutes } from "./auth/routes.js";
 import { FsBlobStore, type BlobStore } from "./blobs/index.js";
 import { systemClock, type Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
@@ -24,7 +24,9 @@ import {
   type RouteEntry,
 } from "./http/index.js";
 import { MemoryFailureLimiter } from "./limits/index.js";
-import { registerHfRoutes, registerRegistryRoutes } from "./registry/index.js";
+import { registerHfRoutes } from "./registry/hf-routes.js";
+import { newRegistryCaches } from "./registry/index.js";
+import { registerRegistryRoutes } from "./registry/routes.js";
 import { loggerOptions, RequestLogController, type LogFormat } from "./request-log.js";
 import { openStore, type Store } from "./store/index.js";
 
@@ -66,7 +68,9 @@ function parseForm(body: string): Record<string, string | string[]> {
 }
 
 /**
- * Builds the hub: opens the store and blob store, and registers every route.
+ * Builds the hub: opens the store and blob store, and registers every route;
+ * each folder's `routes.ts` is imported here and nowhere else, so no folder
+ * depends on the HTTP layer through another's index.
  * Does not listen; `main` does, and tests call `app.inject` or listen on port 0.
  */
 export async function buildApp(options: AppOptions): Promise<BuiltApp> {
@@ -74,7 +78,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const store = options.store ?? (await openStore(config.database));
   const blobs = options.blobs ?? (await FsBlobStore.open(config.blobs.dir));
   const clock = options.clock ?? systemClock;
-  const ctx: HubContext = { config, store, db: store.db, blobs, clock };
+  const ctx: HubContext = {
+    config,
+    store,
+    db: store.db,
+    blobs,
+    clock,
+    caches: newRegistryCaches(),
+  };
 
   const app: HubApp = Fastify({
     logger: options.logger === undefined ? false : loggerOptions(config.logLevel, options.logger),

@@ -1,6 +1,7 @@
 import type { BlobStore } from "./blobs/index.js";
 import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
+import type { RegistryCaches } from "./registry/index.js";
 import type { Db, Store } from "./store/index.js";
 
 /** The adapters every service works with, built once by the app factory. */
@@ -10,4 +11,6 @@ export interface HubContext {
   readonly db: Db;
   readonly blobs: BlobStore;
   readonly clock: Clock;
+  /** Immutable data kept in memory for this app; never access state, which other processes change. */
+  readonly caches: RegistryCaches;
 }

@@ -1,4 +1,5 @@
 import type { Db } from "../store/index.js";
+import type { AuditAction } from "./actions.js";
 import { eventHash } from "./event-hash.js";
 
 /** Where a request came from; stored apart from the chain because it is personal data. */
@@ -10,7 +11,7 @@ export interface RequestOrigin {
 /** A state change to record. People are named by opaque ids only. */
 export interface AuditEventInput {
   readonly actorId: string | null;
-  readonly action: string;
+  readonly action: AuditAction;
   readonly resource: string;
   readonly details?: Record<string, unknown>;
   readonly at: Date;

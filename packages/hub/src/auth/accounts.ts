@@ -190,7 +190,8 @@ async function orgForManagement(trx: Db, actor: Actor, orgName: string): Promise
     .execute();
   const decision = authorize(actor, "org.manage-members", {
     modelId: null,
-    visibility: "private",
+    stage: "private",
+    tester: false,
     relation: await relationTo(trx, actor, org),
   });
   if (!decision.allowed) {

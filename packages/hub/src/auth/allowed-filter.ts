@@ -1,12 +1,19 @@
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { hasScope, type Actor } from "./actor.js";
 import { ORG_ROLES } from "./accounts.js";
-import { PERMISSIONS, type ModelAction, type Relation, type Visibility } from "./permissions.js";
+import { ALL_STAGES } from "../stages/index.js";
+import { PERMISSIONS, type Action, type Who } from "./permissions.js";
 
-/** The columns of the caller's query that the filter reads, as that query names them (`m.id`). */
-export interface ModelColumns {
+/**
+ * What the filter reads of the caller's query, as that query names it: the
+ * model's and its namespace's columns, the stage to decide by (a version's, or
+ * the stage a model's versions start at), and for versions the stage a
+ * withdrawn one was withdrawn from.
+ */
+export interface VersionColumns {
   readonly modelId: string;
-  readonly visibility: string;
+  readonly stage: RawBuilder<string>;
+  readonly withdrawnFrom?: RawBuilder<string | null>;
   readonly namespaceId: string;
   readonly namespaceKind: string;
 }
@@ -47,8 +54,8 @@ const toSql = (c: Condition): RawBuilder<SqlBool> =>
  */
 function userRelationIn(
   userId: string,
-  allowed: ReadonlySet<Relation>,
-  cols: ModelColumns,
+  allowed: ReadonlySet<Who>,
+  cols: VersionColumns,
 ): Condition {
   const kind = sql.ref(cols.namespaceKind);
   const nsId = sql.ref(cols.namespaceId);
@@ -72,12 +79,21 @@ function userRelationIn(
   ]);
 }
 
-/** Whether the caller's relation to the row is one of `allowed`, as `authorize` derives it. */
-function relationIn(actor: Actor, allowed: ReadonlySet<Relation>, cols: ModelColumns): Condition {
+/** Whether the signed-in user is on the row's model's allow-list, themselves or through an organisation. */
+function testerOf(userId: string, cols: VersionColumns): RawBuilder<SqlBool> {
+  const modelId = sql.ref(cols.modelId);
+  return sql<SqlBool>`exists (select 1 from model_testers t where t.model_id = ${modelId} and (t.namespace_id = ${userId} or t.namespace_id in (select org_id from org_members where user_id = ${userId})))`;
+}
+
+/** Whether the caller is one of `allowed` for the row, as `authorize` derives relation and testing. */
+function admitted(actor: Actor, allowed: ReadonlySet<Who>, cols: VersionColumns): Condition {
   if (actor.kind === "anonymous") {
     return allowed.has("anonymous");
   }
-  const own = actor.isAdmin ? allowed.has("admin") : userRelationIn(actor.userId, allowed, cols);
+  const relation = actor.isAdmin
+    ? allowed.has("admin")
+    : userRelationIn(actor.userId, allowed, cols);
+  const own = anyOf([relation, allOf(allowed.has("tester"), testerOf(actor.userId, cols))]);
   const restrictedTo = actor.token.modelId;
   if (restrictedTo === null) {
     return own;
@@ -91,34 +107,44 @@ function relationIn(actor: Actor, allowed: ReadonlySet<Relation>, cols: ModelCol
 }
 
 /**
- * The SQL form of `authorize(actor, action, model)` for a query over many
- * models, built from the same permission table, so that a list never shows
- * what a direct request would refuse: true exactly for the rows where
- * `authorize` allows. `cols` names the model's and its namespace's columns.
+ * The SQL form of `authorize(actor, action, version)` for a query over many
+ * versions (or models, deciding by the stage their versions start at), built
+ * from the same stage table, so that a list never shows what a direct request
+ * would refuse: true exactly for the rows where `authorize` allows.
  *
- * @example query.where(allowedFilter(actor, "model.see", { modelId: "m.id", visibility: "m.visibility", namespaceId: "n.id", namespaceKind: "n.kind" }))
+ * @example query.where(allowedFilter(actor, "version.see", { modelId: "m.id", stage: sql.ref("v.stage"), withdrawnFrom: sql.ref("v.withdrawn_from"), namespaceId: "n.id", namespaceKind: "n.kind" }))
  */
 export function allowedFilter(
   actor: Actor,
-  action: ModelAction,
-  cols: ModelColumns,
+  action: Action,
+  cols: VersionColumns,
 ): RawBuilder<SqlBool> {
   const rule = PERMISSIONS[action];
   if (actor.kind === "user" && !hasScope(actor.token.scopes, rule.scope)) {
     return toSql(false);
   }
-  const see = PERMISSIONS["model.see"].allow;
-  const visibilities = Object.keys(see) as Visibility[];
+  const see = PERMISSIONS["version.see"].allow;
+  const withdrawnFrom = cols.withdrawnFrom;
+  const seen =
+    withdrawnFrom === undefined
+      ? cols.stage
+      : sql<string>`coalesce(${withdrawnFrom}, ${cols.stage})`;
   return toSql(
     anyOf(
-      visibilities.map((v) => {
-        // As authorize: a caller must see the model before any other action on it counts.
-        const allowed = new Set(see[v].filter((r) => rule.allow[v].includes(r)));
-        return allOf(
-          sql<SqlBool>`${sql.ref(cols.visibility)} = ${v}`,
-          relationIn(actor, allowed, cols),
-        );
-      }),
+      ALL_STAGES.flatMap((stage) =>
+        // As seenAs: only a withdrawn version is seen at another stage than its own.
+        (stage === "withdrawn" && withdrawnFrom !== undefined ? ALL_STAGES : [stage]).map(
+          (seenStage) => {
+            // As authorize: a caller must see the version before any other action on it counts.
+            const acting = rule.allow[action === "version.see" ? seenStage : stage];
+            const allowed = new Set(see[seenStage].filter((r) => acting.includes(r)));
+            return allOf(
+              sql<SqlBool>`(${cols.stage} = ${stage} and ${seen} = ${seenStage})`,
+              admitted(actor, allowed, cols),
+            );
+          },
+        ),
+      ),
     ),
   );
 }

@@ -1,13 +1,19 @@
 import { hasScope, type Actor } from "./actor.js";
-import { PERMISSIONS, type ModelAction, type Relation, type Visibility } from "./permissions.js";
+import type { Stage } from "../stages/index.js";
+import { PERMISSIONS, seenAs, type Action, type Relation, type Who } from "./permissions.js";
 
-/** A model (or namespace) as authorisation sees it. */
+/** A version (or a model, or a namespace) as authorisation sees it. */
 export interface ProtectedResource {
   /** The model's id, or null for a namespace-level action. */
   readonly modelId: string | null;
-  readonly visibility: Visibility;
+  /** The version's stage; for a model without a version in question, the stage its versions start at. */
+  readonly stage: Stage;
+  /** For a withdrawn version, the stage it was withdrawn from. */
+  readonly withdrawnFrom?: Stage | null;
   /** The caller's standing in the resource's namespace, from roles in the store. */
   readonly relation: Relation;
+  /** Whether the caller is on the model's allow-list of trusted testers. */
+  readonly tester: boolean;
 }
 
 /**
@@ -28,31 +34,34 @@ const deny = (reason: Exclude<Decision, { allowed: true }>["reason"]): Decision 
   reason,
 });
 
+const admits = (who: readonly Who[], relation: Relation, tester: boolean): boolean =>
+  who.includes(relation) || (tester && who.includes("tester"));
+
 /**
  * The one place that decides whether `actor` may perform `action` on
- * `resource`. Deny by default: an action is allowed only where the permission
- * table lists the caller's relation, and the token carries the needed scope
- * and, when restricted to one model, names this one.
+ * `resource`. Deny by default: an action is allowed only where the stage
+ * table lists the caller for the resource's stage, the caller also sees the
+ * resource, and the token carries the needed scope and, when restricted to
+ * one model, names this one.
  *
- * @example authorize(actor, "version.publish", { modelId, visibility: "private", relation: "maintainer" })
+ * @example authorize(actor, "version.download", { modelId, stage: "open", relation: "none", tester: false })
  */
-export function authorize(
-  actor: Actor,
-  action: ModelAction,
-  resource: ProtectedResource,
-): Decision {
+export function authorize(actor: Actor, action: Action, resource: ProtectedResource): Decision {
   const restrictedElsewhere =
     actor.kind === "user" &&
     actor.token.modelId !== null &&
     actor.token.modelId !== resource.modelId;
   // A token restricted to another model carries no more rights here than an anonymous caller.
   const relation: Relation = restrictedElsewhere ? "anonymous" : resource.relation;
-  const sees = PERMISSIONS["model.see"].allow[resource.visibility].includes(relation);
+  const tester = !restrictedElsewhere && actor.kind === "user" && resource.tester;
+  const seeStage = seenAs(resource.stage, resource.withdrawnFrom ?? null);
+  const sees = admits(PERMISSIONS["version.see"].allow[seeStage], relation, tester);
   if (!sees && resource.modelId !== null) {
     return deny(actor.kind === "anonymous" ? "unauthenticated" : "hidden");
   }
   const rule = PERMISSIONS[action];
-  if (!rule.allow[resource.visibility].includes(relation)) {
+  const stage = action === "version.see" ? seeStage : resource.stage;
+  if (!admits(rule.allow[stage], relation, tester)) {
     if (actor.kind === "anonymous") {
       return deny("unauthenticated");
     }

@@ -1,7 +1,7 @@
 export { ANONYMOUS, SCOPES, actorIdOf, hasScope, type Actor, type Scope } from "./actor.js";
 export { authenticate, presentedTokenDigest } from "./authenticate.js";
 export { authorize, type Decision, type ProtectedResource } from "./authorize.js";
-export { allowedFilter, type ModelColumns } from "./allowed-filter.js";
+export { allowedFilter, type VersionColumns } from "./allowed-filter.js";
 export {
   ORG_ROLES,
   createOrg,
@@ -18,7 +18,7 @@ export {
 } from "./accounts.js";
 export { bootstrapAdmin, type BootstrapResult } from "./bootstrap-admin.js";
 export { createToken, listTokens, revokeToken, type TokenInfo } from "./manage-tokens.js";
-export { PERMISSIONS, type ModelAction, type Relation, type Visibility } from "./permissions.js";
+export { PERMISSIONS, seenAs, type Action, type Relation, type Who } from "./permissions.js";
 export {
   requireAdmin,
   requireScope,
@@ -27,4 +27,3 @@ export {
   type UserActor,
 } from "./require-user.js";
 export { TOKEN_PREFIX } from "./token-secret.js";
-export { registerAuthRoutes } from "./routes.js";

@@ -1,11 +1,12 @@
+import { sql } from "kysely";
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { nameKey } from "../names/index.js";
 import { newId, type Db } from "../store/index.js";
 import { hasScope, type Actor, type Scope } from "./actor.js";
-import { findNamespace, relationTo } from "./accounts.js";
-import { authorize } from "./authorize.js";
+import { findNamespace } from "./accounts.js";
+import { allowedFilter } from "./allowed-filter.js";
 import { parseScopes } from "./authenticate.js";
 import { requireAdmin, requireScope, requireUser, type UserActor } from "./require-user.js";
 import { generateTokenSecret, hashTokenSecret } from "./token-secret.js";
@@ -46,25 +47,35 @@ async function visibleModelId(db: Db, caller: Actor, id: string): Promise<string
   if (ns === undefined || key === null || parts.length !== 2) {
     return undefined;
   }
-  const namespace = await findNamespace(db, ns);
-  if (namespace === undefined) {
-    return undefined;
-  }
+  const cols = { modelId: "m.id", namespaceId: "n.id", namespaceKind: "n.kind" };
+  // Seen as a model is seen: its versions' starting stage admits the caller, or one of its versions does.
   const row = await db
-    .selectFrom("models")
-    .select(["id", "visibility"])
-    .where("namespace_id", "=", namespace.id)
-    .where("name_key", "=", key)
+    .selectFrom("models as m")
+    .innerJoin("namespaces as n", "n.id", "m.namespace_id")
+    .select("m.id")
+    .where("n.name_key", "=", nameKey(ns) ?? "")
+    .where("m.name_key", "=", key)
+    .where((eb) =>
+      eb.or([
+        allowedFilter(caller, "version.see", { ...cols, stage: sql.ref("m.initial_stage") }),
+        eb.exists(
+          eb
+            .selectFrom("versions as v")
+            .select("v.id")
+            .whereRef("v.model_id", "=", "m.id")
+            .where("v.state", "=", "published")
+            .where(
+              allowedFilter(caller, "version.see", {
+                ...cols,
+                stage: sql.ref("v.stage"),
+                withdrawnFrom: sql.ref("v.withdrawn_from"),
+              }),
+            ),
+        ),
+      ]),
+    )
     .executeTakeFirst();
-  if (row === undefined) {
-    return undefined;
-  }
-  const decision = authorize(caller, "model.see", {
-    modelId: row.id,
-    visibility: row.visibility,
-    relation: await relationTo(db, caller, namespace),
-  });
-  return decision.allowed ? row.id : undefined;
+  return row?.id;
 }
 
 /** Inserts a token for `userId` and its audit event; returns the secret, shown once. */

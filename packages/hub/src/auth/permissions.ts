@@ -1,7 +1,5 @@
+import type { Stage } from "../stages/index.js";
 import type { Scope } from "./actor.js";
-
-/** The three visibilities a model has before the release ladder exists. */
-export type Visibility = "private" | "internal" | "open";
 
 /**
  * How the caller stands to a model's namespace. `admin` is a hub
@@ -11,12 +9,27 @@ export type Visibility = "private" | "internal" | "open";
 export type Relation =
   "anonymous" | "none" | "member" | "reviewer" | "maintainer" | "owner" | "admin";
 
-export type ModelAction =
-  | "model.see"
-  | "model.download"
+/**
+ * Whom a cell of the table admits: a relation, or `tester`, a signed-in user
+ * on the model's allow-list of trusted testers (themselves or through an
+ * organisation they belong to).
+ */
+export type Who = Relation | "tester";
+
+export type Action =
+  /** See a version's card and metadata (for a withdrawn one, its tombstone). */
+  | "version.see"
+  | "version.download"
+  | "version.infer"
   | "version.create"
   | "version.upload"
   | "version.publish"
+  /** Request a stage change, withdraw, attach evidence, manage the model's testers. */
+  | "version.release"
+  /** Approve or reject a pending stage change. */
+  | "version.review"
+  /** Move a withdrawn version back onto the ladder. */
+  | "version.restore"
   | "model.delete"
   | "model.create"
   | "org.manage-members";
@@ -24,40 +37,95 @@ export type ModelAction =
 interface Rule {
   /** The token scope the action needs. */
   readonly scope: Scope;
-  /** Who may act, by the model's visibility. */
-  readonly allow: Readonly<Record<Visibility, readonly Relation[]>>;
+  /** Who may act, by the version's stage. */
+  readonly allow: Readonly<Record<Stage, readonly Who[]>>;
 }
 
-const ORG_MEMBERS: readonly Relation[] = ["member", "reviewer", "maintainer", "owner", "admin"];
-const EVERYONE: readonly Relation[] = ["anonymous", "none", ...ORG_MEMBERS];
-const WRITERS: readonly Relation[] = ["maintainer", "owner", "admin"];
 const OWNERS: readonly Relation[] = ["owner", "admin"];
+const WRITERS: readonly Relation[] = ["maintainer", ...OWNERS];
+const ORG_MEMBERS: readonly Relation[] = ["member", "reviewer", ...WRITERS];
+const TESTERS: readonly Who[] = [...ORG_MEMBERS, "tester"];
+const SIGNED_IN: readonly Relation[] = ["none", ...ORG_MEMBERS];
+const EVERYONE: readonly Relation[] = ["anonymous", ...SIGNED_IN];
+const REVIEWERS: readonly Relation[] = ["reviewer", ...OWNERS];
+const NOBODY: readonly Who[] = [];
 
-const same = (relations: readonly Relation[]): Record<Visibility, readonly Relation[]> => ({
-  private: relations,
-  internal: relations,
-  open: relations,
+const same = (who: readonly Who[]): Record<Stage, readonly Who[]> => ({
+  private: who,
+  internal: who,
+  staged: who,
+  api: who,
+  gated: who,
+  open: who,
+  withdrawn: who,
 });
 
 /**
- * The permission table: every (action, visibility) names the relations that
- * may act. Anything not listed is denied. Kept as data so it can be read,
- * documented and tested cell by cell.
+ * The stage table: for every action and release stage, who may act. Anything
+ * not listed is denied. It is the only statement of who may see, download or
+ * call a version: `authorize` reads it for one version and `allowedFilter`
+ * turns it into SQL for lists, so the two cannot disagree. Kept as data so it
+ * can be read, documented (docs/permissions.md) and tested cell by cell.
+ *
+ * A withdrawn version's tombstone is seen by whoever saw the version at the
+ * stage it was withdrawn from (`seenAs`), so withdrawal never widens who knows
+ * of it; its `version.see` cell here applies only when that stage is unknown.
  */
-export const PERMISSIONS: Readonly<Record<ModelAction, Rule>> = {
-  "model.see": {
+export const PERMISSIONS: Readonly<Record<Action, Rule>> = {
+  "version.see": {
     scope: "read",
-    allow: { private: WRITERS, internal: ORG_MEMBERS, open: EVERYONE },
+    allow: {
+      private: WRITERS,
+      internal: ORG_MEMBERS,
+      staged: TESTERS,
+      api: EVERYONE,
+      gated: EVERYONE,
+      open: EVERYONE,
+      withdrawn: WRITERS,
+    },
   },
-  "model.download": {
+  "version.download": {
     scope: "read",
-    allow: { private: WRITERS, internal: ORG_MEMBERS, open: EVERYONE },
+    allow: {
+      private: WRITERS,
+      internal: ORG_MEMBERS,
+      staged: TESTERS,
+      // Hosted only: the weights stay with their owners.
+      api: WRITERS,
+      // Approved requesters join when gated access exists.
+      gated: WRITERS,
+      open: EVERYONE,
+      withdrawn: NOBODY,
+    },
+  },
+  "version.infer": {
+    scope: "read",
+    allow: {
+      private: WRITERS,
+      internal: ORG_MEMBERS,
+      staged: TESTERS,
+      api: SIGNED_IN,
+      gated: WRITERS,
+      open: SIGNED_IN,
+      withdrawn: NOBODY,
+    },
   },
   "version.create": { scope: "write", allow: same(WRITERS) },
   "version.upload": { scope: "write", allow: same(WRITERS) },
   "version.publish": { scope: "write", allow: same(WRITERS) },
+  "version.release": { scope: "write", allow: same(WRITERS) },
+  "version.review": { scope: "write", allow: same(REVIEWERS) },
+  "version.restore": { scope: "admin", allow: same(["admin"]) },
   "model.delete": { scope: "write", allow: same(OWNERS) },
   // Namespace-level: creating a model in a user's or organisation's namespace.
   "model.create": { scope: "write", allow: same(WRITERS) },
   "org.manage-members": { scope: "write", allow: same(OWNERS) },
 };
+
+/**
+ * The stage whose `version.see` cell decides who sees a version: a withdrawn
+ * version is seen (as a tombstone) by those who saw it before.
+ */
+export function seenAs(stage: Stage, withdrawnFrom: Stage | null): Stage {
+  return stage === "withdrawn" && withdrawnFrom !== null ? withdrawnFrom : stage;
+}

@@ -14,6 +14,9 @@ export type ErrorCode =
   | "INVALID_TOKEN"
   | "FORBIDDEN"
   | "INSUFFICIENT_SCOPE"
+  | "GATED"
+  | "WITHDRAWN"
+  | "POLICY_DENIED"
   | "REPO_NOT_FOUND"
   | "REVISION_NOT_FOUND"
   | "ENTRY_NOT_FOUND"
@@ -33,6 +36,7 @@ export const HF_ERROR_CODES: Partial<Record<ErrorCode, string>> = {
   REPO_NOT_FOUND: "RepoNotFound",
   REVISION_NOT_FOUND: "RevisionNotFound",
   ENTRY_NOT_FOUND: "EntryNotFound",
+  GATED: "GatedRepo",
 };
 
 /** The HTTP status of each code; exhaustive so a new code cannot go unmapped. */
@@ -50,7 +54,12 @@ export function httpStatusOf(code: ErrorCode): number {
       return 401;
     case "FORBIDDEN":
     case "INSUFFICIENT_SCOPE":
+    case "GATED":
       return 403;
+    case "WITHDRAWN":
+      return 410;
+    case "POLICY_DENIED":
+      return 422;
     case "REPO_NOT_FOUND":
     case "REVISION_NOT_FOUND":
     case "ENTRY_NOT_FOUND":

@@ -1,4 +1,4 @@
-import type { ModelAction, Scope } from "../auth/index.js";
+import type { Action, Scope } from "../auth/index.js";
 import type { HubApp } from "./hub-app.js";
 
 /**
@@ -16,7 +16,7 @@ import type { HubApp } from "./hub-app.js";
  */
 export type RouteAccess =
   | { readonly public: true }
-  | { readonly model: ModelAction }
+  | { readonly model: Action }
   | { readonly account: Scope; readonly restrictedTokens?: "allowed" };
 
 declare module "fastify" {

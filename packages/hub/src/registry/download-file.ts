@@ -5,15 +5,21 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import type { ManifestEntry } from "./commit-id.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
-import { resolveRevision, type VersionRecord } from "./versions.js";
+import { isPublicStage } from "./hf-shapes.js";
+import { resolveVersion, type ResolvedVersion, type VersionRecord } from "./versions.js";
 
 export interface ResolvedFile {
   readonly model: ModelRecord;
   readonly version: VersionRecord;
+  readonly access: ResolvedVersion["access"];
   readonly file: ManifestEntry;
 }
 
-/** Finds the file a `resolve` URL names, after checking the caller may download it. */
+/**
+ * Finds the file a `resolve` URL names, after checking the caller may download
+ * it now: the version's stage is read afresh for every request, so a download
+ * resumed with `Range` after a withdrawal is refused.
+ */
 export async function resolveFile(
   ctx: HubContext,
   actor: Actor,
@@ -21,8 +27,8 @@ export async function resolveFile(
   revision: string,
   filePath: string,
 ): Promise<ResolvedFile> {
-  const model = await loadModel(ctx, actor, repo.namespace, repo.name, "model.download");
-  const version = await resolveRevision(ctx.db, model, revision);
+  const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.download");
+  const { version, access } = await resolveVersion(ctx, actor, model, revision, "version.download");
   const file = version.files.find((f) => f.path === filePath);
   if (file === undefined) {
     throw new HubError(
@@ -30,12 +36,12 @@ export async function resolveFile(
       `${filePath} does not exist in version ${version.name} of ${model.fullName}`,
     );
   }
-  return { model, version, file };
+  return { model, version, access, file };
 }
 
 /**
- * Records that bytes of a file left the hub. Downloads of open models are not
- * recorded: anyone may fetch them and the log would only grow.
+ * Records that bytes of a file left the hub. Downloads of versions anyone may
+ * fetch are not recorded: the log would only grow.
  */
 export async function recordDownload(
   ctx: HubContext,
@@ -44,7 +50,7 @@ export async function recordDownload(
   range: ByteRange | null,
   origin: RequestOrigin,
 ): Promise<void> {
-  if (resolved.model.visibility === "open") {
+  if (isPublicStage(resolved.access.stage)) {
     return;
   }
   await ctx.db.transaction().execute((trx) =>

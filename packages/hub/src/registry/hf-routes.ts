@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { requireUser } from "../auth/index.js";
+import { requireUser, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { baseUrlOf, originOf, type HubApp } from "../http/index.js";
@@ -15,13 +15,20 @@ import {
   modelInfoText,
   treeDirectoryJson,
   treeFileJson,
+  isPublicStage,
 } from "./hf-shapes.js";
 import { listCommits } from "./list-commits.js";
 import { listModels } from "./list-models.js";
 import { listTree, type TreeEntry } from "./list-tree.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 import { createModel } from "./manage-models.js";
-import { listVersions, resolveRevision, type VersionRecord } from "./versions.js";
+import {
+  listVersions,
+  resolveRevision,
+  resolveVersion,
+  type ResolvedVersion,
+  type VersionRecord,
+} from "./versions.js";
 
 /** Fastify's own type for the JSON it serialises, for model info sent as ready text. */
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -52,7 +59,7 @@ function fileHeaders(reply: FastifyReply, resolved: ResolvedFile): void {
     .header("Accept-Ranges", "bytes")
     .header(
       "Cache-Control",
-      resolved.model.visibility === "open" ? "public, max-age=0" : "private, max-age=0",
+      isPublicStage(resolved.access.stage) ? "public, max-age=0" : "private, max-age=0",
     )
     .header("Content-Type", "application/octet-stream")
     .header(
@@ -121,9 +128,9 @@ function sendBody(
 
 /** The Hugging Face Hub endpoints the `huggingface_hub` and `@huggingface/hub` clients call. */
 export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
-  /** The version `main` means, or null for a model with none published yet. */
-  const newestVersion = (model: ModelRecord): Promise<VersionRecord | null> =>
-    resolveRevision(ctx.db, model, "main").catch((err: unknown) => {
+  /** The version `main` means for the caller, or null when they see none. */
+  const newestVersion = (actor: Actor, model: ModelRecord): Promise<ResolvedVersion | null> =>
+    resolveVersion(ctx, actor, model, "main").catch((err: unknown) => {
       if (err instanceof HubError && err.code === "REVISION_NOT_FOUND") {
         return null;
       }
@@ -162,37 +169,39 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
         id: `${m.namespace}/${m.name}`,
         modelId: `${m.namespace}/${m.name}`,
         author: m.namespace,
-        private: m.visibility !== "open",
-        gated: false,
+        private: !isPublicStage(m.stage ?? m.initialStage),
+        gated: m.stage === "gated" ? "manual" : false,
         downloads: 0,
         likes: 0,
         tags: [],
         createdAt: m.createdAt,
         lastModified: m.updatedAt,
         ...(m.sha === null ? {} : { sha: m.sha }),
-        gatehouse: { visibility: m.visibility },
+        gatehouse: { stage: m.stage, initialStage: m.initialStage },
       }));
     },
   );
 
   app.get(
     `/api/models/:namespace/:name`,
-    { config: { access: { model: "model.see" } }, schema: { params: Repo } },
+    { config: { access: { model: "version.see" } }, schema: { params: Repo } },
     async (request, reply) => {
       const { namespace, name } = request.params;
-      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-      return reply.type(JSON_TYPE).send(modelInfoText(model, await newestVersion(model)));
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
+      return reply
+        .type(JSON_TYPE)
+        .send(modelInfoText(ctx.caches, model, await newestVersion(request.actor, model)));
     },
   );
 
   app.get(
     `/api/models/:namespace/:name/revision/:revision`,
-    { config: { access: { model: "model.see" } }, schema: { params: RepoRevision } },
+    { config: { access: { model: "version.see" } }, schema: { params: RepoRevision } },
     async (request, reply) => {
       const { namespace, name, revision } = request.params;
-      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-      const version = await resolveRevision(ctx.db, model, revision);
-      return reply.type(JSON_TYPE).send(modelInfoText(model, version));
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
+      const resolved = await resolveVersion(ctx, request.actor, model, revision);
+      return reply.type(JSON_TYPE).send(modelInfoText(ctx.caches, model, resolved));
     },
   );
 
@@ -203,8 +212,8 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     }>,
   ) => {
     const { namespace, name, revision } = request.params;
-    const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-    const version = await resolveRevision(ctx.db, model, revision);
+    const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
+    const version = await resolveRevision(ctx, request.actor, model, revision);
     const entries = listTree(version, request.params["*"] ?? "", isSet(request.query.recursive));
     return isSet(request.query.expand) ? withLastCommit(entries, version) : entries;
   };
@@ -212,7 +221,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     `/api/models/:namespace/:name/tree/:revision`,
     {
-      config: { access: { model: "model.see" } },
+      config: { access: { model: "version.see" } },
       schema: { params: RepoRevision, querystring: TreeQuery },
     },
     tree,
@@ -220,7 +229,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     `/api/models/:namespace/:name/tree/:revision/*`,
     {
-      config: { access: { model: "model.see" } },
+      config: { access: { model: "version.see" } },
       schema: { params: RepoRevisionPath, querystring: TreeQuery },
     },
     tree,
@@ -229,7 +238,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.post(
     `/api/models/:namespace/:name/paths-info/:revision`,
     {
-      config: { access: { model: "model.see" } },
+      config: { access: { model: "version.see" } },
       schema: {
         params: RepoRevision,
         body: Type.Object({
@@ -240,8 +249,8 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     },
     async (request) => {
       const { namespace, name, revision } = request.params;
-      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-      const version = await resolveRevision(ctx.db, model, revision);
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
+      const version = await resolveRevision(ctx, request.actor, model, revision);
       const wanted = new Set(
         typeof request.body.paths === "string" ? [request.body.paths] : request.body.paths,
       );
@@ -288,7 +297,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
         {
           namespace: body.organization ?? user.name,
           name: body.name,
-          visibility: isPrivate ? "private" : "open",
+          initialStage: isPrivate ? "private" : "open",
         },
         originOf(request),
       );
@@ -316,7 +325,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   const resolveRoute = "/:namespace/:name/resolve/:revision/*";
   app.head(
     resolveRoute,
-    { config: { access: { model: "model.download" } }, schema: { params: RepoRevisionPath } },
+    { config: { access: { model: "version.download" } }, schema: { params: RepoRevisionPath } },
     async (request, reply) => {
       const resolved = await requestedFile(request, request.params);
       fileHeaders(reply, resolved);
@@ -330,7 +339,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     resolveRoute,
     {
-      config: { access: { model: "model.download" } },
+      config: { access: { model: "version.download" } },
       schema: { params: RepoRevisionPath },
       exposeHeadRoute: false,
     },
@@ -371,7 +380,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   };
   app.head(
     rawRoute,
-    { config: { access: { model: "model.download" } }, schema: { params: RepoRevisionPath } },
+    { config: { access: { model: "version.download" } }, schema: { params: RepoRevisionPath } },
     async (request, reply) => {
       const pointer = await pointerOf(request, request.params, reply);
       return reply.header("Content-Length", String(pointer.length)).send();
@@ -380,7 +389,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     rawRoute,
     {
-      config: { access: { model: "model.download" } },
+      config: { access: { model: "version.download" } },
       schema: { params: RepoRevisionPath },
       exposeHeadRoute: false,
     },
@@ -399,7 +408,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     "/api/models/:namespace/:name/refs",
     {
-      config: { access: { model: "model.see" } },
+      config: { access: { model: "version.see" } },
       schema: {
         params: Repo,
         querystring: Type.Object({ include_prs: Flag }),
@@ -407,10 +416,10 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     },
     async (request) => {
       const { namespace, name } = request.params;
-      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
-      const versions = await listVersions(ctx, model, false);
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
+      const versions = (await listVersions(ctx, request.actor, model, false)).map((v) => v.version);
       // "main" is the version resolveRevision gives for it, found when the model was loaded.
-      const main = versions.find((v) => v.id === model.newestPublishedId) ?? null;
+      const main = versions.find((v) => v.id === model.main?.id) ?? null;
       return {
         branches:
           main === null
@@ -435,7 +444,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
     "/api/models/:namespace/:name/commits/:revision",
     {
-      config: { access: { model: "model.see" } },
+      config: { access: { model: "version.see" } },
       schema: {
         params: RepoRevision,
         querystring: Type.Object({
@@ -446,10 +455,10 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     },
     async (request, reply) => {
       const { namespace, name, revision } = request.params;
-      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
       const limit = request.query.limit ?? 50;
       const expand = request.query["expand[]"] ?? [];
-      const page = await listCommits(ctx, model, revision, limit);
+      const page = await listCommits(ctx, request.actor, model, revision, limit);
       if (page.next !== null) {
         const next = new URL(
           `${baseUrlOf(request, ctx.config.publicUrl)}/api/models/${model.fullName}/commits/${page.next.commitId}`,
@@ -469,10 +478,13 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
   // files (or, with /write, create versions of the model), else the usual refusal.
   app.get(
     "/api/models/:namespace/:name/auth-check",
-    { config: { access: { model: "model.download" } }, schema: { params: Repo } },
+    { config: { access: { model: "version.download" } }, schema: { params: Repo } },
     async (request) => {
       const { namespace, name } = request.params;
-      await loadModel(ctx, request.actor, namespace, name, "model.download");
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.download");
+      if (model.main !== null) {
+        await resolveVersion(ctx, request.actor, model, "main", "version.download");
+      }
       return {};
     },
   );

@@ -2,8 +2,11 @@ import { createHash } from "node:crypto";
 import type { ManifestEntry } from "./commit-id.js";
 import { lfsPointerOid } from "./commit-id.js";
 import type { CommitRecord } from "./list-commits.js";
-import type { ModelRecord } from "./load-model.js";
-import type { VersionRecord } from "./versions.js";
+import { PERMISSIONS, seenAs } from "../auth/index.js";
+import type { Stage } from "../stages/index.js";
+import type { RegistryCaches } from "./caches.js";
+import type { ModelRecord, VersionAccess } from "./load-model.js";
+import type { ResolvedVersion, VersionRecord } from "./versions.js";
 
 /** A file entry as the Hugging Face tree and paths-info endpoints give it; every file is LFS-style. */
 export function treeFileJson(file: ManifestEntry) {
@@ -55,32 +58,35 @@ function versionInfo(version: VersionRecord | null) {
   };
 }
 
-/**
- * A published version's part of model info, serialised once and kept with its
- * (cached, immutable) record: each sibling costs a sha1, and serialising the
- * siblings costs more than the rest of the request; model info is the most
- * asked-for route. The text is the members without the braces.
- */
-const versionInfoCache = new WeakMap<VersionRecord, string>();
-
-function versionInfoMembers(version: VersionRecord | null): string {
+function versionInfoMembers(caches: RegistryCaches, version: VersionRecord | null): string {
   if (version === null) {
     return JSON.stringify(versionInfo(null)).slice(1, -1);
   }
-  let members = versionInfoCache.get(version);
+  let members = caches.versionInfo.get(version);
   if (members === undefined) {
     members = JSON.stringify(versionInfo(version)).slice(1, -1);
-    versionInfoCache.set(version, members);
+    caches.versionInfo.set(version, members);
   }
   return members;
 }
 
+/** Whether anyone at all, signed in or not, sees a version at `stage`: the Hub's `private: false`. */
+export function isPublicStage(stage: Stage, withdrawnFrom: Stage | null = null): boolean {
+  return PERMISSIONS["version.see"].allow[seenAs(stage, withdrawnFrom)].includes("anonymous");
+}
+
 /**
  * `GET /api/models/{id}` in the Hugging Face shape, as JSON text, with
- * Gatehouse's own fields under `gatehouse`. `version` is the revision asked
- * for, or null for a model with no published version yet.
+ * Gatehouse's own fields under `gatehouse`. `resolved` is the revision asked
+ * for, or null for a model with no published version the caller sees.
  */
-export function modelInfoText(model: ModelRecord, version: VersionRecord | null): string {
+export function modelInfoText(
+  caches: RegistryCaches,
+  model: ModelRecord,
+  resolved: ResolvedVersion | null,
+): string {
+  const version = resolved?.version ?? null;
+  const stage = resolved?.access.stage ?? null;
   const head = JSON.stringify({
     _id: model.id,
     id: model.fullName,
@@ -89,25 +95,42 @@ export function modelInfoText(model: ModelRecord, version: VersionRecord | null)
     ...(version === null ? {} : { sha: version.commitId }),
     lastModified: version?.publishedAt ?? model.updatedAt,
     createdAt: model.createdAt,
-    private: model.visibility !== "open",
-    gated: false,
-    disabled: false,
+    private: !isPublicStage(stage ?? model.initialStage, resolved?.access.withdrawnFrom ?? null),
+    gated: stage === "gated" ? "manual" : false,
+    disabled: stage === "withdrawn",
     downloads: 0,
     likes: 0,
   });
   const gatehouse = JSON.stringify({
-    visibility: model.visibility,
+    stage,
+    initialStage: model.initialStage,
     version: version?.name ?? null,
   });
-  return `${head.slice(0, -1)},${versionInfoMembers(version)},"gatehouse":${gatehouse}}`;
+  return `${head.slice(0, -1)},${versionInfoMembers(caches, version)},"gatehouse":${gatehouse}}`;
 }
 
-/** A version as Gatehouse's own API gives it. */
-export function versionJson(model: ModelRecord, version: VersionRecord) {
+/** A version as Gatehouse's own API gives it; `access` null for a draft. */
+export function versionJson(
+  model: ModelRecord,
+  version: VersionRecord,
+  access: VersionAccess | null,
+) {
+  if (access?.stage === "withdrawn") {
+    // A tombstone: what was withdrawn, when and why; nothing of its content.
+    return {
+      model: model.fullName,
+      name: version.name,
+      state: version.state,
+      stage: access.stage,
+      withdrawnAt: access.since,
+      reason: access.reason,
+    };
+  }
   return {
     model: model.fullName,
     name: version.name,
     state: version.state,
+    stage: access?.stage ?? null,
     sha: version.commitId,
     createdAt: version.createdAt,
     publishedAt: version.publishedAt,

@@ -1,5 +1,4 @@
-export { registerRegistryRoutes } from "./routes.js";
-export { registerHfRoutes } from "./hf-routes.js";
+export { newRegistryCaches, type RegistryCaches } from "./caches.js";
 export { MAX_CARD_DEPTH, MAX_CARD_VALUES } from "./card-yaml.js";
 export {
   MAX_CARD_BYTES,

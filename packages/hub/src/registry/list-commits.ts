@@ -1,5 +1,6 @@
+import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
-import type { ModelRecord } from "./load-model.js";
+import { seesVersion, type ModelRecord } from "./load-model.js";
 import { resolveRevision, type VersionRecord } from "./versions.js";
 
 /** What a commit shows of a published version; its files are not read. */
@@ -36,25 +37,30 @@ export interface CommitPage {
  */
 export async function listCommits(
   ctx: HubContext,
+  actor: Actor,
   model: ModelRecord,
   revision: string,
   limit: number,
 ): Promise<CommitPage> {
-  const start = await resolveRevision(ctx.db, model, revision);
+  const start = await resolveRevision(ctx, actor, model, revision);
   const startAt = start.publishedAt ?? start.createdAt;
   const rows = await ctx.db
-    .selectFrom("versions")
-    .select(["id", "name", "commit_id", "created_at", "published_at"])
-    .where("model_id", "=", model.id)
-    .where("state", "=", "published")
+    .selectFrom("versions as v")
+    .innerJoin("models as m", "m.id", "v.model_id")
+    .innerJoin("namespaces as n", "n.id", "m.namespace_id")
+    .select(["v.id", "v.name", "v.commit_id", "v.created_at", "v.published_at"])
+    .where("v.model_id", "=", model.id)
+    .where("v.state", "=", "published")
+    // Only the versions this caller sees: the history is theirs, as `main` is.
+    .where(seesVersion(actor))
     .where((eb) =>
       eb.or([
-        eb("published_at", "<", startAt),
-        eb.and([eb("published_at", "=", startAt), eb("id", "<=", start.id)]),
+        eb("v.published_at", "<", startAt),
+        eb.and([eb("v.published_at", "=", startAt), eb("v.id", "<=", start.id)]),
       ]),
     )
-    .orderBy("published_at", "desc")
-    .orderBy("id", "desc")
+    .orderBy("v.published_at", "desc")
+    .orderBy("v.id", "desc")
     .limit(limit + 1)
     .execute();
   const versions = rows.map((r): CommitVersion => ({

@@ -1,17 +1,22 @@
 import { sql, type SqlBool } from "kysely";
-import { allowedFilter, type Actor } from "../auth/index.js";
+import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { asciiLower, nameKey } from "../names/index.js";
+import type { LadderStage, Stage } from "../stages/index.js";
+import { seesVersion } from "./load-model.js";
 
 export interface ModelListing {
   readonly id: string;
   readonly namespace: string;
   readonly name: string;
-  readonly visibility: "private" | "internal" | "open";
+  /** The stage each version starts at. */
+  readonly initialStage: LadderStage;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The commit and stage of what `main` means for the caller; null when they see no version. */
   readonly sha: string | null;
+  readonly stage: Stage | null;
 }
 
 export interface ListQuery {
@@ -53,7 +58,7 @@ export async function listModels(
       "m.id",
       "n.name as namespace",
       "m.name",
-      "m.visibility",
+      "m.initial_stage",
       "m.created_at",
       "m.updated_at",
       sortKey.as("sort_key"),
@@ -61,22 +66,31 @@ export async function listModels(
     .select((eb) =>
       eb
         .selectFrom("versions as v")
-        .select("v.commit_id")
+        // `stage commit` in one value, as loadModel reads `main` (stages hold no space).
+        .select(sql<string>`v.stage || ' ' || v.commit_id`.as("main"))
         .whereRef("v.model_id", "=", "m.id")
         .where("v.state", "=", "published")
+        .where("v.stage", "<>", "withdrawn")
+        .where(seesVersion(actor))
         .orderBy("v.published_at", "desc")
         // Ties broken as the commit list breaks them, so `main` is the head of that list.
         .orderBy("v.id", "desc")
         .limit(1)
-        .as("sha"),
+        .as("main"),
     );
-  q = q.where(
-    allowedFilter(actor, "model.see", {
-      modelId: "m.id",
-      visibility: "m.visibility",
-      namespaceId: "n.id",
-      namespaceKind: "n.kind",
-    }),
+  // Seen as loadModel sees a model: by the stage its versions start at, or through a version.
+  q = q.where((eb) =>
+    eb.or([
+      seesVersion(actor, "model"),
+      eb.exists(
+        eb
+          .selectFrom("versions as v")
+          .select("v.id")
+          .whereRef("v.model_id", "=", "m.id")
+          .where("v.state", "=", "published")
+          .where(seesVersion(actor)),
+      ),
+    ]),
   );
   if (query.search !== undefined && query.search !== "") {
     const needle = `%${asciiLower(query.search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -95,15 +109,19 @@ export async function listModels(
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return {
-    models: page.map((r) => ({
-      id: r.id,
-      namespace: r.namespace,
-      name: r.name,
-      visibility: r.visibility,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      sha: r.sha,
-    })),
+    models: page.map((r) => {
+      const [stage, sha] = r.main === null ? [] : r.main.split(" ");
+      return {
+        id: r.id,
+        namespace: r.namespace,
+        name: r.name,
+        initialStage: r.initial_stage,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        sha: sha ?? null,
+        stage: (stage as Stage | undefined) ?? null,
+      };
+    }),
     nextCursor:
       rows.length > query.limit && last !== undefined ? encodeCursor(last.sort_key) : null,
   };

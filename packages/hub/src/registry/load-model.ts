@@ -1,31 +1,49 @@
+import { sql } from "kysely";
 import {
+  allowedFilter,
   authorize,
   actorIdOf,
   relationFrom,
+  type Action,
   type Actor,
-  type ModelAction,
   type Namespace,
   type Relation,
-  type Visibility,
 } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { nameKey } from "../names/index.js";
-import { prepareQuery } from "../store/index.js";
+import type { LadderStage, Stage } from "../stages/index.js";
+import { prepareQuery, type Db } from "../store/index.js";
+
+/** What decides access to one published version: read fresh on every request, never cached. */
+export interface VersionAccess {
+  readonly id: string;
+  readonly stage: Stage;
+  readonly withdrawnFrom: Stage | null;
+  /** When the version reached its stage and why; a withdrawn version's tombstone shows them. Null where not read. */
+  readonly since: string | null;
+  readonly reason: string | null;
+}
 
 /** A model as the services pass it around, with the caller's standing in it. */
 export interface ModelRecord {
   readonly id: string;
   readonly namespace: Namespace;
   readonly name: string;
-  readonly visibility: Visibility;
+  /** The stage each version starts at when published. */
+  readonly initialStage: LadderStage;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly relation: Relation;
+  /** Whether the caller is on the model's allow-list of trusted testers. */
+  readonly tester: boolean;
   /** `namespace/name` as stored. */
   readonly fullName: string;
-  /** The newest published version, the one `main` means; null before the first publication. */
-  readonly newestPublishedId: string | null;
+  /**
+   * The newest published version this caller may see, withdrawn ones aside:
+   * what `main` means for them. Null when there is none.
+   */
+  readonly main: VersionAccess | null;
 }
 
 /**
@@ -45,53 +63,161 @@ export function repoNotFound(repoId: string, actor: Actor): HubError {
   );
 }
 
-/** The model, its namespace and the caller's org role there, in one query: this runs on every request. */
-const findModel = prepareQuery(["namespaceKey", "nameKey", "userId"], (db, p) =>
-  db
-    .selectFrom("namespaces as n")
-    .innerJoin("models as m", (join) =>
-      join.onRef("m.namespace_id", "=", "n.id").on("m.name_key", "=", p("nameKey")),
-    )
-    .leftJoin("org_members as om", (join) =>
-      join.onRef("om.org_id", "=", "n.id").on("om.user_id", "=", p("userId")),
-    )
-    .select([
-      "n.id as namespace_id",
-      "n.name as namespace_name",
-      "n.kind as namespace_kind",
-      "m.id",
-      "m.name",
-      "m.visibility",
-      "m.created_at",
-      "m.updated_at",
-      "om.role",
-      // What `main` means, read here because nearly every request about a model asks it.
-      (eb) =>
-        eb
-          .selectFrom("versions as v")
-          .select("v.id")
-          .whereRef("v.model_id", "=", "m.id")
-          .where("v.state", "=", "published")
-          .orderBy("v.published_at", "desc")
-          // Ties broken as the commit list breaks them, so `main` is the head of that list.
-          .orderBy("v.id", "desc")
-          .limit(1)
-          .as("newest_published_id"),
-    ])
-    .where("n.name_key", "=", p("namespaceKey")),
-);
+/** The shape of caller a query's SQL depends on; the ids themselves are parameters. */
+type CallerShape = "anonymous" | "admin" | "user" | "admin-restricted" | "user-restricted";
+
+function shapeOf(actor: Actor): CallerShape {
+  if (actor.kind === "anonymous") {
+    return "anonymous";
+  }
+  const base = actor.isAdmin ? "admin" : "user";
+  return actor.token.modelId === null ? base : `${base}-restricted`;
+}
+
+/** A caller of `shape` whose user id and token model are the prepared query's parameters. */
+function parameterActor(shape: CallerShape, p: (name: "userId" | "tokenModel") => string): Actor {
+  if (shape === "anonymous") {
+    return { kind: "anonymous" };
+  }
+  return {
+    kind: "user",
+    userId: p("userId"),
+    name: "",
+    isAdmin: shape.startsWith("admin"),
+    token: {
+      id: "",
+      name: "",
+      scopes: ["read"],
+      modelId: shape.endsWith("restricted") ? p("tokenModel") : null,
+      createdAt: "",
+      expiresAt: null,
+    },
+  };
+}
 
 /**
- * Loads `namespace/name` for `action`, deciding with `authorize`. Throws the
- * not-found answer when the caller may not see the model, 401/403 when they see
- * it but may not act.
+ * The stage table's `action` in SQL, over the versions `v` of the model `m` in
+ * namespace `n`; over the model itself, by the stage its versions start at,
+ * with `of: "model"`.
+ */
+export function versionFilter(actor: Actor, action: Action, of: "version" | "model" = "version") {
+  return allowedFilter(actor, action, {
+    modelId: "m.id",
+    ...(of === "model"
+      ? { stage: sql.ref<string>("m.initial_stage") }
+      : {
+          stage: sql.ref<string>("v.stage"),
+          withdrawnFrom: sql.ref<string | null>("v.withdrawn_from"),
+        }),
+    namespaceId: "n.id",
+    namespaceKind: "n.kind",
+  });
+}
+
+/** {@link versionFilter} for `version.see`. */
+export const seesVersion = (actor: Actor, of: "version" | "model" = "version") =>
+  versionFilter(actor, "version.see", of);
+
+/**
+ * The model, its namespace, the caller's org role and testing there, and the
+ * newest version the caller may see, in one query: this runs on every request.
+ * The SQL differs by the shape of caller, so one query is prepared per shape.
+ */
+const findModel = Object.fromEntries(
+  (["anonymous", "admin", "user", "admin-restricted", "user-restricted"] as const).map((shape) => [
+    shape,
+    prepareQuery(["namespaceKey", "nameKey", "userId", "tokenModel"], (db: Db, p) => {
+      const caller = parameterActor(shape, p);
+      return db
+        .selectFrom("namespaces as n")
+        .innerJoin("models as m", (join) =>
+          join.onRef("m.namespace_id", "=", "n.id").on("m.name_key", "=", p("nameKey")),
+        )
+        .leftJoin("org_members as om", (join) =>
+          join.onRef("om.org_id", "=", "n.id").on("om.user_id", "=", p("userId")),
+        )
+        .select([
+          "n.id as namespace_id",
+          "n.name as namespace_name",
+          "n.kind as namespace_kind",
+          "m.id",
+          "m.name",
+          "m.initial_stage",
+          "m.created_at",
+          "m.updated_at",
+          "om.role",
+          sql<number>`exists (select 1 from model_testers t where t.model_id = m.id and (t.namespace_id = ${p("userId")} or t.namespace_id in (select org_id from org_members where user_id = ${p("userId")})))`.as(
+            "tester",
+          ),
+          // What `main` means for this caller, as `stage id` in one value so that one
+          // subquery answers both (stages hold no space).
+          (eb) =>
+            eb
+              .selectFrom("versions as v")
+              .select(sql<string>`v.stage || ' ' || v.id`.as("main"))
+              .whereRef("v.model_id", "=", "m.id")
+              .where("v.state", "=", "published")
+              .where("v.stage", "<>", "withdrawn")
+              .where(seesVersion(caller))
+              .orderBy("v.published_at", "desc")
+              // Ties broken as the commit list breaks them, so `main` is the head of that list.
+              .orderBy("v.id", "desc")
+              .limit(1)
+              .as("main"),
+          // Withdrawn versions the caller saw still show the model, as tombstones.
+          sql<number>`exists (select 1 from versions v where v.model_id = m.id and v.state = 'published' and ${seesVersion(caller)})`.as(
+            "sees_a_version",
+          ),
+        ])
+        .where("n.name_key", "=", p("namespaceKey"));
+    }),
+  ]),
+) as Record<
+  CallerShape,
+  (
+    db: Db,
+    values: Readonly<Record<"namespaceKey" | "nameKey" | "userId" | "tokenModel", unknown>>,
+  ) => Promise<
+    readonly Readonly<{
+      namespace_id: string;
+      namespace_name: string;
+      namespace_kind: "user" | "org";
+      id: string;
+      name: string;
+      initial_stage: LadderStage;
+      created_at: string;
+      updated_at: string;
+      role: "owner" | "maintainer" | "reviewer" | "member" | null;
+      // SQLite answers `exists` with 0 or 1, PostgreSQL with a boolean.
+      tester: number | boolean;
+      main: string | null;
+      sees_a_version: number | boolean;
+    }>[]
+  >
+>;
+
+/** Version-level actions are decided per version, once a revision is resolved. */
+const VERSION_ACTIONS: ReadonlySet<Action> = new Set([
+  "version.see",
+  "version.download",
+  "version.infer",
+]);
+
+/**
+ * Loads `namespace/name`. The caller must see the model: the stage its
+ * versions start at admits them, or they see one of its versions. For a
+ * model-level action (creating a version, deleting the model, …) the action is
+ * decided here with `authorize`; version-level ones (`version.see`,
+ * `version.download`, `version.infer`) are decided when a revision is resolved.
+ * Throws the not-found answer when the caller may not see the model, 401/403
+ * when they see it but may not act.
  */
 export async function loadModel(
   ctx: HubContext,
   actor: Actor,
   namespaceName: string,
   modelName: string,
-  action: ModelAction,
+  action: Action,
 ): Promise<ModelRecord> {
   const repoId = `${namespaceName}/${modelName}`;
   const namespaceKey = nameKey(namespaceName);
@@ -99,10 +225,11 @@ export async function loadModel(
   const [row] =
     namespaceKey === null || modelKey === null
       ? []
-      : await findModel(ctx.db, {
+      : await findModel[shapeOf(actor)](ctx.db, {
           namespaceKey,
           nameKey: modelKey,
           userId: actorIdOf(actor) ?? "",
+          tokenModel: actor.kind === "user" ? (actor.token.modelId ?? "") : "",
         });
   if (row === undefined) {
     throw repoNotFound(repoId, actor);
@@ -113,68 +240,101 @@ export async function loadModel(
     kind: row.namespace_kind,
   };
   const relation = relationFrom(actor, namespace, row.role);
-  const decision = authorize(actor, action, {
-    modelId: row.id,
-    visibility: row.visibility,
-    relation,
-  });
-  if (!decision.allowed) {
-    switch (decision.reason) {
-      case "hidden":
-        throw repoNotFound(repoId, actor);
-      case "unauthenticated":
-        // Visible models answer "sign in" only for actions beyond seeing them.
-        if (action === "model.see" || !canSee(actor, row.id, row.visibility, relation)) {
-          throw repoNotFound(repoId, actor);
-        }
-        throw new HubError(
-          "UNAUTHENTICATED",
-          `sign in to do this on ${repoId}: send 'Authorization: Bearer hf_…'`,
-        );
-      case "scope":
-        throw new HubError(
-          "INSUFFICIENT_SCOPE",
-          `this token lacks the scope to do this on ${repoId}; use a token with the write scope`,
-        );
-      case "token-model":
-        throw new HubError(
-          "FORBIDDEN",
-          `this token is restricted to another model and may not change ${repoId}`,
-        );
-      case "forbidden":
-        throw new HubError(
-          "FORBIDDEN",
-          `you may not do this on ${repoId}; ask an owner of "${namespace.name}" for the maintainer role`,
-        );
+  const tester = row.tester === 1 || row.tester === true;
+  const shell = { modelId: row.id, stage: row.initial_stage, relation, tester };
+  const visible =
+    row.main !== null ||
+    row.sees_a_version === 1 ||
+    row.sees_a_version === true ||
+    authorize(actor, "version.see", shell).allowed;
+  if (!visible) {
+    throw repoNotFound(repoId, actor);
+  }
+  if (!VERSION_ACTIONS.has(action)) {
+    const decision = authorize(actor, action, shell);
+    if (!decision.allowed) {
+      throw refusal(decision.reason, repoId, namespace.name, actor);
     }
   }
+  const [mainStage, mainId] = row.main === null ? [] : row.main.split(" ");
   return {
     id: row.id,
     namespace,
     name: row.name,
-    visibility: row.visibility,
+    initialStage: row.initial_stage,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     relation,
+    tester,
     fullName: `${namespace.name}/${row.name}`,
-    newestPublishedId: row.newest_published_id,
+    main:
+      mainStage === undefined || mainId === undefined
+        ? null
+        : { id: mainId, stage: mainStage as Stage, withdrawnFrom: null, since: null, reason: null },
   };
 }
 
-function canSee(
+/**
+ * The error for a refused action on a model the caller sees. `hidden` here
+ * means the caller sees the model through a version but not the stage the
+ * action was decided at: for them it is a refusal, not a secret.
+ */
+function refusal(
+  reason: "hidden" | "unauthenticated" | "forbidden" | "scope" | "token-model",
+  repoId: string,
+  namespaceName: string,
   actor: Actor,
-  modelId: string,
-  visibility: Visibility,
-  relation: Relation,
-): boolean {
-  return authorize(actor, "model.see", { modelId, visibility, relation }).allowed;
+): HubError {
+  switch (reason) {
+    case "unauthenticated":
+      return new HubError(
+        "UNAUTHENTICATED",
+        `sign in to do this on ${repoId}: send 'Authorization: Bearer hf_…'`,
+      );
+    case "scope":
+      return new HubError(
+        "INSUFFICIENT_SCOPE",
+        `this token lacks the scope to do this on ${repoId}; use a token with the write scope`,
+      );
+    case "token-model":
+      return new HubError(
+        "FORBIDDEN",
+        `this token is restricted to another model and may not change ${repoId}`,
+      );
+    case "hidden":
+    case "forbidden":
+      return actor.kind === "anonymous"
+        ? new HubError(
+            "UNAUTHENTICATED",
+            `sign in to do this on ${repoId}: send 'Authorization: Bearer hf_…'`,
+          )
+        : new HubError(
+            "FORBIDDEN",
+            `you may not do this on ${repoId}; ask an owner of "${namespaceName}" for the maintainer role`,
+          );
+  }
+}
+
+/** The protected resource a published version of a loaded model is, for `authorize`. */
+export function versionResource(
+  model: ModelRecord,
+  access: Pick<VersionAccess, "stage" | "withdrawnFrom">,
+) {
+  return {
+    modelId: model.id,
+    stage: access.stage,
+    withdrawnFrom: access.withdrawnFrom,
+    relation: model.relation,
+    tester: model.tester,
+  };
 }
 
 /** Whether the caller may also do `action` on a model already loaded for them, e.g. to show drafts. */
-export function mayAct(actor: Actor, model: ModelRecord, action: ModelAction): boolean {
+export function mayAct(actor: Actor, model: ModelRecord, action: Action): boolean {
   return authorize(actor, action, {
     modelId: model.id,
-    visibility: model.visibility,
+    stage: model.initialStage,
     relation: model.relation,
+    tester: model.tester,
   }).allowed;
 }

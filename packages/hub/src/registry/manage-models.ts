@@ -6,22 +6,24 @@ import {
   relationTo,
   requireScope,
   type Actor,
-  type Visibility,
 } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { asciiLower, assertModelName } from "../names/index.js";
+import type { LadderStage } from "../stages/index.js";
 import { isUniqueViolation, newId } from "../store/index.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 
 /**
  * Creates an empty model in the caller's namespace or in an organisation where
- * they are a maintainer or owner.
+ * they are a maintainer or owner. `initialStage` is the stage each version
+ * starts at when published; above `private`, reaching it is a transition the
+ * release policy checks like any other.
  */
 export async function createModel(
   ctx: HubContext,
   actor: Actor,
-  input: { namespace: string; name: string; visibility: Visibility },
+  input: { namespace: string; name: string; initialStage: LadderStage },
   origin: RequestOrigin,
 ): Promise<ModelRecord> {
   assertModelName(input.name);
@@ -32,8 +34,9 @@ export async function createModel(
   const relation = await relationTo(ctx.db, actor, namespace);
   const decision = authorize(actor, "model.create", {
     modelId: null,
-    visibility: "private",
+    stage: "private",
     relation,
+    tester: false,
   });
   if (!decision.allowed) {
     // Answers 401, or the missing scope, first when those are the reason.
@@ -65,7 +68,7 @@ export async function createModel(
         namespace_id: namespace.id,
         name: input.name,
         name_key: asciiLower(input.name),
-        visibility: input.visibility,
+        initial_stage: input.initialStage,
         created_at: now,
         updated_at: now,
       })
@@ -80,7 +83,7 @@ export async function createModel(
       actorId: user.userId,
       action: "model.create",
       resource: `model:${id}`,
-      details: { namespace: namespace.id, visibility: input.visibility },
+      details: { namespace: namespace.id, initialStage: input.initialStage },
       at: ctx.clock.now(),
       origin,
     });
@@ -89,12 +92,13 @@ export async function createModel(
     id,
     namespace,
     name: input.name,
-    visibility: input.visibility,
+    initialStage: input.initialStage,
     createdAt: now,
     updatedAt: now,
     relation,
+    tester: false,
     fullName: `${namespace.name}/${input.name}`,
-    newestPublishedId: null,
+    main: null,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   findVersionRow,
   listVersions,
   publishVersion,
+  resolveVersion,
   toVersionRecord,
 } from "./versions.js";
 
@@ -24,11 +25,17 @@ const FileParams = Type.Object({
   "*": Type.String(),
 });
 const Sha256 = Type.String({ pattern: "^[0-9a-f]{64}$" });
-const Visibility = Type.Union([
-  Type.Literal("private"),
-  Type.Literal("internal"),
-  Type.Literal("open"),
-]);
+const InitialStage = Type.Union(
+  [
+    Type.Literal("private"),
+    Type.Literal("internal"),
+    Type.Literal("staged"),
+    Type.Literal("api"),
+    Type.Literal("gated"),
+    Type.Literal("open"),
+  ],
+  { description: "the stage each version starts at when published" },
+);
 
 const BASE = "/api/models/:namespace/:name";
 
@@ -42,7 +49,8 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
         body: Type.Object(
           {
             id: Type.String({ minLength: 3, maxLength: 200, examples: ["acme/bert-small"] }),
-            visibility: Type.Optional(Visibility),
+            /** The stage each version starts at (`private` unless given); the CLI's --internal and --open. */
+            visibility: Type.Optional(InitialStage),
           },
           { additionalProperties: false },
         ),
@@ -60,12 +68,12 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
       const model = await createModel(
         ctx,
         request.actor,
-        { namespace, name, visibility: request.body.visibility ?? "private" },
+        { namespace, name, initialStage: request.body.visibility ?? "private" },
         originOf(request),
       );
       return reply.status(201).send({
         id: model.fullName,
-        visibility: model.visibility,
+        initialStage: model.initialStage,
         createdAt: model.createdAt,
       });
     },
@@ -88,16 +96,20 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
 
   app.get(
     `${BASE}/versions`,
-    { config: { access: { model: "model.see" } }, schema: { params: Repo } },
+    { config: { access: { model: "version.see" } }, schema: { params: Repo } },
     async (request) => {
       const { namespace, name } = request.params;
-      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
       const versions = await listVersions(
         ctx,
+        request.actor,
         model,
         mayAct(request.actor, model, "version.upload"),
       );
-      return { model: model.fullName, versions: versions.map((v) => versionJson(model, v)) };
+      return {
+        model: model.fullName,
+        versions: versions.map((v) => versionJson(model, v.version, v.access)),
+      };
     },
   );
 
@@ -121,27 +133,28 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
         request.body.name,
         originOf(request),
       );
-      return reply.status(201).send(versionJson(model, version));
+      return reply.status(201).send(versionJson(model, version, null));
     },
   );
 
   app.get(
     `${BASE}/versions/:version`,
-    { config: { access: { model: "model.see" } }, schema: { params: VersionParams } },
+    { config: { access: { model: "version.see" } }, schema: { params: VersionParams } },
     async (request) => {
       const { namespace, name, version: versionName } = request.params;
-      const model = await loadModel(ctx, request.actor, namespace, name, "model.see");
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
       const row = await findVersionRow(ctx.db, model.id, versionName);
-      if (
-        row === undefined ||
-        (row.state === "draft" && !mayAct(request.actor, model, "version.upload"))
-      ) {
+      if (row?.state === "draft" && mayAct(request.actor, model, "version.upload")) {
+        return versionJson(model, await toVersionRecord(ctx, row), null);
+      }
+      if (row === undefined || row.state === "draft") {
         throw new HubError(
           "REVISION_NOT_FOUND",
           `${model.fullName} has no version "${versionName}"`,
         );
       }
-      return versionJson(model, await toVersionRecord(ctx.db, row));
+      const { version, access } = await resolveVersion(ctx, request.actor, model, row.name);
+      return versionJson(model, version, access);
     },
   );
 
@@ -150,14 +163,14 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
     { config: { access: { model: "version.publish" } }, schema: { params: VersionParams } },
     async (request) => {
       const { namespace, name, version: versionName } = request.params;
-      const { model, version } = await publishVersion(
+      const { model, version, access } = await publishVersion(
         ctx,
         request.actor,
         { namespace, name },
         versionName,
         originOf(request),
       );
-      return versionJson(model, version);
+      return versionJson(model, version, access);
     },
   );
 

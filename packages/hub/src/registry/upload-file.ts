@@ -1,13 +1,13 @@
 import type { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import { actorIdOf, allowedFilter, type Actor } from "../auth/index.js";
+import { actorIdOf, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertFilePath, assertNoPathClash } from "../names/index.js";
 import type { Db } from "../store/index.js";
 import type { ManifestEntry } from "./commit-id.js";
-import { loadModel, type ModelRecord } from "./load-model.js";
+import { loadModel, versionFilter, type ModelRecord } from "./load-model.js";
 import { cardText, MAX_CARD_BYTES, parseModelCard, type CardData } from "./model-card.js";
 import { draftFor } from "./versions.js";
 
@@ -146,13 +146,6 @@ export async function uploadFile(
   return entry;
 }
 
-const MODEL_COLUMNS = {
-  modelId: "m.id",
-  visibility: "m.visibility",
-  namespaceId: "n.id",
-  namespaceKind: "n.kind",
-} as const;
-
 /**
  * Whether `actor` may reuse stored content by its hash: only content already
  * in a published version they may download, or in any version of a model they
@@ -169,11 +162,8 @@ async function mayReuse(ctx: HubContext, actor: Actor, sha256: string): Promise<
     .where("f.sha256", "=", sha256)
     .where((eb) =>
       eb.or([
-        eb.and([
-          eb("v.state", "=", "published"),
-          allowedFilter(actor, "model.download", MODEL_COLUMNS),
-        ]),
-        allowedFilter(actor, "version.upload", MODEL_COLUMNS),
+        eb.and([eb("v.state", "=", "published"), versionFilter(actor, "version.download")]),
+        versionFilter(actor, "version.upload", "model"),
       ]),
     )
     .limit(1)

@@ -1,10 +1,9 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import { actorIdOf, type Actor } from "../auth/index.js";
+import { actorIdOf, authorize, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertVersionName } from "../names/index.js";
 import {
-  BoundedMap,
   isUniqueViolation,
   newId,
   prepareQuery,
@@ -12,7 +11,13 @@ import {
   type VersionsTable,
 } from "../store/index.js";
 import { commitIdOf, type ManifestEntry } from "./commit-id.js";
-import { loadModel, type ModelRecord } from "./load-model.js";
+import {
+  loadModel,
+  seesVersion,
+  versionResource,
+  type ModelRecord,
+  type VersionAccess,
+} from "./load-model.js";
 import type { CardData } from "./model-card.js";
 
 /** A version with its files, as the services return it. */
@@ -29,7 +34,7 @@ export interface VersionRecord {
   readonly files: readonly ManifestEntry[];
 }
 
-type VersionRow = Pick<
+export type VersionRow = Pick<
   VersionsTable,
   "id" | "model_id" | "name" | "state" | "commit_id" | "card" | "created_at" | "published_at"
 >;
@@ -44,22 +49,19 @@ export async function filesOf(db: Db, versionId: string): Promise<ManifestEntry[
   return rows.map((r) => ({ path: r.path, sha256: r.sha256, size: r.size }));
 }
 
-/** Published versions kept in memory, per store; at most this many each. */
-const PUBLISHED_CACHE_SIZE = 1000;
-const publishedCache = new WeakMap<Db, BoundedMap<string, VersionRecord>>();
-
 /**
- * A published version never changes, so its record (files, parsed card) is
- * kept once read: model info and downloads then cost no query for its files.
- * Safe with several hubs on one database, since no hub may change it either.
+ * The immutable part of a version as a record: a published version never
+ * changes, so its record (files, parsed card) is kept in the app's cache once
+ * read, and model info and downloads then cost no query for its files. Safe
+ * with several hubs on one database, since no hub may change it either. Its
+ * stage does change, and is never kept here.
  */
-export async function toVersionRecord(db: Db, row: VersionRow): Promise<VersionRecord> {
-  let cache = publishedCache.get(db);
-  const cached = cache?.get(row.id);
+export async function toVersionRecord(ctx: HubContext, row: VersionRow): Promise<VersionRecord> {
+  const cached = ctx.caches.versions.get(row.id);
   if (cached !== undefined) {
     return cached;
   }
-  const files = await filesOf(db, row.id);
+  const files = await filesOf(ctx.db, row.id);
   const record: VersionRecord = {
     id: row.id,
     modelId: row.model_id,
@@ -72,11 +74,7 @@ export async function toVersionRecord(db: Db, row: VersionRow): Promise<VersionR
     files,
   };
   if (row.state === "published") {
-    if (cache === undefined) {
-      cache = new BoundedMap(PUBLISHED_CACHE_SIZE);
-      publishedCache.set(db, cache);
-    }
-    cache.set(row.id, record);
+    ctx.caches.versions.set(row.id, record);
   }
   return record;
 }
@@ -106,11 +104,11 @@ export async function findVersionRow(
     .executeTakeFirst();
 }
 
-// Only the id: a published version's record is then most often in memory already.
+// Only what decides access, read fresh: the record itself is most often in memory already.
 const published = (db: Db, modelId: string) =>
   db
     .selectFrom("versions")
-    .select("id")
+    .select(["id", "stage", "withdrawn_from", "stage_since", "stage_reason"])
     .where("model_id", "=", modelId)
     .where("state", "=", "published");
 
@@ -125,59 +123,182 @@ const versionById = prepareQuery(["id"], (db, p) =>
 );
 
 /** A published version by id, from memory when it has been read before. */
-async function publishedVersion(db: Db, id: string): Promise<VersionRecord | undefined> {
-  const cached = publishedCache.get(db)?.get(id);
+async function publishedVersion(ctx: HubContext, id: string): Promise<VersionRecord | undefined> {
+  const cached = ctx.caches.versions.get(id);
   if (cached !== undefined) {
     return cached;
   }
-  const [row] = await versionById(db, { id });
-  return row === undefined ? undefined : toVersionRecord(db, row);
+  const [row] = await versionById(ctx.db, { id });
+  return row === undefined ? undefined : toVersionRecord(ctx, row);
 }
 
+/** A published version and what decides access to it now. */
+export interface ResolvedVersion {
+  readonly version: VersionRecord;
+  readonly access: VersionAccess;
+}
+
+/** The actions decided per version once it is resolved. */
+export type VersionAction = "version.see" | "version.download" | "version.infer";
+
 /**
- * Resolves a revision to a published version: `main` or `HEAD` is the newest,
+ * Resolves a revision to a published version the caller may see, and decides
+ * `action` on it: `main` or `HEAD` is the newest version the caller may see,
  * 40 hex digits a commit id, anything else a version name. Drafts are never a
- * revision; the error says what the model has.
+ * revision, and a version the caller may not see is answered as a missing one;
+ * the error says what the model has. A version seen but not open to `action`
+ * gets the stage's answer: gated, hosted only, or withdrawn (with its reason).
  */
-export async function resolveRevision(
-  db: Db,
+export async function resolveVersion(
+  ctx: HubContext,
+  actor: Actor,
   model: ModelRecord,
   revision: string,
-): Promise<VersionRecord> {
+  action: VersionAction = "version.see",
+): Promise<ResolvedVersion> {
   const newest = revision === "main" || revision === "HEAD";
-  const [found] = newest
-    ? model.newestPublishedId === null
+  const [row] = newest
+    ? model.main === null
       ? []
-      : [{ id: model.newestPublishedId }]
+      : [
+          {
+            id: model.main.id,
+            stage: model.main.stage,
+            withdrawn_from: null,
+            stage_since: null,
+            stage_reason: null,
+          },
+        ]
     : /^[0-9a-f]{40}$/.test(revision)
-      ? await publishedByCommit(db, { modelId: model.id, commit: revision })
-      : await publishedByName(db, { modelId: model.id, name: revision });
+      ? await publishedByCommit(ctx.db, { modelId: model.id, commit: revision })
+      : await publishedByName(ctx.db, { modelId: model.id, name: revision });
+  const access: VersionAccess | undefined =
+    row === undefined || row.stage === null
+      ? undefined
+      : {
+          id: row.id,
+          stage: row.stage,
+          withdrawnFrom: row.withdrawn_from,
+          since: row.stage_since,
+          reason: row.stage_reason,
+        };
+  const seen =
+    access !== undefined && authorize(actor, "version.see", versionResource(model, access)).allowed;
   // A version deleted between the two reads is as missing as one never there.
-  const version = found === undefined ? undefined : await publishedVersion(db, found.id);
-  if (version === undefined) {
+  const version = seen ? await publishedVersion(ctx, access.id) : undefined;
+  if (version === undefined || access === undefined) {
     const why = newest
       ? `${model.fullName} has no published version yet`
       : `${model.fullName} has no published version or commit "${revision}"`;
     throw new HubError("REVISION_NOT_FOUND", `Invalid rev id: ${revision}: ${why}`);
   }
-  return version;
+  if (action !== "version.see") {
+    const decision = authorize(actor, action, versionResource(model, access));
+    if (!decision.allowed) {
+      throw refusedAt(actor, model, version, access, action);
+    }
+  }
+  return { version, access };
 }
 
-/** Versions of a model, newest first; drafts only for those who may upload. */
+/** {@link resolveVersion} when only the version is wanted. */
+export async function resolveRevision(
+  ctx: HubContext,
+  actor: Actor,
+  model: ModelRecord,
+  revision: string,
+): Promise<VersionRecord> {
+  return (await resolveVersion(ctx, actor, model, revision)).version;
+}
+
+/** Why a version the caller sees is closed to `action`, in the words its stage calls for. */
+function refusedAt(
+  actor: Actor,
+  model: ModelRecord,
+  version: VersionRecord,
+  access: VersionAccess,
+  action: VersionAction,
+): HubError {
+  const id = `${model.fullName}@${version.name}`;
+  const doing = action === "version.download" ? "download" : "call";
+  switch (access.stage) {
+    case "withdrawn":
+      return new HubError(
+        "WITHDRAWN",
+        `${id} was withdrawn${access.since === null ? "" : ` on ${access.since.slice(0, 10)}`}: ${access.reason ?? "no reason recorded"}`,
+        { withdrawnAt: access.since, reason: access.reason },
+      );
+    case "gated":
+      // The Hugging Face clients raise GatedRepoError for these, 401 anonymous (hf-api.md).
+      return actor.kind === "anonymous"
+        ? new HubError(
+            "GATED",
+            `Access to model ${model.fullName} is restricted. You must have access to it and be authenticated to access it. Please log in.`,
+            undefined,
+            401,
+          )
+        : new HubError(
+            "GATED",
+            `Access to model ${model.fullName} is restricted and you are not in the authorized list. Ask its owners for access to ${id}.`,
+          );
+    case "api":
+      return new HubError(
+        actor.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN",
+        action === "version.download"
+          ? `${id} is released for hosted inference only; its weights cannot be downloaded`
+          : `sign in to call ${id}`,
+      );
+    default:
+      return new HubError(
+        actor.kind === "anonymous" ? "UNAUTHENTICATED" : "FORBIDDEN",
+        `you may not ${doing} ${id} at its stage (${access.stage})`,
+      );
+  }
+}
+
+/** The model's versions the caller may see, newest first, with their stages; drafts only for those who may upload. */
 export async function listVersions(
   ctx: HubContext,
+  actor: Actor,
   model: ModelRecord,
   includeDrafts: boolean,
-): Promise<VersionRecord[]> {
-  let query = ctx.db
-    .selectFrom("versions")
-    .select(VERSION_COLUMNS)
-    .where("model_id", "=", model.id);
-  if (!includeDrafts) {
-    query = query.where("state", "=", "published");
-  }
-  const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").execute();
-  return Promise.all(rows.map((r) => toVersionRecord(ctx.db, r)));
+): Promise<ResolvedVersionOrDraft[]> {
+  const rows = await ctx.db
+    .selectFrom("versions as v")
+    .innerJoin("models as m", "m.id", "v.model_id")
+    .innerJoin("namespaces as n", "n.id", "m.namespace_id")
+    .select(VERSION_COLUMNS.map((c) => `v.${c}` as const))
+    .select(["v.stage", "v.withdrawn_from", "v.stage_since", "v.stage_reason"])
+    .where("v.model_id", "=", model.id)
+    .where((eb) =>
+      includeDrafts
+        ? eb.or([eb("v.state", "=", "draft"), seesVersion(actor)])
+        : eb.and([eb("v.state", "=", "published"), seesVersion(actor)]),
+    )
+    .orderBy("v.created_at", "desc")
+    .orderBy("v.id", "desc")
+    .execute();
+  return Promise.all(
+    rows.map(async (r) => ({
+      version: await toVersionRecord(ctx, r),
+      access:
+        r.stage === null
+          ? null
+          : {
+              id: r.id,
+              stage: r.stage,
+              withdrawnFrom: r.withdrawn_from,
+              since: r.stage_since,
+              reason: r.stage_reason,
+            },
+    })),
+  );
+}
+
+/** A listed version: a published one with its access, or a draft (access null). */
+export interface ResolvedVersionOrDraft {
+  readonly version: VersionRecord;
+  readonly access: VersionAccess | null;
 }
 
 /** Creates a draft version. */
@@ -236,7 +357,7 @@ export async function createVersion(
     });
     return values;
   });
-  return { model, version: await toVersionRecord(ctx.db, row) };
+  return { model, version: await toVersionRecord(ctx, row) };
 }
 
 /** The draft `versionName` of a loaded model, or a 404/409 that says why it cannot change. */
@@ -271,7 +392,7 @@ export async function publishVersion(
   repo: { namespace: string; name: string },
   versionName: string,
   origin: RequestOrigin,
-): Promise<{ model: ModelRecord; version: VersionRecord }> {
+): Promise<{ model: ModelRecord; version: VersionRecord; access: VersionAccess }> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.publish");
   const actorId = actorIdOf(actor);
   const row = await ctx.db.transaction().execute(async (trx) => {
@@ -287,7 +408,14 @@ export async function publishVersion(
     const now = ctx.clock.now();
     const updated = await trx
       .updateTable("versions")
-      .set({ state: "published", commit_id: commitId, published_at: now.toISOString() })
+      .set({
+        state: "published",
+        commit_id: commitId,
+        published_at: now.toISOString(),
+        stage: model.initialStage,
+        stage_since: now.toISOString(),
+        stage_reason: "published",
+      })
       .where("id", "=", draft.id)
       .where("state", "=", "draft")
       .executeTakeFirst();
@@ -309,6 +437,7 @@ export async function publishVersion(
         commit: commitId,
         files: files.length,
         bytes: files.reduce((n, f) => n + f.size, 0),
+        stage: model.initialStage,
       },
       at: now,
       origin,
@@ -320,5 +449,15 @@ export async function publishVersion(
       published_at: now.toISOString(),
     };
   });
-  return { model, version: await toVersionRecord(ctx.db, row) };
+  return {
+    model,
+    version: await toVersionRecord(ctx, row),
+    access: {
+      id: row.id,
+      stage: model.initialStage,
+      withdrawnFrom: null,
+      since: row.published_at,
+      reason: "published",
+    },
+  };
 }

@@ -4,10 +4,9 @@
  * Times are ISO-8601 strings in UTC; durations are numbers of days.
  */
 
-/** The release ladder, lowest first, and the stage a version leaves it by. */
-export const STAGES = ["private", "internal", "staged", "api", "gated", "open"] as const;
-export type LadderStage = (typeof STAGES)[number];
-export type Stage = LadderStage | "withdrawn";
+import type { Stage } from "../stages/index.js";
+
+export { STAGES, type LadderStage, type Stage } from "../stages/index.js";
 
 export const RISK_TIERS = ["minimal", "limited", "high", "systemic"] as const;
 export type RiskTier = (typeof RISK_TIERS)[number];

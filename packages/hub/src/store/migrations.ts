@@ -143,6 +143,58 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0005-release-stages": {
+    async up(db: Kysely<unknown>) {
+      // A model's one visibility becomes the stage its versions start at, and each
+      // published version takes it as its own stage: access is decided per version now.
+      await db.schema.alterTable("models").renameColumn("visibility", "initial_stage").execute();
+      await db.schema.alterTable("versions").addColumn("stage", "text").execute();
+      await db.schema.alterTable("versions").addColumn("stage_since", "text").execute();
+      await db.schema.alterTable("versions").addColumn("stage_reason", "text").execute();
+      await db.schema.alterTable("versions").addColumn("withdrawn_from", "text").execute();
+      await sql`update versions set stage = (select m.initial_stage from models m where m.id = versions.model_id), stage_since = published_at where state = 'published'`.execute(
+        db,
+      );
+      await db.schema
+        .createTable("model_testers")
+        .addColumn("model_id", "text", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        .addColumn("namespace_id", "text", (c) => c.notNull().references("namespaces.id"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("model_testers_pk", ["model_id", "namespace_id"])
+        .execute();
+      await db.schema
+        .createTable("transitions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("version_id", "text", (c) =>
+          c.notNull().references("versions.id").onDelete("cascade"),
+        )
+        .addColumn("from_stage", "text", (c) => c.notNull())
+        .addColumn("to_stage", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .addColumn("requested_by", "text")
+        .addColumn("requested_at", "text", (c) => c.notNull())
+        .addColumn("run_at", "text")
+        .addColumn("override", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("decided_at", "text")
+        .addColumn("policy_hash", "text")
+        .addColumn("outcome", "text")
+        .execute();
+      await db.schema
+        .createIndex("transitions_version_status")
+        .on("transitions")
+        .columns(["version_id", "status"])
+        .execute();
+      // Scheduled transitions are found by their time.
+      await db.schema
+        .createIndex("transitions_status_run_at")
+        .on("transitions")
+        .columns(["status", "run_at"])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

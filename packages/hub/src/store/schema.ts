@@ -1,3 +1,5 @@
+import type { LadderStage, Stage } from "../stages/index.js";
+
 /** Timestamps are ISO-8601 strings in UTC so both dialects store and compare them alike. */
 type Timestamp = string;
 
@@ -45,7 +47,8 @@ export interface ModelsTable {
   namespace_id: string;
   name: string;
   name_key: string;
-  visibility: "private" | "internal" | "open";
+  /** The stage each version starts at when published. */
+  initial_stage: LadderStage;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -60,6 +63,40 @@ export interface VersionsTable {
   card: string | null;
   created_at: Timestamp;
   published_at: Timestamp | null;
+  /** Null while a draft. Read fresh on every request: it changes, and other hub processes change it. */
+  stage: Stage | null;
+  stage_since: Timestamp | null;
+  /** Why the version reached its stage (a withdrawn version's tombstone shows it). */
+  stage_reason: string | null;
+  withdrawn_from: Stage | null;
+}
+
+/** A model's allow-list of trusted testers: users, or organisations whose members all count. */
+export interface ModelTestersTable {
+  model_id: string;
+  namespace_id: string;
+  created_at: Timestamp;
+}
+
+export type TransitionStatus = "pending" | "done" | "refused" | "rejected" | "cancelled";
+
+/** A requested stage change: done at once, refused, or pending (sign-offs, a time, an embargo). */
+export interface TransitionsTable {
+  id: string;
+  version_id: string;
+  from_stage: Stage;
+  to_stage: Stage;
+  reason: string;
+  requested_by: string | null;
+  requested_at: Timestamp;
+  /** When an embargo lifts; null to run as soon as the policy allows. */
+  run_at: Timestamp | null;
+  override: number;
+  status: TransitionStatus;
+  decided_at: Timestamp | null;
+  policy_hash: string | null;
+  /** The last policy decision, as JSON. */
+  outcome: string | null;
 }
 
 export interface VersionFilesTable {
@@ -102,6 +139,8 @@ export interface Database {
   models: ModelsTable;
   versions: VersionsTable;
   version_files: VersionFilesTable;
+  model_testers: ModelTestersTable;
+  transitions: TransitionsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;

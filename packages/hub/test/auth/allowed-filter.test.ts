@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
+import { sql } from "kysely";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -9,20 +10,23 @@ import {
   allowedFilter,
   authorize,
   relationFrom,
+  type Action,
   type Actor,
-  type ModelAction,
   type OrgRole,
   type Scope,
-  type Visibility,
 } from "../../src/auth/index.js";
+import { STAGES, type Stage } from "../../src/stages/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { DIALECTS, databaseFor, dropSchema } from "../support/harness.js";
 
 /**
- * The SQL filter that lists models must agree with authorize on every row: the
- * same caller, action and model give the same answer whichever way it is asked.
- * Checked over every kind of namespace (own, another user's, organisations
- * where the caller holds each role or none) × visibility × caller × action.
+ * The SQL filter that lists models and versions must agree with authorize on
+ * every row: the same caller, action and version give the same answer
+ * whichever way it is asked. Checked over every kind of namespace (own,
+ * another user's, organisations where the caller holds each role or none) ×
+ * stage (withdrawn ones from several stages) × the model's allow-list (without
+ * the caller, with them, with an organisation they belong to, with one they do
+ * not) × caller × action.
  */
 const ME = "u_me";
 const NAMESPACES: readonly { id: string; kind: "user" | "org"; myRole?: OrgRole }[] = [
@@ -34,8 +38,28 @@ const NAMESPACES: readonly { id: string; kind: "user" | "org"; myRole?: OrgRole 
   { id: "o_member", kind: "org", myRole: "member" },
   { id: "o_none", kind: "org" },
 ];
-const VISIBILITIES: readonly Visibility[] = ["private", "internal", "open"];
-const modelIdOf = (ns: string, v: Visibility): string => `m_${ns}_${v}`;
+/** A version's stage, and for a withdrawn one the stage it was withdrawn from. */
+interface StageSpec {
+  readonly stage: Stage;
+  readonly from: Stage | null;
+}
+const STAGE_SPECS: readonly StageSpec[] = [
+  ...STAGES.map((stage) => ({ stage, from: null })),
+  { stage: "withdrawn", from: null },
+  { stage: "withdrawn", from: "internal" },
+  { stage: "withdrawn", from: "staged" },
+  { stage: "withdrawn", from: "open" },
+];
+/** Who is on the model's allow-list of trusted testers. */
+const TESTER_LISTS = ["nobody", "me", "my-org", "another-org"] as const;
+type TesterList = (typeof TESTER_LISTS)[number];
+/** The organisation `my-org` names: one where I am a plain member. */
+const MY_ORG = "o_member";
+const OTHER_ORG = "o_none";
+const specName = (s: StageSpec): string =>
+  s.from === null ? s.stage : `${s.stage}-from-${s.from}`;
+const modelIdOf = (ns: string, s: StageSpec, t: TesterList): string =>
+  `m_${ns}_${specName(s)}_${t}`;
 
 function caller(scopes: Scope[], opts: { admin?: boolean; modelId?: string } = {}): Actor {
   return {
@@ -59,39 +83,54 @@ const CALLERS: Record<string, Actor> = {
   "read token": caller(["read"]),
   "write token": caller(["read", "write"]),
   "token restricted to a private model of an org it maintains": caller(["read", "write"], {
-    modelId: modelIdOf("o_maintainer", "private"),
+    modelId: modelIdOf("o_maintainer", { stage: "private", from: null }, "nobody"),
   }),
   "token restricted to a private model of an org it is a member of": caller(["read", "write"], {
-    modelId: modelIdOf("o_member", "private"),
+    modelId: modelIdOf("o_member", { stage: "private", from: null }, "nobody"),
   }),
   "token restricted to its own internal model": caller(["read"], {
-    modelId: modelIdOf(ME, "internal"),
+    modelId: modelIdOf(ME, { stage: "internal", from: null }, "nobody"),
+  }),
+  "token restricted to a staged model it tests": caller(["read"], {
+    modelId: modelIdOf("u_other", { stage: "staged", from: null }, "me"),
   }),
   administrator: caller(["read", "write", "admin"], { admin: true }),
   "administrator's read token": caller(["read"], { admin: true }),
   "administrator's restricted token": caller(["read", "write", "admin"], {
     admin: true,
-    modelId: modelIdOf("u_other", "private"),
+    modelId: modelIdOf("u_other", { stage: "private", from: null }, "nobody"),
   }),
 };
 
-/** What authorize says of `actor` doing `action` on the model of `ns` with visibility `v`. */
+/** Whether I am on an allow-list, as the hub works it out from the store. */
+const testing = (actor: Actor, t: TesterList): boolean =>
+  actor.kind === "user" && (t === "me" || t === "my-org");
+
+/** What authorize says of `actor` doing `action` on the version of `ns` at `s` with testers `t`. */
 function allows(
   actor: Actor,
-  action: ModelAction,
+  action: Action,
   ns: (typeof NAMESPACES)[number],
-  v: Visibility,
+  s: StageSpec,
+  t: TesterList,
 ): boolean {
   return authorize(actor, action, {
-    modelId: modelIdOf(ns.id, v),
-    visibility: v,
+    modelId: modelIdOf(ns.id, s, t),
+    stage: s.stage,
+    withdrawnFrom: s.from,
     relation: relationFrom(actor, { id: ns.id, name: ns.id, kind: ns.kind }, ns.myRole),
+    tester: testing(actor, t),
   }).allowed;
 }
 
 /** The actions that concern one model; model.create and member management concern a namespace. */
-const MODEL_ACTIONS = (Object.keys(PERMISSIONS) as ModelAction[]).filter(
+const MODEL_ACTIONS = (Object.keys(PERMISSIONS) as Action[]).filter(
   (a) => a !== "model.create" && a !== "org.manage-members",
+);
+
+/** Every (namespace, stage, allow-list) the store holds a model and version for. */
+const CASES = NAMESPACES.flatMap((ns) =>
+  STAGE_SPECS.flatMap((s) => TESTER_LISTS.map((t) => ({ ns, s, t }))),
 );
 
 for (const dialect of DIALECTS) {
@@ -131,19 +170,43 @@ for (const dialect of DIALECTS) {
             .values({ org_id: ns.id, user_id: "u_other", role: "owner", created_at: at })
             .execute();
         }
-        for (const v of VISIBILITIES) {
-          const id = modelIdOf(ns.id, v);
+      }
+      for (const { ns, s, t } of CASES) {
+        const id = modelIdOf(ns.id, s, t);
+        await store.db
+          .insertInto("models")
+          .values({
+            id,
+            namespace_id: ns.id,
+            name: id,
+            name_key: id,
+            initial_stage: "private",
+            created_at: at,
+            updated_at: at,
+          })
+          .execute();
+        await store.db
+          .insertInto("versions")
+          .values({
+            id: `v_${id}`,
+            model_id: id,
+            name: "v1",
+            state: "published",
+            commit_id: null,
+            card: null,
+            created_at: at,
+            published_at: at,
+            stage: s.stage,
+            stage_since: at,
+            stage_reason: null,
+            withdrawn_from: s.from,
+          })
+          .execute();
+        const tester = { nobody: null, me: ME, "my-org": MY_ORG, "another-org": OTHER_ORG }[t];
+        if (tester !== null) {
           await store.db
-            .insertInto("models")
-            .values({
-              id,
-              namespace_id: ns.id,
-              name: id,
-              name_key: id,
-              visibility: v,
-              created_at: at,
-              updated_at: at,
-            })
+            .insertInto("model_testers")
+            .values({ model_id: id, namespace_id: tester, created_at: at })
             .execute();
         }
       }
@@ -160,22 +223,22 @@ for (const dialect of DIALECTS) {
       for (const action of MODEL_ACTIONS) {
         it(`${name}: ${action}`, async () => {
           const rows = await store.db
-            .selectFrom("models as m")
+            .selectFrom("versions as v")
+            .innerJoin("models as m", "m.id", "v.model_id")
             .innerJoin("namespaces as n", "n.id", "m.namespace_id")
             .select("m.id")
             .where(
               allowedFilter(actor, action, {
                 modelId: "m.id",
-                visibility: "m.visibility",
+                stage: sql.ref("v.stage"),
+                withdrawnFrom: sql.ref("v.withdrawn_from"),
                 namespaceId: "n.id",
                 namespaceKind: "n.kind",
               }),
             )
             .execute();
-          const expected = NAMESPACES.flatMap((ns) =>
-            VISIBILITIES.filter((v) => allows(actor, action, ns, v)).map((v) =>
-              modelIdOf(ns.id, v),
-            ),
+          const expected = CASES.filter(({ ns, s, t }) => allows(actor, action, ns, s, t)).map(
+            ({ ns, s, t }) => modelIdOf(ns.id, s, t),
           );
           assert.deepEqual(rows.map((r) => r.id).sort(), expected.sort());
         });
@@ -185,10 +248,25 @@ for (const dialect of DIALECTS) {
     it("is not vacuous: some caller is allowed and some refused each action", () => {
       for (const action of MODEL_ACTIONS) {
         const answers = Object.values(CALLERS).flatMap((actor) =>
-          NAMESPACES.flatMap((ns) => VISIBILITIES.map((v) => allows(actor, action, ns, v))),
+          CASES.map(({ ns, s, t }) => allows(actor, action, ns, s, t)),
         );
         assert.ok(answers.includes(true) && answers.includes(false), action);
       }
+    });
+
+    it("is not vacuous about testers: the allow-list alone decides some staged rows", () => {
+      const actor = CALLERS["write token"];
+      assert.ok(actor !== undefined);
+      const staged = CASES.filter(({ s, ns }) => s.stage === "staged" && ns.id === "u_other");
+      assert.deepEqual(
+        staged.map(({ ns, s, t }) => [t, allows(actor, "version.download", ns, s, t)]),
+        [
+          ["nobody", false],
+          ["me", true],
+          ["my-org", true],
+          ["another-org", false],
+        ],
+      );
     });
   });
 }

@@ -4,92 +4,112 @@ import {
   ANONYMOUS,
   PERMISSIONS,
   authorize,
+  type Action,
   type Actor,
-  type ModelAction,
   type Relation,
   type Scope,
-  type Visibility,
 } from "../../src/auth/index.js";
+import { ALL_STAGES, STAGES, type Stage } from "../../src/stages/index.js";
 
 /**
- * The permission matrix, written out cell by cell rather than derived from
- * PERMISSIONS, so that any change to the table shows up here as a failure.
- * Private models are seen by maintainers, owners and admins; internal ones by
- * every org member; open ones by everyone. Writing needs the maintainer role
- * and the write scope; deleting and managing members need the owner role.
+ * The stage table, written out cell by cell rather than derived from
+ * PERMISSIONS, so that any change to it shows up here as a failure. One
+ * letter per action, in the order of ACTIONS: A allowed, H hidden (answered
+ * as missing), U unauthenticated, F forbidden, S the token lacks the scope,
+ * T the token is restricted to another model.
+ *
+ * Private versions are seen by maintainers, owners and admins; internal ones
+ * by every org member; staged ones also by the model's trusted testers; api,
+ * gated and open ones by everyone. Weights: api and gated only for
+ * maintainers and up, open for everyone. Hosted inference: api and open for
+ * any signed-in caller. A withdrawn version is seen (as a tombstone) by whoever
+ * saw it before; nobody downloads or calls it. Writing needs the maintainer
+ * role and the write scope; reviewing the reviewer role; restoring an admin.
  */
 type Outcome = "allow" | "hidden" | "unauthenticated" | "forbidden" | "scope" | "token-model";
 
 const ACTIONS = [
-  "model.see",
-  "model.download",
+  "version.see",
+  "version.download",
+  "version.infer",
   "version.create",
   "version.upload",
   "version.publish",
+  "version.release",
+  "version.review",
+  "version.restore",
   "model.delete",
   "org.manage-members",
-] as const satisfies readonly ModelAction[];
+  "model.create",
+] as const satisfies readonly Action[];
 
-type Row = readonly [Outcome, Outcome, Outcome, Outcome, Outcome, Outcome, Outcome];
+/** Namespace-level actions: no model, so nothing is hidden. */
+const NAMESPACE_ACTIONS: ReadonlySet<Action> = new Set(["org.manage-members", "model.create"]);
 
 type Caller =
   | "anonymous"
   | "read-only token of the owner"
   | "owner's token restricted to another model"
   | "non-member"
+  | "trusted tester"
   | "member"
   | "reviewer"
   | "maintainer"
   | "owner"
   | "admin";
 
-// Columns: see, download, create version, upload, publish, delete, manage members.
+const LETTERS: Record<string, Outcome> = {
+  A: "allow",
+  H: "hidden",
+  U: "unauthenticated",
+  F: "forbidden",
+  S: "scope",
+  T: "token-model",
+};
+
+// Columns: see, download, infer, create, upload, publish, release, review, restore, delete,
+// manage members, create model.
 // prettier-ignore
-const EXPECTED: Record<Caller, Record<Visibility, Row>> = {
+const EXPECTED: Record<Caller, Record<Stage, string>> = {
   anonymous: {
-    private: ["unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated"],
-    internal: ["unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated"],
-    open: ["allow", "allow", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated", "unauthenticated"],
+    private: "UUUUUUUUUUUU", internal: "UUUUUUUUUUUU", staged: "UUUUUUUUUUUU",
+    api: "AUUUUUUUUUUU", gated: "AUUUUUUUUUUU", open: "AAUUUUUUUUUU", withdrawn: "UUUUUUUUUUUU",
   },
   "read-only token of the owner": {
-    private: ["allow", "allow", "scope", "scope", "scope", "scope", "scope"],
-    internal: ["allow", "allow", "scope", "scope", "scope", "scope", "scope"],
-    open: ["allow", "allow", "scope", "scope", "scope", "scope", "scope"],
+    private: "AAASSSSSFSSS", internal: "AAASSSSSFSSS", staged: "AAASSSSSFSSS",
+    api: "AAASSSSSFSSS", gated: "AAASSSSSFSSS", open: "AAASSSSSFSSS", withdrawn: "AFFSSSSSFSSS",
   },
   "owner's token restricted to another model": {
-    private: ["hidden", "hidden", "hidden", "hidden", "hidden", "hidden", "token-model"],
-    internal: ["hidden", "hidden", "hidden", "hidden", "hidden", "hidden", "token-model"],
-    open: ["allow", "allow", "token-model", "token-model", "token-model", "token-model", "token-model"],
+    private: "HHHHHHHHHHTT", internal: "HHHHHHHHHHTT", staged: "HHHHHHHHHHTT",
+    api: "ATTTTTTTTTTT", gated: "ATTTTTTTTTTT", open: "AATTTTTTTTTT", withdrawn: "HHHHHHHHHHTT",
   },
   "non-member": {
-    private: ["hidden", "hidden", "hidden", "hidden", "hidden", "hidden", "forbidden"],
-    internal: ["hidden", "hidden", "hidden", "hidden", "hidden", "hidden", "forbidden"],
-    open: ["allow", "allow", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    private: "HHHHHHHHHHFF", internal: "HHHHHHHHHHFF", staged: "HHHHHHHHHHFF",
+    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
+  },
+  "trusted tester": {
+    private: "HHHHHHHHHHFF", internal: "HHHHHHHHHHFF", staged: "AAAFFFFFFFFF",
+    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
   },
   member: {
-    private: ["hidden", "hidden", "hidden", "hidden", "hidden", "hidden", "forbidden"],
-    internal: ["allow", "allow", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    open: ["allow", "allow", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    private: "HHHHHHHHHHFF", internal: "AAAFFFFFFFFF", staged: "AAAFFFFFFFFF",
+    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
   },
   reviewer: {
-    private: ["hidden", "hidden", "hidden", "hidden", "hidden", "hidden", "forbidden"],
-    internal: ["allow", "allow", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
-    open: ["allow", "allow", "forbidden", "forbidden", "forbidden", "forbidden", "forbidden"],
+    private: "HHHHHHHHHHFF", internal: "AAAFFFFAFFFF", staged: "AAAFFFFAFFFF",
+    api: "AFAFFFFAFFFF", gated: "AFFFFFFAFFFF", open: "AAAFFFFAFFFF", withdrawn: "HHHHHHHHHHFF",
   },
   maintainer: {
-    private: ["allow", "allow", "allow", "allow", "allow", "forbidden", "forbidden"],
-    internal: ["allow", "allow", "allow", "allow", "allow", "forbidden", "forbidden"],
-    open: ["allow", "allow", "allow", "allow", "allow", "forbidden", "forbidden"],
+    private: "AAAAAAAFFFFA", internal: "AAAAAAAFFFFA", staged: "AAAAAAAFFFFA",
+    api: "AAAAAAAFFFFA", gated: "AAAAAAAFFFFA", open: "AAAAAAAFFFFA", withdrawn: "AFFAAAAFFFFA",
   },
   owner: {
-    private: ["allow", "allow", "allow", "allow", "allow", "allow", "allow"],
-    internal: ["allow", "allow", "allow", "allow", "allow", "allow", "allow"],
-    open: ["allow", "allow", "allow", "allow", "allow", "allow", "allow"],
+    private: "AAAAAAAAFAAA", internal: "AAAAAAAAFAAA", staged: "AAAAAAAAFAAA",
+    api: "AAAAAAAAFAAA", gated: "AAAAAAAAFAAA", open: "AAAAAAAAFAAA", withdrawn: "AFFAAAAAFAAA",
   },
   admin: {
-    private: ["allow", "allow", "allow", "allow", "allow", "allow", "allow"],
-    internal: ["allow", "allow", "allow", "allow", "allow", "allow", "allow"],
-    open: ["allow", "allow", "allow", "allow", "allow", "allow", "allow"],
+    private: "AAAAAAAAAAAA", internal: "AAAAAAAAAAAA", staged: "AAAAAAAAAAAA",
+    api: "AAAAAAAAAAAA", gated: "AAAAAAAAAAAA", open: "AAAAAAAAAAAA", withdrawn: "AFFAAAAAAAAA",
   },
 };
 
@@ -98,10 +118,12 @@ const WRITE_ACTIONS = [
   "version.create",
   "version.upload",
   "version.publish",
+  "version.release",
+  "version.review",
   "model.delete",
   "model.create",
   "org.manage-members",
-] as const satisfies readonly ModelAction[];
+] as const satisfies readonly Action[];
 
 const MODEL_ID = "m_target";
 const OTHER_MODEL_ID = "m_other";
@@ -124,7 +146,7 @@ function user(scopes: Scope[], opts: { admin?: boolean; modelId?: string } = {})
 }
 
 /** Each caller as authorize sees it: an actor and their standing in the model's namespace. */
-const CALLERS: Record<Caller, { actor: Actor; relation: Relation }> = {
+const CALLERS: Record<Caller, { actor: Actor; relation: Relation; tester?: boolean }> = {
   anonymous: { actor: ANONYMOUS, relation: "anonymous" },
   "read-only token of the owner": { actor: user(["read"]), relation: "owner" },
   "owner's token restricted to another model": {
@@ -132,6 +154,7 @@ const CALLERS: Record<Caller, { actor: Actor; relation: Relation }> = {
     relation: "owner",
   },
   "non-member": { actor: user(["read", "write"]), relation: "none" },
+  "trusted tester": { actor: user(["read", "write"]), relation: "none", tester: true },
   member: { actor: user(["read", "write"]), relation: "member" },
   reviewer: { actor: user(["read", "write"]), relation: "reviewer" },
   maintainer: { actor: user(["read", "write"]), relation: "maintainer" },
@@ -142,20 +165,16 @@ const CALLERS: Record<Caller, { actor: Actor; relation: Relation }> = {
 const outcomeOf = (decision: ReturnType<typeof authorize>): Outcome =>
   decision.allowed ? "allow" : decision.reason;
 
-describe("authorize: the permission matrix, cell by cell", () => {
-  for (const [caller, byVisibility] of Object.entries(EXPECTED) as [
-    Caller,
-    Record<Visibility, Row>,
-  ][]) {
-    for (const [visibility, row] of Object.entries(byVisibility) as [Visibility, Row][]) {
+describe("authorize: the stage table, cell by cell", () => {
+  for (const [caller, byStage] of Object.entries(EXPECTED) as [Caller, Record<Stage, string>][]) {
+    for (const stage of ALL_STAGES) {
       ACTIONS.forEach((action, i) => {
-        const expected = row[i];
-        it(`${caller} on a ${visibility} model: ${action} is ${expected === "allow" ? "allowed" : `denied (${expected})`}`, () => {
-          const { actor, relation } = CALLERS[caller];
-          // Managing members concerns the namespace, not one model.
-          const modelId = action === "org.manage-members" ? null : MODEL_ID;
+        const expected = LETTERS[byStage[stage].charAt(i)];
+        it(`${caller} on a ${stage} version: ${action} is ${expected === "allow" ? "allowed" : `denied (${expected})`}`, () => {
+          const { actor, relation, tester = false } = CALLERS[caller];
+          const modelId = NAMESPACE_ACTIONS.has(action) ? null : MODEL_ID;
           assert.equal(
-            outcomeOf(authorize(actor, action, { modelId, visibility, relation })),
+            outcomeOf(authorize(actor, action, { modelId, stage, relation, tester })),
             expected,
           );
         });
@@ -165,48 +184,84 @@ describe("authorize: the permission matrix, cell by cell", () => {
 });
 
 describe("authorize: the table's extent", () => {
-  it("has exactly the actions this matrix covers, so a new action cannot go untested", () => {
-    assert.deepEqual(Object.keys(PERMISSIONS).sort(), [...ACTIONS, "model.create"].sort());
+  it("has exactly the actions and stages this matrix covers, so neither can go untested", () => {
+    assert.deepEqual(Object.keys(PERMISSIONS).sort(), [...ACTIONS].sort());
+    for (const rule of Object.values(PERMISSIONS)) {
+      assert.deepEqual(Object.keys(rule.allow).sort(), [...ALL_STAGES].sort());
+    }
+    for (const byStage of Object.values(EXPECTED)) {
+      for (const row of Object.values(byStage)) {
+        assert.equal(row.length, ACTIONS.length);
+      }
+    }
   });
 });
 
-describe("authorize: creating a model in a namespace", () => {
-  // Namespace-level, so the same whatever visibility the new model will have.
-  const EXPECTED_CREATE: Record<Caller, Outcome> = {
-    anonymous: "unauthenticated",
-    "read-only token of the owner": "scope",
-    "owner's token restricted to another model": "token-model",
-    "non-member": "forbidden",
-    member: "forbidden",
-    reviewer: "forbidden",
-    maintainer: "allow",
-    owner: "allow",
-    admin: "allow",
-  };
-  for (const [caller, expected] of Object.entries(EXPECTED_CREATE) as [Caller, Outcome][]) {
-    it(`${caller}: model.create is ${expected === "allow" ? "allowed" : `denied (${expected})`}`, () => {
-      const { actor, relation } = CALLERS[caller];
-      for (const visibility of ["private", "internal", "open"] as const) {
-        assert.equal(
-          outcomeOf(authorize(actor, "model.create", { modelId: null, visibility, relation })),
-          expected,
-        );
-      }
-    });
-  }
+describe("authorize: a withdrawn version's tombstone", () => {
+  it("is seen by whoever saw the version at the stage it was withdrawn from, and nobody downloads it", () => {
+    const withdrawn = { modelId: MODEL_ID, stage: "withdrawn" as const, tester: false };
+    assert.equal(
+      outcomeOf(
+        authorize(ANONYMOUS, "version.see", {
+          ...withdrawn,
+          withdrawnFrom: "open",
+          relation: "anonymous",
+        }),
+      ),
+      "allow",
+    );
+    assert.equal(
+      outcomeOf(
+        authorize(ANONYMOUS, "version.download", {
+          ...withdrawn,
+          withdrawnFrom: "open",
+          relation: "anonymous",
+        }),
+      ),
+      "unauthenticated",
+    );
+    const member = CALLERS.member;
+    assert.equal(
+      outcomeOf(
+        authorize(member.actor, "version.see", {
+          ...withdrawn,
+          withdrawnFrom: "internal",
+          relation: "member",
+        }),
+      ),
+      "allow",
+    );
+    assert.equal(
+      outcomeOf(
+        authorize(CALLERS["non-member"].actor, "version.see", {
+          ...withdrawn,
+          withdrawnFrom: "internal",
+          relation: "none",
+        }),
+      ),
+      "hidden",
+    );
+  });
 });
 
 describe("authorize: tokens restricted to a model", () => {
   it("lets a token restricted to a model act on that model as its user would", () => {
     const restricted = user(["read", "write"], { modelId: MODEL_ID });
-    for (const visibility of ["private", "internal", "open"] as const) {
-      for (const action of ACTIONS.filter((a) => a !== "org.manage-members")) {
+    for (const stage of STAGES) {
+      for (const action of ACTIONS.filter(
+        (a) => a !== "org.manage-members" && a !== "version.restore",
+      )) {
         assert.equal(
           outcomeOf(
-            authorize(restricted, action, { modelId: MODEL_ID, visibility, relation: "owner" }),
+            authorize(restricted, action, {
+              modelId: MODEL_ID,
+              stage,
+              relation: "owner",
+              tester: false,
+            }),
           ),
           "allow",
-          `${action} on a ${visibility} model`,
+          `${action} on a ${stage} version`,
         );
       }
     }
@@ -214,16 +269,22 @@ describe("authorize: tokens restricted to a model", () => {
 
   it("gives a restricted token no more than an anonymous caller on any other model, whatever its user's role", () => {
     const restricted = user(["read", "write", "admin"], { admin: true, modelId: OTHER_MODEL_ID });
-    for (const visibility of ["private", "internal", "open"] as const) {
+    for (const stage of ALL_STAGES) {
       for (const action of ACTIONS) {
-        const modelId = action === "org.manage-members" ? null : MODEL_ID;
-        const decision = authorize(restricted, action, { modelId, visibility, relation: "admin" });
+        const modelId = NAMESPACE_ACTIONS.has(action) ? null : MODEL_ID;
+        const decision = authorize(restricted, action, {
+          modelId,
+          stage,
+          relation: "admin",
+          tester: true,
+        });
         const anonymous = authorize(ANONYMOUS, action, {
           modelId,
-          visibility,
+          stage,
           relation: "anonymous",
+          tester: false,
         });
-        assert.equal(decision.allowed, anonymous.allowed, `${action} on a ${visibility} model`);
+        assert.equal(decision.allowed, anonymous.allowed, `${action} on a ${stage} version`);
       }
     }
   });
@@ -233,11 +294,16 @@ describe("authorize: scopes", () => {
   it("lets a write token read, and an admin-scoped token write", () => {
     for (const scopes of [["write"], ["admin"]] as Scope[][]) {
       const actor = user(scopes);
-      for (const action of ACTIONS) {
-        const modelId = action === "org.manage-members" ? null : MODEL_ID;
+      for (const action of ACTIONS.filter((a) => a !== "version.restore")) {
+        const modelId = NAMESPACE_ACTIONS.has(action) ? null : MODEL_ID;
         assert.equal(
           outcomeOf(
-            authorize(actor, action, { modelId, visibility: "private", relation: "owner" }),
+            authorize(actor, action, {
+              modelId,
+              stage: "private",
+              relation: "owner",
+              tester: false,
+            }),
           ),
           "allow",
           `${scopes.join(",")}: ${action}`,
@@ -246,28 +312,45 @@ describe("authorize: scopes", () => {
     }
   });
 
+  it("lets an admin restore a withdrawn version only with the admin scope", () => {
+    const resource = {
+      modelId: MODEL_ID,
+      stage: "withdrawn" as const,
+      relation: "admin" as const,
+      tester: false,
+    };
+    assert.equal(
+      outcomeOf(authorize(user(["read", "write"], { admin: true }), "version.restore", resource)),
+      "scope",
+    );
+    assert.equal(
+      outcomeOf(authorize(user(["admin"], { admin: true }), "version.restore", resource)),
+      "allow",
+    );
+  });
+
   it("refuses an admin whose token lacks the write scope any change", () => {
     const actor = user(["read"], { admin: true });
     for (const action of WRITE_ACTIONS) {
-      const namespaceLevel = action === "model.create" || action === "org.manage-members";
-      for (const visibility of ["private", "internal", "open"] as const) {
+      for (const stage of ALL_STAGES) {
         assert.equal(
           outcomeOf(
             authorize(actor, action, {
-              modelId: namespaceLevel ? null : MODEL_ID,
-              visibility,
+              modelId: NAMESPACE_ACTIONS.has(action) ? null : MODEL_ID,
+              stage,
               relation: "admin",
+              tester: false,
             }),
           ),
           "scope",
-          `${action} on a ${visibility} model`,
+          `${action} on a ${stage} version`,
         );
       }
     }
   });
 
   it("lists every action that needs the write scope, so a new one cannot escape the check above", () => {
-    const needingWrite = (Object.keys(PERMISSIONS) as ModelAction[]).filter(
+    const needingWrite = (Object.keys(PERMISSIONS) as Action[]).filter(
       (a) => PERMISSIONS[a].scope === "write",
     );
     assert.deepEqual(needingWrite.sort(), [...WRITE_ACTIONS].sort());

@@ -123,7 +123,7 @@ for (const dialect of DIALECTS) {
       );
     });
 
-    it("creates models with a visibility, lists them across pages and shows one", async () => {
+    it("creates models with the stage their versions start at, lists them across pages and shows one", async () => {
       const heidi = await hub.createUser("heidi");
       for (let i = 0; i < 103; i += 1) {
         const res = await hub.request("POST", "/api/models", {
@@ -134,12 +134,15 @@ for (const dialect of DIALECTS) {
       }
       const open = await gatehouse(["model", "create", "heidi/shown", "--open"], as(heidi));
       assert.equal(open.code, 0, open.stderr);
-      assert.match(open.stdout, /created model heidi\/shown \(open\)/);
+      assert.match(open.stdout, /created model heidi\/shown \(versions start open\)/);
       const internal = await gatehouse(
         ["--json", "model", "create", "heidi/inside", "--internal"],
         as(heidi),
       );
-      assert.equal((JSON.parse(internal.stdout) as { visibility: string }).visibility, "internal");
+      assert.equal(
+        (JSON.parse(internal.stdout) as { initialStage: string }).initialStage,
+        "internal",
+      );
 
       const list = await gatehouse(["--json", "model", "list", "--author", "heidi"], as(heidi));
       assert.equal(list.code, 0, list.stderr);

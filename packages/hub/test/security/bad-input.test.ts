@@ -972,7 +972,7 @@ for (const dialect of DIALECTS) {
           "an unknown visibility",
           "/api/models",
           { id: "alice/q", visibility: "secret" },
-          /body\/visibility must be one of "private", "internal", "open"/,
+          /body\/visibility must be one of "private", "internal", "staged", "api", "gated", "open"/,
         ],
         [
           "an unknown scope",

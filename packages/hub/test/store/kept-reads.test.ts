@@ -129,12 +129,18 @@ for (const dialect of DIALECTS) {
       assert.match(body.error, /revoked/);
     });
 
-    it("hides a model on the next request once another process made it private", async () => {
+    it("hides a model on the next request once another process made its versions private", async () => {
       await expectStatus(hub.request("GET", "/api/models/alice/shared"), 200);
+      const model = other.db.selectFrom("models").select("id").where("name_key", "=", "shared");
       await other.db
         .updateTable("models")
-        .set({ visibility: "private" })
+        .set({ initial_stage: "private" })
         .where("name_key", "=", "shared")
+        .execute();
+      await other.db
+        .updateTable("versions")
+        .set({ stage: "private" })
+        .where("model_id", "in", model)
         .execute();
       await expectError(hub.request("GET", "/api/models/alice/shared"), 401, "REPO_NOT_FOUND");
       await expectStatus(hub.request("GET", "/api/models/alice/shared", { token: alice }), 200);

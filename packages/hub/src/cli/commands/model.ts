@@ -17,7 +17,7 @@ interface ModelInfo {
   readonly lastModified: string;
   readonly cardData: Record<string, unknown>;
   readonly siblings: readonly { rfilename: string; size: number }[];
-  readonly gatehouse: { visibility: string; version: string | null };
+  readonly gatehouse: { stage: string | null; initialStage: string; version: string | null };
 }
 
 /** A version as `GET /api/models/:ns/:name/versions` gives it. */
@@ -25,13 +25,13 @@ export interface VersionInfo {
   readonly model: string;
   readonly name: string;
   readonly state: "draft" | "published";
+  /** The release stage; null for a draft. */
+  readonly stage: string | null;
   readonly sha: string | null;
   readonly createdAt: string;
   readonly publishedAt: string | null;
   readonly files: readonly { path: string; sha256: string; size: number }[];
 }
-
-type Visibility = "private" | "internal" | "open";
 
 /** `gatehouse model create | list | show`. */
 export function registerModelCommands(
@@ -41,7 +41,9 @@ export function registerModelCommands(
   const model = program.command("model").description("create, list and show models");
   model
     .command("create")
-    .description("create a model (private unless told otherwise)")
+    .description(
+      "create a model; its versions start at the stage given here (private unless told otherwise)",
+    )
     .argument("<ns/name>", "namespace (your user or an organisation) and model name")
     .option("--private", "only the namespace's maintainers and owners see it (default)")
     .option(
@@ -60,14 +62,14 @@ export function registerModelCommands(
             `give only one of --private, --internal, --open (got ${chosen.map((c) => `--${c}`).join(" ")})`,
           );
         }
-        const visibility: Visibility = chosen[0] ?? "private";
+        const visibility = chosen[0] ?? "private";
         const ctx = await contextOf();
         const created = await ctx.client.json<{
           id: string;
-          visibility: string;
+          initialStage: string;
           createdAt: string;
         }>("POST", "/api/models", { id: `${ref.namespace}/${ref.name}`, visibility });
-        ctx.print(`created model ${created.id} (${created.visibility})`, created);
+        ctx.print(`created model ${created.id} (versions start ${created.initialStage})`, created);
       },
     );
   model
@@ -111,7 +113,7 @@ export function registerModelCommands(
         `${modelPath(ref)}/versions`,
       );
       const lines = [
-        `${info.id} (${info.gatehouse.visibility})`,
+        `${info.id} (${info.gatehouse.stage ?? `versions start ${info.gatehouse.initialStage}`})`,
         `newest version: ${info.gatehouse.version ?? "none published"}${info.sha === undefined ? "" : ` (${info.sha})`}`,
       ];
       if (info.siblings.length > 0) {
@@ -123,7 +125,7 @@ export function registerModelCommands(
       if (versions.length > 0) {
         lines.push("versions:");
         for (const v of versions) {
-          lines.push(`  ${v.name}\t${v.state}\t${v.publishedAt ?? v.createdAt}`);
+          lines.push(`  ${v.name}\t${v.stage ?? v.state}\t${v.publishedAt ?? v.createdAt}`);
         }
       }
       ctx.print(lines, { ...info, versions });

@@ -1,0 +1,32 @@
+/**
+ * The catalogue of audit actions: every state change the hub records is one of
+ * these, each with one meaning (docs/audit.md lists them). A new kind of
+ * change adds a line here, so the log cannot fill with spellings of one idea.
+ */
+export const AUDIT_ACTIONS = {
+  "user.create": "a user account was created",
+  "org.create": "an organisation was created",
+  "org.member.set": "a user joined an organisation or changed role there",
+  "org.member.remove": "a user left an organisation",
+  "org.signoff-role.set": "an organisation gave a member a sign-off role (ceo, …) or took it away",
+  "token.create": "an access token was created",
+  "token.revoke": "an access token and the tokens it created were revoked",
+  "model.create": "a model was created, with the stage its versions start at",
+  "model.delete": "a model was deleted with its versions",
+  "model.tester.add": "a user or organisation joined a model's allow-list of trusted testers",
+  "model.tester.remove": "a user or organisation left a model's allow-list",
+  "version.create": "a draft version was created",
+  "version.publish": "a draft was published: its files and commit id are fixed",
+  "version.stage":
+    "a version moved to another stage (withdrawal included); details name the policy's hash",
+  "transition.request": "a stage change was requested and left pending or refused",
+  "transition.cancel": "a pending stage change was cancelled",
+  "transition.signoff": "a reviewer approved or rejected a pending stage change",
+  "transition.override": "an admin overrode a policy rule that allows it",
+  "evidence.add": "an evidence report was attached to a version",
+  "file.add": "a file was added to a draft",
+  "file.remove": "a file was removed from a draft",
+  "file.download": "bytes of a file left the hub (versions not open to everyone)",
+} as const;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;

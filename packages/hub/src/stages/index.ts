@@ -1,0 +1,9 @@
+export {
+  ALL_STAGES,
+  STAGES,
+  isStage,
+  isUpward,
+  stageRank,
+  type LadderStage,
+  type Stage,
+} from "./ladder.js";
