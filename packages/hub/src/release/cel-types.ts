@@ -98,6 +98,7 @@ export const POLICY_VARIABLES: Fields<PolicyInput> = {
       useRestrictions: listOf(STRING),
       restrictionsFlowDown: BOOL,
       noticeRequired: BOOL,
+      noticeText: nullable(STRING),
       namePrefix: nullable(STRING),
       attributionText: nullable(STRING),
       textSha256: nullable(STRING),

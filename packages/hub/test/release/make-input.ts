@@ -45,6 +45,7 @@ export function makeInput(overrides: Overrides = {}): PolicyInput {
       noticeRequired: true,
       namePrefix: null,
       attributionText: null,
+      noticeText: null,
       textSha256: null,
     },
     lineage: { bases: [], clean: true, findings: [] },
