@@ -28,6 +28,8 @@ export interface LicenceFacts {
   readonly restrictionsFlowDown: boolean;
   /** Whether redistribution must ship a NOTICE file. */
   readonly noticeRequired: boolean;
+  /** The text that NOTICE file must carry (Llama 3 §1.b.iii, Gemma §3.1), or null. */
+  readonly noticeText: string | null;
   /** A prefix derived models' names must start with (Llama 3 §1.b.i), or null. */
   readonly namePrefix: string | null;
   /** Text a derived release must display ("Built with Llama"), or null. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createRng, exportOnnx } from "@gatehouse/ml";
+import { createRng, exportOnnx, validateEvidence } from "@gatehouse/ml";
 import { gatehouse, tempHome } from "./run-cli.js";
 
 // A model that memorises its 80 training rows: rows lie on the unit sphere in 8 dimensions
@@ -129,6 +129,7 @@ describe("gatehouse privacy audit and privacy budget", () => {
       };
       calibrated: { ran: boolean };
     };
+    assert.equal(validateEvidence(report).ok, true);
     assert.equal(report.kind, "privacy");
     assert.equal(report.command, "privacy audit");
     assert.equal(report.targetColumn, "outcome");

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { validateEvidence } from "@gatehouse/ml";
 import { gatehouse, tempHome } from "./run-cli.js";
 
 const TEXT = [
@@ -58,12 +59,19 @@ describe("gatehouse privacy scan, anonymize and kanon", () => {
     assert.doesNotMatch(run.stdout, /ann\.lee/);
     const evidence = JSON.parse(await readFile(file("scan.json"), "utf8")) as {
       kind: string;
+      assessment: string;
+      subject: { path: string };
+      passed: boolean | null;
       command: string;
       findings: number;
       counts: Record<string, number>;
       locations: { type: string; line: number; column: number }[];
     };
+    assert.equal(validateEvidence(evidence).ok, true);
     assert.equal(evidence.kind, "privacy");
+    assert.equal(evidence.assessment, "pii-scan");
+    assert.equal(evidence.subject.path, "notes.txt");
+    assert.equal(evidence.passed, false, "a scan that finds personal data does not pass");
     assert.equal(evidence.command, "privacy scan");
     assert.equal(evidence.findings, 5);
     assert.equal(evidence.counts.payment_card, 1);
@@ -203,13 +211,21 @@ describe("gatehouse privacy scan, anonymize and kanon", () => {
     assert.equal(rows[6], "Fa,27-28,53710-53712,M,1999-02-28,Hepatitis");
     const evidence = JSON.parse(await readFile(file("kanon.json"), "utf8")) as {
       kind: string;
+      assessment: string;
+      subject: { path: string };
+      passed: boolean | null;
       k: number;
       satisfiesK: boolean;
       l: number;
       before: { k: number; recordsAtRisk: number };
       anonymized: { informationLoss: { discernibility: number } };
     };
+    assert.equal(validateEvidence(evidence).ok, true);
     assert.equal(evidence.kind, "privacy");
+    assert.equal(evidence.assessment, "k-anonymity");
+    // The report is about the table that would be released: the Mondrian output.
+    assert.equal(evidence.subject.path, "k.csv");
+    assert.equal(evidence.passed, true);
     assert.deepEqual([evidence.k, evidence.satisfiesK, evidence.l], [3, true, 3]);
     assert.deepEqual([evidence.before.k, evidence.before.recordsAtRisk], [1, 6]);
     assert.equal(evidence.anonymized.informationLoss.discernibility, 18);

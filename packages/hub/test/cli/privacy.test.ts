@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { readFile, rm } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { access, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { validateEvidence } from "@gatehouse/ml";
 import { gatehouse, tempHome } from "./run-cli.js";
 
 // Published reference values, from repo pytorch/opacus, opacus/tests/accountants_test.py:
@@ -68,6 +70,8 @@ describe("gatehouse privacy epsilon and sigma", () => {
 
   it("finds Opacus's noise multiplier for eps 8 over 90 epochs and writes privacy evidence", async () => {
     const file = path.join(home.home, "privacy.json");
+    const model = path.join(home.home, "model.onnx");
+    await writeFile(model, "model bytes");
     const result = await gatehouse(
       [
         "--json",
@@ -83,6 +87,8 @@ describe("gatehouse privacy epsilon and sigma", () => {
         "90",
         "--evidence",
         file,
+        "--subject",
+        model,
       ],
       home,
     );
@@ -97,8 +103,15 @@ describe("gatehouse privacy epsilon and sigma", () => {
     assert.equal(out.steps, 2250);
 
     const report = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+    assert.equal(validateEvidence(report).ok, true);
     assert.equal(report.kind, "privacy");
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
+    assert.equal(report.assessment, "differential-privacy");
+    assert.deepEqual(report.subject, {
+      sha256: createHash("sha256").update("model bytes").digest("hex"),
+      path: "model.onnx",
+    });
+    assert.equal(report.passed, null);
     assert.equal(report.command, "privacy sigma");
     assert.equal(report.noiseMultiplier, out.noiseMultiplier);
     assert.equal(report.epsilon, out.epsilon);
@@ -146,6 +159,30 @@ describe("gatehouse privacy epsilon and sigma", () => {
       assert.equal(result.code, 2, `${args.join(" ")}: ${result.stderr}`);
       assert.match(result.stderr, message);
     }
+  });
+
+  it("exits 2 when --evidence has no --subject to name, writing nothing", async () => {
+    const file = path.join(home.home, "unnamed.json");
+    const result = await gatehouse(
+      [
+        "privacy",
+        "epsilon",
+        "--q",
+        "0.04",
+        "--sigma",
+        "1.5",
+        "--steps",
+        "10",
+        "--delta",
+        "1e-5",
+        "--evidence",
+        file,
+      ],
+      home,
+    );
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /--evidence needs --subject FILE/);
+    await assert.rejects(access(file), { code: "ENOENT" });
   });
 
   it("exits 2 unless exactly one of --steps and --epochs is given", async () => {

@@ -3,6 +3,7 @@ import { readFile, readdir, rm, writeFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileSha256, validateEvidence } from "@gatehouse/ml";
 import { startHub, type TestHub } from "../support/harness.js";
 import { gatehouse, tempHome } from "./run-cli.js";
 
@@ -11,6 +12,22 @@ interface Report {
   metrics: Record<string, number>;
   artifact: { sha256: string; bytes: number };
   split: { name: string; rows: number; seed: number | null };
+}
+
+/**
+ * Every JSON file in `dir` is a valid evidence report about the ONNX file
+ * `model`; returns the kinds found, by file name.
+ */
+async function assertEvidenceAbout(dir: string, model: string): Promise<Record<string, string>> {
+  const sha256 = await fileSha256(model);
+  const kinds: Record<string, string> = {};
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith(".json")).sort()) {
+    const verdict = validateEvidence(JSON.parse(await readFile(path.join(dir, name), "utf8")));
+    assert.ok(verdict.ok, `${name}: ${JSON.stringify(verdict.ok ? [] : verdict.errors)}`);
+    assert.deepEqual(verdict.evidence.subject, { sha256, path: "model.onnx" }, name);
+    kinds[name] = verdict.evidence.kind;
+  }
+  return kinds;
 }
 
 describe("gatehouse train and eval", () => {
@@ -64,6 +81,9 @@ describe("gatehouse train and eval", () => {
       const metrics = JSON.parse(await readFile(path.join(out, "metrics.json"), "utf8")) as Report;
       assert.equal(metrics.kind, "evaluation");
       assert.equal(metrics.split.name, "test");
+      assert.deepEqual(await assertEvidenceAbout(out, path.join(out, "model.onnx")), {
+        "metrics.json": "evaluation",
+      });
 
       const evalDir = path.join(work, `${model}-eval`);
       const evaluated = await run([
@@ -78,6 +98,9 @@ describe("gatehouse train and eval", () => {
       const report = JSON.parse(
         await readFile(path.join(evalDir, "evaluation.json"), "utf8"),
       ) as Report;
+      assert.deepEqual(await assertEvidenceAbout(evalDir, path.join(out, "model.onnx")), {
+        "evaluation.json": "evaluation",
+      });
       assert.deepEqual(report.metrics, metrics.metrics);
       assert.deepEqual(report.split, metrics.split);
       assert.equal(report.artifact.sha256, metrics.artifact.sha256);
@@ -154,6 +177,10 @@ describe("gatehouse train and eval", () => {
       out,
     ]);
     assert.equal(trained.code, 0, trained.stderr);
+    assert.deepEqual(await assertEvidenceAbout(out, path.join(out, "model.onnx")), {
+      "metrics.json": "evaluation",
+      "privacy.json": "privacy",
+    });
     const privacy = JSON.parse(await readFile(path.join(out, "privacy.json"), "utf8")) as {
       kind: string;
       epsilon: number;

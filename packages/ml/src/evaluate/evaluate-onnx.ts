@@ -8,7 +8,7 @@ import {
   type TabularDataset,
   type TextDataset,
 } from "../data/index.js";
-import { evidenceHeader } from "../evidence/index.js";
+import { evidenceEnvelope } from "../evidence/index.js";
 import {
   encodeTexts,
   ONNX_TENSOR_NAMES,
@@ -180,14 +180,15 @@ export async function evaluateOnnxModel(
       predicted = Array.from(values, Number);
       result = regressionMetrics(actual, predicted);
     }
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
     const report: EvaluationReport = {
-      ...evidenceHeader("evaluation"),
+      ...evidenceEnvelope("evaluation", {
+        subject: { sha256, path: name },
+        summary: evaluationSummary(name, data.name, chosen.split.name, rows, result.metrics),
+        passed: null,
+      }),
       task,
-      artifact: {
-        name,
-        sha256: createHash("sha256").update(bytes).digest("hex"),
-        bytes: bytes.length,
-      },
+      artifact: { name, sha256, bytes: bytes.length },
       dataset: {
         name: data.name,
         fingerprint,
@@ -203,4 +204,21 @@ export async function evaluateOnnxModel(
   } finally {
     await model.close();
   }
+}
+
+/** The metrics a summary quotes first, by task: the ones a reader usually asks for. */
+const HEADLINE_METRICS = ["accuracy", "f1", "f1_macro", "rmse", "r2"];
+
+/** One sentence naming the file, the rows scored and its headline metrics. */
+function evaluationSummary(
+  file: string,
+  dataset: string,
+  split: EvaluationSplit["name"],
+  rows: number,
+  metrics: Readonly<Record<string, number>>,
+): string {
+  const quoted = HEADLINE_METRICS.filter((m) => metrics[m] !== undefined)
+    .map((m) => `${m} ${Number.isFinite(metrics[m]) ? Number(metrics[m]).toFixed(4) : "undefined"}`)
+    .join(", ");
+  return `${file} on ${dataset}, ${split === "test" ? "its test split" : "all rows"} (${rows} rows): ${quoted}.`;
 }

@@ -1,5 +1,5 @@
 import type { Task } from "../data/index.js";
-import type { EvidenceHeader } from "../evidence/index.js";
+import type { EvidenceEnvelope } from "../evidence/index.js";
 import type { ClassificationResult } from "./classification-metrics.js";
 
 /** Which rows of a dataset an evaluation scored. */
@@ -20,7 +20,7 @@ export interface EvaluationSplit {
  * docs/evidence.md. Non-finite metric values (a metric undefined for this data) are
  * written as null.
  */
-export interface EvaluationReport extends EvidenceHeader<"evaluation"> {
+export interface EvaluationReport extends EvidenceEnvelope<"evaluation"> {
   readonly task: Task;
   readonly artifact: { readonly name: string; readonly sha256: string; readonly bytes: number };
   readonly dataset: {

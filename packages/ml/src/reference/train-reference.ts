@@ -29,7 +29,7 @@ import {
   type EvaluationReport,
   type TrainingSplit,
 } from "../evaluate/index.js";
-import { evidenceHeader, TOOLKIT_VERSION, writeEvidenceFile } from "../evidence/index.js";
+import { evidenceEnvelope, TOOLKIT_VERSION, writeEvidenceFile } from "../evidence/index.js";
 import { trainMlpDp, type DpSgdPrivacy } from "../privacy/index.js";
 import {
   exportOnnx,
@@ -555,8 +555,14 @@ async function writeRepository(
   await writeEvidenceFile(path.join(outDir, "metrics.json"), evaluation.report);
   const rows = evaluation.report.dataset.rows;
   if (privacy !== undefined) {
+    const { artifact } = evaluation.report;
     const evidence = {
-      ...evidenceHeader("privacy"),
+      ...evidenceEnvelope("privacy", {
+        subject: { sha256: artifact.sha256, path: artifact.name },
+        summary: `DP-SGD training of ${artifact.name} on ${data.name} kept ε = ${privacy.epsilon.toPrecision(4)} at δ = ${privacy.delta} over ${privacy.steps} steps (noise multiplier ${privacy.noiseMultiplier}).`,
+        passed: null,
+      }),
+      assessment: "differential-privacy",
       command: "train",
       mechanism: "dp-sgd",
       artifact: evaluation.report.artifact,

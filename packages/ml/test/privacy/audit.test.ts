@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { writeEvidenceFile } from "../../src/evidence/index.js";
+import { validateEvidence, writeEvidenceFile } from "../../src/evidence/index.js";
 import { openOnnxModel } from "../../src/onnx/index.js";
 import {
   MembershipAuditError,
@@ -98,8 +98,11 @@ describe("membership-inference audit of ONNX models", () => {
       string,
       unknown
     >;
+    assert.equal(validateEvidence(report).ok, true);
     assert.equal(report.kind, "privacy");
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
+    assert.equal(report.assessment, "membership-inference");
+    assert.deepEqual(report.subject, { sha256: result.model.sha256, path: "target.onnx" });
     assert.equal(report.command, "privacy audit");
     assert.equal(report.targetColumn, "label");
     assert.deepEqual(report.split, {

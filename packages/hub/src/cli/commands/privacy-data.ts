@@ -295,24 +295,33 @@ export function registerPrivacyDataCommands(
       });
       const total = result.locations.length;
       if (options.evidence !== undefined) {
-        await writePrivacyEvidence(options.evidence, {
-          command: "privacy scan",
-          input: {
-            file: path.basename(file),
-            format: result.format,
-            bytes,
-            sha256: await fileSha256(file),
-            ...result.units,
+        await writePrivacyEvidence(
+          options.evidence,
+          {
+            assessment: "pii-scan",
+            subjectFile: file,
+            summary: `${path.basename(file)}: ${total} personal-data findings (${countsLine(result.counts)}).`,
+            passed: total === 0,
           },
-          types: options.types ?? [...PII_TYPES],
-          findings: total,
-          counts: result.counts,
-          // Where, never what: the report may travel further than the data.
-          locations: result.locations
-            .slice(0, EVIDENCE_LOCATIONS)
-            .map(({ masked: _masked, ...where }) => where),
-          locationsTruncated: total > EVIDENCE_LOCATIONS,
-        });
+          {
+            command: "privacy scan",
+            input: {
+              file: path.basename(file),
+              format: result.format,
+              bytes,
+              sha256: await fileSha256(file),
+              ...result.units,
+            },
+            types: options.types ?? [...PII_TYPES],
+            findings: total,
+            counts: result.counts,
+            // Where, never what: the report may travel further than the data.
+            locations: result.locations
+              .slice(0, EVIDENCE_LOCATIONS)
+              .map(({ masked: _masked, ...where }) => where),
+            locationsTruncated: total > EVIDENCE_LOCATIONS,
+          },
+        );
       }
       const shown = result.locations.slice(0, options.maxLocations);
       const human = [
@@ -424,12 +433,22 @@ export function registerPrivacyDataCommands(
             }),
       };
       if (options.evidence !== undefined) {
-        await writePrivacyEvidence(options.evidence, {
-          command: "privacy anonymize",
-          ...fields,
-          inputSha256: await fileSha256(file),
-          outputSha256: await fileSha256(options.out),
-        });
+        await writePrivacyEvidence(
+          options.evidence,
+          {
+            assessment: "pii-anonymization",
+            // The report vouches for the anonymised copy, so that is what it is about.
+            subjectFile: options.out,
+            summary: `${fields.output}: ${replaced} personal-data values in ${fields.input} replaced by ${options.strategy}.`,
+            passed: null,
+          },
+          {
+            command: "privacy anonymize",
+            ...fields,
+            inputSha256: await fileSha256(file),
+            outputSha256: await fileSha256(options.out),
+          },
+        );
       }
       const human = [
         `${options.out}: ${replaced} values replaced by ${options.strategy} (${countsLine(result.counts)})`,
@@ -544,12 +563,23 @@ export function registerPrivacyDataCommands(
             }),
       };
       if (options.evidence !== undefined) {
-        await writePrivacyEvidence(options.evidence, {
-          command: "privacy kanon",
-          ...fields,
-          input: { ...fields.input, sha256: await fileSha256(file) },
-          ...(g === undefined ? {} : { outputSha256: await fileSha256(g.out) }),
-        });
+        const satisfied = released.satisfiesK && released.satisfiesL !== false;
+        await writePrivacyEvidence(
+          options.evidence,
+          {
+            assessment: "k-anonymity",
+            // The table that would be released: the Mondrian output, or the input as it is.
+            subjectFile: g?.out ?? file,
+            summary: `${path.basename(g?.out ?? file)} is ${released.k}-anonymous over ${options.qi.join(", ")} (asked for ${options.k})${released.l === undefined ? "" : `, ${released.l}-diverse in ${options.sensitive ?? ""}`}.`,
+            passed: satisfied,
+          },
+          {
+            command: "privacy kanon",
+            ...fields,
+            input: { ...fields.input, sha256: await fileSha256(file) },
+            ...(g === undefined ? {} : { outputSha256: await fileSha256(g.out) }),
+          },
+        );
       }
       const human = kLines(file, outcome.before);
       if (g !== undefined) {

@@ -24,6 +24,23 @@ const wholeSteps = wholeNumberFlag(1, "give a whole number of steps >= 1");
 
 interface OutputOptions {
   readonly evidence?: string;
+  readonly subject?: string;
+}
+
+const EVIDENCE_FLAG = "--evidence <file>";
+const EVIDENCE_HELP = "also write a privacy evidence report to FILE (needs --subject)";
+const SUBJECT_FLAG = "--subject <file>";
+const SUBJECT_HELP =
+  "with --evidence: the model (or data) file the guarantee is about; the report names it by its sha256";
+
+/** The file an `--evidence` report is about; refused before any work when it is missing. */
+function evidenceSubject(options: OutputOptions): string {
+  if (options.evidence !== undefined && options.subject === undefined) {
+    throw new UsageError(
+      "--evidence needs --subject FILE: the model or data file the guarantee is about",
+    );
+  }
+  return options.subject ?? "";
 }
 
 /**
@@ -49,12 +66,14 @@ export function registerPrivacyCommands(program: Command): Command {
     )
     .requiredOption("--steps <n>", "number of training steps, >= 1", wholeSteps)
     .requiredOption("--delta <delta>", "target delta in (0, 1), e.g. 1e-5", delta)
-    .option("--evidence <file>", "also write a privacy evidence report to FILE")
+    .option(EVIDENCE_FLAG, EVIDENCE_HELP)
+    .option(SUBJECT_FLAG, SUBJECT_HELP)
     .action(
       async (
         options: OutputOptions & { q: number; sigma: number; steps: number; delta: number },
         command: Command,
       ) => {
+        const subjectFile = evidenceSubject(options);
         const spent = privacySpent({
           history: [
             { sampleRate: options.q, noiseMultiplier: options.sigma, steps: options.steps },
@@ -69,11 +88,21 @@ export function registerPrivacyCommands(program: Command): Command {
           sampleRate: options.q,
           steps: options.steps,
         };
-        await writePrivacyEvidence(options.evidence, {
-          command: "privacy epsilon",
-          accountant: ACCOUNTANT,
-          ...result,
-        });
+        await writePrivacyEvidence(
+          options.evidence,
+          {
+            assessment: "differential-privacy",
+            subjectFile,
+            summary: `ε = ${spent.epsilon.toPrecision(6)} at δ = ${spent.delta} for ${options.steps} steps of the Poisson-sampled Gaussian mechanism (noise multiplier ${options.sigma}, sampling rate ${options.q}).`,
+            passed: null,
+          },
+          {
+            command: "privacy epsilon",
+            mechanism: ACCOUNTANT.mechanism,
+            accountant: ACCOUNTANT,
+            ...result,
+          },
+        );
         printResult(
           command,
           [
@@ -100,7 +129,8 @@ export function registerPrivacyCommands(program: Command): Command {
       positive,
     )
     .option("--tolerance <epsilon>", "how far below the target epsilon may fall", positive, 0.01)
-    .option("--evidence <file>", "also write a privacy evidence report to FILE")
+    .option(EVIDENCE_FLAG, EVIDENCE_HELP)
+    .option(SUBJECT_FLAG, SUBJECT_HELP)
     .action(
       async (
         options: OutputOptions & {
@@ -116,6 +146,7 @@ export function registerPrivacyCommands(program: Command): Command {
         if ((options.steps === undefined) === (options.epochs === undefined)) {
           throw new UsageError("give exactly one of --steps N or --epochs N");
         }
+        const subjectFile = evidenceSubject(options);
         const found = await withToolkitErrors(() =>
           noiseMultiplierFor({
             targetEpsilon: options.epsilon,
@@ -136,11 +167,21 @@ export function registerPrivacyCommands(program: Command): Command {
           steps: found.steps,
           ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
         };
-        await writePrivacyEvidence(options.evidence, {
-          command: "privacy sigma",
-          accountant: ACCOUNTANT,
-          ...result,
-        });
+        await writePrivacyEvidence(
+          options.evidence,
+          {
+            assessment: "differential-privacy",
+            subjectFile,
+            summary: `Noise multiplier ${found.noiseMultiplier} keeps ε = ${found.epsilon.toPrecision(6)} (target ${options.epsilon}) at δ = ${options.delta} over ${found.steps} steps at sampling rate ${options.q}.`,
+            passed: null,
+          },
+          {
+            command: "privacy sigma",
+            mechanism: ACCOUNTANT.mechanism,
+            accountant: ACCOUNTANT,
+            ...result,
+          },
+        );
         printResult(
           command,
           [

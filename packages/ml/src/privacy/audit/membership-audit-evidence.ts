@@ -1,5 +1,5 @@
-import { evidenceHeader } from "../../evidence/index.js";
-import type { EvidenceHeader } from "../../evidence/index.js";
+import { evidenceEnvelope } from "../../evidence/index.js";
+import type { EvidenceEnvelope } from "../../evidence/index.js";
 import type { AuditSetSummary, CalibratedAttackResult } from "./audit-membership.js";
 import type { OnnxMembershipAuditResult } from "./audit-onnx-model.js";
 import type { ExampleLoss } from "./example-losses.js";
@@ -10,7 +10,8 @@ import type { FileFingerprint } from "./read-audit-split.js";
 export type AuditSetEvidence = FileFingerprint & AuditSetSummary;
 
 /** A membership-inference audit as a `privacy` evidence report (docs/evidence.md). */
-export interface MembershipAuditEvidence extends EvidenceHeader<"privacy"> {
+export interface MembershipAuditEvidence extends EvidenceEnvelope<"privacy"> {
+  readonly assessment: "membership-inference";
   readonly command: "privacy audit";
   readonly model: FileFingerprint;
   readonly referenceModels: readonly FileFingerprint[];
@@ -31,7 +32,13 @@ export function membershipAuditEvidence(
   now = new Date(),
 ): MembershipAuditEvidence {
   return {
-    ...evidenceHeader("privacy", now),
+    ...evidenceEnvelope("privacy", {
+      subject: { sha256: result.model.sha256, path: result.model.file },
+      summary: auditSummary(result),
+      passed: null,
+      now,
+    }),
+    assessment: "membership-inference",
     command: "privacy audit",
     model: result.model,
     referenceModels: result.referenceModels,
@@ -45,4 +52,15 @@ export function membershipAuditEvidence(
     lossThreshold: result.lossThreshold,
     calibrated: result.calibrated,
   };
+}
+
+/** One sentence with each attack's AUC and advantage. */
+function auditSummary(result: OnnxMembershipAuditResult): string {
+  const attack = (name: string, m: MembershipAttackMetrics) =>
+    `${name} AUC ${m.auc.toFixed(3)}, advantage ${m.advantage.toFixed(3)}`;
+  const attacks = [attack("loss-threshold attack", result.lossThreshold)];
+  if (result.calibrated.ran) {
+    attacks.push(attack("calibrated attack", result.calibrated));
+  }
+  return `Membership inference against ${result.model.file}: ${attacks.join("; ")} (0.5 AUC means no leak).`;
 }
