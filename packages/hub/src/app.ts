@@ -27,6 +27,15 @@ import { MemoryFailureLimiter } from "./limits/index.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
 import { newRegistryCaches } from "./registry/index.js";
 import { registerRegistryRoutes } from "./registry/routes.js";
+import {
+  checkCardForPublication,
+  enterInitialStage,
+  loadPolicies,
+  policyFiles,
+  startScheduler,
+  type PolicySet,
+} from "./release/index.js";
+import { registerReleaseRoutes } from "./release/routes.js";
 import { loggerOptions, RequestLogController, type LogFormat } from "./request-log.js";
 import { openStore, type Store } from "./store/index.js";
 
@@ -36,6 +45,8 @@ export interface AppOptions {
   readonly store?: Store;
   readonly blobs?: BlobStore;
   readonly clock?: Clock;
+  /** The release policy; loaded from the configuration's files otherwise. */
+  readonly policy?: PolicySet;
   /** Pino logging, one line per request in this format; off unless asked for, so tests stay quiet. */
   readonly logger?: LogFormat;
 }
@@ -78,6 +89,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const store = options.store ?? (await openStore(config.database));
   const blobs = options.blobs ?? (await FsBlobStore.open(config.blobs.dir));
   const clock = options.clock ?? systemClock;
+  // A policy that does not load stops start-up, naming its file and line.
+  const policy = options.policy ?? (await loadPolicies(policyFiles(config)));
   const ctx: HubContext = {
     config,
     store,
@@ -85,6 +98,12 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     blobs,
     clock,
     caches: newRegistryCaches(),
+    policy,
+    publish: {
+      checkCard: (actor, card) => checkCardForPublication(ctx, actor, card),
+      enterInitialStage: (actor, model, version, origin) =>
+        enterInitialStage(ctx, actor, model, version, origin),
+    },
   };
 
   const app: HubApp = Fastify({
@@ -175,13 +194,18 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerRegistryRoutes(app, ctx);
   registerHfRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerReleaseRoutes(app, ctx);
 
   await app.ready();
+  const stopScheduler = startScheduler(ctx, config.scheduleIntervalMs, (err) => {
+    app.log.error({ err }, "running due stage changes failed; trying again at the next interval");
+  });
   return {
     app,
     ctx,
     routes,
     async close() {
+      stopScheduler();
       await app.close();
       if (options.store === undefined) {
         await store.close();

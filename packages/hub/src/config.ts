@@ -37,6 +37,12 @@ export interface Config {
   readonly requestTimeoutMs: number;
   /** Open connections allowed from one client address; trusted proxies are exempt. */
   readonly connectionsPerAddress: number;
+  /** Whether the release policy Gatehouse ships applies (GATEHOUSE_DEFAULT_POLICY, default true). */
+  readonly defaultPolicy: boolean;
+  /** A folder of the operator's policy files, checked besides (or instead of) the default. */
+  readonly policyDir: string | null;
+  /** How often due stage changes (embargoes, time in stage) are looked for. */
+  readonly scheduleIntervalMs: number;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -79,6 +85,20 @@ function positiveIntOr(env: Env, variable: string, fallback: number, max?: numbe
     throw new ConfigError(variable, `${value} is more than ${max}`);
   }
   return value;
+}
+
+function parseBoolean(env: Env, variable: string, fallback: boolean): boolean {
+  const raw = env[variable];
+  if (raw === undefined || raw === "") {
+    return fallback;
+  }
+  if (raw === "true" || raw === "1") {
+    return true;
+  }
+  if (raw === "false" || raw === "0") {
+    return false;
+  }
+  throw new ConfigError(variable, `"${raw}" is not true or false`);
 }
 
 /** A day, in seconds: a longer timeout protects nothing. */
@@ -231,6 +251,12 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     bodyIdleTimeoutMs: positiveIntOr(env, "GATEHOUSE_BODY_IDLE_TIMEOUT", 60, MAX_TIMEOUT_S) * 1000,
     requestTimeoutMs: positiveIntOr(env, "GATEHOUSE_REQUEST_TIMEOUT", 30, MAX_TIMEOUT_S) * 1000,
     connectionsPerAddress: positiveIntOr(env, "GATEHOUSE_CONNECTIONS_PER_ADDRESS", 256),
+    defaultPolicy: parseBoolean(env, "GATEHOUSE_DEFAULT_POLICY", true),
+    policyDir:
+      env.GATEHOUSE_POLICY_DIR === undefined || env.GATEHOUSE_POLICY_DIR === ""
+        ? null
+        : path.resolve(env.GATEHOUSE_POLICY_DIR),
+    scheduleIntervalMs: positiveIntOr(env, "GATEHOUSE_SCHEDULE_INTERVAL", 10, MAX_TIMEOUT_S) * 1000,
   };
   return Object.freeze(config);
 }

@@ -2,6 +2,8 @@ import type { BlobStore } from "./blobs/index.js";
 import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { RegistryCaches } from "./registry/index.js";
+import type { PolicySet } from "./release/load-policy.js";
+import type { PublishHooks } from "./registry/index.js";
 import type { Db, Store } from "./store/index.js";
 
 /** The adapters every service works with, built once by the app factory. */
@@ -13,4 +15,8 @@ export interface HubContext {
   readonly clock: Clock;
   /** Immutable data kept in memory for this app; never access state, which other processes change. */
   readonly caches: RegistryCaches;
+  /** The release policy in force, loaded and compiled at start-up. */
+  readonly policy: PolicySet;
+  /** What follows a publication: the move to the model's initial stage, which the release folder decides. */
+  readonly publish: PublishHooks;
 }

@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { buildApp } from "./app.js";
 import { bootstrapAdmin } from "./auth/index.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { PolicyLoadError } from "./release/index.js";
 
 function firstStartMessage(config: Config, url: string, tokenFile: string | null): string {
   const token =
@@ -52,6 +53,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof PolicyLoadError) {
+    process.stderr.write(`gatehouse: policy error: ${err.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `gatehouse: could not start: ${err instanceof Error ? err.message : String(err)}\n`,
   );

@@ -24,6 +24,7 @@ export const AUDIT_ACTIONS = {
   "transition.signoff": "a reviewer approved or rejected a pending stage change",
   "transition.override": "an admin overrode a policy rule that allows it",
   "evidence.add": "an evidence report was attached to a version",
+  "version.risk-tier": "a reviewer set a version's risk tier",
   "file.add": "a file was added to a draft",
   "file.remove": "a file was removed from a draft",
   "file.download": "bytes of a file left the hub (versions not open to everyone)",

@@ -48,6 +48,8 @@ const TESTERS: readonly Who[] = [...ORG_MEMBERS, "tester"];
 const SIGNED_IN: readonly Relation[] = ["none", ...ORG_MEMBERS];
 const EVERYONE: readonly Relation[] = ["anonymous", ...SIGNED_IN];
 const REVIEWERS: readonly Relation[] = ["reviewer", ...OWNERS];
+/** Who reaches a private version: its writers, and the reviewers who must judge it before it climbs. */
+const INSIDERS: readonly Relation[] = ["reviewer", ...WRITERS];
 const NOBODY: readonly Who[] = [];
 
 const same = (who: readonly Who[]): Record<Stage, readonly Who[]> => ({
@@ -75,19 +77,19 @@ export const PERMISSIONS: Readonly<Record<Action, Rule>> = {
   "version.see": {
     scope: "read",
     allow: {
-      private: WRITERS,
+      private: INSIDERS,
       internal: ORG_MEMBERS,
       staged: TESTERS,
       api: EVERYONE,
       gated: EVERYONE,
       open: EVERYONE,
-      withdrawn: WRITERS,
+      withdrawn: INSIDERS,
     },
   },
   "version.download": {
     scope: "read",
     allow: {
-      private: WRITERS,
+      private: INSIDERS,
       internal: ORG_MEMBERS,
       staged: TESTERS,
       // Hosted only: the weights stay with their owners.
@@ -101,7 +103,7 @@ export const PERMISSIONS: Readonly<Record<Action, Rule>> = {
   "version.infer": {
     scope: "read",
     allow: {
-      private: WRITERS,
+      private: INSIDERS,
       internal: ORG_MEMBERS,
       staged: TESTERS,
       api: SIGNED_IN,

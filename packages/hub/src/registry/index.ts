@@ -7,3 +7,11 @@ export {
   parseModelCard,
   type CardData,
 } from "./model-card.js";
+export { isPublicStage } from "./hf-shapes.js";
+export { loadModel, versionResource, type ModelRecord, type VersionAccess } from "./load-model.js";
+export {
+  resolveVersion,
+  type PublishHooks,
+  type ResolvedVersion,
+  type VersionRecord,
+} from "./versions.js";

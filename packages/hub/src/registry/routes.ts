@@ -163,14 +163,17 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
     { config: { access: { model: "version.publish" } }, schema: { params: VersionParams } },
     async (request) => {
       const { namespace, name, version: versionName } = request.params;
-      const { model, version, access } = await publishVersion(
+      const { model, version, access, refused } = await publishVersion(
         ctx,
         request.actor,
         { namespace, name },
         versionName,
         originOf(request),
       );
-      return versionJson(model, version, access);
+      return {
+        ...versionJson(model, version, access),
+        ...(refused.length === 0 ? {} : { initialStage: model.initialStage, refused }),
+      };
     },
   );
 

@@ -3,6 +3,7 @@ import { actorIdOf, authorize, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertVersionName } from "../names/index.js";
+import type { Stage } from "../stages/index.js";
 import {
   isUniqueViolation,
   newId,
@@ -130,6 +131,24 @@ async function publishedVersion(ctx: HubContext, id: string): Promise<VersionRec
   }
   const [row] = await versionById(ctx.db, { id });
   return row === undefined ? undefined : toVersionRecord(ctx, row);
+}
+
+/**
+ * What follows a publication, supplied by the app: the release folder moves
+ * the version to its model's initial stage, as policy allows.
+ */
+export interface PublishHooks {
+  /** Refuses a card whose licence does not resolve or whose base models the publisher cannot see. */
+  checkCard(actor: Actor, card: CardData): Promise<void>;
+  enterInitialStage(
+    actor: Actor,
+    model: ModelRecord,
+    version: VersionRecord,
+    origin: RequestOrigin,
+  ): Promise<{
+    stage: Stage;
+    refused: readonly { id: string; message: string | null; expression: string }[];
+  }>;
 }
 
 /** A published version and what decides access to it now. */
@@ -392,8 +411,18 @@ export async function publishVersion(
   repo: { namespace: string; name: string },
   versionName: string,
   origin: RequestOrigin,
-): Promise<{ model: ModelRecord; version: VersionRecord; access: VersionAccess }> {
+): Promise<{
+  model: ModelRecord;
+  version: VersionRecord;
+  access: VersionAccess;
+  /** Rules that kept the version from its model's initial stage; it stays private. */
+  refused: readonly { id: string; message: string | null; expression: string }[];
+}> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.publish");
+  const pending = await draftFor(ctx.db, model, versionName);
+  if (pending.card !== null) {
+    await ctx.publish.checkCard(actor, JSON.parse(pending.card) as CardData);
+  }
   const actorId = actorIdOf(actor);
   const row = await ctx.db.transaction().execute(async (trx) => {
     const draft = await draftFor(trx, model, versionName);
@@ -412,9 +441,11 @@ export async function publishVersion(
         state: "published",
         commit_id: commitId,
         published_at: now.toISOString(),
-        stage: model.initialStage,
+        // Every version starts private; its model's initial stage is a transition the policy decides.
+        stage: "private",
         stage_since: now.toISOString(),
         stage_reason: "published",
+        published_by: actorId,
       })
       .where("id", "=", draft.id)
       .where("state", "=", "draft")
@@ -437,7 +468,6 @@ export async function publishVersion(
         commit: commitId,
         files: files.length,
         bytes: files.reduce((n, f) => n + f.size, 0),
-        stage: model.initialStage,
       },
       at: now,
       origin,
@@ -449,15 +479,21 @@ export async function publishVersion(
       published_at: now.toISOString(),
     };
   });
+  const version = await toVersionRecord(ctx, row);
+  const entered =
+    model.initialStage === "private"
+      ? { stage: "private" as const, refused: [] }
+      : await ctx.publish.enterInitialStage(actor, model, version, origin);
   return {
     model,
-    version: await toVersionRecord(ctx, row),
+    version,
     access: {
       id: row.id,
-      stage: model.initialStage,
+      stage: entered.stage,
       withdrawnFrom: null,
       since: row.published_at,
       reason: "published",
     },
+    refused: entered.refused,
   };
 }

@@ -152,6 +152,13 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("versions").addColumn("stage_since", "text").execute();
       await db.schema.alterTable("versions").addColumn("stage_reason", "text").execute();
       await db.schema.alterTable("versions").addColumn("withdrawn_from", "text").execute();
+      await db.schema.alterTable("versions").addColumn("reviewed_risk_tier", "text").execute();
+      // Who published a version, read from its publication's audit event for older ones:
+      // the author, whose sign-off never counts.
+      await db.schema.alterTable("versions").addColumn("published_by", "text").execute();
+      await sql`update versions set published_by = (select e.actor_id from audit_events e where e.resource = 'version:' || versions.id and e.action = 'version.publish' order by e.seq limit 1) where state = 'published'`.execute(
+        db,
+      );
       await sql`update versions set stage = (select m.initial_stage from models m where m.id = versions.model_id), stage_since = published_at where state = 'published'`.execute(
         db,
       );
@@ -187,6 +194,40 @@ const migrations: Record<string, Migration> = {
         .on("transitions")
         .columns(["version_id", "status"])
         .execute();
+      await db.schema
+        .createTable("signoffs")
+        .addColumn("transition_id", "text", (c) =>
+          c.notNull().references("transitions.id").onDelete("cascade"),
+        )
+        .addColumn("user_id", "text", (c) => c.notNull())
+        .addColumn("verdict", "text", (c) => c.notNull())
+        .addColumn("comment", "text", (c) => c.notNull())
+        .addColumn("roles", "text", (c) => c.notNull())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("signoffs_pk", ["transition_id", "user_id"])
+        .execute();
+      await db.schema
+        .createTable("org_signoff_roles")
+        .addColumn("org_id", "text", (c) => c.notNull().references("namespaces.id"))
+        .addColumn("user_id", "text", (c) => c.notNull())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("org_signoff_roles_pk", ["org_id", "user_id", "role"])
+        .execute();
+      await db.schema
+        .createTable("evidence")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("version_id", "text", (c) =>
+          c.notNull().references("versions.id").onDelete("cascade"),
+        )
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("provenance", "text", (c) => c.notNull())
+        .addColumn("subject_sha256", "text", (c) => c.notNull())
+        .addColumn("report", "text", (c) => c.notNull())
+        .addColumn("added_at", "text", (c) => c.notNull())
+        .addColumn("added_by", "text")
+        .execute();
+      await db.schema.createIndex("evidence_version").on("evidence").column("version_id").execute();
       // Scheduled transitions are found by their time.
       await db.schema
         .createIndex("transitions_status_run_at")

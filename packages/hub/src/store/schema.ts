@@ -69,6 +69,42 @@ export interface VersionsTable {
   /** Why the version reached its stage (a withdrawn version's tombstone shows it). */
   stage_reason: string | null;
   withdrawn_from: Stage | null;
+  /** A reviewer's tier; the tier in force is the highest of it, the card's and the compute's. */
+  reviewed_risk_tier: string | null;
+  /** The user who published it: its author, whose sign-off never counts. */
+  published_by: string | null;
+}
+
+/** A reviewer's verdict on a pending transition; one per reviewer, the latest standing. */
+export interface SignoffsTable {
+  transition_id: string;
+  user_id: string;
+  verdict: "approve" | "reject";
+  comment: string;
+  /** The roles they signed with, as a JSON list. */
+  roles: string;
+  at: Timestamp;
+}
+
+/** Sign-off roles an organisation gives members (`ceo`, `responsible-scaling-officer`, …). */
+export interface OrgSignoffRolesTable {
+  org_id: string;
+  user_id: string;
+  role: string;
+  created_at: Timestamp;
+}
+
+/** An evidence report attached to a version, bound to one of its files by sha256. */
+export interface EvidenceTable {
+  id: string;
+  version_id: string;
+  kind: string;
+  provenance: "publisher-attested" | "hub-verified";
+  subject_sha256: string;
+  /** The validated report, as JSON. */
+  report: string;
+  added_at: Timestamp;
+  added_by: string | null;
 }
 
 /** A model's allow-list of trusted testers: users, or organisations whose members all count. */
@@ -141,6 +177,9 @@ export interface Database {
   version_files: VersionFilesTable;
   model_testers: ModelTestersTable;
   transitions: TransitionsTable;
+  signoffs: SignoffsTable;
+  org_signoff_roles: OrgSignoffRolesTable;
+  evidence: EvidenceTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;

@@ -18,7 +18,7 @@ import { ALL_STAGES, STAGES, type Stage } from "../../src/stages/index.js";
  * as missing), U unauthenticated, F forbidden, S the token lacks the scope,
  * T the token is restricted to another model.
  *
- * Private versions are seen by maintainers, owners and admins; internal ones
+ * Private versions are seen by reviewers, maintainers, owners and admins; internal ones
  * by every org member; staged ones also by the model's trusted testers; api,
  * gated and open ones by everyone. Weights: api and gated only for
  * maintainers and up, open for everyone. Hosted inference: api and open for
@@ -96,8 +96,8 @@ const EXPECTED: Record<Caller, Record<Stage, string>> = {
     api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
   },
   reviewer: {
-    private: "HHHHHHHHHHFF", internal: "AAAFFFFAFFFF", staged: "AAAFFFFAFFFF",
-    api: "AFAFFFFAFFFF", gated: "AFFFFFFAFFFF", open: "AAAFFFFAFFFF", withdrawn: "HHHHHHHHHHFF",
+    private: "AAAFFFFAFFFF", internal: "AAAFFFFAFFFF", staged: "AAAFFFFAFFFF",
+    api: "AFAFFFFAFFFF", gated: "AFFFFFFAFFFF", open: "AAAFFFFAFFFF", withdrawn: "AFFFFFFAFFFF",
   },
   maintainer: {
     private: "AAAAAAAFFFFA", internal: "AAAAAAAFFFFA", staged: "AAAAAAAFFFFA",

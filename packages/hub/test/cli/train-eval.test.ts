@@ -116,7 +116,7 @@ describe("gatehouse train and eval", () => {
     });
   }
 
-  it("pushes the trained repository to the hub, which serves the ONNX file byte for byte", async () => {
+  it("pushes the trained repository to the hub, which serves the ONNX file byte for byte and holds its evidence", async () => {
     const token = await hub.createUser("ada");
     const env = { GATEHOUSE_HUB: hub.url, GATEHOUSE_TOKEN: token };
     const created = await run(["model", "create", "ada/iris"], env);
@@ -136,6 +136,28 @@ describe("gatehouse train and eval", () => {
     ).json()) as { cardData: { license?: string; "model-index"?: unknown } };
     assert.equal(info.cardData.license, "apache-2.0");
     assert.ok(Array.isArray(info.cardData["model-index"]));
+    // The evaluation the trainer wrote is attached as the version's evidence, about its model.onnx.
+    const written = await assertEvidenceAbout(
+      path.join(work, "iris"),
+      path.join(work, "iris", "model.onnx"),
+    );
+    for (const [file, kind] of Object.entries(written)) {
+      assert.match(pushed.stdout, new RegExp(`attached ${kind} evidence from ${file}`));
+    }
+    const listed = await run(["--json", "evidence", "list", "ada/iris@v1"], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    const evidence = JSON.parse(listed.stdout) as {
+      kind: string;
+      provenance: string;
+      subject: { sha256: string };
+    }[];
+    assert.deepEqual(evidence.map((e) => e.kind).sort(), Object.values(written).sort());
+    assert.ok(evidence.length > 0);
+    const onnx = await fileSha256(path.join(work, "iris", "model.onnx"));
+    for (const e of evidence) {
+      assert.equal(e.provenance, "publisher-attested");
+      assert.equal(e.subject.sha256, onnx);
+    }
   });
 
   it("scores all rows of data the model was not trained on", async () => {

@@ -57,12 +57,23 @@ describe("the default policy", () => {
     assert.deepEqual([d.outcome, ...failed(d)], ["refuse", "lineage-clean"]);
   });
 
-  it("refuses any transition a reviewer rejected", () => {
+  it("holds any transition a reviewer rejected, until they approve instead", () => {
     const d = evaluatePolicy(
       policy,
       makeInput({ signoffs: [{ ...approval("bob", "reviewer"), verdict: "reject" }] }),
     );
-    assert.deepEqual([d.outcome, ...failed(d)], ["refuse", "no-rejection"]);
+    assert.deepEqual([d.outcome, ...failed(d)], ["pending", "no-rejection"]);
+  });
+
+  it("holds restoring a withdrawn version until a reviewer approves", () => {
+    const restore = { transition: { from: "withdrawn" as const, to: "internal" as const } };
+    const held = evaluatePolicy(policy, makeInput(restore));
+    assert.deepEqual([held.outcome, ...failed(held)], ["pending", "restore-needs-reviewer"]);
+    const approved = evaluatePolicy(
+      policy,
+      makeInput({ ...restore, signoffs: [approval("bob", "reviewer")] }),
+    );
+    assert.equal(approved.outcome, "allow");
   });
 
   describe("high risk", () => {

@@ -5,7 +5,7 @@ import {
   parseTrainingComputeFlops,
   type ParsedFlops,
 } from "../../src/release/risk-tier.js";
-import { isUpward, stageRank } from "../../src/release/stage-order.js";
+import { isUpward, stageRank } from "../../src/stages/index.js";
 
 describe("effectiveRiskTier", () => {
   it("is minimal when nothing is declared, reviewed or implied", () => {

@@ -69,6 +69,7 @@ export async function dropSchema(schema: string): Promise<void> {
 /**
  * Starts a real hub on a free port with a fresh data folder (and a fresh
  * PostgreSQL schema for that dialect), bootstrapped with TEST_ADMIN_TOKEN.
+ * Without release rules unless `env` sets GATEHOUSE_DEFAULT_POLICY=true.
  * `options.clock` replaces the system clock, for tests that move time.
  */
 export async function startHub(
@@ -81,6 +82,9 @@ export async function startHub(
   const base = loadConfig({
     GATEHOUSE_DATA_DIR: dataDir,
     GATEHOUSE_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // A hub without release rules, as an operator may run one: tests of downloads and
+    // uploads publish open models freely. Release tests ask for the default policy.
+    GATEHOUSE_DEFAULT_POLICY: "false",
     ...env,
   });
   const config: Config = Object.freeze({ ...base, database });

@@ -31,6 +31,9 @@ export interface VersionInfo {
   readonly createdAt: string;
   readonly publishedAt: string | null;
   readonly files: readonly { path: string; sha256: string; size: number }[];
+  /** After publishing: the model's initial stage the policy refused, and why. */
+  readonly initialStage?: string;
+  readonly refused?: readonly { id: string; message: string | null }[];
 }
 
 /** `gatehouse model create | list | show`. */
@@ -130,4 +133,121 @@ export function registerModelCommands(
       }
       ctx.print(lines, { ...info, versions });
     });
+  model
+    .command("transparency")
+    .description(
+      "show a model's transparency report: strengths, risks, restrictions, evidence, lineage, release history",
+    )
+    .argument("<ns/name[@version]>", "model, and a version other than its newest")
+    .action(async (id: string) => {
+      const ref = parseModelRef(id, true);
+      const ctx = await contextOf();
+      const query = ref.version === undefined ? "" : `?version=${encodeURIComponent(ref.version)}`;
+      const report = await ctx.client.json<TransparencyReport>(
+        "GET",
+        `${modelPath(ref)}/transparency${query}`,
+      );
+      ctx.print(transparencyLines(report), report);
+    });
+  const testers = model
+    .command("testers")
+    .description("the trusted testers who see, download and call a model's staged versions");
+  for (const [verb, method] of [
+    ["add", "PUT"],
+    ["remove", "DELETE"],
+  ] as const) {
+    testers
+      .command(verb)
+      .description(
+        `${verb} a user or organisation ${verb === "add" ? "to" : "from"} the allow-list`,
+      )
+      .argument("<ns/name>", "model")
+      .argument("<who>", "user or organisation name")
+      .action(async (id: string, who: string) => {
+        const ref = parseModelRef(id);
+        const ctx = await contextOf();
+        await ctx.client.send(method, `${modelPath(ref)}/testers/${encodeURIComponent(who)}`);
+        ctx.print(`${verb === "add" ? "added" : "removed"} ${who}`, {
+          model: id,
+          tester: who,
+          verb,
+        });
+      });
+  }
+  testers
+    .command("list")
+    .description("list the allow-list")
+    .argument("<ns/name>", "model")
+    .action(async (id: string) => {
+      const ref = parseModelRef(id);
+      const ctx = await contextOf();
+      const list = await ctx.client.json<{ name: string; kind: string }[]>(
+        "GET",
+        `${modelPath(ref)}/testers`,
+      );
+      ctx.print(list.length === 0 ? ["no testers"] : list.map((t) => `${t.name}\t${t.kind}`), list);
+    });
+}
+
+/** The transparency report as the hub gives it; the CLI shows its headline parts. */
+interface TransparencyReport {
+  readonly model: string;
+  readonly version: string;
+  readonly stage: string;
+  readonly riskTier: string;
+  readonly strengths: { readonly evaluations: readonly { summary: string; stale: boolean }[] };
+  readonly risks: {
+    readonly limitations: readonly string[];
+    readonly prohibitedUses: readonly string[];
+  };
+  readonly restrictions: {
+    readonly licence: {
+      id?: string;
+      useRestrictions?: readonly string[];
+      unresolved?: string;
+    } | null;
+    readonly whoMay: { readonly see: string; readonly download: string; readonly call: string };
+  };
+  readonly evidence: readonly {
+    kind: string;
+    provenance: string;
+    stale: boolean;
+    summary: string;
+  }[];
+  readonly lineage: readonly { model: string; relation: string }[];
+  readonly history: readonly { at: string; action: string; details: Record<string, unknown> }[];
+}
+
+function transparencyLines(r: TransparencyReport): string[] {
+  const licence = r.restrictions.licence;
+  return [
+    `${r.model}@${r.version}: ${r.stage}, risk tier ${r.riskTier}`,
+    `licence: ${licence === null ? "none declared" : (licence.id ?? `unresolved (${licence.unresolved ?? ""})`)}`,
+    ...(licence?.useRestrictions !== undefined && licence.useRestrictions.length > 0
+      ? [`use restrictions: ${licence.useRestrictions.join(", ")}`]
+      : []),
+    `who may see: ${r.restrictions.whoMay.see}; download: ${r.restrictions.whoMay.download}; call: ${r.restrictions.whoMay.call}`,
+    "strengths:",
+    ...(r.strengths.evaluations.length === 0
+      ? ["  no evaluation evidence"]
+      : r.strengths.evaluations.map((e) => `  ${e.summary}${e.stale ? " (stale)" : ""}`)),
+    "limitations:",
+    ...(r.risks.limitations.length === 0
+      ? ["  none declared"]
+      : r.risks.limitations.map((l) => `  ${l}`)),
+    "evidence:",
+    ...(r.evidence.length === 0
+      ? ["  none"]
+      : r.evidence.map(
+          (e) => `  ${e.kind} (${e.provenance})${e.stale ? " STALE" : ""}: ${e.summary}`,
+        )),
+    ...(r.lineage.length === 0
+      ? []
+      : [`derived from: ${r.lineage.map((b) => `${b.model} (${b.relation})`).join(", ")}`]),
+    "history:",
+    ...r.history.map(
+      (h) =>
+        `  ${h.at}\t${h.action}${typeof h.details.to === "string" ? ` → ${h.details.to}` : ""}`,
+    ),
+  ];
 }

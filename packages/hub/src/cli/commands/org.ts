@@ -49,4 +49,24 @@ export function registerOrgCommands(program: Command, contextOf: () => Promise<C
         result,
       );
     });
+  org
+    .command("signoff-roles")
+    .description(
+      "give a member the sign-off roles release policies ask for (e.g. ceo, responsible-scaling-officer); none to clear",
+    )
+    .argument("<org>", "organisation name")
+    .argument("<user>", "member's user name")
+    .argument("[roles...]", "the roles, replacing those they had")
+    .action(async (orgName: string, userName: string, roles: string[]) => {
+      const ctx = await contextOf();
+      const result = await ctx.client.json<{ org: string; user: string; roles: string[] }>(
+        "PUT",
+        `/api/orgs/${encodeURIComponent(orgName)}/members/${encodeURIComponent(userName)}/signoff-roles`,
+        { roles },
+      );
+      ctx.print(
+        `${result.user} signs off in ${result.org} as: ${result.roles.length === 0 ? "no role" : result.roles.join(", ")}`,
+        result,
+      );
+    });
 }

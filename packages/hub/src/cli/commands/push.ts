@@ -13,6 +13,7 @@ import {
   type CliContext,
   type ModelRef,
 } from "../context.js";
+import { attachPushedEvidence } from "../attach-evidence.js";
 import { HubClientError, encodePath } from "../hub-client.js";
 import { createTransferProgress, formatBytes } from "../progress.js";
 import type { VersionInfo } from "./model.js";
@@ -241,6 +242,15 @@ export function registerPushCommand(program: Command, contextOf: () => Promise<C
         options.draft === true
           ? await ctx.client.json<VersionInfo>("GET", versionPath)
           : await ctx.client.json<VersionInfo>("POST", `${versionPath}/publish`);
+      const evidence =
+        final.state === "published"
+          ? await attachPushedEvidence(
+              ctx.client,
+              versionPath,
+              local,
+              new Set(local.map((f) => f.sha256)),
+            )
+          : [];
       const summary = {
         model: `${ref.namespace}/${ref.name}`,
         version: final.name,
@@ -251,6 +261,9 @@ export function registerPushCommand(program: Command, contextOf: () => Promise<C
         attached,
         uploaded: { files: missing.length, bytes: uploadBytes },
         removed: removed.map((f) => f.path),
+        stage: final.stage,
+        evidence,
+        ...(final.refused === undefined ? {} : { refused: final.refused }),
       };
       ctx.print(
         [
@@ -258,6 +271,13 @@ export function registerPushCommand(program: Command, contextOf: () => Promise<C
             (final.sha === null ? "" : ` (${final.sha})`),
           `${local.length} files: ${missing.length} uploaded (${formatBytes(uploadBytes)}, ${uploadBytes} bytes uploaded), ` +
             `${attached} already on the hub, ${summary.unchanged} unchanged, ${removed.length} removed`,
+          ...(final.stage === null ? [] : [`stage: ${final.stage}`]),
+          ...evidence.map((e) => `attached ${e.kind} evidence from ${e.path}`),
+          ...(final.refused === undefined || final.refused.length === 0
+            ? []
+            : [
+                `the release policy kept it from ${final.initialStage ?? "its initial stage"}: ${final.refused.map((r) => `${r.id} (${r.message ?? "failed"})`).join("; ")}`,
+              ]),
         ],
         summary,
       );

@@ -1,0 +1,17 @@
+export { policyFiles } from "./policy-files.js";
+export {
+  DEFAULT_POLICY_FILE,
+  loadPolicies,
+  PolicyLoadError,
+  type PolicySet,
+} from "./load-policy.js";
+export { evaluatePolicy, type PolicyDecision, type RuleResult } from "./evaluate-policy.js";
+export { runDueTransitions, startScheduler } from "./scheduler.js";
+export {
+  checkCardForPublication,
+  enterInitialStage,
+  requestTransition,
+  type InitialStageOutcome,
+  type TransitionView,
+} from "./transitions.js";
+export type { PolicyInput, LicenceFacts, RiskTier } from "./policy-input.js";

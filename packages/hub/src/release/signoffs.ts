@@ -1,0 +1,144 @@
+import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
+import { requireScope, type Actor } from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import type { Db } from "../store/index.js";
+import {
+  pendingTransitionOf,
+  reconsider,
+  releaseTarget,
+  transitionById,
+  type ReleaseTarget,
+  type TransitionView,
+} from "./transitions.js";
+
+export type Verdict = "approve" | "reject";
+
+/**
+ * The roles a reviewer signs with: their role in the model's organisation (or
+ * `owner` of their own namespace, `admin` for hub administrators) and any
+ * sign-off roles the organisation gave them (`ceo`, …).
+ */
+async function rolesOf(db: Db, target: ReleaseTarget, userId: string, isAdmin: boolean) {
+  const roles = new Set<string>();
+  if (isAdmin) {
+    roles.add("admin");
+  }
+  const ns = target.model.namespace;
+  if (ns.kind === "user") {
+    if (ns.id === userId) {
+      roles.add("owner");
+    }
+    return [...roles];
+  }
+  const member = await db
+    .selectFrom("org_members")
+    .select("role")
+    .where("org_id", "=", ns.id)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (member === undefined) {
+    // Sign-off roles are the organisation's to give its members; a former member holds none.
+    return [...roles];
+  }
+  roles.add(member.role);
+  const extra = await db
+    .selectFrom("org_signoff_roles")
+    .select("role")
+    .where("org_id", "=", ns.id)
+    .where("user_id", "=", userId)
+    .execute();
+  for (const r of extra) {
+    roles.add(r.role);
+  }
+  return [...roles].sort();
+}
+
+/**
+ * Approves or rejects the version's pending stage change. Reviewers, owners
+ * and admins sign; the version's author never does. Each sign-off re-decides
+ * the change, which runs once every rule holds (and any embargo has lifted);
+ * a rejection holds it until its reviewer approves instead, or it is cancelled.
+ */
+export async function signOff(
+  ctx: HubContext,
+  actor: Actor,
+  repo: { namespace: string; name: string },
+  versionName: string,
+  input: { verdict: Verdict; comment: string },
+  origin: RequestOrigin,
+): Promise<TransitionView> {
+  const target = await releaseTarget(ctx, actor, repo, versionName, "version.review").catch(
+    (err: unknown) => {
+      if (err instanceof HubError && err.code === "FORBIDDEN") {
+        throw new HubError(
+          "FORBIDDEN",
+          `only reviewers, owners and hub administrators sign off stage changes of ${repo.namespace}/${repo.name}; an owner can give you the reviewer role`,
+        );
+      }
+      throw err;
+    },
+  );
+  const user = requireScope(actor, "write");
+  const id = `${target.model.fullName}@${target.version.name}`;
+  if (target.state.publishedBy === user.userId) {
+    throw new HubError(
+      "FORBIDDEN",
+      `you published ${id}, and the author of a version never signs off its release; ask another reviewer`,
+    );
+  }
+  const now = ctx.clock.now();
+  const transitionId = await ctx.db.transaction().execute(async (trx) => {
+    const pending = await pendingTransitionOf(trx, target);
+    const roles = await rolesOf(trx, target, user.userId, user.isAdmin);
+    await trx
+      .deleteFrom("signoffs")
+      .where("transition_id", "=", pending)
+      .where("user_id", "=", user.userId)
+      .execute();
+    await trx
+      .insertInto("signoffs")
+      .values({
+        transition_id: pending,
+        user_id: user.userId,
+        verdict: input.verdict,
+        comment: input.comment,
+        roles: JSON.stringify(roles),
+        at: now.toISOString(),
+      })
+      .execute();
+    await appendAuditEvent(trx, {
+      actorId: user.userId,
+      action: "transition.signoff",
+      resource: `version:${target.version.id}`,
+      details: { transition: pending, verdict: input.verdict, roles },
+      at: now,
+      origin,
+    });
+    await reconsider(ctx, trx, actor, target, pending, user.userId, origin, false);
+    return pending;
+  });
+  const view = await transitionById(ctx.db, target.model, transitionId);
+  if (view === undefined) {
+    throw new HubError("NOT_FOUND", `transition ${transitionId} vanished`);
+  }
+  return view;
+}
+
+/** The sign-offs of a transition, for showing it. */
+export async function signoffsOf(db: Db, transitionId: string) {
+  const rows = await db
+    .selectFrom("signoffs as s")
+    .leftJoin("namespaces as n", "n.id", "s.user_id")
+    .select(["n.name", "s.verdict", "s.comment", "s.roles", "s.at"])
+    .where("s.transition_id", "=", transitionId)
+    .orderBy("s.at")
+    .execute();
+  return rows.map((r) => ({
+    user: r.name,
+    verdict: r.verdict,
+    comment: r.comment,
+    roles: JSON.parse(r.roles) as string[],
+    at: r.at,
+  }));
+}
