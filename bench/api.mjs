@@ -20,6 +20,14 @@ tags: [bench, gatehouse]
 # Bench model
 
 A small model card, as a typical repository has.
+
+## Intended uses
+
+Classifying short texts in benchmarks.
+
+## Limitations
+
+Trained on nothing: it measures the hub, not a model.
 `;
 
 /** A model with a card and a handful of files, published as v1, like a small real repository. */

@@ -1,5 +1,5 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|api|mlp-train|onnx-infer|dp-sgd|pii-scan ...]
+//   node bench/run.mjs [push|download|api|mlp-train|onnx-infer|dp-sgd|pii-scan|policy ...]
 //                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
@@ -15,6 +15,7 @@ import { printTable } from "./lib/report.mjs";
 import { benchMlpTrain } from "./mlp-train.mjs";
 import { benchOnnxInfer } from "./onnx-infer.mjs";
 import { benchPiiScan } from "./pii-scan.mjs";
+import { benchPolicy } from "./policy.mjs";
 import { benchPush, seedBigModel } from "./push.mjs";
 
 /** Figures of the hub, then of the ML toolkit (which need no hub). */
@@ -24,6 +25,7 @@ const ML_FIGURES = {
   "onnx-infer": benchOnnxInfer,
   "dp-sgd": benchDpSgd,
   "pii-scan": benchPiiScan,
+  policy: benchPolicy,
 };
 const ML_SECTIONS = Object.keys(ML_FIGURES);
 const SECTIONS = [...HUB_SECTIONS, ...ML_SECTIONS];

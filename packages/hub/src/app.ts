@@ -86,11 +86,11 @@ function parseForm(body: string): Record<string, string | string[]> {
  */
 export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const { config } = options;
+  // A policy that does not load stops start-up, naming its file and line, before anything is opened.
+  const policy = options.policy ?? (await loadPolicies(policyFiles(config)));
   const store = options.store ?? (await openStore(config.database));
   const blobs = options.blobs ?? (await FsBlobStore.open(config.blobs.dir));
   const clock = options.clock ?? systemClock;
-  // A policy that does not load stops start-up, naming its file and line.
-  const policy = options.policy ?? (await loadPolicies(policyFiles(config)));
   const ctx: HubContext = {
     config,
     store,

@@ -4,7 +4,7 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { asciiLower, nameKey } from "../names/index.js";
 import type { LadderStage, Stage } from "../stages/index.js";
-import { seesVersion } from "./load-model.js";
+import { mainVersion, parseMain, seesVersion } from "./load-model.js";
 
 export interface ModelListing {
   readonly id: string;
@@ -63,21 +63,7 @@ export async function listModels(
       "m.updated_at",
       sortKey.as("sort_key"),
     ])
-    .select((eb) =>
-      eb
-        .selectFrom("versions as v")
-        // `stage commit` in one value, as loadModel reads `main` (stages hold no space).
-        .select(sql<string>`v.stage || ' ' || v.commit_id`.as("main"))
-        .whereRef("v.model_id", "=", "m.id")
-        .where("v.state", "=", "published")
-        .where("v.stage", "<>", "withdrawn")
-        .where(seesVersion(actor))
-        .orderBy("v.published_at", "desc")
-        // Ties broken as the commit list breaks them, so `main` is the head of that list.
-        .orderBy("v.id", "desc")
-        .limit(1)
-        .as("main"),
-    );
+    .select(mainVersion(actor).as("main"));
   // Seen as loadModel sees a model: by the stage its versions start at, or through a version.
   q = q.where((eb) =>
     eb.or([
@@ -110,7 +96,7 @@ export async function listModels(
   const last = page[page.length - 1];
   return {
     models: page.map((r) => {
-      const [stage, sha] = r.main === null ? [] : r.main.split(" ");
+      const main = parseMain(r.main);
       return {
         id: r.id,
         namespace: r.namespace,
@@ -118,8 +104,8 @@ export async function listModels(
         initialStage: r.initial_stage,
         createdAt: r.created_at,
         updatedAt: r.updated_at,
-        sha: sha ?? null,
-        stage: (stage as Stage | undefined) ?? null,
+        sha: main?.commit ?? null,
+        stage: main?.stage ?? null,
       };
     }),
     nextCursor:

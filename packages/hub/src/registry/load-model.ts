@@ -114,6 +114,28 @@ export function versionFilter(actor: Actor, action: Action, of: "version" | "mod
   });
 }
 
+/**
+ * What `main` means for `actor` on the model `m`: the newest published version
+ * they may see, withdrawn ones aside, ties broken as the commit list breaks
+ * them. The one statement of it; read with {@link parseMain}. Its stage, id
+ * and commit come as one value so that one subquery answers all three.
+ */
+export function mainVersion(actor: Actor) {
+  return sql<
+    string | null
+  >`(select v.stage || ' ' || v.id || ' ' || v.commit_id from versions v where v.model_id = m.id and v.state = 'published' and v.stage <> 'withdrawn' and ${seesVersion(actor)} order by v.published_at desc, v.id desc limit 1)`;
+}
+
+/** The parts of {@link mainVersion}'s value (stages, ids and commit ids hold no space). */
+export function parseMain(
+  value: string | null,
+): { stage: Stage; id: string; commit: string } | null {
+  const [stage, id, commit] = value === null ? [] : value.split(" ");
+  return stage === undefined || id === undefined || commit === undefined
+    ? null
+    : { stage: stage as Stage, id, commit };
+}
+
 /** {@link versionFilter} for `version.see`. */
 export const seesVersion = (actor: Actor, of: "version" | "model" = "version") =>
   versionFilter(actor, "version.see", of);
@@ -149,21 +171,7 @@ const findModel = Object.fromEntries(
           sql<number>`exists (select 1 from model_testers t where t.model_id = m.id and (t.namespace_id = ${p("userId")} or t.namespace_id in (select org_id from org_members where user_id = ${p("userId")})))`.as(
             "tester",
           ),
-          // What `main` means for this caller, as `stage id` in one value so that one
-          // subquery answers both (stages hold no space).
-          (eb) =>
-            eb
-              .selectFrom("versions as v")
-              .select(sql<string>`v.stage || ' ' || v.id`.as("main"))
-              .whereRef("v.model_id", "=", "m.id")
-              .where("v.state", "=", "published")
-              .where("v.stage", "<>", "withdrawn")
-              .where(seesVersion(caller))
-              .orderBy("v.published_at", "desc")
-              // Ties broken as the commit list breaks them, so `main` is the head of that list.
-              .orderBy("v.id", "desc")
-              .limit(1)
-              .as("main"),
+          mainVersion(caller).as("main"),
           // Withdrawn versions the caller saw still show the model, as tombstones.
           sql<number>`exists (select 1 from versions v where v.model_id = m.id and v.state = 'published' and ${seesVersion(caller)})`.as(
             "sees_a_version",
@@ -256,7 +264,7 @@ export async function loadModel(
       throw refusal(decision.reason, repoId, namespace.name, actor);
     }
   }
-  const [mainStage, mainId] = row.main === null ? [] : row.main.split(" ");
+  const main = parseMain(row.main);
   return {
     id: row.id,
     namespace,
@@ -268,9 +276,9 @@ export async function loadModel(
     tester,
     fullName: `${namespace.name}/${row.name}`,
     main:
-      mainStage === undefined || mainId === undefined
+      main === null
         ? null
-        : { id: mainId, stage: mainStage as Stage, withdrawnFrom: null, since: null, reason: null },
+        : { id: main.id, stage: main.stage, withdrawnFrom: null, since: null, reason: null },
   };
 }
 

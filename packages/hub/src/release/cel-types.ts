@@ -123,6 +123,7 @@ export const POLICY_VARIABLES: Fields<PolicyInput> = {
       passed: nullable(BOOL),
       stale: BOOL,
       createdAt: TIMESTAMP,
+      report: { kind: "map", value: DYN },
     }),
   ),
   signoffs: listOf(

@@ -5,7 +5,12 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { newId } from "../store/index.js";
 import { declaredCompute } from "./policy-facts.js";
-import { reconsider, releaseTarget, type ReleaseTarget } from "./transitions.js";
+import {
+  findPendingTransition,
+  reconsider,
+  releaseTarget,
+  type ReleaseTarget,
+} from "./transitions.js";
 
 /** An attached report as the API lists it, with whether it still vouches for the version. */
 export interface EvidenceView {
@@ -131,14 +136,9 @@ export async function addEvidence(
       at: now,
       origin,
     });
-    const pending = await trx
-      .selectFrom("transitions")
-      .select("id")
-      .where("version_id", "=", target.version.id)
-      .where("status", "=", "pending")
-      .executeTakeFirst();
+    const pending = await findPendingTransition(trx, target.version.id);
     if (pending !== undefined) {
-      await reconsider(ctx, trx, actor, target, pending.id, user.userId, origin, false);
+      await reconsider(ctx, trx, actor, target, pending, user.userId, origin, false);
     }
   });
   const views = await listEvidence(ctx, target);

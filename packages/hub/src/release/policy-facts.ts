@@ -143,7 +143,7 @@ export async function gatherFacts(
   return {
     now: now.toISOString(),
     model: {
-      name: model.fullName,
+      name: model.name,
       namespace: model.namespace.name,
       namespaceKind: model.namespace.kind,
     },
@@ -181,6 +181,7 @@ export async function gatherFacts(
         passed: report.passed,
         stale: evidenceStaleness(report, { now, trainingComputeFlops: compute }).stale,
         createdAt: report.createdAt,
+        report,
       };
     }),
     signoffs: signoffRows

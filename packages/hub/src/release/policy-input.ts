@@ -89,6 +89,8 @@ export interface PolicyInput {
     readonly passed: boolean | null;
     readonly stale: boolean;
     readonly createdAt: string;
+    /** The whole report (docs/evidence.md), for rules on its own fields: `e.report.epsilon <= 8.0`. */
+    readonly report: Readonly<Record<string, unknown>>;
   }[];
   /** Approvals and rejections of this transition; the author's are never here. */
   readonly signoffs: readonly {

@@ -634,21 +634,30 @@ export async function cancelTransition(
   return view;
 }
 
-/** The id of the version's pending transition, or a 404 saying there is none. */
-export async function pendingTransitionOf(db: Db, target: ReleaseTarget): Promise<string> {
+/** The id of the version's pending transition, if it has one. */
+export async function findPendingTransition(
+  db: Db,
+  versionId: string,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom("transitions")
     .select("id")
-    .where("version_id", "=", target.version.id)
+    .where("version_id", "=", versionId)
     .where("status", "=", "pending")
     .executeTakeFirst();
-  if (row === undefined) {
+  return row?.id;
+}
+
+/** The id of the version's pending transition, or a 404 saying there is none. */
+export async function pendingTransitionOf(db: Db, target: ReleaseTarget): Promise<string> {
+  const id = await findPendingTransition(db, target.version.id);
+  if (id === undefined) {
     throw new HubError(
       "NOT_FOUND",
       `${target.model.fullName}@${target.version.name} has no pending stage change to sign off`,
     );
   }
-  return row.id;
+  return id;
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -56,6 +56,48 @@ describe("server start-up with a bad setting", () => {
       assert.match(result.stderr, new RegExp(variable));
       // Nothing is created before the configuration is known to be good.
       assert.deepEqual(await readdir(dataDir), []);
+    });
+  }
+});
+
+describe("server start-up with a broken release policy", () => {
+  let dataDir: string;
+  let policyDir: string;
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-config-"));
+    policyDir = path.join(dataDir, "policies");
+    await mkdir(policyDir);
+  });
+  after(() => rm(dataDir, { recursive: true, force: true }));
+
+  for (const [what, text, line, reason] of [
+    [
+      "a YAML syntax error",
+      // The parser finds the unclosed list where the file ends, on line 5.
+      "policy: p\nrules:\n  - id: a\n    require: [unclosed\n",
+      5,
+      /YAML/,
+    ],
+    [
+      "a CEL type error",
+      "policy: p\nrules:\n  - id: stage-is-a-number\n    description: d\n    message: m\n    require: transition.to == 1\n",
+      6,
+      /stage-is-a-number|compare|type/i,
+    ],
+  ] as const) {
+    it(`exits with code 2 naming the file and line of ${what}`, async () => {
+      const file = path.join(policyDir, "local.yaml");
+      await writeFile(file, text);
+      const result = await startServer({
+        GATEHOUSE_DATA_DIR: path.join(dataDir, "data"),
+        GATEHOUSE_POLICY_DIR: policyDir,
+      });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`policy error: ${file.replace(/[.]/g, "\\.")}:${line}: `),
+      );
+      assert.match(result.stderr, reason);
     });
   }
 });

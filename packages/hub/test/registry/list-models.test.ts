@@ -18,8 +18,8 @@ const ALL = [
 
 /**
  * The exact set of models each caller finds in `GET /api/models`, written out
- * by hand from the permission table: private models to the namespace's
- * maintainers and owners, internal ones to every member of the organisation
+ * by hand from the stage table: private models to the namespace's
+ * reviewers, maintainers and owners, internal ones to every member of the organisation
  * (and, in a personal namespace, its owner), open ones to everyone.
  */
 const EXPECTED: Record<string, readonly string[]> = {
@@ -32,7 +32,13 @@ const EXPECTED: Record<string, readonly string[]> = {
     "olivia/open",
   ],
   "mona, a member of acme": ["acme/internal", "acme/open", "nick/open", "olivia/open"],
-  "rita, a reviewer of acme": ["acme/internal", "acme/open", "nick/open", "olivia/open"],
+  "rita, a reviewer of acme": [
+    "acme/internal",
+    "acme/open",
+    "acme/private",
+    "nick/open",
+    "olivia/open",
+  ],
   "max, a maintainer of acme": [
     "acme/internal",
     "acme/open",

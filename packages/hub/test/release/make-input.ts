@@ -85,6 +85,7 @@ export const evidence = (kind: string): PolicyInput["evidence"][number] => ({
   passed: true,
   stale: false,
   createdAt: "2025-02-20T12:00:00Z",
+  report: { kind },
 });
 
 /** An approval by `user` holding `roles`. */
