@@ -122,7 +122,11 @@ export function registerReleaseRoutes(app: HubApp, ctx: HubContext): void {
       config: { access: { model: "version.release" } },
       schema: {
         params: VersionParams,
-        querystring: Type.Object({ to: Stage, override: Type.Optional(Type.Boolean()) }),
+        // `to` is checked after access, so a hidden version answers as missing whatever is asked.
+        querystring: Type.Object({
+          to: Type.Optional(Stage),
+          override: Type.Optional(Type.Boolean()),
+        }),
       },
     },
     async (request) => {
@@ -135,8 +139,27 @@ export function registerReleaseRoutes(app: HubApp, ctx: HubContext): void {
     `${VERSION}/evidence`,
     {
       config: { access: { model: "version.release" } },
-      // The report's own schema is checked by its kind, every error listed.
-      schema: { params: VersionParams, body: Type.Unknown() },
+      // The report's own schema is checked by its kind, every error listed (docs/evidence.md).
+      schema: {
+        params: VersionParams,
+        body: Type.Unknown({
+          description: "an evidence report of a known kind",
+          examples: [
+            {
+              kind: "ethics-review",
+              schemaVersion: 2,
+              createdAt: "2026-01-01T00:00:00Z",
+              producer: { name: "ethics board", version: "1" },
+              subject: { sha256: "0".repeat(64), path: "model.onnx" },
+              summary: "reviewed against the board's checklist",
+              passed: true,
+              reviewer: "ethics board",
+              conclusion: "approved",
+              notes: "",
+            },
+          ],
+        }),
+      },
     },
     async (request, reply) => {
       const { namespace, name, version } = request.params;

@@ -387,9 +387,10 @@ export async function requestTransition(
   input: TransitionInput,
   origin: RequestOrigin,
 ): Promise<TransitionView> {
-  const to = parseStage(input.to);
+  // Access first: a caller who may not see the version learns nothing from the input's faults.
   const target = await releaseTarget(ctx, actor, repo, versionName);
   const user = requireScope(actor, "write");
+  const to = parseStage(input.to);
   const id = `${target.model.fullName}@${target.version.name}`;
   const from = target.state.access.stage;
   if (to === from) {
@@ -669,10 +670,15 @@ export async function explainTransition(
   actor: Actor,
   repo: { namespace: string; name: string },
   versionName: string,
-  input: { to: string; override?: boolean | undefined },
+  input: { to?: string | undefined; override?: boolean | undefined },
 ): Promise<{ from: Stage; to: Stage; upward: boolean; decision: PolicyDecision }> {
-  const to = parseStage(input.to);
   const target = await releaseTarget(ctx, actor, repo, versionName);
+  if (input.to === undefined) {
+    throw new HubError("BAD_REQUEST", "say which stage to check: ?to=STAGE, e.g. ?to=open", {
+      field: "to",
+    });
+  }
+  const to = parseStage(input.to);
   const from = target.state.access.stage;
   const pending = await ctx.db
     .selectFrom("transitions")

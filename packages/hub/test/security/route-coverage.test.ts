@@ -46,6 +46,7 @@ function urlOf(route: RouteEntry, model: string, tokenId: string): string {
     "*": "weights.bin",
     org: "acme",
     user: "outsider",
+    tester: "outsider",
     id: tokenId,
   };
   return route.url.replace(/:(\w+)|\*/g, (param: string, key: string | undefined) => {
