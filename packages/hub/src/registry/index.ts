@@ -3,6 +3,7 @@ export { MAX_CARD_DEPTH, MAX_CARD_VALUES } from "./card-yaml.js";
 export {
   MAX_CARD_BYTES,
   MAX_FRONT_MATTER_BYTES,
+  RISK_TIERS,
   cardText,
   parseModelCard,
   type CardData,

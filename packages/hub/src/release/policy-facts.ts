@@ -8,7 +8,7 @@ import { checkLineage, resolveLicence, type LineageBase } from "./licences/index
 import type { PolicyInput } from "./policy-input.js";
 import { effectiveRiskTier, parseTrainingComputeFlops } from "./risk-tier.js";
 import type { ResolvedBase } from "./resolve-bases.js";
-import type { RiskTier } from "./policy-input.js";
+import { RISK_TIERS, type RiskTier } from "./policy-input.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -23,10 +23,7 @@ export async function readmeOf(ctx: HubContext, version: VersionRecord): Promise
 
 /** The card's declared risk tier, or null when it declares none (the card parser checked its spelling). */
 function declaredTier(card: Readonly<Record<string, unknown>>): RiskTier | null {
-  const tier = card.risk_tier;
-  return tier === "minimal" || tier === "limited" || tier === "high" || tier === "systemic"
-    ? tier
-    : null;
+  return RISK_TIERS.find((t) => t === card.risk_tier) ?? null;
 }
 
 /** The training compute a card declares, or null when it declares none or an unreadable value. */

@@ -8,7 +8,9 @@ import type { Stage } from "../stages/index.js";
 
 export { STAGES, type LadderStage, type Stage } from "../stages/index.js";
 
-export const RISK_TIERS = ["minimal", "limited", "high", "systemic"] as const;
+import type { RISK_TIERS } from "../registry/index.js";
+
+export { RISK_TIERS } from "../registry/index.js";
 export type RiskTier = (typeof RISK_TIERS)[number];
 
 /** What a licence allows and demands, as the catalogue records it. */

@@ -1,10 +1,9 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import { requireScope, type Actor } from "../auth/index.js";
+import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
-import { HubError } from "../errors/index.js";
 import type { RiskTier } from "./policy-input.js";
 import { riskTierOf } from "./policy-facts.js";
-import { releaseTarget } from "./transitions.js";
+import { reviewTarget } from "./transitions.js";
 
 /**
  * A reviewer confirms, raises or lowers a version's risk tier. The tier in
@@ -21,24 +20,13 @@ export async function reviewRiskTier(
   input: { tier: RiskTier; comment: string },
   origin: RequestOrigin,
 ): Promise<{ reviewed: RiskTier; inForce: RiskTier }> {
-  const target = await releaseTarget(ctx, actor, repo, versionName, "version.review").catch(
-    (err: unknown) => {
-      if (err instanceof HubError && err.code === "FORBIDDEN") {
-        throw new HubError(
-          "FORBIDDEN",
-          `only reviewers, owners and hub administrators review the risk tier of ${repo.namespace}/${repo.name}`,
-        );
-      }
-      throw err;
-    },
+  const { target, user } = await reviewTarget(
+    ctx,
+    actor,
+    repo,
+    versionName,
+    "review the risk tier",
   );
-  const user = requireScope(actor, "write");
-  if (target.state.publishedBy === user.userId) {
-    throw new HubError(
-      "FORBIDDEN",
-      `you published ${target.model.fullName}@${target.version.name}; another reviewer must review its risk tier`,
-    );
-  }
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     await trx

@@ -1,12 +1,12 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import { requireScope, type Actor } from "../auth/index.js";
+import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import type { Db } from "../store/index.js";
 import {
   pendingTransitionOf,
   reconsider,
-  releaseTarget,
+  reviewTarget,
   transitionById,
   type ReleaseTarget,
   type TransitionView,
@@ -68,25 +68,13 @@ export async function signOff(
   input: { verdict: Verdict; comment: string },
   origin: RequestOrigin,
 ): Promise<TransitionView> {
-  const target = await releaseTarget(ctx, actor, repo, versionName, "version.review").catch(
-    (err: unknown) => {
-      if (err instanceof HubError && err.code === "FORBIDDEN") {
-        throw new HubError(
-          "FORBIDDEN",
-          `only reviewers, owners and hub administrators sign off stage changes of ${repo.namespace}/${repo.name}; an owner can give you the reviewer role`,
-        );
-      }
-      throw err;
-    },
+  const { target, user } = await reviewTarget(
+    ctx,
+    actor,
+    repo,
+    versionName,
+    "sign off stage changes",
   );
-  const user = requireScope(actor, "write");
-  const id = `${target.model.fullName}@${target.version.name}`;
-  if (target.state.publishedBy === user.userId) {
-    throw new HubError(
-      "FORBIDDEN",
-      `you published ${id}, and the author of a version never signs off its release; ask another reviewer`,
-    );
-  }
   const now = ctx.clock.now();
   const transitionId = await ctx.db.transaction().execute(async (trx) => {
     const pending = await pendingTransitionOf(trx, target);

@@ -1,5 +1,5 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import { actorIdOf, authorize, requireScope, type Actor } from "../auth/index.js";
+import { actorIdOf, authorize, requireScope, type Actor, type UserActor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import {
@@ -70,6 +70,39 @@ export async function releaseTarget(
     );
   }
   return { model, version, state: await versionState(ctx.db, version.id) };
+}
+
+/**
+ * The version a reviewer acts on (a sign-off, a risk tier): reviewers, owners
+ * and hub administrators only, and never the version's author. `doing` says
+ * what, for the refusal.
+ */
+export async function reviewTarget(
+  ctx: HubContext,
+  actor: Actor,
+  repo: { namespace: string; name: string },
+  versionName: string,
+  doing: string,
+): Promise<{ target: ReleaseTarget; user: UserActor }> {
+  const target = await releaseTarget(ctx, actor, repo, versionName, "version.review").catch(
+    (err: unknown) => {
+      if (err instanceof HubError && err.code === "FORBIDDEN") {
+        throw new HubError(
+          "FORBIDDEN",
+          `only reviewers, owners and hub administrators ${doing} of ${repo.namespace}/${repo.name}; an owner can give you the reviewer role`,
+        );
+      }
+      throw err;
+    },
+  );
+  const user = requireScope(actor, "write");
+  if (target.state.publishedBy === user.userId) {
+    throw new HubError(
+      "FORBIDDEN",
+      `you published ${target.model.fullName}@${target.version.name}, and a version's author may not ${doing}; ask another reviewer`,
+    );
+  }
+  return { target, user };
 }
 
 /** The changing facts of a published version, read fresh. */
