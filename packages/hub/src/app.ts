@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify from "fastify";
+import { checkGateRule, holdsGrant, licenceRefusal } from "./access/index.js";
+import { registerAccessRoutes } from "./access/routes.js";
 import { registerAuditRoutes } from "./audit/routes.js";
 import { registerAuthRoutes } from "./auth/routes.js";
 import { FsBlobStore, type BlobStore } from "./blobs/index.js";
@@ -100,9 +102,16 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     caches: newRegistryCaches(),
     policy,
     publish: {
-      checkCard: (actor, card) => checkCardForPublication(ctx, actor, card),
+      checkCard: async (actor, card) => {
+        await checkCardForPublication(ctx, actor, card);
+        checkGateRule(card);
+      },
       enterInitialStage: (actor, model, version, origin) =>
         enterInitialStage(ctx, actor, model, version, origin),
+    },
+    gate: {
+      holdsGrant: (userId, modelId, versionId) => holdsGrant(ctx, userId, modelId, versionId),
+      licenceRefusal: (userId, model, version) => licenceRefusal(ctx, userId, model, version),
     },
   };
 
@@ -195,6 +204,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerHfRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
+  registerAccessRoutes(app, ctx);
 
   await app.ready();
   const stopScheduler = startScheduler(ctx, config.scheduleIntervalMs, (err) => {

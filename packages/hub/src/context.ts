@@ -3,7 +3,7 @@ import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { RegistryCaches } from "./registry/index.js";
 import type { PolicySet } from "./release/load-policy.js";
-import type { PublishHooks } from "./registry/index.js";
+import type { GateHooks, PublishHooks } from "./registry/index.js";
 import type { Db, Store } from "./store/index.js";
 
 /** The adapters every service works with, built once by the app factory. */
@@ -19,4 +19,6 @@ export interface HubContext {
   readonly policy: PolicySet;
   /** What follows a publication: the move to the model's initial stage, which the release folder decides. */
   readonly publish: PublishHooks;
+  /** What gated access adds to download decisions: grants and licence acceptance, which the access folder decides. */
+  readonly gate: GateHooks;
 }

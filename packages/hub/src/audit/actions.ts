@@ -28,6 +28,14 @@ export const AUDIT_ACTIONS = {
   "file.add": "a file was added to a draft",
   "file.remove": "a file was removed from a draft",
   "file.download": "bytes of a file left the hub (versions not open to everyone)",
+  "access.request":
+    "someone asked for access to a model's gated versions; details give the decision the gate made",
+  "access.decide": "an owner or reviewer accepted or rejected an access request, or reopened it",
+  "access.grant":
+    "access to a model's gated versions (or one of them) was granted, until a time or revoked",
+  "access.revoke":
+    "grants of access were revoked (a rejection after acceptance, or a direct revocation)",
+  "licence.accept": "a user accepted the exact text of a version's licence (named by its sha256)",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

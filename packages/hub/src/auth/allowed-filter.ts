@@ -12,6 +12,8 @@ import { PERMISSIONS, type Action, type Who } from "./permissions.js";
  */
 export interface VersionColumns {
   readonly modelId: string;
+  /** The version's id, which grants to one version name; absent when deciding for a model. */
+  readonly versionId?: string;
   readonly stage: RawBuilder<string>;
   readonly withdrawnFrom?: RawBuilder<string | null>;
   readonly namespaceId: string;
@@ -85,15 +87,39 @@ function testerOf(userId: string, cols: VersionColumns): RawBuilder<SqlBool> {
   return sql<SqlBool>`exists (select 1 from model_testers t where t.model_id = ${modelId} and (t.namespace_id = ${userId} or t.namespace_id in (select org_id from org_members where user_id = ${userId})))`;
 }
 
-/** Whether the caller is one of `allowed` for the row, as `authorize` derives relation and testing. */
-function admitted(actor: Actor, allowed: ReadonlySet<Who>, cols: VersionColumns): Condition {
+/**
+ * Whether the signed-in user holds a grant live at `at` for the row's version
+ * (or, deciding for a model, for all its gated versions), themselves or
+ * through an organisation: the SQL form of access/grants.ts `holdsGrant`.
+ */
+function granteeOf(userId: string, cols: VersionColumns, at: string): RawBuilder<SqlBool> {
+  const modelId = sql.ref(cols.modelId);
+  const version =
+    cols.versionId === undefined
+      ? sql<SqlBool>`g.version_id is null`
+      : sql<SqlBool>`(g.version_id is null or g.version_id = ${sql.ref(cols.versionId)})`;
+  return sql<SqlBool>`exists (select 1 from access_grants g where g.model_id = ${modelId} and ${version} and g.revoked_at is null and (g.expires_at is null or g.expires_at > ${at}) and (g.grantee_id = ${userId} or g.grantee_id in (select org_id from org_members where user_id = ${userId})))`;
+}
+
+/** Whether the caller is one of `allowed` for the row, as `authorize` derives relation, testing and grants. */
+function admitted(
+  actor: Actor,
+  allowed: ReadonlySet<Who>,
+  cols: VersionColumns,
+  at: string | undefined,
+): Condition {
   if (actor.kind === "anonymous") {
     return allowed.has("anonymous");
   }
   const relation = actor.isAdmin
     ? allowed.has("admin")
     : userRelationIn(actor.userId, allowed, cols);
-  const own = anyOf([relation, allOf(allowed.has("tester"), testerOf(actor.userId, cols))]);
+  const own = anyOf([
+    relation,
+    allOf(allowed.has("tester"), testerOf(actor.userId, cols)),
+    // Without a time, grants cannot be judged live, so they admit no one: the list shows less, never more.
+    allOf(allowed.has("grantee") && at !== undefined, granteeOf(actor.userId, cols, at ?? "")),
+  ]);
   const restrictedTo = actor.token.modelId;
   if (restrictedTo === null) {
     return own;
@@ -110,7 +136,8 @@ function admitted(actor: Actor, allowed: ReadonlySet<Who>, cols: VersionColumns)
  * The SQL form of `authorize(actor, action, version)` for a query over many
  * versions (or models, deciding by the stage their versions start at), built
  * from the same stage table, so that a list never shows what a direct request
- * would refuse: true exactly for the rows where `authorize` allows.
+ * would refuse: true exactly for the rows where `authorize` allows. Grants
+ * count only when `at` (the time they must be live at) is given.
  *
  * @example query.where(allowedFilter(actor, "version.see", { modelId: "m.id", stage: sql.ref("v.stage"), withdrawnFrom: sql.ref("v.withdrawn_from"), namespaceId: "n.id", namespaceKind: "n.kind" }))
  */
@@ -118,6 +145,7 @@ export function allowedFilter(
   actor: Actor,
   action: Action,
   cols: VersionColumns,
+  at?: string,
 ): RawBuilder<SqlBool> {
   const rule = PERMISSIONS[action];
   if (actor.kind === "user" && !hasScope(actor.token.scopes, rule.scope)) {
@@ -136,12 +164,14 @@ export function allowedFilter(
         (stage === "withdrawn" && withdrawnFrom !== undefined ? ALL_STAGES : [stage]).map(
           (seenStage) => {
             // As authorize: a caller must see the version before any other action on it counts.
-            const acting = rule.allow[action === "version.see" ? seenStage : stage];
-            const allowed = new Set(see[seenStage].filter((r) => acting.includes(r)));
-            return allOf(
-              sql<SqlBool>`(${cols.stage} = ${stage} and ${seen} = ${seenStage})`,
-              admitted(actor, allowed, cols),
-            );
+            const acting = new Set(rule.allow[action === "version.see" ? seenStage : stage]);
+            const seeing = new Set(see[seenStage]);
+            // A caller is admitted by a cell through their relation or their standing
+            // (tester, grantee), so the two cells are asked separately unless one holds the other.
+            const both = [...acting].every((w) => seeing.has(w))
+              ? admitted(actor, acting, cols, at)
+              : allOf(admitted(actor, seeing, cols, at), admitted(actor, acting, cols, at));
+            return allOf(sql<SqlBool>`(${cols.stage} = ${stage} and ${seen} = ${seenStage})`, both);
           },
         ),
       ),

@@ -14,6 +14,8 @@ export interface ProtectedResource {
   readonly relation: Relation;
   /** Whether the caller is on the model's allow-list of trusted testers. */
   readonly tester: boolean;
+  /** Whether the caller holds a live grant of access to this version; read only where it matters. */
+  readonly grantee?: boolean;
 }
 
 /**
@@ -34,8 +36,16 @@ const deny = (reason: Exclude<Decision, { allowed: true }>["reason"]): Decision 
   reason,
 });
 
-const admits = (who: readonly Who[], relation: Relation, tester: boolean): boolean =>
-  who.includes(relation) || (tester && who.includes("tester"));
+interface Standing {
+  readonly relation: Relation;
+  readonly tester: boolean;
+  readonly grantee: boolean;
+}
+
+const admits = (who: readonly Who[], s: Standing): boolean =>
+  who.includes(s.relation) ||
+  (s.tester && who.includes("tester")) ||
+  (s.grantee && who.includes("grantee"));
 
 /**
  * The one place that decides whether `actor` may perform `action` on
@@ -53,15 +63,20 @@ export function authorize(actor: Actor, action: Action, resource: ProtectedResou
     actor.token.modelId !== resource.modelId;
   // A token restricted to another model carries no more rights here than an anonymous caller.
   const relation: Relation = restrictedElsewhere ? "anonymous" : resource.relation;
-  const tester = !restrictedElsewhere && actor.kind === "user" && resource.tester;
+  const signedInHere = !restrictedElsewhere && actor.kind === "user";
+  const standing: Standing = {
+    relation,
+    tester: signedInHere && resource.tester,
+    grantee: signedInHere && resource.grantee === true,
+  };
   const seeStage = seenAs(resource.stage, resource.withdrawnFrom ?? null);
-  const sees = admits(PERMISSIONS["version.see"].allow[seeStage], relation, tester);
+  const sees = admits(PERMISSIONS["version.see"].allow[seeStage], standing);
   if (!sees && resource.modelId !== null) {
     return deny(actor.kind === "anonymous" ? "unauthenticated" : "hidden");
   }
   const rule = PERMISSIONS[action];
   const stage = action === "version.see" ? seeStage : resource.stage;
-  if (!admits(rule.allow[stage], relation, tester)) {
+  if (!admits(rule.allow[stage], standing)) {
     if (actor.kind === "anonymous") {
       return deny("unauthenticated");
     }

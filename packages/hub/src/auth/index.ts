@@ -27,3 +27,4 @@ export {
   type UserActor,
 } from "./require-user.js";
 export { TOKEN_PREFIX } from "./token-secret.js";
+export { parseDuration } from "./duration.js";

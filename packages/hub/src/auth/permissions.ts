@@ -10,11 +10,12 @@ export type Relation =
   "anonymous" | "none" | "member" | "reviewer" | "maintainer" | "owner" | "admin";
 
 /**
- * Whom a cell of the table admits: a relation, or `tester`, a signed-in user
+ * Whom a cell of the table admits: a relation; `tester`, a signed-in user
  * on the model's allow-list of trusted testers (themselves or through an
- * organisation they belong to).
+ * organisation they belong to); or `grantee`, a signed-in user holding a live
+ * grant of access to the version (themselves or through an organisation).
  */
-export type Who = Relation | "tester";
+export type Who = Relation | "tester" | "grantee";
 
 export type Action =
   /** See a version's card and metadata (for a withdrawn one, its tombstone). */
@@ -30,6 +31,8 @@ export type Action =
   | "version.review"
   /** Move a withdrawn version back onto the ladder. */
   | "version.restore"
+  /** Decide access requests to a model's gated versions, grant and revoke access, read acceptances. */
+  | "model.manage-access"
   | "model.delete"
   | "model.create"
   | "org.manage-members";
@@ -51,6 +54,7 @@ const REVIEWERS: readonly Relation[] = ["reviewer", ...OWNERS];
 /** Who reaches a private version: its writers, and the reviewers who must judge it before it climbs. */
 const INSIDERS: readonly Relation[] = ["reviewer", ...WRITERS];
 const NOBODY: readonly Who[] = [];
+const GRANTEES: readonly Who[] = [...WRITERS, "grantee"];
 
 const same = (who: readonly Who[]): Record<Stage, readonly Who[]> => ({
   private: who,
@@ -94,8 +98,8 @@ export const PERMISSIONS: Readonly<Record<Action, Rule>> = {
       staged: TESTERS,
       // Hosted only: the weights stay with their owners.
       api: WRITERS,
-      // Approved requesters join when gated access exists.
-      gated: WRITERS,
+      // An approved request's grant; the licence must also be accepted (access/).
+      gated: GRANTEES,
       open: EVERYONE,
       withdrawn: NOBODY,
     },
@@ -107,7 +111,7 @@ export const PERMISSIONS: Readonly<Record<Action, Rule>> = {
       internal: ORG_MEMBERS,
       staged: TESTERS,
       api: SIGNED_IN,
-      gated: WRITERS,
+      gated: GRANTEES,
       open: SIGNED_IN,
       withdrawn: NOBODY,
     },
@@ -118,6 +122,7 @@ export const PERMISSIONS: Readonly<Record<Action, Rule>> = {
   "version.release": { scope: "write", allow: same(WRITERS) },
   "version.review": { scope: "write", allow: same(REVIEWERS) },
   "version.restore": { scope: "admin", allow: same(["admin"]) },
+  "model.manage-access": { scope: "write", allow: same(INSIDERS) },
   "model.delete": { scope: "write", allow: same(OWNERS) },
   // Namespace-level: creating a model in a user's or organisation's namespace.
   "model.create": { scope: "write", allow: same(WRITERS) },

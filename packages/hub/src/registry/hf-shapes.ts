@@ -5,6 +5,7 @@ import type { CommitRecord } from "./list-commits.js";
 import { PERMISSIONS, seenAs } from "../auth/index.js";
 import type { Stage } from "../stages/index.js";
 import type { RegistryCaches } from "./caches.js";
+import { hubGatedValue, readGate } from "./gate-config.js";
 import type { ModelRecord, VersionAccess } from "./load-model.js";
 import type { ResolvedVersion, VersionRecord } from "./versions.js";
 
@@ -96,7 +97,7 @@ export function modelInfoText(
     lastModified: version?.publishedAt ?? model.updatedAt,
     createdAt: model.createdAt,
     private: !isPublicStage(stage ?? model.initialStage, resolved?.access.withdrawnFrom ?? null),
-    gated: stage === "gated" ? "manual" : false,
+    gated: stage === "gated" && version !== null ? hubGatedValue(readGate(version.card)) : false,
     disabled: stage === "withdrawn",
     downloads: 0,
     likes: 0,

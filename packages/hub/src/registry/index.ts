@@ -12,7 +12,19 @@ export { isPublicStage } from "./hf-shapes.js";
 export { loadModel, versionResource, type ModelRecord, type VersionAccess } from "./load-model.js";
 export {
   resolveVersion,
+  type GateHooks,
   type PublishHooks,
   type ResolvedVersion,
   type VersionRecord,
 } from "./versions.js";
+export {
+  EU_COUNTRIES,
+  GATE_FIELD_TYPES,
+  MAU_FIELD,
+  countryName,
+  hubGatedValue,
+  isCountryCode,
+  readGate,
+  type GateConfig,
+  type GateField,
+} from "./gate-config.js";

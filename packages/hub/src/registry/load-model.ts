@@ -98,20 +98,31 @@ function parameterActor(shape: CallerShape, p: (name: "userId" | "tokenModel") =
 /**
  * The stage table's `action` in SQL, over the versions `v` of the model `m` in
  * namespace `n`; over the model itself, by the stage its versions start at,
- * with `of: "model"`.
+ * with `of: "model"`. Grants count when `at`, the time to judge them by, is given.
  */
-export function versionFilter(actor: Actor, action: Action, of: "version" | "model" = "version") {
-  return allowedFilter(actor, action, {
-    modelId: "m.id",
-    ...(of === "model"
-      ? { stage: sql.ref<string>("m.initial_stage") }
-      : {
-          stage: sql.ref<string>("v.stage"),
-          withdrawnFrom: sql.ref<string | null>("v.withdrawn_from"),
-        }),
-    namespaceId: "n.id",
-    namespaceKind: "n.kind",
-  });
+export function versionFilter(
+  actor: Actor,
+  action: Action,
+  of: "version" | "model" = "version",
+  at?: string,
+) {
+  return allowedFilter(
+    actor,
+    action,
+    {
+      modelId: "m.id",
+      ...(of === "model"
+        ? { stage: sql.ref<string>("m.initial_stage") }
+        : {
+            versionId: "v.id",
+            stage: sql.ref<string>("v.stage"),
+            withdrawnFrom: sql.ref<string | null>("v.withdrawn_from"),
+          }),
+      namespaceId: "n.id",
+      namespaceKind: "n.kind",
+    },
+    at,
+  );
 }
 
 /**

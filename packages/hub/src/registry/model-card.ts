@@ -2,6 +2,7 @@ import { isUtf8 } from "node:buffer";
 import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
 import { HubError } from "../errors/index.js";
 import { readCardYaml, shown } from "./card-yaml.js";
+import { GateConfigError, gateConfigOf } from "./gate-config.js";
 
 /** The parsed YAML front matter of a model card (README.md). */
 export type CardData = Record<string, unknown>;
@@ -67,6 +68,7 @@ const FIELD_CHECKS: ReadonlyMap<string, Check> = new Map(
     extra_gated_button_content: str,
     extra_gated_fields: map,
     extra_gated_eu_disallowed: bool,
+    gate: map,
     risk_tier: riskTier,
     intended_uses: strOrList,
     prohibited_uses: strOrList,
@@ -147,5 +149,17 @@ export function parseModelCard(text: string): CardData {
       throw cardError(lineOf(at), `${shown(key)} ${problem}`);
     }
   }
-  return read.fields.toJSON() as CardData;
+  const data = read.fields.toJSON() as CardData;
+  try {
+    gateConfigOf(data);
+  } catch (err) {
+    if (err instanceof GateConfigError) {
+      // The message starts with the setting it concerns: `gate.…` or `extra_gated_…`.
+      const key = err.message.startsWith("gate") ? "gate" : "extra_gated_fields";
+      const pair = read.fields.items.find((p) => (p.key as Scalar<string>).value === key);
+      throw cardError(lineOf((pair?.key as Node | undefined)?.range?.[0] ?? 0), err.message);
+    }
+    throw err;
+  }
+  return data;
 }

@@ -1,5 +1,5 @@
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
-import { actorIdOf, authorize, type Actor } from "../auth/index.js";
+import { PERMISSIONS, actorIdOf, authorize, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { assertVersionName } from "../names/index.js";
@@ -151,6 +151,21 @@ export interface PublishHooks {
   }>;
 }
 
+/**
+ * What gated access adds to a download or call decision, supplied by the app
+ * from the access folder: whether the caller holds a live grant, and whether a
+ * grant holder has accepted this version's licence text.
+ */
+export interface GateHooks {
+  holdsGrant(userId: string, modelId: string, versionId: string): Promise<boolean>;
+  /** The refusal for a grant holder who must still accept the version's licence, or null. */
+  licenceRefusal(
+    userId: string,
+    model: ModelRecord,
+    version: VersionRecord,
+  ): Promise<HubError | null>;
+}
+
 /** A published version and what decides access to it now. */
 export interface ResolvedVersion {
   readonly version: VersionRecord;
@@ -212,7 +227,23 @@ export async function resolveVersion(
     throw new HubError("REVISION_NOT_FOUND", `Invalid rev id: ${revision}: ${why}`);
   }
   if (action !== "version.see") {
-    const decision = authorize(actor, action, versionResource(model, access));
+    const resource = versionResource(model, access);
+    let decision = authorize(actor, action, resource);
+    // Grants are read only where the stage table admits grantees, and fresh each time.
+    if (
+      !decision.allowed &&
+      actor.kind === "user" &&
+      PERMISSIONS[action].allow[access.stage].includes("grantee") &&
+      (await ctx.gate.holdsGrant(actor.userId, model.id, access.id))
+    ) {
+      decision = authorize(actor, action, { ...resource, grantee: true });
+      const unaccepted = decision.allowed
+        ? await ctx.gate.licenceRefusal(actor.userId, model, version)
+        : null;
+      if (unaccepted !== null) {
+        throw unaccepted;
+      }
+    }
     if (!decision.allowed) {
       throw refusedAt(actor, model, version, access, action);
     }
@@ -258,7 +289,7 @@ function refusedAt(
           )
         : new HubError(
             "GATED",
-            `Access to model ${model.fullName} is restricted and you are not in the authorized list. Ask its owners for access to ${id}.`,
+            `Access to model ${model.fullName} is restricted and you are not in the authorized list. Ask for access to ${id} with 'gatehouse access request ${model.fullName}' (POST /api/models/${model.fullName}/access/requests).`,
           );
     case "api":
       return new HubError(

@@ -236,6 +236,96 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0006-gated-access": {
+    async up(db: Kysely<unknown>) {
+      // A request for a gated model's files: the form's answers, whom it asks for
+      // (the requester, or an organisation they speak for) and its decision.
+      await db.schema
+        .createTable("access_requests")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("model_id", "text", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        .addColumn("version_id", "text")
+        .addColumn("requester_id", "text", (c) => c.notNull())
+        .addColumn("grantee_id", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("fields", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("decided_at", "text")
+        .addColumn("decided_by", "text")
+        .addColumn("rejection_reason", "text")
+        .addColumn("reapply_at", "text")
+        .execute();
+      await db.schema
+        .createIndex("access_requests_model_status")
+        .on("access_requests")
+        .columns(["model_id", "status", "created_at"])
+        .execute();
+      await db.schema
+        .createIndex("access_requests_grantee")
+        .on("access_requests")
+        .columns(["grantee_id", "model_id"])
+        .execute();
+      await db.schema
+        .createTable("access_grants")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("model_id", "text", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        // Null: every gated version of the model, those published later too.
+        .addColumn("version_id", "text")
+        .addColumn("grantee_id", "text", (c) => c.notNull())
+        .addColumn("request_id", "text")
+        .addColumn("granted_by", "text")
+        .addColumn("granted_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text")
+        .addColumn("revoked_at", "text")
+        .addColumn("revoked_by", "text")
+        .addColumn("revoke_reason", "text")
+        .execute();
+      // The download path asks "does this caller hold a live grant for this model" on every gated request.
+      await db.schema
+        .createIndex("access_grants_model_grantee")
+        .on("access_grants")
+        .columns(["model_id", "grantee_id"])
+        .execute();
+      await db.schema
+        .createTable("licence_acceptances")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("user_id", "text", (c) => c.notNull())
+        .addColumn("model_id", "text", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        .addColumn("version_id", "text", (c) => c.notNull())
+        .addColumn("licence_id", "text", (c) => c.notNull())
+        .addColumn("text_sha256", "text", (c) => c.notNull())
+        .addColumn("fields", "text", (c) => c.notNull())
+        .addColumn("request_id", "text")
+        .addColumn("accepted_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("licence_acceptances_model_user")
+        .on("licence_acceptances")
+        .columns(["model_id", "user_id", "text_sha256"])
+        .execute();
+      // Where an acceptance came from: personal data, erasable apart from the record itself.
+      await db.schema
+        .createTable("acceptance_origins")
+        .addColumn("acceptance_id", "text", (c) => c.primaryKey())
+        .addColumn("address", "text")
+        .addColumn("user_agent", "text")
+        .execute();
+      // Keys that sign download URLs; a retired key no longer verifies.
+      await db.schema
+        .createTable("url_signing_keys")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("secret", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("retired_at", "text")
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

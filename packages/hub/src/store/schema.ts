@@ -135,6 +135,75 @@ export interface TransitionsTable {
   outcome: string | null;
 }
 
+export type AccessRequestStatus = "pending" | "accepted" | "rejected";
+
+/** A request for a gated model's files, answered by its owners, automatically or by a rule. */
+export interface AccessRequestsTable {
+  id: string;
+  model_id: string;
+  /** The version whose form was answered. */
+  version_id: string | null;
+  requester_id: string;
+  /** Whom an approval covers: the requester, or an organisation they asked for. */
+  grantee_id: string;
+  status: AccessRequestStatus;
+  /** The form's answers, as JSON. */
+  fields: string;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  rejection_reason: string | null;
+  /** After a rejection, when the grantee may ask again; null for never. */
+  reapply_at: Timestamp | null;
+}
+
+/** Access to a model's gated versions (or one of them), until it expires or is revoked. */
+export interface AccessGrantsTable {
+  id: string;
+  model_id: string;
+  /** Null for every gated version of the model. */
+  version_id: string | null;
+  /** A user, or an organisation whose members it covers while they are members. */
+  grantee_id: string;
+  request_id: string | null;
+  granted_by: string | null;
+  granted_at: Timestamp;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+/** That a user accepted the exact text of a version's licence. */
+export interface LicenceAcceptancesTable {
+  id: string;
+  user_id: string;
+  model_id: string;
+  version_id: string;
+  licence_id: string;
+  text_sha256: string;
+  /** The form's answers given with it, as JSON. */
+  fields: string;
+  request_id: string | null;
+  accepted_at: Timestamp;
+}
+
+/** Where an acceptance came from: personal data, erasable. */
+export interface AcceptanceOriginsTable {
+  acceptance_id: string;
+  address: string | null;
+  user_agent: string | null;
+}
+
+/** A key that signs download URLs; the newest unretired one signs, every unretired one verifies. */
+export interface UrlSigningKeysTable {
+  id: string;
+  /** 32 random bytes, base64url. */
+  secret: string;
+  created_at: Timestamp;
+  retired_at: Timestamp | null;
+}
+
 export interface VersionFilesTable {
   version_id: string;
   path: string;
@@ -180,6 +249,11 @@ export interface Database {
   signoffs: SignoffsTable;
   org_signoff_roles: OrgSignoffRolesTable;
   evidence: EvidenceTable;
+  access_requests: AccessRequestsTable;
+  access_grants: AccessGrantsTable;
+  licence_acceptances: LicenceAcceptancesTable;
+  acceptance_origins: AcceptanceOriginsTable;
+  url_signing_keys: UrlSigningKeysTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;

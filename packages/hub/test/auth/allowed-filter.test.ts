@@ -26,7 +26,8 @@ import { DIALECTS, databaseFor, dropSchema } from "../support/harness.js";
  * another user's, organisations where the caller holds each role or none) ×
  * stage (withdrawn ones from several stages) × the model's allow-list (without
  * the caller, with them, with an organisation they belong to, with one they do
- * not) × caller × action.
+ * not) or its grants (to them, to their organisation or another, expired,
+ * revoked, to another version) × caller × action.
  */
 const ME = "u_me";
 const NAMESPACES: readonly { id: string; kind: "user" | "org"; myRole?: OrgRole }[] = [
@@ -50,9 +51,25 @@ const STAGE_SPECS: readonly StageSpec[] = [
   { stage: "withdrawn", from: "staged" },
   { stage: "withdrawn", from: "open" },
 ];
-/** Who is on the model's allow-list of trusted testers. */
-const TESTER_LISTS = ["nobody", "me", "my-org", "another-org"] as const;
+/**
+ * Who the model lists: on its allow-list of trusted testers, or holding a
+ * grant of access (live, expired, revoked, or to another version only).
+ */
+const TESTER_LISTS = [
+  "nobody",
+  "me",
+  "my-org",
+  "another-org",
+  "grant-me",
+  "grant-my-org",
+  "grant-another-org",
+  "grant-me-expired",
+  "grant-me-revoked",
+  "grant-me-other-version",
+] as const;
 type TesterList = (typeof TESTER_LISTS)[number];
+/** The time grants are judged at; expired ones ended before it. */
+const NOW = "2026-06-01T00:00:00.000Z";
 /** The organisation `my-org` names: one where I am a plain member. */
 const MY_ORG = "o_member";
 const OTHER_ORG = "o_none";
@@ -106,6 +123,10 @@ const CALLERS: Record<string, Actor> = {
 const testing = (actor: Actor, t: TesterList): boolean =>
   actor.kind === "user" && (t === "me" || t === "my-org");
 
+/** Whether I hold a live grant to the version, as the hub works it out from the store. */
+const granted = (actor: Actor, t: TesterList): boolean =>
+  actor.kind === "user" && (t === "grant-me" || t === "grant-my-org");
+
 /** What authorize says of `actor` doing `action` on the version of `ns` at `s` with testers `t`. */
 function allows(
   actor: Actor,
@@ -120,6 +141,7 @@ function allows(
     withdrawnFrom: s.from,
     relation: relationFrom(actor, { id: ns.id, name: ns.id, kind: ns.kind }, ns.myRole),
     tester: testing(actor, t),
+    grantee: granted(actor, t),
   }).allowed;
 }
 
@@ -202,11 +224,33 @@ for (const dialect of DIALECTS) {
             withdrawn_from: s.from,
           })
           .execute();
-        const tester = { nobody: null, me: ME, "my-org": MY_ORG, "another-org": OTHER_ORG }[t];
-        if (tester !== null) {
+        const tester = ({ me: ME, "my-org": MY_ORG, "another-org": OTHER_ORG } as const)[
+          t as "me"
+        ] as string | undefined;
+        if (tester !== undefined) {
           await store.db
             .insertInto("model_testers")
             .values({ model_id: id, namespace_id: tester, created_at: at })
+            .execute();
+        }
+        if (t.startsWith("grant-")) {
+          const grantee =
+            t === "grant-my-org" ? MY_ORG : t === "grant-another-org" ? OTHER_ORG : ME;
+          await store.db
+            .insertInto("access_grants")
+            .values({
+              id: `g_${id}`,
+              model_id: id,
+              version_id: t === "grant-me-other-version" ? `v_other_${id}` : `v_${id}`,
+              grantee_id: grantee,
+              request_id: null,
+              granted_by: null,
+              granted_at: at,
+              expires_at: t === "grant-me-expired" ? "2026-05-31T23:59:59.999Z" : null,
+              revoked_at: t === "grant-me-revoked" ? at : null,
+              revoked_by: null,
+              revoke_reason: null,
+            })
             .execute();
         }
       }
@@ -228,13 +272,19 @@ for (const dialect of DIALECTS) {
             .innerJoin("namespaces as n", "n.id", "m.namespace_id")
             .select("m.id")
             .where(
-              allowedFilter(actor, action, {
-                modelId: "m.id",
-                stage: sql.ref("v.stage"),
-                withdrawnFrom: sql.ref("v.withdrawn_from"),
-                namespaceId: "n.id",
-                namespaceKind: "n.kind",
-              }),
+              allowedFilter(
+                actor,
+                action,
+                {
+                  modelId: "m.id",
+                  versionId: "v.id",
+                  stage: sql.ref("v.stage"),
+                  withdrawnFrom: sql.ref("v.withdrawn_from"),
+                  namespaceId: "n.id",
+                  namespaceKind: "n.kind",
+                },
+                NOW,
+              ),
             )
             .execute();
           const expected = CASES.filter(({ ns, s, t }) => allows(actor, action, ns, s, t)).map(
@@ -260,12 +310,17 @@ for (const dialect of DIALECTS) {
       const staged = CASES.filter(({ s, ns }) => s.stage === "staged" && ns.id === "u_other");
       assert.deepEqual(
         staged.map(({ ns, s, t }) => [t, allows(actor, "version.download", ns, s, t)]),
-        [
-          ["nobody", false],
-          ["me", true],
-          ["my-org", true],
-          ["another-org", false],
-        ],
+        TESTER_LISTS.map((t) => [t, t === "me" || t === "my-org"]),
+      );
+    });
+
+    it("is not vacuous about grants: a live grant alone decides some gated downloads", () => {
+      const actor = CALLERS["write token"];
+      assert.ok(actor !== undefined);
+      const gated = CASES.filter(({ s, ns }) => s.stage === "gated" && ns.id === "u_other");
+      assert.deepEqual(
+        gated.map(({ ns, s, t }) => [t, allows(actor, "version.download", ns, s, t)]),
+        TESTER_LISTS.map((t) => [t, t === "grant-me" || t === "grant-my-org"]),
       );
     });
   });

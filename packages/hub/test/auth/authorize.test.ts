@@ -20,9 +20,10 @@ import { ALL_STAGES, STAGES, type Stage } from "../../src/stages/index.js";
  *
  * Private versions are seen by reviewers, maintainers, owners and admins; internal ones
  * by every org member; staged ones also by the model's trusted testers; api,
- * gated and open ones by everyone. Weights: api and gated only for
- * maintainers and up, open for everyone. Hosted inference: api and open for
- * any signed-in caller. A withdrawn version is seen (as a tombstone) by whoever
+ * gated and open ones by everyone. Weights: api only for maintainers and up,
+ * gated also for holders of a grant, open for everyone. Hosted inference: api
+ * and open for any signed-in caller, gated for maintainers and grant holders.
+ * Access requests and grants are managed by reviewers, maintainers and owners. A withdrawn version is seen (as a tombstone) by whoever
  * saw it before; nobody downloads or calls it. Writing needs the maintainer
  * role and the write scope; reviewing the reviewer role; restoring an admin.
  */
@@ -41,6 +42,7 @@ const ACTIONS = [
   "model.delete",
   "org.manage-members",
   "model.create",
+  "model.manage-access",
 ] as const satisfies readonly Action[];
 
 /** Namespace-level actions: no model, so nothing is hidden. */
@@ -52,6 +54,8 @@ type Caller =
   | "owner's token restricted to another model"
   | "non-member"
   | "trusted tester"
+  | "grant holder"
+  | "grant holder's token restricted to another model"
   | "member"
   | "reviewer"
   | "maintainer"
@@ -68,48 +72,56 @@ const LETTERS: Record<string, Outcome> = {
 };
 
 // Columns: see, download, infer, create, upload, publish, release, review, restore, delete,
-// manage members, create model.
+// manage members, create model, manage access (requests and grants).
 // prettier-ignore
 const EXPECTED: Record<Caller, Record<Stage, string>> = {
   anonymous: {
-    private: "UUUUUUUUUUUU", internal: "UUUUUUUUUUUU", staged: "UUUUUUUUUUUU",
-    api: "AUUUUUUUUUUU", gated: "AUUUUUUUUUUU", open: "AAUUUUUUUUUU", withdrawn: "UUUUUUUUUUUU",
+    private: "UUUUUUUUUUUUU", internal: "UUUUUUUUUUUUU", staged: "UUUUUUUUUUUUU",
+    api: "AUUUUUUUUUUUU", gated: "AUUUUUUUUUUUU", open: "AAUUUUUUUUUUU", withdrawn: "UUUUUUUUUUUUU",
   },
   "read-only token of the owner": {
-    private: "AAASSSSSFSSS", internal: "AAASSSSSFSSS", staged: "AAASSSSSFSSS",
-    api: "AAASSSSSFSSS", gated: "AAASSSSSFSSS", open: "AAASSSSSFSSS", withdrawn: "AFFSSSSSFSSS",
+    private: "AAASSSSSFSSSS", internal: "AAASSSSSFSSSS", staged: "AAASSSSSFSSSS",
+    api: "AAASSSSSFSSSS", gated: "AAASSSSSFSSSS", open: "AAASSSSSFSSSS", withdrawn: "AFFSSSSSFSSSS",
   },
   "owner's token restricted to another model": {
-    private: "HHHHHHHHHHTT", internal: "HHHHHHHHHHTT", staged: "HHHHHHHHHHTT",
-    api: "ATTTTTTTTTTT", gated: "ATTTTTTTTTTT", open: "AATTTTTTTTTT", withdrawn: "HHHHHHHHHHTT",
+    private: "HHHHHHHHHHTTH", internal: "HHHHHHHHHHTTH", staged: "HHHHHHHHHHTTH",
+    api: "ATTTTTTTTTTTT", gated: "ATTTTTTTTTTTT", open: "AATTTTTTTTTTT", withdrawn: "HHHHHHHHHHTTH",
   },
   "non-member": {
-    private: "HHHHHHHHHHFF", internal: "HHHHHHHHHHFF", staged: "HHHHHHHHHHFF",
-    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
+    private: "HHHHHHHHHHFFH", internal: "HHHHHHHHHHFFH", staged: "HHHHHHHHHHFFH",
+    api: "AFAFFFFFFFFFF", gated: "AFFFFFFFFFFFF", open: "AAAFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFH",
   },
   "trusted tester": {
-    private: "HHHHHHHHHHFF", internal: "HHHHHHHHHHFF", staged: "AAAFFFFFFFFF",
-    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
+    private: "HHHHHHHHHHFFH", internal: "HHHHHHHHHHFFH", staged: "AAAFFFFFFFFFF",
+    api: "AFAFFFFFFFFFF", gated: "AFFFFFFFFFFFF", open: "AAAFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFH",
   },
   member: {
-    private: "HHHHHHHHHHFF", internal: "AAAFFFFFFFFF", staged: "AAAFFFFFFFFF",
-    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
+    private: "HHHHHHHHHHFFH", internal: "AAAFFFFFFFFFF", staged: "AAAFFFFFFFFFF",
+    api: "AFAFFFFFFFFFF", gated: "AFFFFFFFFFFFF", open: "AAAFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFH",
   },
   reviewer: {
-    private: "AAAFFFFAFFFF", internal: "AAAFFFFAFFFF", staged: "AAAFFFFAFFFF",
-    api: "AFAFFFFAFFFF", gated: "AFFFFFFAFFFF", open: "AAAFFFFAFFFF", withdrawn: "AFFFFFFAFFFF",
+    private: "AAAFFFFAFFFFA", internal: "AAAFFFFAFFFFA", staged: "AAAFFFFAFFFFA",
+    api: "AFAFFFFAFFFFA", gated: "AFFFFFFAFFFFA", open: "AAAFFFFAFFFFA", withdrawn: "AFFFFFFAFFFFA",
   },
   maintainer: {
-    private: "AAAAAAAFFFFA", internal: "AAAAAAAFFFFA", staged: "AAAAAAAFFFFA",
-    api: "AAAAAAAFFFFA", gated: "AAAAAAAFFFFA", open: "AAAAAAAFFFFA", withdrawn: "AFFAAAAFFFFA",
+    private: "AAAAAAAFFFFAA", internal: "AAAAAAAFFFFAA", staged: "AAAAAAAFFFFAA",
+    api: "AAAAAAAFFFFAA", gated: "AAAAAAAFFFFAA", open: "AAAAAAAFFFFAA", withdrawn: "AFFAAAAFFFFAA",
   },
   owner: {
-    private: "AAAAAAAAFAAA", internal: "AAAAAAAAFAAA", staged: "AAAAAAAAFAAA",
-    api: "AAAAAAAAFAAA", gated: "AAAAAAAAFAAA", open: "AAAAAAAAFAAA", withdrawn: "AFFAAAAAFAAA",
+    private: "AAAAAAAAFAAAA", internal: "AAAAAAAAFAAAA", staged: "AAAAAAAAFAAAA",
+    api: "AAAAAAAAFAAAA", gated: "AAAAAAAAFAAAA", open: "AAAAAAAAFAAAA", withdrawn: "AFFAAAAAFAAAA",
   },
   admin: {
-    private: "AAAAAAAAAAAA", internal: "AAAAAAAAAAAA", staged: "AAAAAAAAAAAA",
-    api: "AAAAAAAAAAAA", gated: "AAAAAAAAAAAA", open: "AAAAAAAAAAAA", withdrawn: "AFFAAAAAAAAA",
+    private: "AAAAAAAAAAAAA", internal: "AAAAAAAAAAAAA", staged: "AAAAAAAAAAAAA",
+    api: "AAAAAAAAAAAAA", gated: "AAAAAAAAAAAAA", open: "AAAAAAAAAAAAA", withdrawn: "AFFAAAAAAAAAA",
+  },
+  "grant holder": {
+    private: "HHHHHHHHHHFFH", internal: "HHHHHHHHHHFFH", staged: "HHHHHHHHHHFFH",
+    api: "AFAFFFFFFFFFF", gated: "AAAFFFFFFFFFF", open: "AAAFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFH",
+  },
+  "grant holder's token restricted to another model": {
+    private: "HHHHHHHHHHTTH", internal: "HHHHHHHHHHTTH", staged: "HHHHHHHHHHTTH",
+    api: "ATTTTTTTTTTTT", gated: "ATTTTTTTTTTTT", open: "AATTTTTTTTTTT", withdrawn: "HHHHHHHHHHTTH",
   },
 };
 
@@ -123,6 +135,7 @@ const WRITE_ACTIONS = [
   "model.delete",
   "model.create",
   "org.manage-members",
+  "model.manage-access",
 ] as const satisfies readonly Action[];
 
 const MODEL_ID = "m_target";
@@ -146,7 +159,10 @@ function user(scopes: Scope[], opts: { admin?: boolean; modelId?: string } = {})
 }
 
 /** Each caller as authorize sees it: an actor and their standing in the model's namespace. */
-const CALLERS: Record<Caller, { actor: Actor; relation: Relation; tester?: boolean }> = {
+const CALLERS: Record<
+  Caller,
+  { actor: Actor; relation: Relation; tester?: boolean; grantee?: boolean }
+> = {
   anonymous: { actor: ANONYMOUS, relation: "anonymous" },
   "read-only token of the owner": { actor: user(["read"]), relation: "owner" },
   "owner's token restricted to another model": {
@@ -155,6 +171,12 @@ const CALLERS: Record<Caller, { actor: Actor; relation: Relation; tester?: boole
   },
   "non-member": { actor: user(["read", "write"]), relation: "none" },
   "trusted tester": { actor: user(["read", "write"]), relation: "none", tester: true },
+  "grant holder": { actor: user(["read", "write"]), relation: "none", grantee: true },
+  "grant holder's token restricted to another model": {
+    actor: user(["read", "write"], { modelId: OTHER_MODEL_ID }),
+    relation: "none",
+    grantee: true,
+  },
   member: { actor: user(["read", "write"]), relation: "member" },
   reviewer: { actor: user(["read", "write"]), relation: "reviewer" },
   maintainer: { actor: user(["read", "write"]), relation: "maintainer" },
@@ -171,10 +193,10 @@ describe("authorize: the stage table, cell by cell", () => {
       ACTIONS.forEach((action, i) => {
         const expected = LETTERS[byStage[stage].charAt(i)];
         it(`${caller} on a ${stage} version: ${action} is ${expected === "allow" ? "allowed" : `denied (${expected})`}`, () => {
-          const { actor, relation, tester = false } = CALLERS[caller];
+          const { actor, relation, tester = false, grantee = false } = CALLERS[caller];
           const modelId = NAMESPACE_ACTIONS.has(action) ? null : MODEL_ID;
           assert.equal(
-            outcomeOf(authorize(actor, action, { modelId, stage, relation, tester })),
+            outcomeOf(authorize(actor, action, { modelId, stage, relation, tester, grantee })),
             expected,
           );
         });
