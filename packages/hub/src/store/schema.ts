@@ -143,6 +143,13 @@ export interface VersionFilesTable {
   created_at: Timestamp;
 }
 
+/** Downloads of a version on one UTC day (`YYYY-MM-DD`), counted at a download's first byte. */
+export interface DownloadCountsTable {
+  version_id: string;
+  day: string;
+  downloads: number;
+}
+
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -180,6 +187,7 @@ export interface Database {
   signoffs: SignoffsTable;
   org_signoff_roles: OrgSignoffRolesTable;
   evidence: EvidenceTable;
+  download_counts: DownloadCountsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;
