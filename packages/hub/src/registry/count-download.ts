@@ -32,8 +32,10 @@ export function startsDownload(
  * Adds one download of a version on today's UTC date (by the hub's clock).
  *
  * One upsert, written before the body is sent rather than batched in memory:
- * it is a single-row write beside a body of megabytes to gigabytes, so the
- * stream does not feel it, and nothing is lost if the process dies. The
+ * a single-row write (one commit, as the audit event of a restricted download
+ * already costs) beside a body of megabytes to gigabytes, so the stream does
+ * not feel it, and nothing is lost if the process dies. Only files of a few
+ * bytes feel the commit's sync, and only on SQLite. The
  * increment happens in the database (`downloads = downloads + 1` on conflict),
  * so hub processes sharing one database count exactly, on SQLite and
  * PostgreSQL alike.
