@@ -8,10 +8,13 @@ import { baseUrlOf, originOf, type HubApp } from "../http/index.js";
 import type { ByteRange } from "../blobs/index.js";
 import { parseRange } from "./byte-range.js";
 import { lfsPointerOid, lfsPointerText } from "./commit-id.js";
+import { countDownload, startsDownload } from "./count-download.js";
 import { recordDownload, resolveFile, type ResolvedFile } from "./download-file.js";
+import { modelDownloads } from "./download-stats.js";
 import {
   commitJson,
   commitTitle,
+  downloadFigures,
   modelInfoText,
   treeDirectoryJson,
   treeFileJson,
@@ -47,6 +50,8 @@ const RepoRevisionPath = Type.Object({
   "*": Type.String(),
 });
 const Flag = Type.Optional(Type.Union([Type.Boolean(), Type.String()]));
+/** The Hub's `expand`: the fields asked for beyond the usual ones; a single value arrives as a list of one. */
+const Expand = Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 }));
 const isSet = (flag: boolean | string | undefined): boolean =>
   flag === true || flag === "true" || flag === "1";
 
@@ -137,6 +142,15 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       throw err;
     });
 
+  // As on the Hugging Face Hub, a model's figures are the model's, whichever
+  // revision is asked for: here, over every version the caller may see.
+  const figuresOf = async (
+    actor: Actor,
+    model: ModelRecord,
+    expand: readonly string[] | undefined,
+  ) => downloadFigures((await modelDownloads(ctx, actor, [model.id])).get(model.id), expand);
+  const InfoQuery = Type.Object({ expand: Expand });
+
   app.get(
     "/api/models",
     {
@@ -147,17 +161,25 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
           author: Type.Optional(Type.String({ maxLength: 96 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
           cursor: Type.Optional(Type.String({ maxLength: 400 })),
+          expand: Expand,
         }),
       },
     },
     async (request, reply) => {
       const limit = request.query.limit ?? 100;
       const page = await listModels(ctx, request.actor, { ...request.query, limit });
+      const counted = await modelDownloads(
+        ctx,
+        request.actor,
+        page.models.map((m) => m.id),
+      );
       if (page.nextCursor !== null) {
         const next = new URL(`${baseUrlOf(request, ctx.config.publicUrl)}/api/models`);
         for (const [key, value] of Object.entries(request.query)) {
           if (key !== "cursor") {
-            next.searchParams.set(key, String(value));
+            for (const item of [value].flat()) {
+              next.searchParams.append(key, String(item));
+            }
           }
         }
         next.searchParams.set("limit", String(limit));
@@ -171,7 +193,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
         author: m.namespace,
         private: !isPublicStage(m.stage ?? m.initialStage),
         gated: m.stage === "gated" ? "manual" : false,
-        downloads: 0,
+        ...downloadFigures(counted.get(m.id), request.query.expand),
         likes: 0,
         tags: [],
         createdAt: m.createdAt,
@@ -184,24 +206,31 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
 
   app.get(
     `/api/models/:namespace/:name`,
-    { config: { access: { model: "version.see" } }, schema: { params: Repo } },
+    {
+      config: { access: { model: "version.see" } },
+      schema: { params: Repo, querystring: InfoQuery },
+    },
     async (request, reply) => {
       const { namespace, name } = request.params;
       const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
-      return reply
-        .type(JSON_TYPE)
-        .send(modelInfoText(ctx.caches, model, await newestVersion(request.actor, model)));
+      const resolved = await newestVersion(request.actor, model);
+      const figures = await figuresOf(request.actor, model, request.query.expand);
+      return reply.type(JSON_TYPE).send(modelInfoText(ctx.caches, model, resolved, figures));
     },
   );
 
   app.get(
     `/api/models/:namespace/:name/revision/:revision`,
-    { config: { access: { model: "version.see" } }, schema: { params: RepoRevision } },
+    {
+      config: { access: { model: "version.see" } },
+      schema: { params: RepoRevision, querystring: InfoQuery },
+    },
     async (request, reply) => {
       const { namespace, name, revision } = request.params;
       const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
       const resolved = await resolveVersion(ctx, request.actor, model, revision);
-      return reply.type(JSON_TYPE).send(modelInfoText(ctx.caches, model, resolved));
+      const figures = await figuresOf(request.actor, model, request.query.expand);
+      return reply.type(JSON_TYPE).send(modelInfoText(ctx.caches, model, resolved, figures));
     },
   );
 
@@ -353,6 +382,9 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       const range = parseRange(request.headers.range, size);
       if (range !== "unsatisfiable") {
         await recordDownload(ctx, request.actor, resolved, range, originOf(request));
+      }
+      if (startsDownload(request.headers.range, range)) {
+        await countDownload(ctx, resolved.version.id);
       }
       return sendBody(reply, range, size, (r) => ctx.blobs.read(resolved.file.sha256, r));
     },

@@ -77,14 +77,41 @@ export function isPublicStage(stage: Stage, withdrawnFrom: Stage | null = null):
 }
 
 /**
+ * A model's download figures in the Hugging Face shape: `downloads` over the
+ * last 30 days, and `downloadsAllTime` when the caller asks for it with
+ * `expand=downloadsAllTime` (huggingface_hub reads it into
+ * `ModelInfo.downloads_all_time`).
+ */
+export interface DownloadFigures {
+  readonly downloads: number;
+  readonly downloadsAllTime?: number;
+}
+
+/** The figures of `counted` (none counted: zero) as the caller's `expand` asks for them. */
+export function downloadFigures(
+  counted: { recent: number; allTime: number } | undefined,
+  expand: readonly string[] | undefined,
+): DownloadFigures {
+  return {
+    downloads: counted?.recent ?? 0,
+    ...(expand?.includes("downloadsAllTime") === true
+      ? { downloadsAllTime: counted?.allTime ?? 0 }
+      : {}),
+  };
+}
+
+/**
  * `GET /api/models/{id}` in the Hugging Face shape, as JSON text, with
  * Gatehouse's own fields under `gatehouse`. `resolved` is the revision asked
- * for, or null for a model with no published version the caller sees.
+ * for, or null for a model with no published version the caller sees. The
+ * version's part is serialised once and kept; the download figures change
+ * with every download, so they are given afresh for each answer.
  */
 export function modelInfoText(
   caches: RegistryCaches,
   model: ModelRecord,
   resolved: ResolvedVersion | null,
+  figures: DownloadFigures,
 ): string {
   const version = resolved?.version ?? null;
   const stage = resolved?.access.stage ?? null;
@@ -99,7 +126,7 @@ export function modelInfoText(
     private: !isPublicStage(stage ?? model.initialStage, resolved?.access.withdrawnFrom ?? null),
     gated: stage === "gated" && version !== null ? hubGatedValue(readGate(version.card)) : false,
     disabled: stage === "withdrawn",
-    downloads: 0,
+    ...figures,
     likes: 0,
   });
   const gatehouse = JSON.stringify({

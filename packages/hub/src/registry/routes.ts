@@ -6,6 +6,7 @@ import { loadModel, mayAct } from "./load-model.js";
 import { createModel, deleteModel } from "./manage-models.js";
 import { attachFiles, deleteFile, uploadFile } from "./upload-file.js";
 import { versionJson } from "./hf-shapes.js";
+import { MAX_STATS_DAYS, downloadStats, statsWindow } from "./download-stats.js";
 import {
   createVersion,
   findVersionRow,
@@ -38,6 +39,8 @@ const InitialStage = Type.Union(
 );
 
 const BASE = "/api/models/:namespace/:name";
+
+const Day = Type.String({ maxLength: 32, description: "a UTC date, YYYY-MM-DD" });
 
 /** Gatehouse's own registry API: models, draft versions, uploads and publication. */
 export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
@@ -110,6 +113,33 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
         model: model.fullName,
         versions: versions.map((v) => versionJson(model, v.version, v.access)),
       };
+    },
+  );
+
+  app.get(
+    `${BASE}/downloads`,
+    {
+      config: { access: { model: "version.see" } },
+      schema: {
+        params: Repo,
+        querystring: Type.Object({
+          from: Type.Optional(Day),
+          to: Type.Optional(Day),
+          days: Type.Optional(
+            Type.Integer({
+              minimum: 1,
+              maximum: MAX_STATS_DAYS,
+              description: "the window's length, ending at `to`; 30 unless `from` is given",
+            }),
+          ),
+        }),
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params;
+      const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
+      // Read only once the caller is known to see the model, so a hidden one answers as missing whatever is asked.
+      return downloadStats(ctx, request.actor, model, statsWindow(ctx, request.query));
     },
   );
 

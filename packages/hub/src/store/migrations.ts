@@ -326,6 +326,21 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0009-download-counts": {
+    async up(db: Kysely<unknown>) {
+      // One row per version and UTC day, bumped in place by an upsert, so that
+      // hub processes sharing the database add to the same figure.
+      await db.schema
+        .createTable("download_counts")
+        .addColumn("version_id", "text", (c) =>
+          c.notNull().references("versions.id").onDelete("cascade"),
+        )
+        .addColumn("day", "text", (c) => c.notNull())
+        .addColumn("downloads", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("download_counts_pk", ["version_id", "day"])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

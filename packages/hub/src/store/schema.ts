@@ -212,6 +212,13 @@ export interface VersionFilesTable {
   created_at: Timestamp;
 }
 
+/** Downloads of a version on one UTC day (`YYYY-MM-DD`), counted at a download's first byte. */
+export interface DownloadCountsTable {
+  version_id: string;
+  day: string;
+  downloads: number;
+}
+
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -254,6 +261,7 @@ export interface Database {
   licence_acceptances: LicenceAcceptancesTable;
   acceptance_origins: AcceptanceOriginsTable;
   url_signing_keys: UrlSigningKeysTable;
+  download_counts: DownloadCountsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;

@@ -269,6 +269,28 @@ for (const dialect of DIALECTS) {
       assert.equal(v1.sha, model.v1.sha);
     });
 
+    it("reads downloads from modelInfo: downloadFile's bytes=0-0 probe and its read count once", async () => {
+      const owner = { hubUrl: hub.url, accessToken: model.ownerToken };
+      const before = (await modelInfo({ name: model.repo, ...owner })).downloads;
+      const blob = await downloadFile({
+        repo: model.repo,
+        path: "config.json",
+        revision: model.v1.name,
+        ...owner,
+      });
+      assert.ok(blob !== null);
+      await blob.arrayBuffer();
+      const info = await modelInfo({ name: model.repo, ...owner });
+      assert.equal(info.downloads, before + 1);
+      // The figure is live: model info is not frozen by the hub's cache of a version's part.
+      await (
+        await hub.request("GET", `/${model.repo}/resolve/v2/config.json`, {
+          token: model.ownerToken,
+        })
+      ).arrayBuffer();
+      assert.equal((await modelInfo({ name: model.repo, ...owner })).downloads, before + 2);
+    });
+
     it("tells whether the model and its files exist", async () => {
       const owner = { hubUrl: hub.url, accessToken: model.ownerToken };
       assert.equal(await repoExists({ repo: model.repo, ...owner }), true);

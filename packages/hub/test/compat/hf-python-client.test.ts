@@ -233,6 +233,31 @@ for (const dialect of DIALECTS) {
       assert.equal(ok(results[1]).sha, model.v1.sha);
     });
 
+    it("reads downloads from model_info: hf_hub_download's HEAD and GET count once", async () => {
+      const results = await python([
+        { op: "model_info", repo: model.repo, token: model.ownerToken },
+        {
+          op: "hf_hub_download",
+          repo: model.repo,
+          filename: "config.json",
+          revision: model.v1.name,
+          token: model.ownerToken,
+        },
+        {
+          op: "model_info",
+          repo: model.repo,
+          expand: ["downloads", "downloadsAllTime", "sha"],
+          token: model.ownerToken,
+        },
+      ]);
+      const before = ok(results[0]);
+      const after = ok(results[2]);
+      assert.equal(typeof before.downloads, "number");
+      assert.equal(before.downloads_all_time, null);
+      assert.equal(after.downloads, Number(before.downloads) + 1);
+      assert.equal(after.downloads_all_time, after.downloads);
+    });
+
     it("lists the files of a version with list_repo_files and list_repo_tree", async () => {
       const results = await python([
         {

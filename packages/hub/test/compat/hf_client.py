@@ -65,11 +65,13 @@ def run(call):
         return {"folder": folder, "files": files}
     api = HfApi(token=token)
     if op == "model_info":
-        info = api.model_info(call["repo"], revision=call.get("revision"))
+        info = api.model_info(call["repo"], revision=call.get("revision"), expand=call.get("expand"))
         return {
             "id": info.id,
             "sha": info.sha,
             "private": info.private,
+            "downloads": info.downloads,
+            "downloads_all_time": info.downloads_all_time,
             "siblings": [
                 {
                     "rfilename": s.rfilename,

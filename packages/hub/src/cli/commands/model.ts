@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { UsageError, modelPath, parseModelRef, type CliContext } from "../context.js";
 import { nextLink } from "../hub-client.js";
 import { formatBytes } from "../progress.js";
+import { registerModelStatsCommand } from "./model-stats.js";
 
 interface ModelSummary {
   readonly id: string;
@@ -36,7 +37,7 @@ export interface VersionInfo {
   readonly refused?: readonly { id: string; message: string | null }[];
 }
 
-/** `gatehouse model create | list | show`. */
+/** `gatehouse model create | list | show | stats | transparency | testers`. */
 export function registerModelCommands(
   program: Command,
   contextOf: () => Promise<CliContext>,
@@ -133,6 +134,7 @@ export function registerModelCommands(
       }
       ctx.print(lines, { ...info, versions });
     });
+  registerModelStatsCommand(model, contextOf);
   model
     .command("transparency")
     .description(
