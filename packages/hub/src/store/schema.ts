@@ -143,6 +143,24 @@ export interface VersionFilesTable {
   created_at: Timestamp;
 }
 
+/**
+ * A one-time link to upload one Git LFS object: bound to its user, model,
+ * object id and size, valid until `expires_at`, spent when the object arrives.
+ * Only the sha256 of the link's secret is stored.
+ */
+export interface LfsUploadTicketsTable {
+  id: string;
+  ticket_hash: string;
+  user_id: string;
+  model_id: string;
+  oid: string;
+  size: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  /** When the object arrived whole and verified; null while the link is unspent. */
+  uploaded_at: Timestamp | null;
+}
+
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -180,6 +198,7 @@ export interface Database {
   signoffs: SignoffsTable;
   org_signoff_roles: OrgSignoffRolesTable;
   evidence: EvidenceTable;
+  lfs_upload_tickets: LfsUploadTicketsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;
