@@ -80,8 +80,8 @@ for (const dialect of DIALECTS) {
       );
       const second: Record<string, string> = { ...first, "notes/readme.txt": sha256("notes\n") };
       assert.deepEqual(manifestOf(versions[1]), second);
-      const { "tokenizer.json": _removed, ...third } = second;
-      assert.deepEqual(manifestOf(versions[0]), third);
+      delete second["tokenizer.json"];
+      assert.deepEqual(manifestOf(versions[0]), second);
     });
   });
 }

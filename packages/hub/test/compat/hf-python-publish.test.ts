@@ -103,7 +103,8 @@ for (const dialect of DIALECTS) {
         ...before,
         "extra.txt": sha256("added later\n"),
       });
-      const { "sub/notes.txt": _gone, ...rest } = manifestOf(versions[1]);
+      const rest = manifestOf(versions[1]);
+      delete rest["sub/notes.txt"];
       assert.deepEqual(manifestOf(versions[0]), rest);
       assert.equal(
         ok(deleted).oid,
