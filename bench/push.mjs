@@ -54,7 +54,8 @@ function assertUploaded(stdout, size) {
   }
 }
 
-async function cliPushOnce({ dir, fileName, size, work }) {
+/** Pushes the folder `dir` with the CLI to a fresh hub; returns the hub, still running, and the time. */
+export async function cliPushOnce({ dir, fileName, size, work }) {
   const hub = await startHub({ parent: work });
   try {
     await hub.call("POST", "/api/models", { json: { id: BIG_MODEL, visibility: "private" } });

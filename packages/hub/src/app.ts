@@ -26,6 +26,7 @@ import {
   type RouteEntry,
 } from "./http/index.js";
 import { MemoryFailureLimiter } from "./limits/index.js";
+import { registerHfPublishRoutes } from "./registry/hf-publish-routes.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
 import { newRegistryCaches } from "./registry/index.js";
 import { registerRegistryRoutes } from "./registry/routes.js";
@@ -202,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerAuthRoutes(app, ctx);
   registerRegistryRoutes(app, ctx);
   registerHfRoutes(app, ctx);
+  registerHfPublishRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
   registerAccessRoutes(app, ctx);

@@ -43,6 +43,11 @@ export interface Config {
   readonly policyDir: string | null;
   /** How often due stage changes (embargoes, time in stage) are looked for. */
   readonly scheduleIntervalMs: number;
+  /**
+   * Files larger than this many bytes go through Git LFS when the Hugging Face
+   * clients publish; smaller text files travel inside the commit.
+   */
+  readonly lfsThresholdBytes: number;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -55,6 +60,12 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
+
+/**
+ * The largest LFS threshold: a file under it travels base64-encoded on one
+ * line of a commit, which the hub holds in memory while it decodes it.
+ */
+const MAX_LFS_THRESHOLD = 64 * 1024 * 1024;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -257,6 +268,13 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
         ? null
         : path.resolve(env.GATEHOUSE_POLICY_DIR),
     scheduleIntervalMs: positiveIntOr(env, "GATEHOUSE_SCHEDULE_INTERVAL", 10, MAX_TIMEOUT_S) * 1000,
+    // The Hugging Face Hub's own limit for files committed without LFS.
+    lfsThresholdBytes: positiveIntOr(
+      env,
+      "GATEHOUSE_LFS_THRESHOLD",
+      10 * 1024 * 1024,
+      MAX_LFS_THRESHOLD,
+    ),
   };
   return Object.freeze(config);
 }

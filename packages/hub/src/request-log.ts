@@ -13,8 +13,11 @@ import pretty from "pino-pretty";
  */
 export type LogFormat = "pretty" | "json";
 
-/** Query parameters whose values are secrets (tokens, signatures of signed URLs) by their name. */
-const SECRET_PARAMETER = /token|sig|secret|password|credential/i;
+/**
+ * Query parameters whose values are secrets (tokens, signatures of signed
+ * URLs, the tickets of one-time upload links) by their name.
+ */
+const SECRET_PARAMETER = /token|sig|secret|password|credential|ticket/i;
 
 /**
  * A request's URL as it may be logged: the values of query parameters that

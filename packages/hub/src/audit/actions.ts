@@ -27,6 +27,9 @@ export const AUDIT_ACTIONS = {
   "version.risk-tier": "a reviewer set a version's risk tier",
   "file.add": "a file was added to a draft",
   "file.remove": "a file was removed from a draft",
+  "lfs.upload-link":
+    "one-time links to upload Git LFS objects were given out (one event per batch request)",
+  "lfs.upload": "a Git LFS object arrived through its one-time link, whole and verified",
   "file.download": "bytes of a file left the hub (versions not open to everyone)",
   "access.request":
     "someone asked for access to a model's gated versions; details give the decision the gate made",

@@ -116,6 +116,8 @@ export function sendError(
   err: unknown,
   request: FastifyRequest,
   reply: FastifyReply,
+  /** Top-level fields some Hugging Face client reads from an error body (`url`, `errors`). */
+  extra: Record<string, unknown> = {},
 ): FastifyReply {
   const hubError = toHubError(err, request.url);
   if (hubError.code === "INTERNAL") {
@@ -131,6 +133,7 @@ export function sendError(
     return reply.type("text/plain; charset=utf-8").send();
   }
   return reply.type("application/json; charset=utf-8").send({
+    ...extra,
     error: hubError.message,
     code: hubError.code,
     requestId: request.id,

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { requireUser, type Actor } from "../auth/index.js";
+import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { baseUrlOf, originOf, type HubApp } from "../http/index.js";
@@ -24,7 +24,6 @@ import { listCommits } from "./list-commits.js";
 import { listModels } from "./list-models.js";
 import { listTree, type TreeEntry } from "./list-tree.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
-import { createModel } from "./manage-models.js";
 import {
   listVersions,
   resolveRevision,
@@ -296,45 +295,6 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       // falls back to the file's etag without it (@huggingface/hub
       // lib/download-file-to-cache-dir.ts: `commitHash ?? info.lastCommit?.id ?? etag`).
       return isSet(request.body.expand) ? withLastCommit(out, version) : out;
-    },
-  );
-
-  app.post(
-    "/api/repos/create",
-    {
-      config: { access: { account: "write" } },
-      schema: {
-        body: Type.Object({
-          name: Type.String({ minLength: 1, maxLength: 96 }),
-          organization: Type.Optional(Type.Union([Type.String({ maxLength: 96 }), Type.Null()])),
-          private: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
-          visibility: Type.Optional(Type.String()),
-          type: Type.Optional(Type.String()),
-        }),
-      },
-    },
-    async (request) => {
-      const user = requireUser(request.actor);
-      const body = request.body;
-      if (body.type !== undefined && body.type !== "model") {
-        throw new HubError("BAD_REQUEST", `this hub holds models only, not ${body.type}s`);
-      }
-      const isPrivate = body.private === true || body.visibility === "private";
-      const model = await createModel(
-        ctx,
-        request.actor,
-        {
-          namespace: body.organization ?? user.name,
-          name: body.name,
-          initialStage: isPrivate ? "private" : "open",
-        },
-        originOf(request),
-      );
-      return {
-        url: `${baseUrlOf(request, ctx.config.publicUrl)}/${model.fullName}`,
-        name: model.fullName,
-        id: model.id,
-      };
     },
   );
 

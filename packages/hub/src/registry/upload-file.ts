@@ -11,9 +11,11 @@ import { loadModel, versionFilter, type ModelRecord } from "./load-model.js";
 import { cardText, MAX_CARD_BYTES, parseModelCard, type CardData } from "./model-card.js";
 import { draftFor } from "./versions.js";
 
-const CARD_PATH = "README.md";
+/** The path of a version's model card. */
+export const CARD_PATH = "README.md";
 
-async function cardOf(size: number, read: () => Readable): Promise<CardData> {
+/** The model card in README.md content of `size` bytes, read with `read`; refused when too large or malformed. */
+export async function cardOf(size: number, read: () => Readable): Promise<CardData> {
   if (size > MAX_CARD_BYTES) {
     throw new HubError(
       "INVALID_CARD",
@@ -152,7 +154,7 @@ export async function uploadFile(
  * may upload to, so that knowing a digest never grants its bytes. One query
  * of the same shape whether or not any version holds the digest.
  */
-async function mayReuse(ctx: HubContext, actor: Actor, sha256: string): Promise<boolean> {
+export async function mayReuse(ctx: HubContext, actor: Actor, sha256: string): Promise<boolean> {
   const holder = await ctx.db
     .selectFrom("version_files as f")
     .innerJoin("versions as v", "v.id", "f.version_id")

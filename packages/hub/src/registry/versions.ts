@@ -432,84 +432,94 @@ export async function draftFor(
   return row;
 }
 
-/**
- * Publishes a draft: fixes its commit id and makes it immutable, in one
- * transaction with its audit event.
- */
-export async function publishVersion(
-  ctx: HubContext,
-  actor: Actor,
-  repo: { namespace: string; name: string },
-  versionName: string,
-  origin: RequestOrigin,
-): Promise<{
-  model: ModelRecord;
-  version: VersionRecord;
-  access: VersionAccess;
+/** A version just published, with its stage and the rules that kept it from its model's initial stage. */
+export interface Published {
+  readonly model: ModelRecord;
+  readonly version: VersionRecord;
+  readonly access: VersionAccess;
   /** Rules that kept the version from its model's initial stage; it stays private. */
-  refused: readonly { id: string; message: string | null; expression: string }[];
-}> {
-  const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.publish");
-  const pending = await draftFor(ctx.db, model, versionName);
-  if (pending.card !== null) {
-    await ctx.publish.checkCard(actor, JSON.parse(pending.card) as CardData);
+  readonly refused: readonly { id: string; message: string | null; expression: string }[];
+}
+
+/**
+ * Inside the caller's transaction, publishes the draft `draft`: fixes its
+ * commit id, makes it immutable and private, and writes its audit event.
+ * Every publication goes through here, whether a push or a Hugging Face commit.
+ */
+export async function markPublished(
+  ctx: HubContext,
+  trx: Db,
+  model: ModelRecord,
+  draft: VersionRow,
+  actor: Actor,
+  origin: RequestOrigin,
+): Promise<VersionRow> {
+  const files = await filesOf(trx, draft.id);
+  if (files.length === 0) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `version ${draft.name} of ${model.fullName} has no files; upload some before publishing`,
+    );
   }
+  const commitId = commitIdOf(model.id, draft.name, files);
+  const now = ctx.clock.now();
   const actorId = actorIdOf(actor);
-  const row = await ctx.db.transaction().execute(async (trx) => {
-    const draft = await draftFor(trx, model, versionName);
-    const files = await filesOf(trx, draft.id);
-    if (files.length === 0) {
-      throw new HubError(
-        "BAD_REQUEST",
-        `version ${versionName} of ${model.fullName} has no files; upload some before publishing`,
-      );
-    }
-    const commitId = commitIdOf(model.id, versionName, files);
-    const now = ctx.clock.now();
-    const updated = await trx
-      .updateTable("versions")
-      .set({
-        state: "published",
-        commit_id: commitId,
-        published_at: now.toISOString(),
-        // Every version starts private; its model's initial stage is a transition the policy decides.
-        stage: "private",
-        stage_since: now.toISOString(),
-        stage_reason: "published",
-        published_by: actorId,
-      })
-      .where("id", "=", draft.id)
-      .where("state", "=", "draft")
-      .executeTakeFirst();
-    if (updated.numUpdatedRows !== 1n) {
-      throw new HubError("CONFLICT", `version ${versionName} was published by another request`);
-    }
-    await trx
-      .updateTable("models")
-      .set({ updated_at: now.toISOString() })
-      .where("id", "=", model.id)
-      .execute();
-    await appendAuditEvent(trx, {
-      actorId,
-      action: "version.publish",
-      resource: `version:${draft.id}`,
-      details: {
-        model: model.id,
-        name: versionName,
-        commit: commitId,
-        files: files.length,
-        bytes: files.reduce((n, f) => n + f.size, 0),
-      },
-      at: now,
-      origin,
-    });
-    return {
-      ...draft,
-      state: "published" as const,
+  const updated = await trx
+    .updateTable("versions")
+    .set({
+      state: "published",
       commit_id: commitId,
       published_at: now.toISOString(),
-    };
+      // Every version starts private; its model's initial stage is a transition the policy decides.
+      stage: "private",
+      stage_since: now.toISOString(),
+      stage_reason: "published",
+      published_by: actorId,
+    })
+    .where("id", "=", draft.id)
+    .where("state", "=", "draft")
+    .executeTakeFirst();
+  if (updated.numUpdatedRows !== 1n) {
+    throw new HubError("CONFLICT", `version ${draft.name} was published by another request`);
+  }
+  await trx
+    .updateTable("models")
+    .set({ updated_at: now.toISOString() })
+    .where("id", "=", model.id)
+    .execute();
+  await appendAuditEvent(trx, {
+    actorId,
+    action: "version.publish",
+    resource: `version:${draft.id}`,
+    details: {
+      model: model.id,
+      name: draft.name,
+      commit: commitId,
+      files: files.length,
+      bytes: files.reduce((n, f) => n + f.size, 0),
+    },
+    at: now,
+    origin,
   });
+  return {
+    ...draft,
+    state: "published" as const,
+    commit_id: commitId,
+    published_at: now.toISOString(),
+  };
+}
+
+/**
+ * After {@link markPublished}'s transaction: moves the version to its model's
+ * initial stage through the release hooks, as policy allows.
+ */
+export async function moveToInitialStage(
+  ctx: HubContext,
+  actor: Actor,
+  model: ModelRecord,
+  row: VersionRow,
+  origin: RequestOrigin,
+): Promise<Published> {
   const version = await toVersionRecord(ctx, row);
   const entered =
     model.initialStage === "private"
@@ -527,4 +537,28 @@ export async function publishVersion(
     },
     refused: entered.refused,
   };
+}
+
+/**
+ * Publishes a draft: fixes its commit id and makes it immutable, in one
+ * transaction with its audit event, then moves it to its model's initial stage.
+ */
+export async function publishVersion(
+  ctx: HubContext,
+  actor: Actor,
+  repo: { namespace: string; name: string },
+  versionName: string,
+  origin: RequestOrigin,
+): Promise<Published> {
+  const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.publish");
+  const pending = await draftFor(ctx.db, model, versionName);
+  if (pending.card !== null) {
+    await ctx.publish.checkCard(actor, JSON.parse(pending.card) as CardData);
+  }
+  const row = await ctx.db
+    .transaction()
+    .execute(async (trx) =>
+      markPublished(ctx, trx, model, await draftFor(trx, model, versionName), actor, origin),
+    );
+  return moveToInitialStage(ctx, actor, model, row, origin);
 }

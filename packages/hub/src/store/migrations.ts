@@ -326,6 +326,32 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0008-lfs-upload-tickets": {
+    async up(db: Kysely<unknown>) {
+      // One-time links for Git LFS uploads, which the Hugging Face clients send without
+      // Authorization: only a hash of each link's secret is kept, so the table leaks none.
+      await db.schema
+        .createTable("lfs_upload_tickets")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("ticket_hash", "text", (c) => c.notNull().unique())
+        .addColumn("user_id", "text", (c) => c.notNull())
+        .addColumn("model_id", "text", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        .addColumn("oid", "text", (c) => c.notNull())
+        .addColumn("size", "bigint", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("uploaded_at", "text")
+        .execute();
+      // A commit naming an object asks whether its author uploaded it.
+      await db.schema
+        .createIndex("lfs_upload_tickets_user_oid")
+        .on("lfs_upload_tickets")
+        .columns(["user_id", "oid"])
+        .execute();
+    },
+  },
   "0009-download-counts": {
     async up(db: Kysely<unknown>) {
       // One row per version and UTC day, bumped in place by an upsert, so that

@@ -204,6 +204,24 @@ export interface UrlSigningKeysTable {
   retired_at: Timestamp | null;
 }
 
+/**
+ * A one-time link to upload one Git LFS object: bound to its user, model,
+ * object id and size, valid until `expires_at`, spent when the object arrives.
+ * Only the sha256 of the link's secret is stored.
+ */
+export interface LfsUploadTicketsTable {
+  id: string;
+  ticket_hash: string;
+  user_id: string;
+  model_id: string;
+  oid: string;
+  size: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  /** When the object arrived whole and verified; null while the link is unspent. */
+  uploaded_at: Timestamp | null;
+}
+
 export interface VersionFilesTable {
   version_id: string;
   path: string;
@@ -262,6 +280,7 @@ export interface Database {
   acceptance_origins: AcceptanceOriginsTable;
   url_signing_keys: UrlSigningKeysTable;
   download_counts: DownloadCountsTable;
+  lfs_upload_tickets: LfsUploadTicketsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;

@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
 import {
@@ -13,91 +11,20 @@ import {
   type PrivateModel,
   type VersionFiles,
 } from "./private-model.js";
-
-const SCRIPT = fileURLToPath(new URL("./hf_client.py", import.meta.url));
-const INSTALL_HINT =
-  "the Python client tests need python3 with huggingface_hub: run `python3 -m pip install huggingface_hub`";
-
-type Call = Record<string, unknown> & { op: string; token: string | null };
-interface Failure {
-  error: string;
-  errors: string[];
-  status: number | null;
-  message: string;
-}
-type Result = { ok: Record<string, unknown> } | Failure;
-
-/** Runs python3 without blocking the event loop, which serves the hub in this same process. */
-function runProcess(
-  args: string[],
-  env: Record<string, string>,
-  stdin: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("python3", args, { env, stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), 180_000);
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", (err) => {
-      clearTimeout(timer);
-      reject(new Error(`${INSTALL_HINT} (${err.message})`));
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
-
-/**
- * A clean environment for python3: no HF_* setting of the machine (HF_TOKEN,
- * HF_HUB_OFFLINE) leaks in, but what finds the interpreter and its packages
- * (HOME for user site-packages and pyenv, PATH, a virtualenv) does.
- */
-function pythonEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of [
-    "PATH",
-    "HOME",
-    "PYTHONPATH",
-    "PYTHONUSERBASE",
-    "VIRTUAL_ENV",
-    "PYENV_VERSION",
-    "PYENV_ROOT",
-    "SSL_CERT_FILE",
-  ]) {
-    const value = process.env[key];
-    if (value !== undefined) {
-      env[key] = value;
-    }
-  }
-  return env;
-}
+import {
+  INSTALL_HINT,
+  SCRIPT,
+  ok,
+  pythonEnv,
+  refused,
+  runProcess,
+  type Call,
+  type Result,
+} from "./python-client.js";
 
 /** Expected files of a version, as path -> sha256. */
 function digests(files: VersionFiles): Record<string, string> {
   return Object.fromEntries(Object.entries(files).map(([p, b]) => [p, sha256(b)]));
-}
-
-function ok(result: Result | undefined): Record<string, unknown> {
-  assert.ok(result !== undefined, "the script gave fewer results than calls");
-  if (!("ok" in result)) {
-    assert.fail(`the client failed: ${result.error}: ${result.message}`);
-  }
-  return result.ok;
-}
-
-function refused(result: Result | undefined, errorClass: string, status: number): void {
-  assert.ok(result !== undefined, "the script gave fewer results than calls");
-  assert.ok(!("ok" in result), `expected ${errorClass}, the call succeeded`);
-  assert.ok(
-    result.errors.includes(errorClass),
-    `expected ${errorClass}, got ${result.error}: ${result.message}`,
-  );
-  assert.equal(result.status, status, result.message);
 }
 
 for (const dialect of DIALECTS) {

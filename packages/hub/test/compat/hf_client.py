@@ -141,6 +141,32 @@ def run(call):
                 for c in commits
             ]
         }
+    if op == "create_repo":
+        url = api.create_repo(
+            call["repo"], private=call.get("private"), exist_ok=call.get("exist_ok", False)
+        )
+        return {"url": str(url), "repo_id": url.repo_id}
+    if op == "upload_folder":
+        info = api.upload_folder(
+            repo_id=call["repo"],
+            folder_path=call["folder"],
+            commit_message=call.get("message"),
+            delete_patterns=call.get("delete_patterns"),
+        )
+        return {"oid": info.oid, "url": info.commit_url}
+    if op == "upload_file":
+        info = api.upload_file(
+            path_or_fileobj=call["file"],
+            path_in_repo=call["path"],
+            repo_id=call["repo"],
+            commit_message=call.get("message"),
+            revision=call.get("revision"),
+            create_pr=call.get("create_pr"),
+        )
+        return {"oid": info.oid, "url": info.commit_url}
+    if op == "delete_file":
+        info = api.delete_file(call["path"], call["repo"], commit_message=call.get("message"))
+        return {"oid": info.oid, "url": info.commit_url}
     if op == "whoami":
         return {"name": api.whoami()["name"]}
     raise ValueError(f"unknown op {op}")

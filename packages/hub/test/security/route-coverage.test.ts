@@ -49,6 +49,7 @@ function urlOf(route: RouteEntry, model: string, tokenId: string): string {
     tester: "outsider",
     id: tokenId,
     status: "pending",
+    oid: "0".repeat(64),
   };
   return route.url.replace(/:(\w+)|\*/g, (param: string, key: string | undefined) => {
     const value = values[key ?? "*"];
