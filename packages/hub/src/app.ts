@@ -9,6 +9,8 @@ import { systemClock, type Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { HubContext } from "./context.js";
 import { HubError } from "./errors/index.js";
+import { NodeWebhookClient, startWebhookDelivery, type WebhookClient } from "./events/index.js";
+import { registerEventRoutes } from "./events/routes.js";
 import {
   clientErrorHandler,
   MAX_PARAM_LENGTH,
@@ -45,6 +47,7 @@ export interface AppOptions {
   readonly store?: Store;
   readonly blobs?: BlobStore;
   readonly clock?: Clock;
+  readonly webhooks?: WebhookClient;
   /** The release policy; loaded from the configuration's files otherwise. */
   readonly policy?: PolicySet;
   /** Pino logging, one line per request in this format; off unless asked for, so tests stay quiet. */
@@ -104,6 +107,12 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       enterInitialStage: (actor, model, version, origin) =>
         enterInitialStage(ctx, actor, model, version, origin),
     },
+    webhooks:
+      options.webhooks ??
+      new NodeWebhookClient({
+        timeoutMs: config.webhookTimeoutMs,
+        allowInternal: config.webhookAllowPrivate,
+      }),
   };
 
   const app: HubApp = Fastify({
@@ -195,10 +204,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerHfRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
 
   await app.ready();
   const stopScheduler = startScheduler(ctx, config.scheduleIntervalMs, (err) => {
     app.log.error({ err }, "running due stage changes failed; trying again at the next interval");
+  });
+  const stopWebhooks = startWebhookDelivery(ctx, config.webhookIntervalMs, (err) => {
+    app.log.error({ err }, "delivering webhooks failed; trying again at the next interval");
   });
   return {
     app,
@@ -206,6 +219,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     routes,
     async close() {
       stopScheduler();
+      await stopWebhooks();
       await app.close();
       if (options.store === undefined) {
         await store.close();

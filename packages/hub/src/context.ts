@@ -1,6 +1,7 @@
 import type { BlobStore } from "./blobs/index.js";
 import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
+import type { WebhookClient } from "./events/index.js";
 import type { RegistryCaches } from "./registry/index.js";
 import type { PolicySet } from "./release/load-policy.js";
 import type { PublishHooks } from "./registry/index.js";
@@ -19,4 +20,6 @@ export interface HubContext {
   readonly policy: PolicySet;
   /** What follows a publication: the move to the model's initial stage, which the release folder decides. */
   readonly publish: PublishHooks;
+  /** The HTTP client webhook deliveries go out through. */
+  readonly webhooks: WebhookClient;
 }

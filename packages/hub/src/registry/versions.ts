@@ -2,6 +2,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { actorIdOf, authorize, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { enqueueEvent } from "../events/index.js";
 import { assertVersionName } from "../names/index.js";
 import type { Stage } from "../stages/index.js";
 import {
@@ -471,6 +472,16 @@ export async function publishVersion(
       },
       at: now,
       origin,
+    });
+    await enqueueEvent(trx, {
+      type: "version.published",
+      namespaceId: model.namespace.id,
+      at: now,
+      data: {
+        model: { id: model.id, name: model.fullName },
+        version: { id: draft.id, name: versionName, commit: commitId },
+        publishedBy: actorId,
+      },
     });
     return {
       ...draft,

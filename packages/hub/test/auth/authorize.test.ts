@@ -25,6 +25,8 @@ import { ALL_STAGES, STAGES, type Stage } from "../../src/stages/index.js";
  * any signed-in caller. A withdrawn version is seen (as a tombstone) by whoever
  * saw it before; nobody downloads or calls it. Writing needs the maintainer
  * role and the write scope; reviewing the reviewer role; restoring an admin.
+ * Webhook subscriptions, of a model or of a whole namespace, are managed by
+ * its maintainers, owners and admins.
  */
 type Outcome = "allow" | "hidden" | "unauthenticated" | "forbidden" | "scope" | "token-model";
 
@@ -41,10 +43,16 @@ const ACTIONS = [
   "model.delete",
   "org.manage-members",
   "model.create",
+  "model.manage-webhooks",
+  "namespace.manage-webhooks",
 ] as const satisfies readonly Action[];
 
 /** Namespace-level actions: no model, so nothing is hidden. */
-const NAMESPACE_ACTIONS: ReadonlySet<Action> = new Set(["org.manage-members", "model.create"]);
+const NAMESPACE_ACTIONS: ReadonlySet<Action> = new Set([
+  "org.manage-members",
+  "model.create",
+  "namespace.manage-webhooks",
+]);
 
 type Caller =
   | "anonymous"
@@ -68,48 +76,48 @@ const LETTERS: Record<string, Outcome> = {
 };
 
 // Columns: see, download, infer, create, upload, publish, release, review, restore, delete,
-// manage members, create model.
+// manage members, create model, manage a model's webhooks, manage a namespace's webhooks.
 // prettier-ignore
 const EXPECTED: Record<Caller, Record<Stage, string>> = {
   anonymous: {
-    private: "UUUUUUUUUUUU", internal: "UUUUUUUUUUUU", staged: "UUUUUUUUUUUU",
-    api: "AUUUUUUUUUUU", gated: "AUUUUUUUUUUU", open: "AAUUUUUUUUUU", withdrawn: "UUUUUUUUUUUU",
+    private: "UUUUUUUUUUUUUU", internal: "UUUUUUUUUUUUUU", staged: "UUUUUUUUUUUUUU",
+    api: "AUUUUUUUUUUUUU", gated: "AUUUUUUUUUUUUU", open: "AAUUUUUUUUUUUU", withdrawn: "UUUUUUUUUUUUUU",
   },
   "read-only token of the owner": {
-    private: "AAASSSSSFSSS", internal: "AAASSSSSFSSS", staged: "AAASSSSSFSSS",
-    api: "AAASSSSSFSSS", gated: "AAASSSSSFSSS", open: "AAASSSSSFSSS", withdrawn: "AFFSSSSSFSSS",
+    private: "AAASSSSSFSSSSS", internal: "AAASSSSSFSSSSS", staged: "AAASSSSSFSSSSS",
+    api: "AAASSSSSFSSSSS", gated: "AAASSSSSFSSSSS", open: "AAASSSSSFSSSSS", withdrawn: "AFFSSSSSFSSSSS",
   },
   "owner's token restricted to another model": {
-    private: "HHHHHHHHHHTT", internal: "HHHHHHHHHHTT", staged: "HHHHHHHHHHTT",
-    api: "ATTTTTTTTTTT", gated: "ATTTTTTTTTTT", open: "AATTTTTTTTTT", withdrawn: "HHHHHHHHHHTT",
+    private: "HHHHHHHHHHTTHT", internal: "HHHHHHHHHHTTHT", staged: "HHHHHHHHHHTTHT",
+    api: "ATTTTTTTTTTTTT", gated: "ATTTTTTTTTTTTT", open: "AATTTTTTTTTTTT", withdrawn: "HHHHHHHHHHTTHT",
   },
   "non-member": {
-    private: "HHHHHHHHHHFF", internal: "HHHHHHHHHHFF", staged: "HHHHHHHHHHFF",
-    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
+    private: "HHHHHHHHHHFFHF", internal: "HHHHHHHHHHFFHF", staged: "HHHHHHHHHHFFHF",
+    api: "AFAFFFFFFFFFFF", gated: "AFFFFFFFFFFFFF", open: "AAAFFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFHF",
   },
   "trusted tester": {
-    private: "HHHHHHHHHHFF", internal: "HHHHHHHHHHFF", staged: "AAAFFFFFFFFF",
-    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
+    private: "HHHHHHHHHHFFHF", internal: "HHHHHHHHHHFFHF", staged: "AAAFFFFFFFFFFF",
+    api: "AFAFFFFFFFFFFF", gated: "AFFFFFFFFFFFFF", open: "AAAFFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFHF",
   },
   member: {
-    private: "HHHHHHHHHHFF", internal: "AAAFFFFFFFFF", staged: "AAAFFFFFFFFF",
-    api: "AFAFFFFFFFFF", gated: "AFFFFFFFFFFF", open: "AAAFFFFFFFFF", withdrawn: "HHHHHHHHHHFF",
+    private: "HHHHHHHHHHFFHF", internal: "AAAFFFFFFFFFFF", staged: "AAAFFFFFFFFFFF",
+    api: "AFAFFFFFFFFFFF", gated: "AFFFFFFFFFFFFF", open: "AAAFFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFHF",
   },
   reviewer: {
-    private: "AAAFFFFAFFFF", internal: "AAAFFFFAFFFF", staged: "AAAFFFFAFFFF",
-    api: "AFAFFFFAFFFF", gated: "AFFFFFFAFFFF", open: "AAAFFFFAFFFF", withdrawn: "AFFFFFFAFFFF",
+    private: "AAAFFFFAFFFFFF", internal: "AAAFFFFAFFFFFF", staged: "AAAFFFFAFFFFFF",
+    api: "AFAFFFFAFFFFFF", gated: "AFFFFFFAFFFFFF", open: "AAAFFFFAFFFFFF", withdrawn: "AFFFFFFAFFFFFF",
   },
   maintainer: {
-    private: "AAAAAAAFFFFA", internal: "AAAAAAAFFFFA", staged: "AAAAAAAFFFFA",
-    api: "AAAAAAAFFFFA", gated: "AAAAAAAFFFFA", open: "AAAAAAAFFFFA", withdrawn: "AFFAAAAFFFFA",
+    private: "AAAAAAAFFFFAAA", internal: "AAAAAAAFFFFAAA", staged: "AAAAAAAFFFFAAA",
+    api: "AAAAAAAFFFFAAA", gated: "AAAAAAAFFFFAAA", open: "AAAAAAAFFFFAAA", withdrawn: "AFFAAAAFFFFAAA",
   },
   owner: {
-    private: "AAAAAAAAFAAA", internal: "AAAAAAAAFAAA", staged: "AAAAAAAAFAAA",
-    api: "AAAAAAAAFAAA", gated: "AAAAAAAAFAAA", open: "AAAAAAAAFAAA", withdrawn: "AFFAAAAAFAAA",
+    private: "AAAAAAAAFAAAAA", internal: "AAAAAAAAFAAAAA", staged: "AAAAAAAAFAAAAA",
+    api: "AAAAAAAAFAAAAA", gated: "AAAAAAAAFAAAAA", open: "AAAAAAAAFAAAAA", withdrawn: "AFFAAAAAFAAAAA",
   },
   admin: {
-    private: "AAAAAAAAAAAA", internal: "AAAAAAAAAAAA", staged: "AAAAAAAAAAAA",
-    api: "AAAAAAAAAAAA", gated: "AAAAAAAAAAAA", open: "AAAAAAAAAAAA", withdrawn: "AFFAAAAAAAAA",
+    private: "AAAAAAAAAAAAAA", internal: "AAAAAAAAAAAAAA", staged: "AAAAAAAAAAAAAA",
+    api: "AAAAAAAAAAAAAA", gated: "AAAAAAAAAAAAAA", open: "AAAAAAAAAAAAAA", withdrawn: "AFFAAAAAAAAAAA",
   },
 };
 
@@ -123,6 +131,8 @@ const WRITE_ACTIONS = [
   "model.delete",
   "model.create",
   "org.manage-members",
+  "model.manage-webhooks",
+  "namespace.manage-webhooks",
 ] as const satisfies readonly Action[];
 
 const MODEL_ID = "m_target";
