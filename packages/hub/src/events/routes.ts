@@ -57,13 +57,14 @@ function registerScope(
   access: RouteAccess,
   targetOf: (params: { namespace: string; name?: string }) => WebhookTarget,
 ): void {
-  const Params = base.includes(":name")
+  const ofModel = base.includes("/:name/");
+  const Params = ofModel
     ? Type.Object({ namespace: Segment, name: Segment })
     : Type.Object({ namespace: Segment });
-  const IdParams = base.includes(":name")
+  const IdParams = ofModel
     ? Type.Object({ namespace: Segment, name: Segment, id: Id })
     : Type.Object({ namespace: Segment, id: Id });
-  const DeliveryParams = base.includes(":name")
+  const DeliveryParams = ofModel
     ? Type.Object({ namespace: Segment, name: Segment, id: Id, delivery: Id })
     : Type.Object({ namespace: Segment, id: Id, delivery: Id });
 

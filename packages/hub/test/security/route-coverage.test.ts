@@ -48,6 +48,7 @@ function urlOf(route: RouteEntry, model: string, tokenId: string): string {
     user: "outsider",
     tester: "outsider",
     id: tokenId,
+    delivery: "whd_0",
   };
   return route.url.replace(/:(\w+)|\*/g, (param: string, key: string | undefined) => {
     const value = values[key ?? "*"];
