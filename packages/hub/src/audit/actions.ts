@@ -28,11 +28,14 @@ export const AUDIT_ACTIONS = {
   "file.add": "a file was added to a draft",
   "file.remove": "a file was removed from a draft",
   "file.download": "bytes of a file left the hub (versions not open to everyone)",
-  "webhook.create": "a webhook subscription was created for a model or a namespace (URL origin only)",
-  "webhook.update": "a webhook subscription's URL, events or description changed, or it was enabled or disabled",
+  "webhook.create":
+    "a webhook subscription was created for a model or a namespace (URL origin only)",
+  "webhook.update":
+    "a webhook subscription's URL, events or description changed, or it was enabled or disabled",
   "webhook.delete": "a webhook subscription was deleted with its deliveries",
   "webhook.redeliver": "a webhook delivery was queued again by hand",
-  "webhook.disable": "the hub disabled a webhook subscription after failed deliveries or a 410 Gone",
+  "webhook.disable":
+    "the hub disabled a webhook subscription after failed deliveries or a 410 Gone",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
