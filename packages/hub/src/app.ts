@@ -11,6 +11,8 @@ import { systemClock, type Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { HubContext } from "./context.js";
 import { HubError } from "./errors/index.js";
+import { NodeWebhookClient, startWebhookDelivery, type WebhookClient } from "./events/index.js";
+import { registerEventRoutes } from "./events/routes.js";
 import {
   clientErrorHandler,
   MAX_PARAM_LENGTH,
@@ -48,6 +50,7 @@ export interface AppOptions {
   readonly store?: Store;
   readonly blobs?: BlobStore;
   readonly clock?: Clock;
+  readonly webhooks?: WebhookClient;
   /** The release policy; loaded from the configuration's files otherwise. */
   readonly policy?: PolicySet;
   /** Pino logging, one line per request in this format; off unless asked for, so tests stay quiet. */
@@ -114,6 +117,12 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       holdsGrant: (userId, modelId, versionId) => holdsGrant(ctx, userId, modelId, versionId),
       licenceRefusal: (userId, model, version) => licenceRefusal(ctx, userId, model, version),
     },
+    webhooks:
+      options.webhooks ??
+      new NodeWebhookClient({
+        timeoutMs: config.webhookTimeoutMs,
+        allowInternal: config.webhookAllowPrivate,
+      }),
   };
 
   const app: HubApp = Fastify({
@@ -207,10 +216,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerAuditRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
   registerAccessRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
 
   await app.ready();
   const stopScheduler = startScheduler(ctx, config.scheduleIntervalMs, (err) => {
     app.log.error({ err }, "running due stage changes failed; trying again at the next interval");
+  });
+  const stopWebhooks = startWebhookDelivery(ctx, config.webhookIntervalMs, (err) => {
+    app.log.error({ err }, "delivering webhooks failed; trying again at the next interval");
   });
   return {
     app,
@@ -218,6 +231,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     routes,
     async close() {
       stopScheduler();
+      await stopWebhooks();
       await app.close();
       if (options.store === undefined) {
         await store.close();

@@ -41,6 +41,17 @@ export interface Config {
   readonly defaultPolicy: boolean;
   /** A folder of the operator's policy files, checked besides (or instead of) the default. */
   readonly policyDir: string | null;
+  /** How often the outbox is read and due webhook deliveries are attempted. */
+  readonly webhookIntervalMs: number;
+  /** How long a webhook receiver has to answer an attempt. */
+  readonly webhookTimeoutMs: number;
+  /** Failed attempts in a row after which a webhook subscription is disabled. */
+  readonly webhookDisableAfter: number;
+  /**
+   * Whether webhook URLs may point at loopback, private, link-local and
+   * unique-local addresses (GATEHOUSE_WEBHOOK_ALLOW_PRIVATE, default false).
+   */
+  readonly webhookAllowPrivate: boolean;
   /** How often due stage changes (embargoes, time in stage) are looked for. */
   readonly scheduleIntervalMs: number;
   /**
@@ -275,6 +286,11 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
       10 * 1024 * 1024,
       MAX_LFS_THRESHOLD,
     ),
+    webhookIntervalMs: positiveIntOr(env, "GATEHOUSE_WEBHOOK_INTERVAL", 5, MAX_TIMEOUT_S) * 1000,
+    // The Standard Webhooks convention suggests 15 to 30 seconds; a minute is plenty.
+    webhookTimeoutMs: positiveIntOr(env, "GATEHOUSE_WEBHOOK_TIMEOUT", 15, 60) * 1000,
+    webhookDisableAfter: positiveIntOr(env, "GATEHOUSE_WEBHOOK_DISABLE_AFTER", 30),
+    webhookAllowPrivate: parseBoolean(env, "GATEHOUSE_WEBHOOK_ALLOW_PRIVATE", false),
   };
   return Object.freeze(config);
 }

@@ -1,6 +1,7 @@
 import type { BlobStore } from "./blobs/index.js";
 import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
+import type { WebhookClient } from "./events/index.js";
 import type { RegistryCaches } from "./registry/index.js";
 import type { PolicySet } from "./release/load-policy.js";
 import type { GateHooks, PublishHooks } from "./registry/index.js";
@@ -21,4 +22,6 @@ export interface HubContext {
   readonly publish: PublishHooks;
   /** What gated access adds to download decisions: grants and licence acceptance, which the access folder decides. */
   readonly gate: GateHooks;
+  /** The HTTP client webhook deliveries go out through. */
+  readonly webhooks: WebhookClient;
 }

@@ -2,6 +2,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import type { UserActor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { enqueueEvent } from "../events/index.js";
 import { readGate, type ModelRecord, type VersionRecord } from "../registry/index.js";
 import { newId, prepareQuery, type Db } from "../store/index.js";
 import { versionLicence } from "./version-licence.js";
@@ -115,8 +116,9 @@ export const grantStatus = (
 /** What a new grant covers and for how long. */
 export interface NewGrant {
   readonly model: ModelRecord;
-  readonly versionId: string | null;
-  readonly granteeId: string;
+  /** One version, or null for every gated version of the model. */
+  readonly version: { readonly id: string; readonly name: string } | null;
+  readonly grantee: { readonly id: string; readonly kind: "user" | "org" };
   readonly requestId: string | null;
   readonly expiresAt: string | null;
 }
@@ -139,11 +141,11 @@ export async function writeGrant(
     .updateTable("access_grants")
     .set({ revoked_at: at, revoked_by: grantedBy, revoke_reason: "replaced by a new grant" })
     .where("model_id", "=", grant.model.id)
-    .where("grantee_id", "=", grant.granteeId)
+    .where("grantee_id", "=", grant.grantee.id)
     .where((eb) =>
-      grant.versionId === null
+      grant.version === null
         ? eb("version_id", "is", null)
-        : eb("version_id", "=", grant.versionId),
+        : eb("version_id", "=", grant.version.id),
     )
     .where("revoked_at", "is", null)
     .execute();
@@ -153,8 +155,8 @@ export async function writeGrant(
     .values({
       id,
       model_id: grant.model.id,
-      version_id: grant.versionId,
-      grantee_id: grant.granteeId,
+      version_id: grant.version?.id ?? null,
+      grantee_id: grant.grantee.id,
       request_id: grant.requestId,
       granted_by: grantedBy,
       granted_at: at,
@@ -170,55 +172,101 @@ export async function writeGrant(
     resource: `model:${grant.model.id}`,
     details: {
       grant: id,
-      grantee: grant.granteeId,
-      version: grant.versionId,
+      grantee: grant.grantee.id,
+      version: grant.version?.id ?? null,
       request: grant.requestId,
       expiresAt: grant.expiresAt,
     },
     at: now,
     origin,
   });
+  await enqueueEvent(trx, {
+    type: "access.granted",
+    namespaceId: grant.model.namespace.id,
+    at: now,
+    data: {
+      model: { id: grant.model.id, name: grant.model.fullName },
+      version: grant.version,
+      subject: grant.grantee,
+      request: grant.requestId,
+      expiresAt: grant.expiresAt,
+    },
+  });
   return id;
 }
 
 /**
  * Revokes the grantee's live grants on the model (all of them, or those of one
- * version) inside `trx`, with the audit event; returns how many it revoked.
+ * version) inside `trx`, with the audit event and an `access.revoked` event
+ * per grant; returns how many it revoked.
  */
 export async function revokeGrants(
   ctx: HubContext,
   trx: Db,
   actor: UserActor,
-  target: { model: ModelRecord; granteeId: string; versionId?: string | null; reason: string },
+  target: {
+    model: ModelRecord;
+    grantee: { id: string; kind: "user" | "org" };
+    versionId?: string | null;
+    reason: string;
+  },
   origin: RequestOrigin,
 ): Promise<number> {
   const now = ctx.clock.now();
-  const all = trx
+  const live = trx
+    .selectFrom("access_grants as g")
+    .leftJoin("versions as v", "v.id", "g.version_id")
+    .select(["g.id", "g.request_id", "g.version_id", "v.name as version_name", "g.expires_at"])
+    .where("g.model_id", "=", target.model.id)
+    .where("g.grantee_id", "=", target.grantee.id)
+    .where("g.revoked_at", "is", null);
+  const { versionId } = target;
+  const grants = await (
+    versionId === undefined
+      ? live
+      : versionId === null
+        ? live.where("g.version_id", "is", null)
+        : live.where("g.version_id", "=", versionId)
+  ).execute();
+  if (grants.length === 0) {
+    return 0;
+  }
+  await trx
     .updateTable("access_grants")
     .set({ revoked_at: now.toISOString(), revoked_by: actor.userId, revoke_reason: target.reason })
-    .where("model_id", "=", target.model.id)
-    .where("grantee_id", "=", target.granteeId)
-    .where("revoked_at", "is", null);
-  const { versionId } = target;
-  const result = await (
-    versionId === undefined
-      ? all
-      : versionId === null
-        ? all.where("version_id", "is", null)
-        : all.where("version_id", "=", versionId)
-  ).executeTakeFirst();
-  const count = Number(result.numUpdatedRows);
-  if (count > 0) {
-    await appendAuditEvent(trx, {
-      actorId: actor.userId,
-      action: "access.revoke",
-      resource: `model:${target.model.id}`,
-      details: { grantee: target.granteeId, version: target.versionId ?? null, count },
+    .where(
+      "id",
+      "in",
+      grants.map((g) => g.id),
+    )
+    .execute();
+  await appendAuditEvent(trx, {
+    actorId: actor.userId,
+    action: "access.revoke",
+    resource: `model:${target.model.id}`,
+    details: {
+      grantee: target.grantee.id,
+      grants: grants.map((g) => g.id),
+      reason: target.reason,
+    },
+    at: now,
+    origin,
+  });
+  for (const g of grants) {
+    await enqueueEvent(trx, {
+      type: "access.revoked",
+      namespaceId: target.model.namespace.id,
       at: now,
-      origin,
+      data: {
+        model: { id: target.model.id, name: target.model.fullName },
+        version: g.version_id === null ? null : { id: g.version_id, name: g.version_name ?? "" },
+        subject: target.grantee,
+        request: g.request_id,
+        expiresAt: g.expires_at,
+      },
     });
   }
-  return count;
+  return grants.length;
 }
 
 /**

@@ -2,6 +2,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { findNamespace, orgsOf, requireUser, type Actor, type UserActor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { enqueueEvent } from "../events/index.js";
 import type { ModelRecord } from "../registry/index.js";
 import { newId, type AccessRequestStatus, type Db } from "../store/index.js";
 import { runApprovalRule, type Requester } from "./approval-rule.js";
@@ -55,9 +56,9 @@ async function granteeFor(
   ctx: HubContext,
   user: UserActor,
   forOrg: string | undefined,
-): Promise<{ id: string; name: string }> {
+): Promise<{ id: string; name: string; kind: "user" | "org" }> {
   if (forOrg === undefined) {
-    return { id: user.userId, name: user.name };
+    return { id: user.userId, name: user.name, kind: "user" };
   }
   const orgs = await orgsOf(ctx.db, user.userId);
   const org = orgs.find((o) => o.name.toLowerCase() === forOrg.toLowerCase());
@@ -73,7 +74,7 @@ async function granteeFor(
       `only owners and maintainers of ${org.name} may ask for access on its behalf; you are a ${org.role}`,
     );
   }
-  return { id: org.id, name: org.name };
+  return { id: org.id, name: org.name, kind: "org" };
 }
 
 async function requesterFacts(
@@ -207,6 +208,18 @@ export async function submitRequest(
       at: now,
       origin,
     });
+    await enqueueEvent(trx, {
+      type: "access.requested",
+      namespaceId: model.namespace.id,
+      at: now,
+      data: {
+        model: { id: model.id, name: model.fullName },
+        version: { id: version.id, name: version.name },
+        subject: { kind: grantee.kind, id: grantee.id },
+        request: id,
+        expiresAt: null,
+      },
+    });
     if (input.acceptLicence) {
       await recordAcceptance(ctx, trx, user, { model, version, answers, requestId: id }, origin);
     }
@@ -217,8 +230,8 @@ export async function submitRequest(
         null,
         {
           model,
-          versionId: null,
-          granteeId: grantee.id,
+          version: null,
+          grantee: { id: grantee.id, kind: grantee.kind },
           requestId: id,
           expiresAt: expiryFrom(now, gate.grantDurationMs),
         },
@@ -340,8 +353,8 @@ export async function decideRequest(
         user.userId,
         {
           model,
-          versionId: null,
-          granteeId: grantee.id,
+          version: null,
+          grantee: { id: grantee.id, kind: grantee.kind },
           requestId: request.id,
           expiresAt: expiryFrom(now, gate.grantDurationMs),
         },
@@ -354,7 +367,7 @@ export async function decideRequest(
         user,
         {
           model,
-          granteeId: grantee.id,
+          grantee: { id: grantee.id, kind: grantee.kind },
           reason: decision.rejectionReason ?? `request ${decision.status}`,
         },
         origin,
@@ -465,8 +478,8 @@ export async function grantAccess(
       user.userId,
       {
         model,
-        versionId: input.version === undefined ? null : version.id,
-        granteeId: grantee.id,
+        version: input.version === undefined ? null : { id: version.id, name: version.name },
+        grantee: { id: grantee.id, kind: grantee.kind },
         requestId,
         expiresAt,
       },
@@ -499,7 +512,7 @@ export async function revokeAccess(
       user,
       {
         model,
-        granteeId: grantee.id,
+        grantee: { id: grantee.id, kind: grantee.kind },
         ...(input.version === undefined ? {} : { versionId: version.id }),
         reason: input.reason,
       },

@@ -39,6 +39,14 @@ export const AUDIT_ACTIONS = {
   "access.revoke":
     "grants of access were revoked (a rejection after acceptance, or a direct revocation)",
   "licence.accept": "a user accepted the exact text of a version's licence (named by its sha256)",
+  "webhook.create":
+    "a webhook subscription was created for a model or a namespace (URL origin only)",
+  "webhook.update":
+    "a webhook subscription's URL, events or description changed, or it was enabled or disabled",
+  "webhook.delete": "a webhook subscription was deleted with its deliveries",
+  "webhook.redeliver": "a webhook delivery was queued again by hand",
+  "webhook.disable":
+    "the hub disabled a webhook subscription after failed deliveries or a 410 Gone",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

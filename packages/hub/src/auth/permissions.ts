@@ -35,7 +35,11 @@ export type Action =
   | "model.manage-access"
   | "model.delete"
   | "model.create"
-  | "org.manage-members";
+  | "org.manage-members"
+  /** Create, change, delete and redeliver a model's webhook subscriptions, and read their deliveries. */
+  | "model.manage-webhooks"
+  /** The same for the webhook subscriptions of a whole user or organisation namespace. */
+  | "namespace.manage-webhooks";
 
 interface Rule {
   /** The token scope the action needs. */
@@ -127,6 +131,9 @@ export const PERMISSIONS: Readonly<Record<Action, Rule>> = {
   // Namespace-level: creating a model in a user's or organisation's namespace.
   "model.create": { scope: "write", allow: same(WRITERS) },
   "org.manage-members": { scope: "write", allow: same(OWNERS) },
+  "model.manage-webhooks": { scope: "write", allow: same(WRITERS) },
+  // Namespace-level: every model of the namespace, present and future.
+  "namespace.manage-webhooks": { scope: "write", allow: same(WRITERS) },
 };
 
 /**

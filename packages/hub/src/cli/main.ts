@@ -17,6 +17,7 @@ import { registerReleaseCommands } from "./commands/release.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerTrainCommand } from "./commands/train.js";
 import { registerUserCommands } from "./commands/user.js";
+import { registerWebhookCommands } from "./commands/webhook.js";
 import { registerWhoamiCommand } from "./commands/whoami.js";
 import { CliFailure, UsageError, createContext, type CliContext } from "./context.js";
 import { HubClientError } from "./hub-client.js";
@@ -142,6 +143,7 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerEvidenceCommands(program, contextOf);
   registerPolicyCommands(program, contextOf);
   registerAuditCommands(program, contextOf);
+  registerWebhookCommands(program, contextOf);
   registerTrainCommand(program);
   registerEvalCommand(program);
   const privacy = registerPrivacyCommands(program);

@@ -2,6 +2,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { PERMISSIONS, actorIdOf, authorize, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { enqueueEvent } from "../events/index.js";
 import { assertVersionName } from "../names/index.js";
 import type { Stage } from "../stages/index.js";
 import {
@@ -500,6 +501,16 @@ export async function markPublished(
     },
     at: now,
     origin,
+  });
+  await enqueueEvent(trx, {
+    type: "version.published",
+    namespaceId: model.namespace.id,
+    at: now,
+    data: {
+      model: { id: model.id, name: model.fullName },
+      version: { id: draft.id, name: draft.name, commit: commitId },
+      publishedBy: actorId,
+    },
   });
   return {
     ...draft,

@@ -2,6 +2,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { actorIdOf, authorize, requireScope, type Actor, type UserActor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { enqueueEvent } from "../events/index.js";
 import {
   loadModel,
   resolveVersion,
@@ -382,6 +383,38 @@ async function applyMove(
     at: now,
     ...(origin === undefined ? {} : { origin }),
   });
+  const subject = {
+    model: { id: target.model.id, name: target.model.fullName },
+    version: { id: target.version.id, name: target.version.name },
+  };
+  await enqueueEvent(trx, {
+    type: "release.transitioned",
+    namespaceId: target.model.namespace.id,
+    at: now,
+    data: {
+      ...subject,
+      transition: move.id,
+      from: move.from,
+      to: move.to,
+      reason: move.reason,
+      actor: actorId,
+      policyHash: decision?.policyHash ?? null,
+    },
+  });
+  if (move.to === "withdrawn") {
+    await enqueueEvent(trx, {
+      type: "version.withdrawn",
+      namespaceId: target.model.namespace.id,
+      at: now,
+      data: {
+        ...subject,
+        transition: move.id,
+        from: move.from,
+        reason: move.reason,
+        actor: actorId,
+      },
+    });
+  }
   const overridden = decision?.results.filter((r) => r.overridden) ?? [];
   if (overridden.length > 0) {
     await appendAuditEvent(trx, {
@@ -522,6 +555,24 @@ export async function requestTransition(
       at: now,
       origin,
     });
+    const awaiting = decided?.results.filter((r) => !r.passed && r.awaits === "signoffs") ?? [];
+    if (status === "pending" && awaiting.length > 0) {
+      await enqueueEvent(trx, {
+        type: "release.pending_signoff",
+        namespaceId: target.model.namespace.id,
+        at: now,
+        data: {
+          model: { id: target.model.id, name: target.model.fullName },
+          version: { id: target.version.id, name: target.version.name },
+          transition: move.id,
+          from,
+          to,
+          reason: move.reason,
+          requestedBy: user.userId,
+          rules: awaiting.map((r) => ({ id: r.id, message: r.message })),
+        },
+      });
+    }
     return decided;
   });
   if (decision?.outcome === "refuse") {

@@ -326,6 +326,84 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0007-webhooks": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("webhook_subscriptions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("namespace_id", "text", (c) => c.notNull().references("namespaces.id"))
+        // Null for a subscription to every model of the namespace.
+        .addColumn("model_id", "text", (c) => c.references("models.id").onDelete("cascade"))
+        .addColumn("url", "text", (c) => c.notNull())
+        .addColumn("events", "text", (c) => c.notNull())
+        .addColumn("description", "text", (c) => c.notNull())
+        .addColumn("secret", "text", (c) => c.notNull())
+        .addColumn("enabled", "integer", (c) => c.notNull())
+        .addColumn("disabled_reason", "text")
+        .addColumn("disabled_at", "text")
+        .addColumn("consecutive_failures", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("created_by", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("webhook_subscriptions_namespace")
+        .on("webhook_subscriptions")
+        .columns(["namespace_id", "model_id"])
+        .execute();
+      // The outbox: written in the transaction of the change that caused the event.
+      await db.schema
+        .createTable("webhook_events")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("namespace_id", "text", (c) => c.notNull())
+        .addColumn("model_id", "text")
+        .addColumn("body", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("fanned_out_at", "text")
+        .execute();
+      await db.schema
+        .createIndex("webhook_events_fanned_out")
+        .on("webhook_events")
+        .columns(["fanned_out_at", "created_at"])
+        .execute();
+      await db.schema
+        .createTable("webhook_deliveries")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("subscription_id", "text", (c) =>
+          c.notNull().references("webhook_subscriptions.id").onDelete("cascade"),
+        )
+        .addColumn("event_id", "text", (c) => c.notNull().references("webhook_events.id"))
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("next_attempt_at", "text")
+        .addColumn("redelivery_of", "text")
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("webhook_deliveries_due")
+        .on("webhook_deliveries")
+        .columns(["status", "next_attempt_at"])
+        .execute();
+      await db.schema
+        .createIndex("webhook_deliveries_subscription")
+        .on("webhook_deliveries")
+        .columns(["subscription_id", "created_at"])
+        .execute();
+      await db.schema
+        .createTable("webhook_attempts")
+        .addColumn("delivery_id", "text", (c) =>
+          c.notNull().references("webhook_deliveries.id").onDelete("cascade"),
+        )
+        .addColumn("attempt", "integer", (c) => c.notNull())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("status_code", "integer")
+        .addColumn("duration_ms", "integer", (c) => c.notNull())
+        .addColumn("error", "text")
+        .addPrimaryKeyConstraint("webhook_attempts_pk", ["delivery_id", "attempt"])
+        .execute();
+    },
+  },
   "0008-lfs-upload-tickets": {
     async up(db: Kysely<unknown>) {
       // One-time links for Git LFS uploads, which the Hugging Face clients send without

@@ -261,6 +261,70 @@ export interface AuditOriginsTable {
   user_agent: string | null;
 }
 
+/**
+ * A webhook subscription of a model, or of every model of a namespace (model_id null).
+ * The secret signs deliveries, so it is kept as issued; the API shows it once.
+ */
+export interface WebhookSubscriptionsTable {
+  id: string;
+  namespace_id: string;
+  model_id: string | null;
+  url: string;
+  /** The event types it receives, as a JSON list. */
+  events: string;
+  description: string;
+  /** `whsec_` and the base64 key. Never logged, never in the audit chain. */
+  secret: string;
+  enabled: number;
+  disabled_reason: string | null;
+  disabled_at: Timestamp | null;
+  /** Failed attempts since the last success, across deliveries. */
+  consecutive_failures: number;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The outbox: an event, written in the transaction of the change that caused it. */
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  namespace_id: string;
+  model_id: string | null;
+  /** The exact JSON body every delivery sends and signs. */
+  body: string;
+  created_at: Timestamp;
+  /** When deliveries were made for the subscriptions it matched; null until then. */
+  fanned_out_at: Timestamp | null;
+}
+
+export type WebhookDeliveryStatus = "pending" | "delivered" | "failed";
+
+/** One event on its way to one subscription. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** When the next attempt is due (or, while one runs, when its claim lapses); null once settled. */
+  next_attempt_at: Timestamp | null;
+  /** The delivery a manual redelivery repeats. */
+  redelivery_of: string | null;
+  created_at: Timestamp;
+}
+
+/** The delivery log: one row per attempt. */
+export interface WebhookAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: Timestamp;
+  /** The receiver's HTTP status; null when no answer came. */
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   namespaces: NamespacesTable;
   users: UsersTable;
@@ -284,4 +348,8 @@ export interface Database {
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -26,6 +26,8 @@ import { ALL_STAGES, STAGES, type Stage } from "../../src/stages/index.js";
  * Access requests and grants are managed by reviewers, maintainers and owners. A withdrawn version is seen (as a tombstone) by whoever
  * saw it before; nobody downloads or calls it. Writing needs the maintainer
  * role and the write scope; reviewing the reviewer role; restoring an admin.
+ * Webhook subscriptions, of a model or of a whole namespace, are managed by
+ * its maintainers, owners and admins.
  */
 type Outcome = "allow" | "hidden" | "unauthenticated" | "forbidden" | "scope" | "token-model";
 
@@ -43,10 +45,16 @@ const ACTIONS = [
   "org.manage-members",
   "model.create",
   "model.manage-access",
+  "model.manage-webhooks",
+  "namespace.manage-webhooks",
 ] as const satisfies readonly Action[];
 
 /** Namespace-level actions: no model, so nothing is hidden. */
-const NAMESPACE_ACTIONS: ReadonlySet<Action> = new Set(["org.manage-members", "model.create"]);
+const NAMESPACE_ACTIONS: ReadonlySet<Action> = new Set([
+  "org.manage-members",
+  "model.create",
+  "namespace.manage-webhooks",
+]);
 
 type Caller =
   | "anonymous"
@@ -72,56 +80,57 @@ const LETTERS: Record<string, Outcome> = {
 };
 
 // Columns: see, download, infer, create, upload, publish, release, review, restore, delete,
-// manage members, create model, manage access (requests and grants).
+// manage members, create model, manage access (requests and grants), manage a model's webhooks,
+// manage a namespace's webhooks.
 // prettier-ignore
 const EXPECTED: Record<Caller, Record<Stage, string>> = {
   anonymous: {
-    private: "UUUUUUUUUUUUU", internal: "UUUUUUUUUUUUU", staged: "UUUUUUUUUUUUU",
-    api: "AUUUUUUUUUUUU", gated: "AUUUUUUUUUUUU", open: "AAUUUUUUUUUUU", withdrawn: "UUUUUUUUUUUUU",
+    private: "UUUUUUUUUUUUUUU", internal: "UUUUUUUUUUUUUUU", staged: "UUUUUUUUUUUUUUU",
+    api: "AUUUUUUUUUUUUUU", gated: "AUUUUUUUUUUUUUU", open: "AAUUUUUUUUUUUUU", withdrawn: "UUUUUUUUUUUUUUU",
   },
   "read-only token of the owner": {
-    private: "AAASSSSSFSSSS", internal: "AAASSSSSFSSSS", staged: "AAASSSSSFSSSS",
-    api: "AAASSSSSFSSSS", gated: "AAASSSSSFSSSS", open: "AAASSSSSFSSSS", withdrawn: "AFFSSSSSFSSSS",
+    private: "AAASSSSSFSSSSSS", internal: "AAASSSSSFSSSSSS", staged: "AAASSSSSFSSSSSS",
+    api: "AAASSSSSFSSSSSS", gated: "AAASSSSSFSSSSSS", open: "AAASSSSSFSSSSSS", withdrawn: "AFFSSSSSFSSSSSS",
   },
   "owner's token restricted to another model": {
-    private: "HHHHHHHHHHTTH", internal: "HHHHHHHHHHTTH", staged: "HHHHHHHHHHTTH",
-    api: "ATTTTTTTTTTTT", gated: "ATTTTTTTTTTTT", open: "AATTTTTTTTTTT", withdrawn: "HHHHHHHHHHTTH",
+    private: "HHHHHHHHHHTTHHT", internal: "HHHHHHHHHHTTHHT", staged: "HHHHHHHHHHTTHHT",
+    api: "ATTTTTTTTTTTTTT", gated: "ATTTTTTTTTTTTTT", open: "AATTTTTTTTTTTTT", withdrawn: "HHHHHHHHHHTTHHT",
   },
   "non-member": {
-    private: "HHHHHHHHHHFFH", internal: "HHHHHHHHHHFFH", staged: "HHHHHHHHHHFFH",
-    api: "AFAFFFFFFFFFF", gated: "AFFFFFFFFFFFF", open: "AAAFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFH",
+    private: "HHHHHHHHHHFFHHF", internal: "HHHHHHHHHHFFHHF", staged: "HHHHHHHHHHFFHHF",
+    api: "AFAFFFFFFFFFFFF", gated: "AFFFFFFFFFFFFFF", open: "AAAFFFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFHHF",
   },
   "trusted tester": {
-    private: "HHHHHHHHHHFFH", internal: "HHHHHHHHHHFFH", staged: "AAAFFFFFFFFFF",
-    api: "AFAFFFFFFFFFF", gated: "AFFFFFFFFFFFF", open: "AAAFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFH",
+    private: "HHHHHHHHHHFFHHF", internal: "HHHHHHHHHHFFHHF", staged: "AAAFFFFFFFFFFFF",
+    api: "AFAFFFFFFFFFFFF", gated: "AFFFFFFFFFFFFFF", open: "AAAFFFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFHHF",
   },
   member: {
-    private: "HHHHHHHHHHFFH", internal: "AAAFFFFFFFFFF", staged: "AAAFFFFFFFFFF",
-    api: "AFAFFFFFFFFFF", gated: "AFFFFFFFFFFFF", open: "AAAFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFH",
+    private: "HHHHHHHHHHFFHHF", internal: "AAAFFFFFFFFFFFF", staged: "AAAFFFFFFFFFFFF",
+    api: "AFAFFFFFFFFFFFF", gated: "AFFFFFFFFFFFFFF", open: "AAAFFFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFHHF",
   },
   reviewer: {
-    private: "AAAFFFFAFFFFA", internal: "AAAFFFFAFFFFA", staged: "AAAFFFFAFFFFA",
-    api: "AFAFFFFAFFFFA", gated: "AFFFFFFAFFFFA", open: "AAAFFFFAFFFFA", withdrawn: "AFFFFFFAFFFFA",
+    private: "AAAFFFFAFFFFAFF", internal: "AAAFFFFAFFFFAFF", staged: "AAAFFFFAFFFFAFF",
+    api: "AFAFFFFAFFFFAFF", gated: "AFFFFFFAFFFFAFF", open: "AAAFFFFAFFFFAFF", withdrawn: "AFFFFFFAFFFFAFF",
   },
   maintainer: {
-    private: "AAAAAAAFFFFAA", internal: "AAAAAAAFFFFAA", staged: "AAAAAAAFFFFAA",
-    api: "AAAAAAAFFFFAA", gated: "AAAAAAAFFFFAA", open: "AAAAAAAFFFFAA", withdrawn: "AFFAAAAFFFFAA",
+    private: "AAAAAAAFFFFAAAA", internal: "AAAAAAAFFFFAAAA", staged: "AAAAAAAFFFFAAAA",
+    api: "AAAAAAAFFFFAAAA", gated: "AAAAAAAFFFFAAAA", open: "AAAAAAAFFFFAAAA", withdrawn: "AFFAAAAFFFFAAAA",
   },
   owner: {
-    private: "AAAAAAAAFAAAA", internal: "AAAAAAAAFAAAA", staged: "AAAAAAAAFAAAA",
-    api: "AAAAAAAAFAAAA", gated: "AAAAAAAAFAAAA", open: "AAAAAAAAFAAAA", withdrawn: "AFFAAAAAFAAAA",
+    private: "AAAAAAAAFAAAAAA", internal: "AAAAAAAAFAAAAAA", staged: "AAAAAAAAFAAAAAA",
+    api: "AAAAAAAAFAAAAAA", gated: "AAAAAAAAFAAAAAA", open: "AAAAAAAAFAAAAAA", withdrawn: "AFFAAAAAFAAAAAA",
   },
   admin: {
-    private: "AAAAAAAAAAAAA", internal: "AAAAAAAAAAAAA", staged: "AAAAAAAAAAAAA",
-    api: "AAAAAAAAAAAAA", gated: "AAAAAAAAAAAAA", open: "AAAAAAAAAAAAA", withdrawn: "AFFAAAAAAAAAA",
+    private: "AAAAAAAAAAAAAAA", internal: "AAAAAAAAAAAAAAA", staged: "AAAAAAAAAAAAAAA",
+    api: "AAAAAAAAAAAAAAA", gated: "AAAAAAAAAAAAAAA", open: "AAAAAAAAAAAAAAA", withdrawn: "AFFAAAAAAAAAAAA",
   },
   "grant holder": {
-    private: "HHHHHHHHHHFFH", internal: "HHHHHHHHHHFFH", staged: "HHHHHHHHHHFFH",
-    api: "AFAFFFFFFFFFF", gated: "AAAFFFFFFFFFF", open: "AAAFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFH",
+    private: "HHHHHHHHHHFFHHF", internal: "HHHHHHHHHHFFHHF", staged: "HHHHHHHHHHFFHHF",
+    api: "AFAFFFFFFFFFFFF", gated: "AAAFFFFFFFFFFFF", open: "AAAFFFFFFFFFFFF", withdrawn: "HHHHHHHHHHFFHHF",
   },
   "grant holder's token restricted to another model": {
-    private: "HHHHHHHHHHTTH", internal: "HHHHHHHHHHTTH", staged: "HHHHHHHHHHTTH",
-    api: "ATTTTTTTTTTTT", gated: "ATTTTTTTTTTTT", open: "AATTTTTTTTTTT", withdrawn: "HHHHHHHHHHTTH",
+    private: "HHHHHHHHHHTTHHT", internal: "HHHHHHHHHHTTHHT", staged: "HHHHHHHHHHTTHHT",
+    api: "ATTTTTTTTTTTTTT", gated: "ATTTTTTTTTTTTTT", open: "AATTTTTTTTTTTTT", withdrawn: "HHHHHHHHHHTTHHT",
   },
 };
 
@@ -136,6 +145,8 @@ const WRITE_ACTIONS = [
   "model.create",
   "org.manage-members",
   "model.manage-access",
+  "model.manage-webhooks",
+  "namespace.manage-webhooks",
 ] as const satisfies readonly Action[];
 
 const MODEL_ID = "m_target";

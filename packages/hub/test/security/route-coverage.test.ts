@@ -50,6 +50,7 @@ function urlOf(route: RouteEntry, model: string, tokenId: string): string {
     id: tokenId,
     status: "pending",
     oid: "0".repeat(64),
+    delivery: "whd_0",
   };
   return route.url.replace(/:(\w+)|\*/g, (param: string, key: string | undefined) => {
     const value = values[key ?? "*"];
