@@ -167,6 +167,35 @@ def run(call):
     if op == "delete_file":
         info = api.delete_file(call["path"], call["repo"], commit_message=call.get("message"))
         return {"oid": info.oid, "url": info.commit_url}
+    if op == "list_access_requests":
+        listing = {
+            "pending": api.list_pending_access_requests,
+            "accepted": api.list_accepted_access_requests,
+            "rejected": api.list_rejected_access_requests,
+        }[call["status"]]
+        return {
+            "requests": [
+                {
+                    "username": r.username,
+                    "status": r.status,
+                    "timestamp": r.timestamp.isoformat(),
+                    "fields": r.fields,
+                }
+                for r in listing(call["repo"])
+            ]
+        }
+    if op == "accept_access_request":
+        api.accept_access_request(call["repo"], call["user"])
+        return {}
+    if op == "reject_access_request":
+        api.reject_access_request(call["repo"], call["user"], rejection_reason=call.get("reason"))
+        return {}
+    if op == "cancel_access_request":
+        api.cancel_access_request(call["repo"], call["user"])
+        return {}
+    if op == "grant_access":
+        api.grant_access(call["repo"], call["user"])
+        return {}
     if op == "whoami":
         return {"name": api.whoami()["name"]}
     raise ValueError(f"unknown op {op}")
