@@ -13,7 +13,7 @@ const MIB = 1024 * 1024;
  * One curl download, to `out` (a file, removed afterwards) or to nowhere when
  * `out` is null; returns MiB/s as curl measured it, after checking status and size.
  */
-async function curlOnce(url, token, out, size) {
+export async function curlOnce(url, token, out, size) {
   if (out !== null) {
     await rm(out, { force: true });
   }
@@ -50,7 +50,17 @@ async function curlOnce(url, token, out, size) {
  * before it (the host allocates blocks that were never written, and reuses
  * freed ones fast), so each server takes each place in a round equally often.
  */
-async function downloads({ hubUrl, baseUrl, token, out, size, runs, label, log }) {
+export async function downloads({
+  hubUrl,
+  baseUrl,
+  token,
+  out,
+  size,
+  runs,
+  label,
+  log,
+  names = ["hub", "bare http"],
+}) {
   const rates = { hub: [], base: [] };
   const urls = { hub: hubUrl, base: baseUrl };
   for (let i = 0; i < runs; i++) {
@@ -64,8 +74,8 @@ async function downloads({ hubUrl, baseUrl, token, out, size, runs, label, log }
         .map((r) => r.toFixed(0))
         .join(" and ");
     log(
-      `download ${label} round ${i + 1}/${runs}: hub ${round("hub")} MiB/s, ` +
-        `bare http ${round("base")} MiB/s`,
+      `download ${label} round ${i + 1}/${runs}: ${names[0]} ${round("hub")} MiB/s, ` +
+        `${names[1]} ${round("base")} MiB/s`,
     );
   }
   return { hub: median(rates.hub), base: median(rates.base) };

@@ -1,5 +1,5 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|hf-publish|api|mlp-train|onnx-infer|dp-sgd|pii-scan|policy ...]
+//   node bench/run.mjs [push|download|gated-download|hf-publish|api|mlp-train|onnx-infer|dp-sgd|pii-scan|policy ...]
 //                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { benchApi } from "./api.mjs";
 import { benchDownload } from "./download.mjs";
 import { benchDpSgd } from "./dp-sgd.mjs";
+import { benchGatedDownload } from "./gated-download.mjs";
 import { benchHfPublish } from "./hf-publish.mjs";
 import { stopAllChildren } from "./lib/child.mjs";
 import { writeDataFile } from "./lib/data-file.mjs";
@@ -20,7 +21,7 @@ import { benchPolicy } from "./policy.mjs";
 import { benchPush, seedBigModel } from "./push.mjs";
 
 /** Figures of the hub, then of the ML toolkit (which need no hub). */
-const HUB_SECTIONS = ["push", "download", "hf-publish", "api"];
+const HUB_SECTIONS = ["push", "download", "gated-download", "hf-publish", "api"];
 const ML_FIGURES = {
   "mlp-train": benchMlpTrain,
   "onnx-infer": benchOnnxInfer,
@@ -106,7 +107,9 @@ process.once("SIGINT", () => {
 
 try {
   let big = null;
-  const needsFile = ["push", "download", "hf-publish"].some((s) => selected.includes(s));
+  const needsFile = ["push", "download", "gated-download", "hf-publish"].some((s) =>
+    selected.includes(s),
+  );
   const size = sizeMiB * 1024 * 1024;
   const file = path.join(work, "model", "model.bin");
   if (needsFile) {
@@ -127,6 +130,9 @@ try {
       cleanups.push(() => big.hub.stop());
     }
     rows.push(...(await benchDownload({ hub: big.hub, pushed: big.pushed, runs, work, log })).rows);
+  }
+  if (selected.includes("gated-download")) {
+    rows.push(...(await benchGatedDownload({ file, runs, work, log })).rows);
   }
   if (selected.includes("hf-publish")) {
     rows.push(...(await benchHfPublish({ file, size, runs, work, log })).rows);

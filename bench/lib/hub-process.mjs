@@ -20,9 +20,9 @@ export function setHubNodeArgs(args) {
  * on a free port with a fresh data folder and a known admin token, as an
  * operator would run it. `stop()` ends it and removes the data folder.
  * The data folder is made in `parent`; `nodeArgs` go to node before the script
- * (e.g. `--cpu-prof` when profiling).
+ * (e.g. `--cpu-prof` when profiling); `env` adds settings.
  */
-export async function startHub({ parent = WORK_DIR, nodeArgs = defaultNodeArgs } = {}) {
+export async function startHub({ parent = WORK_DIR, nodeArgs = defaultNodeArgs, env = {} } = {}) {
   const dataDir = await mkdtemp(path.join(parent, "hub-"));
   const adminToken = `hf_gth_bench_${randomBytes(20).toString("hex")}`;
   let server;
@@ -36,6 +36,7 @@ export async function startHub({ parent = WORK_DIR, nodeArgs = defaultNodeArgs }
         GATEHOUSE_PORT: "0",
         GATEHOUSE_ADMIN_TOKEN: adminToken,
         GATEHOUSE_LOG_LEVEL: "warn",
+        ...env,
       },
       ready: /Gatehouse is listening on (\S+)\n/,
     });
