@@ -2,7 +2,7 @@ import { requireUnrestricted, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import type { ModelRecord } from "../registry/index.js";
-import type { AccessRequestStatus } from "../store/index.js";
+import type { AccessRequestStatus, Db } from "../store/index.js";
 import { grantStatus, type GrantView } from "./grants.js";
 import type { RequestView } from "./requests.js";
 
@@ -206,32 +206,50 @@ export async function listMine(
       ]),
     ),
   );
-  const rows = await ctx.db
+  const requests = await requestViews(ctx.db, (q) => q.where("r.requester_id", "=", user.userId));
+  return { grants, requests };
+}
+
+type RequestQuery = ReturnType<typeof requestQuery>;
+
+function requestQuery(db: Db) {
+  return db
     .selectFrom("access_requests as r")
     .innerJoin("models as m", "m.id", "r.model_id")
     .innerJoin("namespaces as mn", "mn.id", "m.namespace_id")
     .innerJoin("namespaces as g", "g.id", "r.grantee_id")
+    .innerJoin("namespaces as q", "q.id", "r.requester_id")
     .leftJoin("versions as v", "v.id", "r.version_id")
     .selectAll("r")
-    .select(["mn.name as namespace", "m.name as model", "g.name as grantee", "v.name as version"])
-    .where("r.requester_id", "=", user.userId)
+    .select([
+      "mn.name as namespace",
+      "m.name as model",
+      "g.name as grantee",
+      "q.name as requester",
+      "v.name as version",
+    ]);
+}
+
+/** Requests as their requesters and the model's owners see them, newest first. */
+export async function requestViews(
+  db: Db,
+  filter: (q: RequestQuery) => RequestQuery,
+): Promise<RequestView[]> {
+  const rows = await filter(requestQuery(db))
     .orderBy("r.created_at", "desc")
     .orderBy("r.id", "desc")
     .execute();
-  return {
-    grants,
-    requests: rows.map((r) => ({
-      id: r.id,
-      model: `${r.namespace}/${r.model}`,
-      version: r.version,
-      requester: user.name,
-      grantee: r.grantee,
-      status: r.status,
-      fields: JSON.parse(r.fields) as Record<string, unknown>,
-      createdAt: r.created_at,
-      decidedAt: r.decided_at,
-      rejectionReason: r.rejection_reason,
-      reapplyAt: r.reapply_at,
-    })),
-  };
+  return rows.map((r) => ({
+    id: r.id,
+    model: `${r.namespace}/${r.model}`,
+    version: r.version,
+    requester: r.requester,
+    grantee: r.grantee,
+    status: r.status,
+    fields: JSON.parse(r.fields) as Record<string, unknown>,
+    createdAt: r.created_at,
+    decidedAt: r.decided_at,
+    rejectionReason: r.rejection_reason,
+    reapplyAt: r.reapply_at,
+  }));
 }

@@ -10,6 +10,7 @@ import { checkAnswers } from "./check-answers.js";
 import { gatedVersion } from "./gated-version.js";
 import { revokeGrants, writeGrant } from "./grants.js";
 import { recordAcceptance } from "./acceptances.js";
+import { requestViews } from "./list-requests.js";
 
 /** A request as its requester and the model's owners see it. */
 export interface RequestView {
@@ -373,52 +374,12 @@ export async function decideRequest(
         origin,
       );
     }
-    return viewOf(model, request, {
-      status: decision.status,
-      decidedAt: decision.status === "pending" ? null : at,
-      rejectionReason: rejecting ? (decision.rejectionReason ?? null) : null,
-      reapplyAt,
-      requester: null,
-      grantee: grantee.name,
-      version: null,
-    });
+    const [view] = await requestViews(trx, (q) => q.where("r.id", "=", request.id));
+    if (view === undefined) {
+      throw new Error(`request ${request.id} vanished inside its own transaction`);
+    }
+    return view;
   });
-}
-
-function viewOf(
-  model: ModelRecord,
-  row: {
-    id: string;
-    status: AccessRequestStatus;
-    fields: string;
-    created_at: string;
-    decided_at: string | null;
-    rejection_reason: string | null;
-    reapply_at: string | null;
-  },
-  over: {
-    status: AccessRequestStatus;
-    decidedAt: string | null;
-    rejectionReason: string | null;
-    reapplyAt: string | null;
-    requester: string | null;
-    grantee: string;
-    version: string | null;
-  },
-): RequestView {
-  return {
-    id: row.id,
-    model: model.fullName,
-    version: over.version,
-    requester: over.requester ?? over.grantee,
-    grantee: over.grantee,
-    status: over.status,
-    fields: JSON.parse(row.fields) as Record<string, unknown>,
-    createdAt: row.created_at,
-    decidedAt: over.decidedAt,
-    rejectionReason: over.rejectionReason,
-    reapplyAt: over.reapplyAt,
-  };
 }
 
 export interface DirectGrant {
