@@ -131,9 +131,14 @@ class Tally {
     this.counts.set(key, c);
   }
 
-  /** The groups, most requests first, then by key. */
+  /** The groups, most requests first, then by key, the group without a key last. */
   entries(): [string, RequestCounts][] {
-    return [...this.counts].sort((a, b) => b[1].total - a[1].total || a[0].localeCompare(b[0]));
+    return [...this.counts].sort(
+      (a, b) =>
+        Number(a[0] === "") - Number(b[0] === "") ||
+        b[1].total - a[1].total ||
+        a[0].localeCompare(b[0]),
+    );
   }
 }
 
