@@ -15,7 +15,8 @@ const MAX_TEXT = 1000;
 const bad = (field: string, message: string): HubError =>
   new HubError("BAD_REQUEST", `${field}: ${message}`, { field });
 
-function isDate(text: string): boolean {
+/** Whether `text` is a real calendar date written `YYYY-MM-DD`. */
+export function isDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (match === null) {
     return false;

@@ -4,6 +4,7 @@ import type { HubContext } from "../context.js";
 import { baseUrlOf, originOf, type HubApp } from "../http/index.js";
 import { loadModel } from "../registry/index.js";
 import { acceptLicence, listAcceptances } from "./acceptances.js";
+import { accessReport } from "./access-report.js";
 import { gateForm } from "./gate-form.js";
 import { listGrants, listMine, listRequests } from "./list-requests.js";
 import { decideRequest, grantAccess, revokeAccess, submitRequest } from "./requests.js";
@@ -19,6 +20,7 @@ const Status = Type.Union([
 ]);
 const UserName = Type.String({ minLength: 1, maxLength: 96 });
 const Revision = Type.String({ minLength: 1, maxLength: 128 });
+const Day = Type.String({ maxLength: 32, description: "a UTC date, YYYY-MM-DD" });
 const Duration = Type.String({ minLength: 2, maxLength: 16, description: "e.g. 30d, 12h, 2w" });
 
 /**
@@ -162,6 +164,31 @@ export function registerAccessRoutes(app: HubApp, ctx: HubContext): void {
     async (request) => {
       const { namespace, name } = request.params;
       return listAcceptances(ctx, await managed(namespace, name, request.actor));
+    },
+  );
+
+  app.get(
+    `${BASE}/access/report`,
+    {
+      ...manage,
+      schema: {
+        params: Repo,
+        querystring: Type.Object({
+          from: Type.Optional(Day),
+          to: Type.Optional(Day),
+          interval: Type.Optional(Type.Union([Type.Literal("day"), Type.Literal("week")])),
+        }),
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params;
+      const model = await managed(namespace, name, request.actor);
+      const { from, to, interval } = request.query;
+      return accessReport(ctx, model, {
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+        ...(interval === undefined ? {} : { interval }),
+      });
     },
   );
 

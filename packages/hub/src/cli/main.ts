@@ -1,6 +1,7 @@
 import os from "node:os";
 import { Command, CommanderError } from "commander";
 import { configFilePath, readStoredLogin } from "./cli-config.js";
+import { registerAccessCommands } from "./commands/access.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerEvalCommand } from "./commands/eval.js";
 import { registerEvidenceCommands } from "./commands/evidence.js";
@@ -141,6 +142,7 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerPullCommand(program, contextOf);
   registerReleaseCommands(program, contextOf);
   registerEvidenceCommands(program, contextOf);
+  registerAccessCommands(program, contextOf);
   registerPolicyCommands(program, contextOf);
   registerAuditCommands(program, contextOf);
   registerWebhookCommands(program, contextOf);
