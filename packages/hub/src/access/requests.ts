@@ -30,9 +30,9 @@ export interface RequestView {
 }
 
 export interface SubmitInput {
-  readonly revision?: string;
+  readonly revision?: string | undefined;
   /** An organisation the requester speaks for (an owner or maintainer there), asking for all its members. */
-  readonly forOrg?: string;
+  readonly forOrg?: string | undefined;
   readonly answers: Readonly<Record<string, unknown>>;
   /** That the requester read and accepts the version's licence text. */
   readonly acceptLicence: boolean;
@@ -276,7 +276,7 @@ export interface Decision {
   readonly user: string;
   /** `pending` takes back an earlier decision, as the Hub's handle endpoint does. */
   readonly status: AccessRequestStatus;
-  readonly rejectionReason?: string;
+  readonly rejectionReason?: string | undefined;
 }
 
 /**
@@ -459,7 +459,7 @@ export async function revokeAccess(
   ctx: HubContext,
   actor: Actor,
   model: ModelRecord,
-  input: { user: string; version?: string; reason: string },
+  input: { user: string; version?: string | undefined; reason: string },
   origin: RequestOrigin,
 ): Promise<{ revoked: number }> {
   const user = requireUser(actor);

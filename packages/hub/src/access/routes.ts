@@ -84,14 +84,7 @@ export function registerAccessRoutes(app: HubApp, ctx: HubContext): void {
     async (request) => {
       const { namespace, name } = request.params;
       const model = await managed(namespace, name, request.actor);
-      const { user, status, rejectionReason } = request.body;
-      return decideRequest(
-        ctx,
-        request.actor,
-        model,
-        { user, status, ...(rejectionReason === undefined ? {} : { rejectionReason }) },
-        originOf(request),
-      );
+      return decideRequest(ctx, request.actor, model, request.body, originOf(request));
     },
   );
 
@@ -142,14 +135,7 @@ export function registerAccessRoutes(app: HubApp, ctx: HubContext): void {
     async (request) => {
       const { namespace, name } = request.params;
       const model = await managed(namespace, name, request.actor);
-      const { user, version, reason } = request.body;
-      return revokeAccess(
-        ctx,
-        request.actor,
-        model,
-        { user, reason, ...(version === undefined ? {} : { version }) },
-        originOf(request),
-      );
+      return revokeAccess(ctx, request.actor, model, request.body, originOf(request));
     },
   );
 
@@ -229,19 +215,7 @@ export function registerAccessRoutes(app: HubApp, ctx: HubContext): void {
     async (request, reply) => {
       const { namespace, name } = request.params;
       const model = await seen(namespace, name, request.actor);
-      const { answers, acceptLicence: accept, revision, forOrg } = request.body;
-      const view = await submitRequest(
-        ctx,
-        request.actor,
-        model,
-        {
-          answers,
-          acceptLicence: accept,
-          ...(revision === undefined ? {} : { revision }),
-          ...(forOrg === undefined ? {} : { forOrg }),
-        },
-        originOf(request),
-      );
+      const view = await submitRequest(ctx, request.actor, model, request.body, originOf(request));
       return reply.status(view.status === "accepted" ? 201 : 202).send(view);
     },
   );
