@@ -32,6 +32,7 @@ import { registerHfPublishRoutes } from "./registry/hf-publish-routes.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
 import { newRegistryCaches } from "./registry/index.js";
 import { registerRegistryRoutes } from "./registry/routes.js";
+import { registerSignedUrlRoutes } from "./registry/signed-url-routes.js";
 import {
   checkCardForPublication,
   enterInitialStage,
@@ -42,6 +43,7 @@ import {
 } from "./release/index.js";
 import { registerReleaseRoutes } from "./release/routes.js";
 import { loggerOptions, RequestLogController, type LogFormat } from "./request-log.js";
+import { registerSigningKeyRoutes } from "./signed-urls/routes.js";
 import { openStore, type Store } from "./store/index.js";
 
 export interface AppOptions {
@@ -213,6 +215,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerRegistryRoutes(app, ctx);
   registerHfRoutes(app, ctx);
   registerHfPublishRoutes(app, ctx);
+  registerSignedUrlRoutes(app, ctx);
+  registerSigningKeyRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
   registerAccessRoutes(app, ctx);

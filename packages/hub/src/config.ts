@@ -59,6 +59,8 @@ export interface Config {
    * clients publish; smaller text files travel inside the commit.
    */
   readonly lfsThresholdBytes: number;
+  /** The longest lifetime a signed download URL may be given (GATEHOUSE_SIGNED_URL_MAX_EXPIRY, default 7d). */
+  readonly signedUrlMaxExpiryMs: number;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -77,6 +79,12 @@ export class ConfigError extends Error {
  * line of a commit, which the hub holds in memory while it decodes it.
  */
 const MAX_LFS_THRESHOLD = 64 * 1024 * 1024;
+
+/**
+ * The longest signed-URL lifetime an operator may allow, so that a slip such as
+ * 7000d fails at start-up rather than handing out URLs that never end.
+ */
+const MAX_SIGNED_URL_EXPIRY_MS = 366 * 86_400_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -107,6 +115,31 @@ function positiveIntOr(env: Env, variable: string, fallback: number, max?: numbe
     throw new ConfigError(variable, `${value} is more than ${max}`);
   }
   return value;
+}
+
+const DURATION_UNIT_MS: Record<string, number> = {
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** A duration such as `90m`, `12h`, `7d` or `2w` in milliseconds, at most `maxMs`. */
+function durationOr(env: Env, variable: string, fallback: string, maxMs: number): number {
+  const raw = env[variable];
+  const text = raw === undefined || raw === "" ? fallback : raw.trim();
+  const match = /^(\d{1,6})([mhdw])$/.exec(text);
+  const ms = Number(match?.[1] ?? 0) * (DURATION_UNIT_MS[match?.[2] ?? ""] ?? 0);
+  if (ms === 0) {
+    throw new ConfigError(
+      variable,
+      `"${text}" is not a duration; use a number and a unit m, h, d or w, e.g. 7d`,
+    );
+  }
+  if (ms > maxMs) {
+    throw new ConfigError(variable, `${text} is longer than ${maxMs / 86_400_000}d`);
+  }
+  return ms;
 }
 
 function parseBoolean(env: Env, variable: string, fallback: boolean): boolean {
@@ -291,6 +324,12 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     webhookTimeoutMs: positiveIntOr(env, "GATEHOUSE_WEBHOOK_TIMEOUT", 15, 60) * 1000,
     webhookDisableAfter: positiveIntOr(env, "GATEHOUSE_WEBHOOK_DISABLE_AFTER", 30),
     webhookAllowPrivate: parseBoolean(env, "GATEHOUSE_WEBHOOK_ALLOW_PRIVATE", false),
+    signedUrlMaxExpiryMs: durationOr(
+      env,
+      "GATEHOUSE_SIGNED_URL_MAX_EXPIRY",
+      "7d",
+      MAX_SIGNED_URL_EXPIRY_MS,
+    ),
   };
   return Object.freeze(config);
 }

@@ -30,7 +30,12 @@ export const AUDIT_ACTIONS = {
   "lfs.upload-link":
     "one-time links to upload Git LFS objects were given out (one event per batch request)",
   "lfs.upload": "a Git LFS object arrived through its one-time link, whole and verified",
-  "file.download": "bytes of a file left the hub (versions not open to everyone)",
+  "file.download":
+    "bytes of a file left the hub (versions not open to everyone, and every use of a signed URL, then attributed to its grantee)",
+  "signing-key.create":
+    "a key for signing download URLs was made: on the first signed URL, or by an administrator's rotation",
+  "signing-key.retire":
+    "signing keys older than the newest were retired: the URLs they signed stop working",
   "access.request":
     "someone asked for access to a model's gated versions; details give the decision the gate made",
   "access.decide": "an owner or reviewer accepted or rejected an access request, or reopened it",

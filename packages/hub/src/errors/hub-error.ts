@@ -15,6 +15,8 @@ export type ErrorCode =
   | "FORBIDDEN"
   | "INSUFFICIENT_SCOPE"
   | "GATED"
+  | "SIGNED_URL_INVALID"
+  | "SIGNED_URL_EXPIRED"
   | "WITHDRAWN"
   | "POLICY_DENIED"
   | "REPO_NOT_FOUND"
@@ -55,6 +57,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case "FORBIDDEN":
     case "INSUFFICIENT_SCOPE":
     case "GATED":
+    case "SIGNED_URL_INVALID":
+    case "SIGNED_URL_EXPIRED":
       return 403;
     case "WITHDRAWN":
       return 410;

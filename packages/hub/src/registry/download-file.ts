@@ -3,6 +3,7 @@ import { actorIdOf, type Actor } from "../auth/index.js";
 import type { ByteRange } from "../blobs/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import type { SignedUrlUse } from "../signed-urls/index.js";
 import type { ManifestEntry } from "./commit-id.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
 import { isPublicStage } from "./hf-shapes.js";
@@ -41,7 +42,9 @@ export async function resolveFile(
 
 /**
  * Records that bytes of a file left the hub. Downloads of versions anyone may
- * fetch are not recorded: the log would only grow.
+ * fetch are not recorded, the log would only grow, except through a signed
+ * URL: its every use is recorded to its grantee, with the key and expiry but
+ * never the signature.
  */
 export async function recordDownload(
   ctx: HubContext,
@@ -49,8 +52,9 @@ export async function recordDownload(
   resolved: ResolvedFile,
   range: ByteRange | null,
   origin: RequestOrigin,
+  signed: SignedUrlUse | null = null,
 ): Promise<void> {
-  if (isPublicStage(resolved.access.stage)) {
+  if (signed === null && isPublicStage(resolved.access.stage)) {
     return;
   }
   await ctx.db.transaction().execute((trx) =>
@@ -61,7 +65,11 @@ export async function recordDownload(
       details: {
         path: resolved.file.path,
         sha256: resolved.file.sha256,
-        ...(actor.kind === "user" ? { token: actor.token.id } : {}),
+        ...(signed !== null
+          ? { signedUrl: true, key: signed.keyId, expiresAt: signed.expiresAt }
+          : actor.kind === "user"
+            ? { token: actor.token.id }
+            : {}),
         ...(range === null ? {} : { range: [range.start, range.end] }),
       },
       at: ctx.clock.now(),

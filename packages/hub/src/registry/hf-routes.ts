@@ -6,6 +6,12 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { baseUrlOf, originOf, type HubApp } from "../http/index.js";
 import type { ByteRange } from "../blobs/index.js";
+import {
+  hasSignedUrlParameters,
+  verifySignedUrl,
+  type SignedUrlQuery,
+  type SignedUrlUse,
+} from "../signed-urls/index.js";
 import { parseRange } from "./byte-range.js";
 import { lfsPointerOid, lfsPointerText } from "./commit-id.js";
 import { countDownload, startsDownload } from "./count-download.js";
@@ -48,6 +54,22 @@ const RepoRevisionPath = Type.Object({
   revision: Type.String({ minLength: 1, maxLength: 128 }),
   "*": Type.String(),
 });
+/** The parameters of a signed download URL; their values are checked by the signature, not here. */
+const SignedUrlParams = Type.Object({
+  expires: Type.Optional(Type.String({ maxLength: 32 })),
+  grantee: Type.Optional(Type.String({ maxLength: 64 })),
+  key: Type.Optional(Type.String({ maxLength: 64 })),
+  sig: Type.Optional(Type.String({ maxLength: 128 })),
+});
+/** Refusals of a signed URL's grantee that become 403: the URL no longer gives access, whatever the reason. */
+const LOST_ACCESS = new Set([
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "WITHDRAWN",
+  "REPO_NOT_FOUND",
+  "REVISION_NOT_FOUND",
+  "ENTRY_NOT_FOUND",
+]);
 const Flag = Type.Optional(Type.Union([Type.Boolean(), Type.String()]));
 /** The Hub's `expand`: the fields asked for beyond the usual ones; a single value arrives as a list of one. */
 const Expand = Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 }));
@@ -311,13 +333,66 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       params["*"],
     );
 
+  /**
+   * The file a `resolve` URL names and who downloads it: the caller, or the
+   * grantee of a signed URL, decided as the grantee now, so that a URL stops
+   * the moment its grantee loses access. A refusal then is 403 (GatedRepo for
+   * a lost grant) rather than the grantee's own answer, which would tell the
+   * URL's holder more than that it stopped working.
+   */
+  const downloadOf = async (
+    request: FastifyRequest,
+    params: { namespace: string; name: string; revision: string; "*": string },
+    query: SignedUrlQuery,
+  ): Promise<{ resolved: ResolvedFile; actor: Actor; signed: SignedUrlUse | null }> => {
+    if (!hasSignedUrlParameters(query)) {
+      return { resolved: await requestedFile(request, params), actor: request.actor, signed: null };
+    }
+    if (request.actor.kind !== "anonymous") {
+      throw new HubError(
+        "BAD_REQUEST",
+        "send a signed URL without an Authorization header, or a token without the URL's signature parameters; not both",
+      );
+    }
+    const file = {
+      namespace: params.namespace,
+      name: params.name,
+      revision: params.revision,
+      path: params["*"],
+    };
+    const signed = await verifySignedUrl(ctx, file, query);
+    try {
+      const resolved = await resolveFile(ctx, signed.grantee, file, file.revision, file.path);
+      return { resolved, actor: signed.grantee, signed };
+    } catch (err) {
+      if (err instanceof HubError && LOST_ACCESS.has(err.code)) {
+        throw new HubError(
+          "FORBIDDEN",
+          `This signed URL no longer gives access: the user it was signed for may no longer download ${file.path} of ${file.namespace}/${file.name}`,
+        );
+      }
+      throw err;
+    }
+  };
+
+  /** The headers of a file, kept from shared caches when a signed URL fetched it, so revocation is never served around. */
+  const downloadHeaders = (reply: FastifyReply, resolved: ResolvedFile, signed: boolean): void => {
+    fileHeaders(reply, resolved);
+    if (signed) {
+      void reply.header("Cache-Control", "private, no-store");
+    }
+  };
+
   const resolveRoute = "/:namespace/:name/resolve/:revision/*";
   app.head(
     resolveRoute,
-    { config: { access: { model: "version.download" } }, schema: { params: RepoRevisionPath } },
+    {
+      config: { access: { model: "version.download" } },
+      schema: { params: RepoRevisionPath, querystring: SignedUrlParams },
+    },
     async (request, reply) => {
-      const resolved = await requestedFile(request, request.params);
-      fileHeaders(reply, resolved);
+      const { resolved, signed } = await downloadOf(request, request.params, request.query);
+      downloadHeaders(reply, resolved, signed !== null);
       if (notModified(request, resolved)) {
         return reply.status(304).send();
       }
@@ -329,19 +404,19 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     resolveRoute,
     {
       config: { access: { model: "version.download" } },
-      schema: { params: RepoRevisionPath },
+      schema: { params: RepoRevisionPath, querystring: SignedUrlParams },
       exposeHeadRoute: false,
     },
     async (request, reply) => {
-      const resolved = await requestedFile(request, request.params);
-      fileHeaders(reply, resolved);
+      const { resolved, actor, signed } = await downloadOf(request, request.params, request.query);
+      downloadHeaders(reply, resolved, signed !== null);
       if (notModified(request, resolved)) {
         return reply.status(304).send();
       }
       const size = resolved.file.size;
       const range = parseRange(request.headers.range, size);
       if (range !== "unsatisfiable") {
-        await recordDownload(ctx, request.actor, resolved, range, originOf(request));
+        await recordDownload(ctx, actor, resolved, range, originOf(request), signed);
       }
       if (startsDownload(request.headers.range, range)) {
         await countDownload(ctx, resolved.version.id);

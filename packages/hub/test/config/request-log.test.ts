@@ -35,8 +35,17 @@ const plain = (text: string): string =>
  * `terminal`, it runs under `script`, which gives it a pseudo-terminal as
  * stdout, as a person running `npm start` has; otherwise its stdout is a pipe.
  */
-async function startHub(dataDir: string, terminal: boolean): Promise<Running> {
-  const env = { PATH: process.env.PATH ?? "", GATEHOUSE_DATA_DIR: dataDir, TERM: "xterm" };
+async function startHub(
+  dataDir: string,
+  terminal: boolean,
+  extraEnv: Record<string, string> = {},
+): Promise<Running> {
+  const env = {
+    PATH: process.env.PATH ?? "",
+    GATEHOUSE_DATA_DIR: dataDir,
+    TERM: "xterm",
+    ...extraEnv,
+  };
   const command = [process.execPath, MAIN, "--port", "0"];
   const child = terminal
     ? spawn("script", ["-qfec", command.map((a) => `'${a}'`).join(" "), "/dev/null"], {
@@ -172,6 +181,64 @@ describe("the request log of the started hub", () => {
       );
       assert.ok(!plain(hub.output()).includes('"msg"'), "a JSON line reached the terminal");
       assertNoSecret(hub.output());
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it("never writes a signed URL's signature, whether the download is served or refused", async () => {
+    const admin = `hf_gth_log_admin_${"a".repeat(24)}`;
+    const hub = await startHub(path.join(dataDir, "signed"), false, {
+      GATEHOUSE_ADMIN_TOKEN: admin,
+      GATEHOUSE_DEFAULT_POLICY: "false",
+    });
+    try {
+      const call = (method: string, url: string, body?: string): Promise<Response> =>
+        fetch(`${hub.url}${url}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${admin}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          ...(body === undefined ? {} : { body }),
+        });
+      const steps: [string, string, string | undefined][] = [
+        ["POST", "/api/models", JSON.stringify({ id: "admin/open", visibility: "open" })],
+        ["POST", "/api/models/admin/open/versions", JSON.stringify({ name: "v1" })],
+        ["PUT", "/api/models/admin/open/versions/v1/files/weights.bin", "weights"],
+        ["POST", "/api/models/admin/open/versions/v1/publish", undefined],
+      ];
+      for (const [method, url, body] of steps) {
+        const res = await call(method, url, body);
+        assert.ok(res.ok, `${method} ${url}: ${res.status} ${await res.text()}`);
+      }
+      const res = await call(
+        "POST",
+        "/api/models/admin/open/signed-urls",
+        JSON.stringify({ revision: "v1", path: "weights.bin", expiresIn: "1h" }),
+      );
+      const { url } = (await res.json()) as { url: string };
+      const sig = new URL(url).searchParams.get("sig") ?? "";
+      assert.ok(sig.length >= 43, url);
+      const served = await fetch(url, { headers: { "x-request-id": "log-signed-ok" } });
+      assert.equal(await served.text(), "weights");
+      const tampered = await fetch(url.replace("expires=", "expires=1"), {
+        headers: { "x-request-id": "log-signed-bad" },
+      });
+      assert.equal(tampered.status, 403);
+      await hub.waitFor('"reqId":"log-signed-bad"');
+      const lines = hub
+        .output()
+        .split("\n")
+        .filter((l) => l.includes("log-signed-"));
+      assert.equal(lines.length, 2, lines.join("\n"));
+      for (const line of lines) {
+        assert.match(
+          line,
+          /"url":"\/admin\/open\/resolve\/[0-9a-f]{40}\/weights\.bin\?expires=\d+&grantee=\w+&key=\w+&sig=%5Bredacted%5D"/,
+        );
+      }
+      assert.ok(!hub.output().includes(sig), `the log shows the signature:\n${hub.output()}`);
     } finally {
       await hub.stop();
     }
