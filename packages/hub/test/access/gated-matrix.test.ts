@@ -22,7 +22,11 @@ type Caller =
   | "grant holder's token restricted to another model"
   | "org member"
   | "org reviewer"
-  | "org maintainer";
+  | "org maintainer"
+  | "signed URL of a grant holder"
+  | "signed URL of a grant holder since revoked"
+  | "signed URL of a grant holder since expired"
+  | "signed URL with a changed path";
 
 type Action = "model info" | "file list" | "download" | "resume" | "list requests";
 const ACTIONS: readonly Action[] = [
@@ -39,6 +43,7 @@ const GATED401 = "401 GATED";
 const GATED403 = "403 GATED";
 const SIGNIN = "401 UNAUTHENTICATED";
 const FORBID = "403 FORBIDDEN";
+const INVALID = "403 SIGNED_URL_INVALID";
 
 // prettier-ignore
 const EXPECTED: Record<Caller, readonly string[]> = {
@@ -54,6 +59,11 @@ const EXPECTED: Record<Caller, readonly string[]> = {
   "org member":                                        [OK, OK, GATED403, GATED403, FORBID],
   "org reviewer":                                      [OK, OK, GATED403, GATED403, OK],
   "org maintainer":                                    [OK, OK, OK, OK, OK],
+  // A signed URL stands for its grantee on its one file; anything else is asked anonymously.
+  "signed URL of a grant holder":                      [OK, OK, OK, OK, SIGNIN],
+  "signed URL of a grant holder since revoked":        [OK, OK, GATED403, GATED403, SIGNIN],
+  "signed URL of a grant holder since expired":        [OK, OK, GATED403, GATED403, SIGNIN],
+  "signed URL with a changed path":                    [OK, OK, INVALID, INVALID, SIGNIN],
 };
 
 const WEIGHTS = "m".repeat(2048);
@@ -63,6 +73,8 @@ for (const dialect of DIALECTS) {
   describe(`the gated stage, caller by caller (${dialect})`, () => {
     let hub: TestHub;
     const tokens = new Map<Caller, string | undefined>();
+    /** The signed URLs, as paths and queries on the hub, of the callers that hold one. */
+    const signed = new Map<Caller, string>();
     const clock = new ManualClock("2026-06-01T09:00:00.000Z");
 
     before(async () => {
@@ -106,6 +118,18 @@ for (const dialect of DIALECTS) {
           hub.request("POST", "/api/models/acme/llm/access/accept", { token, json: {} }),
           200,
         );
+      const signUrl = async (token: string): Promise<string> => {
+        const res = await expectStatus(
+          hub.request("POST", "/api/models/acme/llm/signed-urls", {
+            token,
+            json: { revision: "v1", path: "weights.bin", expiresIn: "7d" },
+          }),
+          201,
+        );
+        const { url } = (await res.json()) as { url: string };
+        const parsed = new URL(url);
+        return `${parsed.pathname}${parsed.search}`;
+      };
 
       tokens.set("anonymous", undefined);
       tokens.set("stranger", await user("stranger"));
@@ -116,6 +140,11 @@ for (const dialect of DIALECTS) {
       await grant("holder", { expiresIn: "30d" });
       await accept(holder);
       tokens.set("grant holder", holder);
+      signed.set("signed URL of a grant holder", await signUrl(holder));
+      signed.set(
+        "signed URL with a changed path",
+        (await signUrl(holder)).replace("/weights.bin?", "/README.md?"),
+      );
       const restricted = await createToken(hub, holder, { scopes: ["read"], model: "acme/other" });
       tokens.set("grant holder's token restricted to another model", restricted.token);
       const unaccepted = await user("unaccepted");
@@ -125,9 +154,11 @@ for (const dialect of DIALECTS) {
       await grant("expired", { expiresIn: "1d" });
       await accept(expired);
       tokens.set("expired grant holder", expired);
+      signed.set("signed URL of a grant holder since expired", await signUrl(expired));
       const revoked = await user("revoked");
       await grant("revoked");
       await accept(revoked);
+      signed.set("signed URL of a grant holder since revoked", await signUrl(revoked));
       await expectStatus(
         hub.request("POST", "/api/models/acme/llm/access/revoke", {
           token: owner,
@@ -160,17 +191,18 @@ for (const dialect of DIALECTS) {
     });
     after(() => hub.close());
 
-    async function attempt(action: Action, token: string | undefined): Promise<string> {
+    async function attempt(
+      action: Action,
+      token: string | undefined,
+      signedUrl: string | undefined,
+    ): Promise<string> {
       const auth = token === undefined ? {} : { token };
+      const file = signedUrl ?? "/acme/llm/resolve/main/weights.bin";
       const res = await {
         "model info": () => hub.request("GET", "/api/models/acme/llm", auth),
         "file list": () => hub.request("GET", "/api/models/acme/llm/tree/main", auth),
-        download: () => hub.request("GET", "/acme/llm/resolve/main/weights.bin", auth),
-        resume: () =>
-          hub.request("GET", "/acme/llm/resolve/main/weights.bin", {
-            ...auth,
-            headers: { range: "bytes=1024-" },
-          }),
+        download: () => hub.request("GET", file, auth),
+        resume: () => hub.request("GET", file, { ...auth, headers: { range: "bytes=1024-" } }),
         "list requests": () =>
           hub.request("GET", "/api/models/acme/llm/user-access-request/pending", auth),
       }[action]();
@@ -195,7 +227,7 @@ for (const dialect of DIALECTS) {
     for (const [caller, row] of Object.entries(EXPECTED) as [Caller, readonly string[]][]) {
       ACTIONS.forEach((action, i) => {
         it(`${caller}: ${action} is ${row[i] === OK ? "allowed" : `refused (${row[i] ?? ""})`}`, async () => {
-          assert.equal(await attempt(action, tokens.get(caller)), row[i]);
+          assert.equal(await attempt(action, tokens.get(caller), signed.get(caller)), row[i]);
         });
       });
     }
