@@ -4,7 +4,7 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { enqueueEvent } from "../events/index.js";
 import type { ModelRecord } from "../registry/index.js";
-import { newId, type AccessRequestStatus, type Db } from "../store/index.js";
+import { isUniqueViolation, newId, type AccessRequestStatus, type Db } from "../store/index.js";
 import { runApprovalRule, type Requester } from "./approval-rule.js";
 import { checkAnswers } from "./check-answers.js";
 import { gatedVersion } from "./gated-version.js";
@@ -140,106 +140,114 @@ export async function submitRequest(
           );
   const status: AccessRequestStatus = verdict.kind === "accept" ? "accepted" : "pending";
   const id = newId("ar");
-  await ctx.db.transaction().execute(async (trx) => {
-    const last = await latestRequest(trx, model.id, grantee.id);
-    if (last?.status === "pending") {
-      throw new HubError(
-        "CONFLICT",
-        `${grantee.name} already asked for access to ${model.fullName} on ${last.created_at.slice(0, 10)}; the request is pending`,
-      );
-    }
-    if (last?.status === "rejected") {
-      if (last.reapply_at === null) {
+  const alreadyPending = (since: string): HubError =>
+    new HubError(
+      "CONFLICT",
+      `${grantee.name} already asked for access to ${model.fullName} on ${since.slice(0, 10)}; the request is pending`,
+    );
+  await ctx.db
+    .transaction()
+    .execute(async (trx) => {
+      const last = await latestRequest(trx, model.id, grantee.id);
+      if (last?.status === "pending") {
+        throw alreadyPending(last.created_at);
+      }
+      if (last?.status === "rejected") {
+        if (last.reapply_at === null) {
+          throw new HubError(
+            "FORBIDDEN",
+            `access to ${model.fullName} was refused to ${grantee.name} on ${(last.decided_at ?? last.created_at).slice(0, 10)}, and its owners take no new request after a refusal`,
+          );
+        }
+        if (last.reapply_at > at) {
+          throw new HubError(
+            "FORBIDDEN",
+            `access to ${model.fullName} was refused to ${grantee.name}; you may ask again after ${last.reapply_at}`,
+          );
+        }
+      }
+      const live = await trx
+        .selectFrom("access_grants")
+        .select("id")
+        .where("model_id", "=", model.id)
+        .where("grantee_id", "=", grantee.id)
+        .where("revoked_at", "is", null)
+        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", at)]))
+        .where((eb) => eb.or([eb("version_id", "is", null), eb("version_id", "=", version.id)]))
+        .executeTakeFirst();
+      if (live !== undefined) {
         throw new HubError(
-          "FORBIDDEN",
-          `access to ${model.fullName} was refused to ${grantee.name} on ${(last.decided_at ?? last.created_at).slice(0, 10)}, and its owners take no new request after a refusal`,
+          "BAD_REQUEST",
+          `${grantee.name} already has access to ${model.fullName}; to accept a newer version's licence, use 'gatehouse access accept ${model.fullName}@${version.name}'`,
         );
       }
-      if (last.reapply_at > at) {
-        throw new HubError(
-          "FORBIDDEN",
-          `access to ${model.fullName} was refused to ${grantee.name}; you may ask again after ${last.reapply_at}`,
-        );
-      }
-    }
-    const live = await trx
-      .selectFrom("access_grants")
-      .select("id")
-      .where("model_id", "=", model.id)
-      .where("grantee_id", "=", grantee.id)
-      .where("revoked_at", "is", null)
-      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", at)]))
-      .where((eb) => eb.or([eb("version_id", "is", null), eb("version_id", "=", version.id)]))
-      .executeTakeFirst();
-    if (live !== undefined) {
-      throw new HubError(
-        "BAD_REQUEST",
-        `${grantee.name} already has access to ${model.fullName}; to accept a newer version's licence, use 'gatehouse access accept ${model.fullName}@${version.name}'`,
-      );
-    }
-    await trx
-      .insertInto("access_requests")
-      .values({
-        id,
-        model_id: model.id,
-        version_id: version.id,
-        requester_id: user.userId,
-        grantee_id: grantee.id,
-        status,
-        fields: JSON.stringify(answers),
-        created_at: at,
-        decided_at: status === "accepted" ? at : null,
-        decided_by: null,
-        rejection_reason: null,
-        reapply_at: null,
-      })
-      .execute();
-    await appendAuditEvent(trx, {
-      actorId: user.userId,
-      action: "access.request",
-      resource: `model:${model.id}`,
-      details: {
-        request: id,
-        version: version.id,
-        grantee: grantee.id,
-        status,
-        approval: gate.approval,
-        ...(verdict.kind === "error" ? { ruleError: verdict.message } : {}),
-      },
-      at: now,
-      origin,
-    });
-    await enqueueEvent(trx, {
-      type: "access.requested",
-      namespaceId: model.namespace.id,
-      at: now,
-      data: {
-        model: { id: model.id, name: model.fullName },
-        version: { id: version.id, name: version.name },
-        subject: { kind: grantee.kind, id: grantee.id },
-        request: id,
-        expiresAt: null,
-      },
-    });
-    if (input.acceptLicence) {
-      await recordAcceptance(ctx, trx, user, { model, version, answers, requestId: id }, origin);
-    }
-    if (status === "accepted") {
-      await writeGrant(
-        ctx,
-        trx,
-        null,
-        {
-          model,
-          version: null,
-          grantee: { id: grantee.id, kind: grantee.kind },
-          requestId: id,
-          expiresAt: expiryFrom(now, gate.grantDurationMs),
+      await trx
+        .insertInto("access_requests")
+        .values({
+          id,
+          model_id: model.id,
+          version_id: version.id,
+          requester_id: user.userId,
+          grantee_id: grantee.id,
+          status,
+          fields: JSON.stringify(answers),
+          created_at: at,
+          decided_at: status === "accepted" ? at : null,
+          decided_by: null,
+          rejection_reason: null,
+          reapply_at: null,
+        })
+        .execute();
+      await appendAuditEvent(trx, {
+        actorId: user.userId,
+        action: "access.request",
+        resource: `model:${model.id}`,
+        details: {
+          request: id,
+          version: version.id,
+          grantee: grantee.id,
+          status,
+          approval: gate.approval,
+          ...(verdict.kind === "error" ? { ruleError: verdict.message } : {}),
         },
+        at: now,
         origin,
-      );
-    }
-  });
+      });
+      await enqueueEvent(trx, {
+        type: "access.requested",
+        namespaceId: model.namespace.id,
+        at: now,
+        data: {
+          model: { id: model.id, name: model.fullName },
+          version: { id: version.id, name: version.name },
+          subject: { kind: grantee.kind, id: grantee.id },
+          request: id,
+          expiresAt: null,
+        },
+      });
+      if (input.acceptLicence) {
+        await recordAcceptance(ctx, trx, user, { model, version, answers, requestId: id }, origin);
+      }
+      if (status === "accepted") {
+        await writeGrant(
+          ctx,
+          trx,
+          null,
+          {
+            model,
+            version: null,
+            grantee: { id: grantee.id, kind: grantee.kind },
+            requestId: id,
+            expiresAt: expiryFrom(now, gate.grantDurationMs),
+          },
+          origin,
+        );
+      }
+    })
+    .catch((err: unknown) => {
+      // A request submitted at the same moment got in first (access_requests_one_pending).
+      throw isUniqueViolation(err) ? alreadyPending(at) : err;
+    });
   return {
     id,
     model: model.fullName,

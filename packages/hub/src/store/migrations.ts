@@ -445,6 +445,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0010-one-pending-access-request": {
+    async up(db: Kysely<unknown>) {
+      // Two submissions racing past the service's check would both wait for a decision:
+      // the database keeps one pending request per grantee and model.
+      await sql`create unique index access_requests_one_pending on access_requests (model_id, grantee_id) where status = 'pending'`.execute(
+        db,
+      );
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

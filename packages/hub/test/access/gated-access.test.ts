@@ -640,6 +640,28 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it("keeps one pending request when the same user submits several at once", async () => {
+      await publishGated(hub, alice, "acme/race", "v1", {
+        "README.md": gatedCard(),
+        "weights.bin": WEIGHTS,
+      });
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => askAccess(hub, bob, "acme/race")),
+      );
+      const statuses = answers.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [202, 409, 409, 409, 409, 409]);
+      for (const refusedOne of answers.filter((r) => r.status === 409)) {
+        assert.match(
+          ((await refusedOne.json()) as { error: string }).error,
+          /^bob already asked for access to acme\/race on 2026-.*; the request is pending$/,
+        );
+      }
+      assert.deepEqual(
+        (await listOf("acme/race", "pending")).map((i) => i.user.user),
+        ["bob"],
+      );
+    });
+
     it("pages the Hub's request lists with absolute Link URLs", async () => {
       await publishGated(hub, alice, "acme/paged", "v1", {
         "README.md": gatedCard(),
