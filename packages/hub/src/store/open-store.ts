@@ -113,6 +113,19 @@ async function currentSchema(db: Kysely<Database>): Promise<string> {
 }
 
 /**
+ * Whether a migration run failed only because another schema vanished under it:
+ * Kysely's migrator finds its own tables by listing every schema's columns
+ * (`has_schema_privilege`, `pg_get_serial_sequence` on each), and a schema another
+ * process drops meanwhile fails that listing with invalid_schema_name (3F000)
+ * before any migration runs, so the run may be tried again.
+ */
+function droppedElsewhere(error: unknown, ours: string | undefined): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : "";
+  return ours !== undefined && code === "3F000" && !message.includes(`"${ours}"`);
+}
+
+/**
  * Opens the database the configuration names and brings its schema up to date.
  * Throws a HubError("UNAVAILABLE") that names the failed migration.
  */
@@ -134,7 +147,11 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
     provider: migrationProvider,
     ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let outcome = await migrator.migrateToLatest();
+  for (let retry = 0; retry < 3 && droppedElsewhere(outcome.error, migrationTableSchema); retry++) {
+    outcome = await migrator.migrateToLatest();
+  }
+  const { error, results } = outcome;
   if (error !== undefined) {
     await db.destroy();
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
