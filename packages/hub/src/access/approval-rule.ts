@@ -1,6 +1,5 @@
 import { celEnv, isCelError, parse, plan } from "@bufbuild/cel";
 import {
-  CelTypeError,
   DOUBLE,
   DYN,
   STRING,
@@ -59,10 +58,8 @@ export function approvalRuleProblem(rule: string): string | null {
       ? null
       : `must be true or false, but gives a ${shape.kind}`;
   } catch (err) {
-    if (err instanceof CelTypeError || err instanceof Error) {
-      return err.message.replace(/^<input>:/, "");
-    }
-    return String(err);
+    // CelTypeError and the parser's syntax errors alike.
+    return err instanceof Error ? err.message.replace(/^<input>:/, "") : String(err);
   }
 }
 

@@ -263,7 +263,7 @@ export async function submitRequest(
   };
 }
 
-/** When a grant made at `now` lasting `durationMs` ends; null for until revoked. */
+/** When a period of `durationMs` from `now` ends (a grant, a wait after a rejection); null for never. */
 export const expiryFrom = (now: Date, durationMs: number | null): string | null =>
   durationMs === null ? null : new Date(now.getTime() + durationMs).toISOString();
 
@@ -327,10 +327,8 @@ export async function decideRequest(
       );
     }
     const rejecting = decision.status === "rejected";
-    const reapplyAt =
-      rejecting && gate.reapplyAfterMs !== null
-        ? new Date(now.getTime() + gate.reapplyAfterMs).toISOString()
-        : null;
+    // Null, the gate's `reapply_after: never`, keeps the refusal final.
+    const reapplyAt = rejecting ? expiryFrom(now, gate.reapplyAfterMs) : null;
     await trx
       .updateTable("access_requests")
       .set({
@@ -503,10 +501,7 @@ export async function revokeAccess(
             decided_at: now.toISOString(),
             decided_by: user.userId,
             rejection_reason: `revoked: ${input.reason}`,
-            reapply_at:
-              gate.reapplyAfterMs === null
-                ? null
-                : new Date(now.getTime() + gate.reapplyAfterMs).toISOString(),
+            reapply_at: expiryFrom(now, gate.reapplyAfterMs),
           })
           .where("id", "=", request.id)
           .execute();

@@ -16,5 +16,5 @@ export {
 } from "./transitions.js";
 export type { PolicyInput, LicenceFacts, RiskTier } from "./policy-input.js";
 export { licenceText, resolveLicence } from "./licences/index.js";
-export { CelTypeError, checkExpression } from "./check-expression.js";
+export { checkExpression } from "./check-expression.js";
 export { BOOL, DOUBLE, INT, STRING, DYN, listOf, nullable, type CelShape } from "./cel-types.js";
