@@ -45,6 +45,7 @@ import { registerReleaseRoutes } from "./release/routes.js";
 import { loggerOptions, RequestLogController, type LogFormat } from "./request-log.js";
 import { registerSigningKeyRoutes } from "./signed-urls/routes.js";
 import { openStore, type Store } from "./store/index.js";
+import { registerWebUi } from "./web-ui/routes.js";
 
 export interface AppOptions {
   readonly config: Config;
@@ -188,7 +189,11 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     tokens: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
   });
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
-  app.setNotFoundHandler((request, reply) =>
+  const servePage = await registerWebUi(app, ctx);
+  app.setNotFoundHandler((request, reply) => {
+    if (servePage(request, reply)) {
+      return;
+    }
     sendError(
       new HubError(
         "NOT_FOUND",
@@ -196,8 +201,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       ),
       request,
       reply,
-    ),
-  );
+    );
+  });
 
   app.get(
     "/health",

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
 import path from "node:path";
+import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 
 /** Where the relational store lives. */
@@ -61,6 +62,8 @@ export interface Config {
   readonly lfsThresholdBytes: number;
   /** The longest lifetime a signed download URL may be given (GATEHOUSE_SIGNED_URL_MAX_EXPIRY, default 7d). */
   readonly signedUrlMaxExpiryMs: number;
+  /** The built web UI the hub serves at `/` (GATEHOUSE_WEB_DIR, default the `@gatehouse/web` package's build). */
+  readonly webDir: string;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -264,6 +267,12 @@ function parseLogLevel(raw: string | undefined): Config["logLevel"] {
   return level;
 }
 
+/** Where `npm run build` puts the web UI: the `dist` folder of the `@gatehouse/web` workspace. */
+function builtWebUi(): string {
+  const manifest = createRequire(import.meta.url).resolve("@gatehouse/web/package.json");
+  return path.join(path.dirname(manifest), "dist");
+}
+
 /**
  * Builds the frozen configuration from environment variables, overridden by
  * command-line flags (`--port`, `--host`, `--data-dir`). Throws a ConfigError
@@ -330,6 +339,10 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
       "7d",
       MAX_SIGNED_URL_EXPIRY_MS,
     ),
+    webDir:
+      env.GATEHOUSE_WEB_DIR === undefined || env.GATEHOUSE_WEB_DIR === ""
+        ? builtWebUi()
+        : path.resolve(env.GATEHOUSE_WEB_DIR),
   };
   return Object.freeze(config);
 }
