@@ -103,6 +103,28 @@ export function cardText(bytes: Uint8Array): string {
 }
 
 /**
+ * A card's YAML front matter (between a first line `---` and the next line
+ * that is exactly `---`) and the Markdown after it; `frontMatter` is null
+ * without one, and `body` null when it is never closed.
+ */
+export function splitCard(text: string): { frontMatter: string | null; body: string | null } {
+  const normalised = text.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
+  if (!normalised.startsWith("---\n")) {
+    return { frontMatter: null, body: normalised };
+  }
+  const afterOpening = normalised.slice(4);
+  // The first line that is exactly `---` (trailing blanks allowed), even if an earlier one starts with it.
+  const end = /^---[ \t]*$/m.exec(afterOpening);
+  if (end === null) {
+    return { frontMatter: afterOpening, body: null };
+  }
+  return {
+    frontMatter: afterOpening.slice(0, end.index),
+    body: afterOpening.slice(end.index + end[0].length).replace(/^\n/, ""),
+  };
+}
+
+/**
  * Parses a model card's YAML front matter (between a first line `---` and the
  * next `---`). A card without front matter has no data. Errors name the line
  * of README.md they concern. The work is bounded before parsing: the front
@@ -113,17 +135,14 @@ export function cardText(bytes: Uint8Array): string {
  * @example parseModelCard("---\nlicense: mit\n---\n# My model\n") // { license: "mit" }
  */
 export function parseModelCard(text: string): CardData {
-  const normalised = text.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
-  if (!normalised.startsWith("---\n")) {
+  const parts = splitCard(text);
+  if (parts.frontMatter === null) {
     return {};
   }
-  const afterOpening = normalised.slice(4);
-  // The first line that is exactly `---` (trailing blanks allowed), even if an earlier one starts with it.
-  const end = /^---[ \t]*$/m.exec(afterOpening)?.index;
-  if (end === undefined) {
+  if (parts.body === null) {
     throw cardError(1, "the YAML front matter starting here has no closing '---' line");
   }
-  const yamlText = afterOpening.slice(0, end);
+  const yamlText = parts.frontMatter;
   const bytes = Buffer.byteLength(yamlText, "utf8");
   if (bytes > MAX_FRONT_MATTER_BYTES) {
     throw cardError(

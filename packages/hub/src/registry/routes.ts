@@ -7,6 +7,7 @@ import { createModel, deleteModel } from "./manage-models.js";
 import { attachFiles, deleteFile, uploadFile } from "./upload-file.js";
 import { versionJson } from "./hf-shapes.js";
 import { MAX_STATS_DAYS, downloadStats, statsWindow } from "./download-stats.js";
+import { readCard } from "./read-card.js";
 import {
   createVersion,
   findVersionRow,
@@ -44,6 +45,27 @@ const Day = Type.String({ maxLength: 32, description: "a UTC date, YYYY-MM-DD" }
 
 /** Gatehouse's own registry API: models, draft versions, uploads and publication. */
 export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
+  app.get(
+    `${BASE}/card`,
+    {
+      config: { access: { model: "version.see" } },
+      schema: {
+        description:
+          "A version's model card, its Markdown without the front matter, for anyone who may see the version",
+        params: Repo,
+        querystring: Type.Object({
+          revision: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 128, description: "a version or commit; main" }),
+          ),
+        }),
+      },
+    },
+    async (request) => {
+      const { namespace, name } = request.params;
+      return readCard(ctx, request.actor, namespace, name, request.query.revision ?? "main");
+    },
+  );
+
   app.post(
     "/api/models",
     {

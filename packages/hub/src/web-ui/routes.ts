@@ -79,7 +79,7 @@ export async function registerWebUi(app: HubApp, ctx: HubContext): Promise<Serve
       .header("X-Content-Type-Options", "nosniff")
       .header("Referrer-Policy", "same-origin")
       .header("Cache-Control", "no-cache")
-      .sendFile("index.html");
+      .sendFile("index.html", { cacheControl: false });
     return true;
   };
 }

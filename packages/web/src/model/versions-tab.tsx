@@ -1,0 +1,53 @@
+import { useTranslation } from "react-i18next";
+import type { VersionList } from "../api/types.js";
+import { useApi } from "../api/use-api.js";
+import { StageBadge } from "../components/badges.js";
+import { ErrorMessage, Loading } from "../components/feedback.js";
+import { useFormat } from "../i18n/format.js";
+import { useModel } from "./model-context.js";
+
+/** Every version the user may see, newest first, with its stage and commit. */
+export function VersionsTab() {
+  const { t } = useTranslation("model");
+  const format = useFormat();
+  const { apiBase } = useModel();
+  const [loaded] = useApi<VersionList>(`/api/models/${apiBase}/versions`);
+  if (loaded.state === "loading") {
+    return <Loading />;
+  }
+  if (loaded.state === "failed") {
+    return <ErrorMessage error={loaded.error} />;
+  }
+  const versions = [...loaded.body.versions].reverse();
+  return (
+    <section>
+      <h2>{t("versions.title")}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("versions.name")}</th>
+            <th scope="col">{t("versions.stage")}</th>
+            <th scope="col">{t("versions.published")}</th>
+            <th scope="col">{t("versions.commit")}</th>
+            <th scope="col" className="number">
+              {t("versions.files")}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {versions.map((v) => (
+            <tr key={v.name}>
+              <th scope="row">{v.name}</th>
+              <td>{v.state === "draft" ? t("versions.draft") : <StageBadge stage={v.stage} />}</td>
+              <td>{format.dateTime(v.publishedAt)}</td>
+              <td>
+                <code className="hash">{v.sha.slice(0, 12)}</code>
+              </td>
+              <td className="number">{format.number(v.files.length)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

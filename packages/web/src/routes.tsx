@@ -1,0 +1,35 @@
+import type { RouteObject } from "react-router";
+import { Layout } from "./components/layout.js";
+import { CardTab } from "./model/card-tab.js";
+import { FilesTab } from "./model/files-tab.js";
+import { VersionsTab } from "./model/versions-tab.js";
+import { Browse } from "./pages/browse.js";
+import { ModelPage } from "./pages/model-page.js";
+import { NotFound } from "./pages/not-found.js";
+import { SignIn } from "./pages/sign-in.js";
+
+/**
+ * The pages of the UI. Their first path segments are names the hub reserves
+ * (`models`, `login`, `settings`, `organizations`), so none can be a namespace;
+ * any other `/namespace/name` is a model page.
+ */
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <Browse /> },
+      { path: "models", element: <Browse /> },
+      { path: "login", element: <SignIn /> },
+      {
+        path: ":namespace/:name",
+        element: <ModelPage />,
+        children: [
+          { index: true, element: <CardTab /> },
+          { path: "files", element: <FilesTab /> },
+          { path: "versions", element: <VersionsTab /> },
+        ],
+      },
+      { path: "*", element: <NotFound /> },
+    ],
+  },
+];
