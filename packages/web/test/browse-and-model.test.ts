@@ -158,7 +158,10 @@ for (const dialect of DIALECTS) {
           await links.click();
         }
       }
-      assert.equal(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned), undefined);
+      assert.equal(
+        await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+        undefined,
+      );
       assert.deepEqual(dialogs, []);
       await context.close();
     });
