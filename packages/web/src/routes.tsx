@@ -6,6 +6,7 @@ import { VersionsTab } from "./model/versions-tab.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
+import { RouteError } from "./pages/route-error.js";
 import { SignIn } from "./pages/sign-in.js";
 
 /**
@@ -16,6 +17,7 @@ import { SignIn } from "./pages/sign-in.js";
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <Browse /> },
       { path: "models", element: <Browse /> },
