@@ -221,6 +221,20 @@ for (const dialect of DIALECTS) {
       assert.match(body.error, /unknown or has ended.*sign in again/);
     });
 
+    it("lists the session and password routes in /openapi.json, with their bodies", async () => {
+      const res = await expectStatus(hub.request("GET", "/openapi.json"), 200);
+      const spec = (await res.json()) as {
+        paths: Record<string, Record<string, { requestBody?: unknown }>>;
+      };
+      const methods = (url: string): string[] => Object.keys(spec.paths[url] ?? {}).sort();
+      assert.deepEqual(methods("/api/session"), ["delete", "get", "post"]);
+      assert.deepEqual(methods("/api/user/password"), ["put"]);
+      assert.deepEqual(methods("/api/users/{name}/password"), ["put"]);
+      const body = JSON.stringify(spec.paths["/api/session"]?.post?.requestBody);
+      assert.match(body, /"username"/);
+      assert.match(body, /"password"/);
+    });
+
     it("records sign-in and sign-out in the audit log by ids, never a password or a cookie", async () => {
       const session = await signIn(hub, "alice", ALICE_PASSWORD);
       await expectStatus(
