@@ -282,7 +282,78 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it("documents the list's parameters in /openapi.json", async () => {
+    it("gives the facets of the models each caller may see, with counts", async () => {
+      const res = await expectStatus(hub.request("GET", "/api/models-facets"), 200);
+      assert.deepEqual(await res.json(), {
+        models: 6,
+        namespaces: [
+          { value: "acme", count: 3 },
+          { value: "bob", count: 3 },
+        ],
+        stages: [
+          { value: "private", count: 0 },
+          { value: "internal", count: 0 },
+          { value: "staged", count: 0 },
+          { value: "api", count: 0 },
+          { value: "gated", count: 0 },
+          { value: "open", count: 6 },
+        ],
+        riskTiers: [
+          { value: "minimal", count: 3 },
+          { value: "limited", count: 1 },
+          { value: "high", count: 1 },
+          { value: "systemic", count: 1 },
+        ],
+        licenses: [
+          { value: "MIT", count: 3 },
+          { value: "apache-2.0", count: 3 },
+        ],
+        tags: [
+          { value: "vision", count: 3 },
+          { value: "onnx", count: 1 },
+          { value: "text", count: 1 },
+        ],
+      });
+      const member = (await (
+        await expectStatus(hub.request("GET", "/api/models-facets", { token: alice }), 200)
+      ).json()) as Record<"namespaces" | "tags" | "stages", { value: string; count: number }[]>;
+      assert.deepEqual(member.namespaces, [
+        { value: "acme", count: 4 },
+        { value: "bob", count: 3 },
+      ]);
+      assert.deepEqual(member.tags.slice(0, 2), [
+        { value: "vision", count: 4 },
+        { value: "onnx", count: 1 },
+      ]);
+      assert.ok(member.tags.some((t) => t.value === "secret-project"));
+      assert.deepEqual(
+        member.stages.find((s) => s.value === "internal"),
+        {
+          value: "internal",
+          count: 1,
+        },
+      );
+    });
+
+    it("narrows the facets by the list's own filters", async () => {
+      const res = await expectStatus(
+        hub.request("GET", "/api/models-facets?filter=vision&author=acme"),
+        200,
+      );
+      const facets = (await res.json()) as Record<string, unknown>;
+      assert.equal(facets.models, 2);
+      assert.deepEqual(facets.licenses, [
+        { value: "MIT", count: 1 },
+        { value: "apache-2.0", count: 1 },
+      ]);
+      await expectError(
+        hub.request("GET", "/api/models-facets?risk_tier=extreme"),
+        400,
+        "BAD_REQUEST",
+      );
+    });
+
+    it("documents the list's parameters and the facets route in /openapi.json", async () => {
       const doc = (await (await expectStatus(hub.request("GET", "/openapi.json"), 200)).json()) as {
         paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
       };
@@ -298,6 +369,7 @@ for (const dialect of DIALECTS) {
       ]) {
         assert.ok(listed.includes(name), name);
       }
+      assert.ok(doc.paths["/api/models-facets"]?.get !== undefined);
     });
   });
 }
