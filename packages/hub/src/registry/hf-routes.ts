@@ -79,10 +79,11 @@ const isSet = (flag: boolean | string | undefined): boolean =>
   flag === true || flag === "true" || flag === "True" || flag === "1";
 
 /**
- * The Hub's `sort` names: the ones Gatehouse orders by, and `likes` and
- * `trendingScore`, which huggingface_hub's list_models also sends; Gatehouse
- * keeps neither likes nor trends (every model has 0 likes), so they give the
- * default order rather than a refusal.
+ * The Hub's `sort` names: the ones Gatehouse orders by, and `likes`,
+ * `likes30d` and `trendingScore`, which huggingface_hub's list_models and
+ * @huggingface/hub's listModels also send; Gatehouse keeps neither likes nor
+ * trends (every model has 0 likes), so they give the default order rather
+ * than a refusal.
  */
 const HF_SORTS = {
   id: "id",
@@ -90,6 +91,7 @@ const HF_SORTS = {
   lastModified: "lastModified",
   createdAt: "createdAt",
   likes: "id",
+  likes30d: "id",
   trendingScore: "id",
 } as const satisfies Readonly<Record<string, ModelSort>>;
 /**
@@ -103,7 +105,7 @@ const ListModelsQuery = Type.Object({
   sort: Type.Optional(
     choice(
       Object.keys(HF_SORTS) as (keyof typeof HF_SORTS)[],
-      "the order: by namespace/name (id) unless given; likes and trendingScore give that order too",
+      "the order: by namespace/name (id) unless given; likes, likes30d and trendingScore give that order too",
     ),
   ),
   direction: Type.Optional(

@@ -245,7 +245,7 @@ for (const dialect of DIALECTS) {
 
     const REFUSED: Record<string, string> = {
       "sort=stars":
-        'querystring/sort must be one of "id", "downloads", "lastModified", "createdAt", "likes", "trendingScore"',
+        'querystring/sort must be one of "id", "downloads", "lastModified", "createdAt", "likes", "likes30d", "trendingScore"',
       "direction=2": "querystring/direction must be one of -1, 1",
       "direction=down": "querystring/direction must be one of -1, 1",
       "stage=withdrawn":
