@@ -141,7 +141,8 @@ export function modelInfoText(
     modelId: model.fullName,
     author: model.namespace.name,
     ...(version === null ? {} : { sha: version.commitId }),
-    lastModified: version?.publishedAt ?? model.updatedAt,
+    // Not models.updated_at: it also moves when a version the caller may not see is published.
+    lastModified: version?.publishedAt ?? model.createdAt,
     createdAt: model.createdAt,
     private: !isPublicStage(stage ?? model.initialStage, resolved?.access.withdrawnFrom ?? null),
     gated: stage === "gated" && version !== null ? hubGatedValue(readGate(version.card)) : false,

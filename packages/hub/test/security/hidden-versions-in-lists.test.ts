@@ -132,6 +132,35 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it("dates a model whose only version is hidden by its creation, in the list and its info", async () => {
+      await expectStatus(
+        hub.request("POST", "/api/models", {
+          token: alice,
+          json: { id: "alice/shell", visibility: "open" },
+        }),
+        201,
+      );
+      const created = clock.now().toISOString();
+      clock.advance(60);
+      await publishWithCard(hub, alice, "alice/shell", "v1", HIDDEN_CARD);
+      await moveTo(hub, alice, "alice/shell", "v1", "private");
+      for (const token of [undefined, bob]) {
+        const { models } = await listAll(hub, "search=shell", token);
+        assert.deepEqual(
+          models.map((m) => [m.lastModified, m.sha, m.tags, m.gatehouse.riskTier]),
+          [[created, undefined, [], null]],
+        );
+        const info = (await (
+          await expectStatus(get("/api/models/alice/shell", token), 200)
+        ).json()) as { lastModified: string; sha?: string };
+        assert.equal(info.lastModified, created);
+        assert.equal(info.sha, undefined);
+      }
+      const [owned] = (await listAll(hub, "search=shell", alice)).models;
+      assert.equal(owned?.lastModified, clock.now().toISOString());
+      await expectStatus(hub.request("DELETE", "/api/models/alice/shell", { token: alice }), 204);
+    });
+
     it("counts in the facets only what each caller may see", async () => {
       const facets = async (token?: string) =>
         (await (await expectStatus(get("/api/models-facets", token), 200)).json()) as Record<
