@@ -1,4 +1,6 @@
 import type { RouteObject } from "react-router";
+import { MyAccessPage } from "./access/my-access-page.js";
+import { RequestAccessTab } from "./access/request-access-tab.js";
 import { Layout } from "./components/layout.js";
 import { CardTab } from "./model/card-tab.js";
 import { FilesTab } from "./model/files-tab.js";
@@ -20,6 +22,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Browse /> },
       { path: "models", element: <Browse /> },
       { path: "login", element: <SignIn /> },
+      { path: "settings/access", element: <MyAccessPage /> },
       {
         path: ":namespace/:name",
         element: <ModelPage />,
@@ -27,6 +30,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <CardTab /> },
           { path: "files", element: <FilesTab /> },
           { path: "versions", element: <VersionsTab /> },
+          { path: "request-access", element: <RequestAccessTab /> },
         ],
       },
       { path: "*", element: <NotFound /> },
