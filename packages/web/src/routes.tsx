@@ -9,6 +9,8 @@ import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
 import { SignIn } from "./pages/sign-in.js";
+import { PasswordPage } from "./settings/password-page.js";
+import { TokensPage } from "./settings/tokens-page.js";
 
 /**
  * The pages of the UI. Their first path segments are names the hub reserves
@@ -23,6 +25,8 @@ export const routes: RouteObject[] = [
       { path: "models", element: <Browse /> },
       { path: "login", element: <SignIn /> },
       { path: "settings/access", element: <MyAccessPage /> },
+      { path: "settings/tokens", element: <TokensPage /> },
+      { path: "settings/password", element: <PasswordPage /> },
       {
         path: ":namespace/:name",
         element: <ModelPage />,
