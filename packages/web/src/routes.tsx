@@ -8,6 +8,7 @@ import { VersionsTab } from "./model/versions-tab.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
+import { RouteError } from "./pages/route-error.js";
 import { SignIn } from "./pages/sign-in.js";
 import { PasswordPage } from "./settings/password-page.js";
 import { TokensPage } from "./settings/tokens-page.js";
@@ -20,6 +21,7 @@ import { TokensPage } from "./settings/tokens-page.js";
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <Browse /> },
       { path: "models", element: <Browse /> },
