@@ -46,17 +46,40 @@ const LICENCE_V2 =
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
-/** Pushes `version` of the gated model with the CLI as its owner, and moves it to the gated stage. */
-async function pushGated(hub: WebHub, owner: string, version: string, licence: string) {
+/** Pushes the first version of the gated model with the CLI as its owner, and moves it to the gated stage. */
+async function pushGated(hub: WebHub, owner: string) {
   await pushModel(
     hub,
     MODEL,
-    { "README.md": GATED_CARD, LICENSE: licence, "weights.bin": `weights of ${version}\n` },
-    { stage: "private", version, token: owner },
+    { "README.md": GATED_CARD, LICENSE: LICENCE_V1, "weights.bin": "weights of v1\n" },
+    { stage: "private", token: owner },
   );
   await hub.cli(
-    ["release", `${MODEL}@${version}`, "--to", "gated", "--reason", "ready for researchers"],
+    ["release", `${MODEL}@v1`, "--to", "gated", "--reason", "ready for researchers"],
     owner,
+  );
+}
+
+/** Publishes a newer gated version with another licence text through the HTTP API the CLI uses. */
+async function publishGated(hub: WebHub, owner: string, version: string, licence: string) {
+  const base = `/api/models/${MODEL}/versions`;
+  await json(hub.api("POST", base, { name: version }, owner));
+  const files = {
+    "README.md": GATED_CARD,
+    LICENSE: licence,
+    "weights.bin": `weights of ${version}\n`,
+  };
+  for (const [file, content] of Object.entries(files)) {
+    const put = await fetch(`${hub.url}${base}/${version}/files/${file}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${owner}` },
+      body: content,
+    });
+    assert.equal(put.status, 201, await put.text());
+  }
+  await json(hub.api("POST", `${base}/${version}/publish`, undefined, owner));
+  await json(
+    hub.api("POST", `${base}/${version}/transitions`, { to: "gated", reason: "ready" }, owner),
   );
 }
 
@@ -71,8 +94,8 @@ const fileUrl = (hub: WebHub, version: string) =>
   `${hub.url}/${MODEL}/resolve/${version}/weights.bin`;
 
 /** Fills every question of the form but the box to agree and the licence. */
-async function fillAnswers(page: Page, country: string) {
-  await page.getByLabel("Name", { exact: true }).fill("Mei Lin");
+async function fillAnswers(page: Page, name: string, country: string) {
+  await page.getByLabel("Name", { exact: true }).fill(name);
   await page.getByLabel("Affiliation", { exact: true }).fill("Institute of Small Models");
   await page.getByLabel("Date of birth", { exact: true }).fill("1990-05-01");
   await page.getByLabel("Country", { exact: true }).selectOption({ label: country });
@@ -89,12 +112,16 @@ for (const dialect of DIALECTS) {
     before(async () => {
       hub = await startWebHub(dialect);
       browser = await launchBrowser();
-      owner = await createUser(hub, "olive", PASSWORD);
-      await createUser(hub, "mei", PASSWORD);
-      await createUser(hub, "kai", PASSWORD);
-      bob = await createUser(hub, "bob", PASSWORD);
-      await pushGated(hub, owner, "v1", LICENCE_V1);
-      await pushModel(hub, "olive/open-model", { "README.md": card("license: mit", "# Open\n") });
+      [owner, bob] = await Promise.all([
+        createUser(hub, "olive", PASSWORD),
+        createUser(hub, "bob", PASSWORD),
+        createUser(hub, "mei", PASSWORD),
+        createUser(hub, "kai", PASSWORD),
+      ]);
+      await Promise.all([
+        pushGated(hub, owner),
+        pushModel(hub, "olive/open-model", { "README.md": card("license: mit", "# Open\n") }),
+      ]);
     });
 
     after(async () => {
@@ -139,7 +166,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await page.request.get(fileUrl(hub, "v1"))).status(), 403);
 
       // The form is checked before it is sent: the box to agree and the licence are left unchecked.
-      await fillAnswers(page, "英国");
+      await fillAnswers(page, "Mei Lin", "英国");
       await page.getByRole("button", { name: "申请访问" }).click();
       const alert = page.locator(".request-form [role=alert]");
       await alert.waitFor();
@@ -204,7 +231,7 @@ for (const dialect of DIALECTS) {
       assert.equal(await (await page.request.get(fileUrl(hub, "v1"))).text(), "weights of v1\n");
 
       // A newer version comes with a different licence text: the page asks for it before downloading.
-      await pushGated(hub, owner, "v2", LICENCE_V2);
+      await publishGated(hub, owner, "v2", LICENCE_V2);
       await page.reload();
       await page.getByRole("heading", { name: "接受许可协议" }).waitFor();
       assert.match(
@@ -245,9 +272,7 @@ for (const dialect of DIALECTS) {
       assert.match(grantText, /olive\/llama-lite/);
       assert.match(grantText, /所有受限版本/);
       assert.match(grantText, /有效/);
-      const decided = page.locator("section", {
-        has: page.getByRole("heading", { name: "已处理的申请" }),
-      });
+      const decided = page.getByRole("region", { name: "已处理的申请" });
       assert.match(await decided.innerText(), /已批准/);
       assert.equal(
         await grantRow.getByRole("link", { name: MODEL }).getAttribute("href"),
@@ -266,7 +291,7 @@ for (const dialect of DIALECTS) {
       await page.getByRole("heading", { name: "Ask for access to Llama Lite" }).waitFor();
       await expectAccessible(page, "the request form in English");
       await screenshot(page, "request-access-form-en");
-      await fillAnswers(page, "Germany");
+      await fillAnswers(page, "Kai Weber", "Germany");
       await page.getByLabel(AGREE, { exact: true }).check();
       await page.getByLabel("I have read the licence (llama3) above and accept it.").check();
 

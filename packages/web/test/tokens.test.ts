@@ -154,7 +154,13 @@ for (const dialect of DIALECTS) {
     });
 
     it("speaks Chinese, and restricts a token to one model and a lifetime", async () => {
-      await hub.cli(["model", "create", "tess/tiny", "--open"], tess);
+      const created = await hub.api(
+        "POST",
+        "/api/models",
+        { id: "tess/tiny", visibility: "open" },
+        tess,
+      );
+      assert.equal(created.status, 201);
       const context = await browser.newContext("zh-CN");
       const page = await context.newPage();
       await signIn(page, hub, "tess", PASSWORD);

@@ -72,8 +72,8 @@ function PasswordForm() {
           <li>{t("password.ruleMin", { min: PASSWORD_MIN_LENGTH })}</li>
           <li>{t("password.ruleMax", { max: PASSWORD_MAX_LENGTH })}</li>
           <li>{t("password.ruleSpaces")}</li>
-          <li>{t("password.ruleAdvice")}</li>
         </ul>
+        <p className="muted">{t("password.ruleAdvice")}</p>
       </div>
       {tried && problems.size > 0 ? (
         <p className="field-error" role="alert">
