@@ -1,4 +1,6 @@
 import type { RouteObject } from "react-router";
+import { MyAccessPage } from "./access/my-access-page.js";
+import { RequestAccessTab } from "./access/request-access-tab.js";
 import { Layout } from "./components/layout.js";
 import { CardTab } from "./model/card-tab.js";
 import { FilesTab } from "./model/files-tab.js";
@@ -8,6 +10,8 @@ import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
 import { RouteError } from "./pages/route-error.js";
 import { SignIn } from "./pages/sign-in.js";
+import { PasswordPage } from "./settings/password-page.js";
+import { TokensPage } from "./settings/tokens-page.js";
 
 /**
  * The pages of the UI. Their first path segments are names the hub reserves
@@ -22,6 +26,9 @@ export const routes: RouteObject[] = [
       { index: true, element: <Browse /> },
       { path: "models", element: <Browse /> },
       { path: "login", element: <SignIn /> },
+      { path: "settings/access", element: <MyAccessPage /> },
+      { path: "settings/tokens", element: <TokensPage /> },
+      { path: "settings/password", element: <PasswordPage /> },
       {
         path: ":namespace/:name",
         element: <ModelPage />,
@@ -29,6 +36,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <CardTab /> },
           { path: "files", element: <FilesTab /> },
           { path: "versions", element: <VersionsTab /> },
+          { path: "request-access", element: <RequestAccessTab /> },
         ],
       },
       { path: "*", element: <NotFound /> },

@@ -4,3 +4,4 @@ export type { AcceptanceView } from "./acceptances.js";
 export type { GrantView } from "./grants.js";
 export type { RequestView } from "./requests.js";
 export type { GateForm } from "./gate-form.js";
+export type { MyModelAccess } from "./my-model-access.js";

@@ -162,7 +162,8 @@ function grantQuery(ctx: HubContext) {
     ]);
 }
 
-async function grantsWhere(
+/** Grants as owners and grantees see them, newest first, of those `filter` keeps. */
+export async function grantsWhere(
   ctx: HubContext,
   filter: (q: GrantQuery) => GrantQuery,
 ): Promise<GrantView[]> {

@@ -7,6 +7,7 @@ import { acceptLicence, listAcceptances } from "./acceptances.js";
 import { accessReport } from "./access-report.js";
 import { gateForm } from "./gate-form.js";
 import { listGrants, listMine, listRequests } from "./list-requests.js";
+import { myModelAccess } from "./my-model-access.js";
 import { decideRequest, grantAccess, revokeAccess, submitRequest } from "./requests.js";
 
 const Segment = Type.String({ minLength: 1, maxLength: 96 });
@@ -188,6 +189,19 @@ export function registerAccessRoutes(app: HubApp, ctx: HubContext): void {
       const { namespace, name } = request.params;
       const model = await seen(namespace, name, request.actor);
       return gateForm(ctx, request.actor, model, request.query.revision);
+    },
+  );
+
+  app.get(
+    `${BASE}/access/mine`,
+    {
+      config: { access: { model: "version.see" } },
+      schema: { params: Repo, querystring: Type.Object({ revision: Type.Optional(Revision) }) },
+    },
+    async (request) => {
+      const { namespace, name } = request.params;
+      const model = await seen(namespace, name, request.actor);
+      return myModelAccess(ctx, request.actor, model, request.query.revision);
     },
   );
 

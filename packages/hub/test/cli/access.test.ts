@@ -160,6 +160,12 @@ describe("gatehouse access", () => {
     assert.equal(approved.stdout, "accepted the request of bob for acme/llm\n");
     const got = await expectStatus(download(bob), 200);
     assert.equal(await got.text(), "gated weights");
+    const status = await gatehouse(["access", "status", "acme/llm"], as(bob));
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /^acme\/llm@v1: you may download it$/m);
+    assert.match(status.stdout, /^request: accepted, asked 2026-06-01T09:00:00\.000Z$/m);
+    assert.match(status.stdout, /^grant: live, every gated version, until revoked$/m);
+    assert.match(status.stdout, /^licence: llama3 \(sha256 [0-9a-f]{64}\), accepted$/m);
 
     const acceptances = await gatehouse(["access", "acceptances", "acme/llm", "--csv"], as(alice));
     assert.equal(acceptances.code, 0, acceptances.stderr);

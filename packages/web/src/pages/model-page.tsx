@@ -27,6 +27,7 @@ const TABS: readonly Tab[] = [
   { path: "", label: "model:tabs.card" },
   { path: "files", label: "model:tabs.files" },
   { path: "versions", label: "model:tabs.versions" },
+  { path: "request-access", label: "access:tab", shows: (info) => info.gated !== false },
 ];
 
 function text(value: unknown): string | null {

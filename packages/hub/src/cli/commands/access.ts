@@ -53,6 +53,21 @@ interface AcceptanceView {
   readonly acceptedAt: string;
 }
 
+/** GET /api/models/:namespace/:name/access/mine */
+interface MyModelAccess {
+  readonly model: string;
+  readonly version: string;
+  readonly request: (RequestView & { readonly rejectionReason: string | null }) | null;
+  readonly grant: (GrantView & { readonly granteeKind: "user" | "org" }) | null;
+  readonly licence: {
+    readonly id: string;
+    readonly sha256: string;
+    readonly acceptanceRequired: boolean;
+    readonly accepted: boolean;
+  };
+  readonly canDownload: boolean;
+}
+
 const STATUSES = ["pending", "accepted", "rejected"] as const;
 
 const answersText = (fields: Readonly<Record<string, unknown>>): string =>
@@ -305,6 +320,36 @@ export function registerAccessCommands(
             (r) =>
               `  ${r.model}${r.version === null ? "" : `@${r.version}`}\tfor ${r.grantee}\tasked ${r.createdAt}`,
           ),
+        ],
+        mine,
+      );
+    });
+
+  access
+    .command("status")
+    .description(
+      "where you stand with a gated model: your newest request, your grant, the licence to accept, whether you may download",
+    )
+    .argument("<ns/name[@version]>", "model, and the version (default: newest gated)")
+    .action(async (id: string) => {
+      const ref = parseModelRef(id, true);
+      const ctx = await contextOf();
+      const query = ref.version === undefined ? "" : `?revision=${encodeURIComponent(ref.version)}`;
+      const mine = await ctx.client.json<MyModelAccess>(
+        "GET",
+        `${modelPath(ref)}/access/mine${query}`,
+      );
+      const { request, grant, licence } = mine;
+      ctx.print(
+        [
+          `${mine.model}@${mine.version}: ${mine.canDownload ? "you may download it" : "you may not download it"}`,
+          request === null
+            ? "request: none"
+            : `request: ${request.status}, asked ${request.createdAt}${request.rejectionReason === null ? "" : `, reason: ${request.rejectionReason}`}`,
+          grant === null
+            ? "grant: none"
+            : `grant: ${grant.status}${grant.granteeKind === "org" ? ` through ${grant.grantee}` : ""}, ${grant.version === null ? "every gated version" : grant.version}, ${until(grant.expiresAt)}`,
+          `licence: ${licence.id} (sha256 ${licence.sha256}), ${licence.accepted ? "accepted" : licence.acceptanceRequired ? `not accepted: gatehouse access accept ${mine.model}@${mine.version}` : "no acceptance asked"}`,
         ],
         mine,
       );
