@@ -3,6 +3,9 @@ import { Layout } from "./components/layout.js";
 import { CardTab } from "./model/card-tab.js";
 import { FilesTab } from "./model/files-tab.js";
 import { VersionsTab } from "./model/versions-tab.js";
+import { ReleaseTab } from "./release/release-tab.js";
+import { AccessRecordsTab } from "./review/access-records-tab.js";
+import { InboxPage } from "./review/inbox-page.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
@@ -20,6 +23,7 @@ export const routes: RouteObject[] = [
       { index: true, element: <Browse /> },
       { path: "models", element: <Browse /> },
       { path: "login", element: <SignIn /> },
+      { path: "settings/inbox", element: <InboxPage /> },
       {
         path: ":namespace/:name",
         element: <ModelPage />,
@@ -27,6 +31,8 @@ export const routes: RouteObject[] = [
           { index: true, element: <CardTab /> },
           { path: "files", element: <FilesTab /> },
           { path: "versions", element: <VersionsTab /> },
+          { path: "release", element: <ReleaseTab /> },
+          { path: "access-records", element: <AccessRecordsTab /> },
         ],
       },
       { path: "*", element: <NotFound /> },
