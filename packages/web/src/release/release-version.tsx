@@ -63,7 +63,13 @@ export function ReleaseVersion({
         </p>
       </section>
       <PendingSection apiBase={apiBase} version={name} loaded={pending} onChanged={changed} />
-      <TransitionForm apiBase={apiBase} version={name} stage={stage} onChanged={changed} />
+      <TransitionForm
+        apiBase={apiBase}
+        version={name}
+        stage={stage}
+        pending={pending.state === "done"}
+        onChanged={changed}
+      />
       {stage !== "withdrawn" ? (
         <WithdrawForm apiBase={apiBase} version={name} onChanged={changed} />
       ) : null}

@@ -55,11 +55,14 @@ export function TransitionForm({
   apiBase,
   version,
   stage,
+  pending,
   onChanged,
 }: {
   readonly apiBase: string;
   readonly version: string;
   readonly stage: string;
+  /** Whether a change is pending: then only a move down (which cancels it) can be asked for. */
+  readonly pending: boolean;
   readonly onChanged: () => void;
 }) {
   const { t } = useTranslation("release");
@@ -130,6 +133,7 @@ export function TransitionForm({
         },
       });
       setOutcome({ kind: transition.status === "done" ? "done" : "pending", transition });
+      setTo("");
       setReason("");
       setAt("");
       setScheduled(false);
@@ -158,6 +162,7 @@ export function TransitionForm({
   return (
     <section className="release-form" aria-labelledby={`${formId}-title`}>
       <h3 id={`${formId}-title`}>{t("form.title")}</h3>
+      {pending ? <p className="muted">{t("form.whilePending")}</p> : null}
       <form noValidate onSubmit={(e) => void onSubmit(e)}>
         <div className="field">
           <label htmlFor={`${formId}-to`}>{t("form.to")}</label>
