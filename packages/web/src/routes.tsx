@@ -9,6 +9,7 @@ import { InboxPage } from "./review/inbox-page.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
+import { RouteError } from "./pages/route-error.js";
 import { SignIn } from "./pages/sign-in.js";
 
 /**
@@ -19,6 +20,7 @@ import { SignIn } from "./pages/sign-in.js";
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <Browse /> },
       { path: "models", element: <Browse /> },
