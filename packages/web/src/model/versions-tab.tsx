@@ -9,7 +9,7 @@ import { useModel } from "./model-context.js";
 
 /** A withdrawn version as the hub lists it: a tombstone with its date and reason, no files. */
 function Tombstone({ version }: { readonly version: VersionEntry }) {
-  const { t } = useTranslation("release");
+  const { t } = useTranslation("model");
   const format = useFormat();
   const tomb = version as VersionEntry & { withdrawnAt?: string | null; reason?: string | null };
   return (
@@ -18,12 +18,12 @@ function Tombstone({ version }: { readonly version: VersionEntry }) {
       <td>
         <StageBadge stage="withdrawn" />
         <span className="tombstone-reason">
-          {t("versions.withdrawnReason", { reason: tomb.reason ?? "—" })}
+          {t("release:versions.withdrawnReason", { reason: tomb.reason ?? "—" })}
         </span>
       </td>
       <td>{format.dateTime(tomb.withdrawnAt)}</td>
-      <td>{t("versions.noValue")}</td>
-      <td className="number">{t("versions.noValue")}</td>
+      <td>{t("release:versions.noValue")}</td>
+      <td className="number">{t("release:versions.noValue")}</td>
     </tr>
   );
 }

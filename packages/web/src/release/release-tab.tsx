@@ -74,7 +74,11 @@ export function ReleaseTab() {
                     </span>
                   ) : null}
                 </td>
-                <td>{format.dateTime(v.stage === "withdrawn" ? v.withdrawnAt : v.publishedAt)}</td>
+                <td>
+                  {v.stage === "withdrawn"
+                    ? t("versions.withdrawnOn", { when: format.dateTime(v.withdrawnAt) })
+                    : t("versions.publishedOn", { when: format.dateTime(v.publishedAt) })}
+                </td>
                 <td>
                   {v.name === chosen?.name ? (
                     <span className="muted">{t("versions.shown")}</span>
