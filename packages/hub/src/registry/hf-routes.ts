@@ -32,6 +32,7 @@ import { listModels, type ModelSort } from "./list-models.js";
 import { choice, filtersOf, MODEL_FILTER_PARAMS } from "./model-query.js";
 import { listTree, type TreeEntry } from "./list-tree.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
+import { modelPermissions } from "./model-permissions.js";
 import {
   listVersions,
   resolveRevision,
@@ -272,7 +273,17 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
       const resolved = await newestVersion(request.actor, model);
       const figures = await figuresOf(request.actor, model, request.query.expand);
-      return reply.type(JSON_TYPE).send(modelInfoText(ctx.caches, model, resolved, figures));
+      return reply
+        .type(JSON_TYPE)
+        .send(
+          modelInfoText(
+            ctx.caches,
+            model,
+            resolved,
+            figures,
+            modelPermissions(request.actor, model),
+          ),
+        );
     },
   );
 
@@ -287,7 +298,17 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
       const resolved = await resolveVersion(ctx, request.actor, model, revision);
       const figures = await figuresOf(request.actor, model, request.query.expand);
-      return reply.type(JSON_TYPE).send(modelInfoText(ctx.caches, model, resolved, figures));
+      return reply
+        .type(JSON_TYPE)
+        .send(
+          modelInfoText(
+            ctx.caches,
+            model,
+            resolved,
+            figures,
+            modelPermissions(request.actor, model),
+          ),
+        );
     },
   );
 

@@ -10,6 +10,7 @@ import { LICENCE_TAG } from "./filter-models.js";
 import type { ModelListing } from "./list-models.js";
 import type { ModelRecord, VersionAccess } from "./load-model.js";
 import type { CardData } from "./model-card.js";
+import type { ModelAction } from "./model-permissions.js";
 import type { ResolvedVersion, VersionRecord } from "./versions.js";
 
 /** A file entry as the Hugging Face tree and paths-info endpoints give it; every file is LFS-style. */
@@ -123,7 +124,8 @@ export function downloadFigures(
 /**
  * `GET /api/models/{id}` in the Hugging Face shape, as JSON text, with
  * Gatehouse's own fields under `gatehouse`. `resolved` is the revision asked
- * for, or null for a model with no published version the caller sees. The
+ * for, or null for a model with no published version the caller sees;
+ * `permissions`, what the caller may do to the model. The
  * version's part is serialised once and kept; the download figures change
  * with every download, so they are given afresh for each answer.
  */
@@ -132,6 +134,7 @@ export function modelInfoText(
   model: ModelRecord,
   resolved: ResolvedVersion | null,
   figures: DownloadFigures,
+  permissions: readonly ModelAction[],
 ): string {
   const version = resolved?.version ?? null;
   const stage = resolved?.access.stage ?? null;
@@ -154,6 +157,7 @@ export function modelInfoText(
     stage,
     initialStage: model.initialStage,
     version: version?.name ?? null,
+    permissions,
   });
   return `${head.slice(0, -1)},${versionInfoMembers(caches, version)},"gatehouse":${gatehouse}}`;
 }
