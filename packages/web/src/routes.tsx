@@ -1,12 +1,19 @@
 import type { RouteObject } from "react-router";
+import { AuditPage } from "./audit/audit-page.js";
 import { Layout } from "./components/layout.js";
 import { CardTab } from "./model/card-tab.js";
 import { FilesTab } from "./model/files-tab.js";
 import { VersionsTab } from "./model/versions-tab.js";
+import { MembersTab } from "./org/members-tab.js";
+import { OrgPage } from "./org/org-page.js";
+import { OrganizationsPage } from "./org/organizations-page.js";
+import { WebhookPage } from "./org/webhook-page.js";
+import { WebhooksTab } from "./org/webhooks-tab.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
 import { SignIn } from "./pages/sign-in.js";
+import { TransparencyTab } from "./transparency/transparency-tab.js";
 
 /**
  * The pages of the UI. Their first path segments are names the hub reserves
@@ -20,6 +27,17 @@ export const routes: RouteObject[] = [
       { index: true, element: <Browse /> },
       { path: "models", element: <Browse /> },
       { path: "login", element: <SignIn /> },
+      { path: "organizations", element: <OrganizationsPage /> },
+      {
+        path: "organizations/:org",
+        element: <OrgPage />,
+        children: [
+          { index: true, element: <MembersTab /> },
+          { path: "webhooks", element: <WebhooksTab /> },
+          { path: "webhooks/:id", element: <WebhookPage /> },
+        ],
+      },
+      { path: "settings/audit", element: <AuditPage /> },
       {
         path: ":namespace/:name",
         element: <ModelPage />,
@@ -27,6 +45,7 @@ export const routes: RouteObject[] = [
           { index: true, element: <CardTab /> },
           { path: "files", element: <FilesTab /> },
           { path: "versions", element: <VersionsTab /> },
+          { path: "transparency", element: <TransparencyTab /> },
         ],
       },
       { path: "*", element: <NotFound /> },

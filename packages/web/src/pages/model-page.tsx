@@ -27,6 +27,7 @@ const TABS: readonly Tab[] = [
   { path: "", label: "model:tabs.card" },
   { path: "files", label: "model:tabs.files" },
   { path: "versions", label: "model:tabs.versions" },
+  { path: "transparency", label: "transparency:tab" },
 ];
 
 function text(value: unknown): string | null {
