@@ -1,8 +1,7 @@
 import type { TopLevelSpec } from "vega-lite";
 
-/** The words a plot shows, in the UI's language. */
+/** The words a plot shows, in the UI's language (its title is the heading above it). */
 export interface MetricBarsLabels {
-  readonly title: string;
   readonly description: string;
   readonly metric: string;
   readonly value: string;
@@ -22,12 +21,14 @@ export function metricBarsSpec(
     .map(([metric, value]) => ({ metric, value }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: labels.title,
     description: labels.description,
-    width: { step: 48 },
-    height: 220,
+    width: { step: 56 },
+    height: 240,
     background: "white",
-    config: { font: "Helvetica, Arial, sans-serif", axis: { labelLimit: 0 } },
+    config: {
+      font: "Helvetica, Arial, sans-serif",
+      axis: { labelLimit: 0, labelFontSize: 12, titleFontSize: 12 },
+    },
     data: { values },
     mark: { type: "bar", color: "#0b5cad", tooltip: true },
     encoding: {

@@ -75,12 +75,11 @@ function EvaluationFigure({ evaluation }: { readonly evaluation: Evaluation }) {
   const spec = useMemo(
     () =>
       metricBarsSpec(evaluation.metrics, {
-        title,
         description: evaluation.summary,
         metric: t("strengths.metric"),
         value: t("strengths.value"),
       }),
-    [evaluation, title, t],
+    [evaluation, t],
   );
   const summary = t("strengths.plotSummary", {
     title,

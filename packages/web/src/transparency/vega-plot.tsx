@@ -63,7 +63,9 @@ export function VegaPlot({
   }, [spec]);
   return (
     <>
-      <div className="plot" role="img" aria-label={summary} ref={container} />
+      <div className="plot" role="img" aria-label={summary}>
+        <div ref={container} />
+      </div>
       {failed ? <p className="muted">{t("plot.failed")}</p> : null}
     </>
   );
