@@ -1,5 +1,5 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|gated-download|hf-publish|api|mlp-train|onnx-infer|dp-sgd|pii-scan|policy ...]
+//   node bench/run.mjs [push|download|gated-download|hf-publish|api|web-ui|mlp-train|onnx-infer|dp-sgd|pii-scan|policy ...]
 //                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
@@ -19,9 +19,10 @@ import { benchOnnxInfer } from "./onnx-infer.mjs";
 import { benchPiiScan } from "./pii-scan.mjs";
 import { benchPolicy } from "./policy.mjs";
 import { benchPush, seedBigModel } from "./push.mjs";
+import { benchWebUi } from "./web-ui.mjs";
 
 /** Figures of the hub, then of the ML toolkit (which need no hub). */
-const HUB_SECTIONS = ["push", "download", "gated-download", "hf-publish", "api"];
+const HUB_SECTIONS = ["push", "download", "gated-download", "hf-publish", "api", "web-ui"];
 const ML_FIGURES = {
   "mlp-train": benchMlpTrain,
   "onnx-infer": benchOnnxInfer,
@@ -143,6 +144,9 @@ try {
   await mkdir(work, { recursive: true });
   if (selected.includes("api")) {
     rows.push(...(await benchApi({ work, log })).rows);
+  }
+  if (selected.includes("web-ui")) {
+    rows.push(...(await benchWebUi({ work, runs, log })).rows);
   }
   for (const section of ML_SECTIONS.filter((s) => selected.includes(s))) {
     rows.push(...(await ML_FIGURES[section]({ log })).rows);

@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
+import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify from "fastify";
 import { checkGateRule, holdsGrant, licenceRefusal } from "./access/index.js";
 import { registerAccessRoutes } from "./access/routes.js";
 import { registerAuditRoutes } from "./audit/routes.js";
+import { webSessionKey } from "./auth/index.js";
 import { registerAuthRoutes } from "./auth/routes.js";
+import { registerSessionRoutes } from "./auth/session-routes.js";
 import { FsBlobStore, type BlobStore } from "./blobs/index.js";
 import { systemClock, type Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
@@ -19,11 +22,15 @@ import {
   proxyMatcher,
   registerAuthHook,
   registerConnectionCap,
+  registerCsrf,
   registerRequestDeadlines,
   requireRouteAccess,
+  secureCookies,
   sendError,
+  SESSION_COOKIE,
   sendFrameworkError,
   validatorCompiler,
+  type AuthLimits,
   type HubApp,
   type RouteEntry,
 } from "./http/index.js";
@@ -160,7 +167,11 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
         version: "0.1.0",
       },
       components: {
-        securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer" },
+          // The web UI's sign-in (POST /api/session); changes also need X-CSRF-Token.
+          session: { type: "apiKey", in: "cookie", name: SESSION_COOKIE },
+        },
       },
     },
   });
@@ -184,10 +195,16 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     bodyIdleMs: config.bodyIdleTimeoutMs,
     requestMs: config.requestTimeoutMs,
   });
-  registerAuthHook(app, ctx, {
+  // Made once: bad tokens, bad session cookies and wrong passwords from one address share its allowance.
+  const authLimits: AuthLimits = {
     addresses: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
     tokens: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
-  });
+    usernames: new MemoryFailureLimiter(clock, config.authFailuresPerMinute, LIMITER_KEYS),
+  };
+  // Its onRequest hook reads the cookies before the authentication hook looks for a session.
+  await app.register(cookie);
+  registerAuthHook(app, ctx, authLimits);
+  await registerCsrf(app, await webSessionKey(ctx, "csrf"), secureCookies(config));
   app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
   const servePage = await registerWebUi(app, ctx);
   app.setNotFoundHandler((request, reply) => {
@@ -217,6 +234,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   );
 
   registerAuthRoutes(app, ctx);
+  registerSessionRoutes(app, ctx, authLimits);
   registerRegistryRoutes(app, ctx);
   registerHfRoutes(app, ctx);
   registerHfPublishRoutes(app, ctx);

@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
+import { passwordProblem } from "./passwords/index.js";
 
 /** Where the relational store lives. */
 export type DatabaseConfig =
@@ -20,6 +21,8 @@ export interface Config {
   readonly blobs: BlobsConfig;
   /** Used as the first admin's token instead of a generated one, on first start only. */
   readonly adminToken: string | undefined;
+  /** Used as the first admin's password instead of a generated one, on first start only. */
+  readonly adminPassword: string | undefined;
   /** The URL clients reach the hub at; absolute links (pagination) use it. Derived from the request when unset. */
   readonly publicUrl: string | undefined;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -64,6 +67,8 @@ export interface Config {
   readonly signedUrlMaxExpiryMs: number;
   /** The built web UI the hub serves at `/` (GATEHOUSE_WEB_DIR, default the `@gatehouse/web` package's build). */
   readonly webDir: string;
+  /** How long a web sign-in lasts before the user signs in again (GATEHOUSE_SESSION_TTL, default 7d). */
+  readonly sessionTtlMs: number;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -88,6 +93,9 @@ const MAX_LFS_THRESHOLD = 64 * 1024 * 1024;
  * 7000d fails at start-up rather than handing out URLs that never end.
  */
 const MAX_SIGNED_URL_EXPIRY_MS = 366 * 86_400_000;
+
+/** The longest web session an operator may allow: a year, like signed URLs. */
+const MAX_SESSION_TTL_MS = 366 * 86_400_000;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -127,13 +135,24 @@ const DURATION_UNIT_MS: Record<string, number> = {
   w: 604_800_000,
 };
 
-/** A duration such as `90m`, `12h`, `7d` or `2w` in milliseconds, at most `maxMs`. */
+/**
+ * The one grammar of durations, for settings and API inputs alike: a number
+ * and a unit m, h, d or w, such as `90m`, `12h`, `7d` or `2w`, in
+ * milliseconds; undefined for anything else, zero included. Callers say what
+ * is wrong in their own terms (auth's `parseDuration` as a HubError).
+ */
+export function durationMs(text: string): number | undefined {
+  const match = /^(\d{1,6})([mhdw])$/.exec(text.trim());
+  const ms = Number(match?.[1] ?? 0) * (DURATION_UNIT_MS[match?.[2] ?? ""] ?? 0);
+  return ms === 0 ? undefined : ms;
+}
+
+/** A duration (see `durationMs`) in milliseconds, at most `maxMs`. */
 function durationOr(env: Env, variable: string, fallback: string, maxMs: number): number {
   const raw = env[variable];
   const text = raw === undefined || raw === "" ? fallback : raw.trim();
-  const match = /^(\d{1,6})([mhdw])$/.exec(text);
-  const ms = Number(match?.[1] ?? 0) * (DURATION_UNIT_MS[match?.[2] ?? ""] ?? 0);
-  if (ms === 0) {
+  const ms = durationMs(text);
+  if (ms === undefined) {
     throw new ConfigError(
       variable,
       `"${text}" is not a duration; use a number and a unit m, h, d or w, e.g. 7d`,
@@ -240,6 +259,18 @@ function parseAdminToken(raw: string | undefined): string | undefined {
   return raw;
 }
 
+function parseAdminPassword(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") {
+    return undefined;
+  }
+  const problem = passwordProblem(raw);
+  if (problem !== null) {
+    // The message says how long it is, never what it is.
+    throw new ConfigError("GATEHOUSE_ADMIN_PASSWORD", `the password ${problem}`);
+  }
+  return raw;
+}
+
 function parsePublicUrl(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === "") {
     return undefined;
@@ -307,6 +338,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     database: parseDatabase(env.DATABASE_URL, dataDir),
     blobs: parseBlobs(env.GATEHOUSE_BLOBS, dataDir),
     adminToken: parseAdminToken(env.GATEHOUSE_ADMIN_TOKEN),
+    adminPassword: parseAdminPassword(env.GATEHOUSE_ADMIN_PASSWORD),
     publicUrl: parsePublicUrl(env.GATEHOUSE_PUBLIC_URL),
     logLevel: parseLogLevel(env.GATEHOUSE_LOG_LEVEL),
     jsonBodyLimit: 1024 * 1024,
@@ -343,6 +375,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
       env.GATEHOUSE_WEB_DIR === undefined || env.GATEHOUSE_WEB_DIR === ""
         ? builtWebUi()
         : path.resolve(env.GATEHOUSE_WEB_DIR),
+    sessionTtlMs: durationOr(env, "GATEHOUSE_SESSION_TTL", "7d", MAX_SESSION_TTL_MS),
   };
   return Object.freeze(config);
 }

@@ -4,14 +4,24 @@ import { bootstrapAdmin } from "./auth/index.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { PolicyLoadError } from "./release/index.js";
 
-function firstStartMessage(config: Config, url: string, tokenFile: string | null): string {
+function firstStartMessage(
+  config: Config,
+  url: string,
+  tokenFile: string | null,
+  passwordFile: string | null,
+): string {
   const token =
     tokenFile === null ? "the value of GATEHOUSE_ADMIN_TOKEN" : `the token in ${tokenFile}`;
   const read = tokenFile === null ? "$GATEHOUSE_ADMIN_TOKEN" : `"$(cat ${tokenFile})"`;
+  const password =
+    passwordFile === null
+      ? "the value of GATEHOUSE_ADMIN_PASSWORD"
+      : `the password in ${passwordFile}`;
   return [
     "",
     "First start: created the administrator 'admin'.",
-    `Sign in with ${token}:`,
+    `Sign in to the web UI at ${url} as user 'admin' with ${password}.`,
+    `Sign in with the CLI with ${token}:`,
     "",
     `  npx gatehouse login --hub ${url} --token ${read}`,
     "",
@@ -40,7 +50,7 @@ async function main(): Promise<void> {
   const url = config.publicUrl ?? address;
   process.stdout.write(`Gatehouse is listening on ${url}\n`);
   if (first.created) {
-    process.stdout.write(firstStartMessage(config, url, first.tokenFile));
+    process.stdout.write(firstStartMessage(config, url, first.tokenFile, first.passwordFile));
   }
   const stop = (): void => {
     built.close().then(

@@ -12,6 +12,7 @@ import { WebhooksTab } from "./org/webhooks-tab.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
+import { RouteError } from "./pages/route-error.js";
 import { SignIn } from "./pages/sign-in.js";
 import { TransparencyTab } from "./transparency/transparency-tab.js";
 
@@ -23,6 +24,7 @@ import { TransparencyTab } from "./transparency/transparency-tab.js";
 export const routes: RouteObject[] = [
   {
     element: <Layout />,
+    errorElement: <RouteError />,
     children: [
       { index: true, element: <Browse /> },
       { path: "models", element: <Browse /> },

@@ -11,6 +11,10 @@ export const AUDIT_ACTIONS = {
   "org.signoff-role.set": "an organisation gave a member a sign-off role (ceo, …) or took it away",
   "token.create": "an access token was created",
   "token.revoke": "an access token and the tokens it created were revoked",
+  "user.password-set":
+    "a user's password was set: by themselves (with the current one), by an administrator, or on first start; their other web sessions ended",
+  "session.create": "a user signed in to the web UI with their password: a web session began",
+  "session.delete": "a user signed out of the web UI: their web session ended",
   "model.create": "a model was created, with the stage its versions start at",
   "model.delete": "a model was deleted with its versions",
   "model.tester.add": "a user or organisation joined a model's allow-list of trusted testers",

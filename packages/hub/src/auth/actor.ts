@@ -18,8 +18,14 @@ export type Actor =
         /** The only model this token may act on, or null for any. */
         readonly modelId: string | null;
         readonly createdAt: string;
-        /** When the token stops working; tokens it creates expire no later. */
+        /** When the token stops working; tokens it creates expire no later (unless it is a session). */
         readonly expiresAt: string | null;
+        /**
+         * Set when the caller signed in to the web UI with a password: this is
+         * then the web session (its id, its end), not a row of the tokens table,
+         * and tokens it creates have no parent and need not end with it.
+         */
+        readonly session?: true;
       };
     };
 

@@ -1,36 +1,59 @@
 import { chmod, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { HubContext } from "../context.js";
+import { generatePassword, hashPassword } from "../passwords/index.js";
 import { insertUser } from "./accounts.js";
 import { insertToken } from "./manage-tokens.js";
+import { storePassword } from "./set-password.js";
 import { generateTokenSecret } from "./token-secret.js";
 
 /** What the first start did, for main to tell the operator. */
 export type BootstrapResult =
-  { readonly created: false } | { readonly created: true; readonly tokenFile: string | null };
+  | { readonly created: false }
+  | {
+      readonly created: true;
+      /** Where the admin token was written; null when GATEHOUSE_ADMIN_TOKEN gave it. */
+      readonly tokenFile: string | null;
+      /** Where the admin password was written; null when GATEHOUSE_ADMIN_PASSWORD gave it. */
+      readonly passwordFile: string | null;
+    };
+
+/** Writes a secret alone on a line, readable by the hub's user only. */
+async function writeSecretFile(file: string, secret: string): Promise<void> {
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  // The mode given to writeFile is narrowed by the umask and ignored for an existing file.
+  await chmod(file, 0o600);
+}
 
 /**
- * On first start with an empty store, creates the user `admin` and an admin
- * token: `GATEHOUSE_ADMIN_TOKEN` when set, else a new one written to
- * `<data dir>/admin-token` with mode 0600.
+ * On first start with an empty store, creates the user `admin` with an admin
+ * token and a password for the web UI: `GATEHOUSE_ADMIN_TOKEN` and
+ * `GATEHOUSE_ADMIN_PASSWORD` when set, else new ones written to
+ * `<data dir>/admin-token` and `<data dir>/admin-password` with mode 0600.
  */
 export async function bootstrapAdmin(ctx: HubContext): Promise<BootstrapResult> {
   const anyUser = await ctx.db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   if (anyUser !== undefined) {
     return { created: false };
   }
-  const fromEnv = ctx.config.adminToken;
-  const secret = fromEnv ?? generateTokenSecret();
-  const tokenFile = fromEnv === undefined ? path.join(ctx.config.dataDir, "admin-token") : null;
-  // The file is written before the token is stored: a crash in between leaves a
-  // token nobody can use and an empty store, so the next start does this again.
+  const secret = ctx.config.adminToken ?? generateTokenSecret();
+  const tokenFile =
+    ctx.config.adminToken === undefined ? path.join(ctx.config.dataDir, "admin-token") : null;
+  const password = ctx.config.adminPassword ?? generatePassword();
+  const passwordFile =
+    ctx.config.adminPassword === undefined ? path.join(ctx.config.dataDir, "admin-password") : null;
+  // The files are written before the store changes: a crash in between leaves
+  // secrets nobody can use and an empty store, so the next start does this again.
   if (tokenFile !== null) {
-    await writeFile(tokenFile, `${secret}\n`, { mode: 0o600 });
-    await chmod(tokenFile, 0o600);
+    await writeSecretFile(tokenFile, secret);
   }
+  if (passwordFile !== null) {
+    await writeSecretFile(passwordFile, password);
+  }
+  const hash = await hashPassword(password);
   await ctx.db.transaction().execute(async (trx) => {
     const admin = await insertUser(trx, ctx, { name: "admin", isAdmin: true }, null);
-    return insertToken(
+    await insertToken(
       trx,
       ctx,
       {
@@ -44,6 +67,12 @@ export async function bootstrapAdmin(ctx: HubContext): Promise<BootstrapResult> 
       },
       admin.id,
     );
+    await storePassword(
+      trx,
+      ctx,
+      { userId: admin.id, hash, by: "first-start", keepSessionId: null },
+      admin.id,
+    );
   });
-  return { created: true, tokenFile };
+  return { created: true, tokenFile, passwordFile };
 }

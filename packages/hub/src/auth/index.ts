@@ -27,4 +27,13 @@ export {
   type UserActor,
 } from "./require-user.js";
 export { TOKEN_PREFIX } from "./token-secret.js";
+export { signIn, type SignedIn } from "./sign-in.js";
+export { changeOwnPassword, setUserPassword, type PasswordSet } from "./set-password.js";
+export {
+  authenticateSession,
+  requireSession,
+  sessionDigest,
+  signOut,
+  webSessionKey,
+} from "./web-sessions.js";
 export { parseDuration } from "./duration.js";

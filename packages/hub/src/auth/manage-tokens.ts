@@ -133,7 +133,8 @@ export async function insertToken(
 /**
  * The expiry of a token `caller` creates: no later than the caller's own, and
  * the caller's own when none is asked for, so a token cannot outlive the one
- * that made it.
+ * that made it. A web session bounds nothing: it stands for the user's
+ * password, and tokens made in the web UI outlive signing out.
  */
 function boundedExpiry(caller: UserActor, asked: Date | undefined, now: Date): Date | null {
   if (asked !== undefined && asked <= now) {
@@ -142,7 +143,10 @@ function boundedExpiry(caller: UserActor, asked: Date | undefined, now: Date): D
       "the expiry lies in the past; give a future time or duration",
     );
   }
-  const own = caller.token.expiresAt === null ? null : new Date(caller.token.expiresAt);
+  const own =
+    caller.token.expiresAt === null || caller.token.session === true
+      ? null
+      : new Date(caller.token.expiresAt);
   if (own === null) {
     return asked ?? null;
   }
@@ -159,7 +163,7 @@ function boundedExpiry(caller: UserActor, asked: Date | undefined, now: Date): D
  * Creates an API token, within the bounds of the token that asks: no scope it
  * lacks, its model restriction, an expiry no later than its own. The new
  * token's parent is the token that created it, so revoking that one revokes
- * this one too. Only administrators create tokens for other users or with the
+ * this one too; a token created from a web session has none. Only administrators create tokens for other users or with the
  * admin scope.
  */
 export async function createToken(
@@ -214,26 +218,30 @@ export async function createToken(
   const now = ctx.clock.now();
   const expiresAt = boundedExpiry(caller, request.expiresAt, now);
   const name = request.name ?? `token-${now.toISOString().slice(0, 10)}`;
+  // A web session is no row of the tokens table: what it creates has no parent, and signing out revokes none of it.
+  const parentId = caller.token.session === true ? null : caller.token.id;
   const created = await ctx.db.transaction().execute(async (trx) => {
-    // Marks the parent used, only while it is not revoked: the row lock this takes on
-    // PostgreSQL orders this against a concurrent revocation, so a child is never
-    // created after its parent's revocation has looked for children.
-    const parent = await trx
-      .updateTable("tokens")
-      .set({ last_used_at: now.toISOString() })
-      .where("id", "=", caller.token.id)
-      .where("revoked_at", "is", null)
-      .executeTakeFirst();
-    if (parent.numUpdatedRows !== 1n) {
-      throw new HubError(
-        "INVALID_TOKEN",
-        `Invalid credentials in Authorization header: token ${caller.token.id} was revoked; create a new one`,
-      );
+    if (parentId !== null) {
+      // Marks the parent used, only while it is not revoked: the row lock this takes on
+      // PostgreSQL orders this against a concurrent revocation, so a child is never
+      // created after its parent's revocation has looked for children.
+      const parent = await trx
+        .updateTable("tokens")
+        .set({ last_used_at: now.toISOString() })
+        .where("id", "=", parentId)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (parent.numUpdatedRows !== 1n) {
+        throw new HubError(
+          "INVALID_TOKEN",
+          `Invalid credentials in Authorization header: token ${parentId} was revoked; create a new one`,
+        );
+      }
     }
     return insertToken(
       trx,
       ctx,
-      { userId, name, scopes: request.scopes, modelId, parentId: caller.token.id, expiresAt },
+      { userId, name, scopes: request.scopes, modelId, parentId, expiresAt },
       caller.userId,
       origin,
     );

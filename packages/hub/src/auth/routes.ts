@@ -76,7 +76,9 @@ export function registerAuthRoutes(app: HubApp, ctx: HubContext): void {
         },
         gatehouse: {
           isAdmin: user.isAdmin,
-          tokenId: user.token.id,
+          // A web session is not a token: its id stays out of what token holders read.
+          tokenId: user.token.session === true ? null : user.token.id,
+          session: user.token.session === true,
           scopes: user.token.scopes,
           modelId: user.token.modelId,
         },

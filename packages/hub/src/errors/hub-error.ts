@@ -12,7 +12,11 @@ export type ErrorCode =
   | "INCOMPLETE_UPLOAD"
   | "UNAUTHENTICATED"
   | "INVALID_TOKEN"
+  | "INVALID_CREDENTIALS"
+  | "INVALID_SESSION"
   | "FORBIDDEN"
+  | "WRONG_PASSWORD"
+  | "CSRF_INVALID"
   | "INSUFFICIENT_SCOPE"
   | "GATED"
   | "SIGNED_URL_INVALID"
@@ -53,8 +57,12 @@ export function httpStatusOf(code: ErrorCode): number {
       return 400;
     case "UNAUTHENTICATED":
     case "INVALID_TOKEN":
+    case "INVALID_CREDENTIALS":
+    case "INVALID_SESSION":
       return 401;
     case "FORBIDDEN":
+    case "WRONG_PASSWORD":
+    case "CSRF_INVALID":
     case "INSUFFICIENT_SCOPE":
     case "GATED":
     case "SIGNED_URL_INVALID":

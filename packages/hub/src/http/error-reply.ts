@@ -84,6 +84,13 @@ export function toHubError(err: unknown, url = ""): HubError {
       );
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return new HubError("BAD_REQUEST", "the JSON body is empty; send a JSON object");
+    // @fastify/csrf-protection's refusals (http/csrf.ts): the page's token is missing, stale or for another session.
+    case "FST_CSRF_MISSING_SECRET":
+    case "FST_CSRF_INVALID_TOKEN":
+      return new HubError(
+        "CSRF_INVALID",
+        "this request from a signed-in browser lacks a valid X-CSRF-Token header; reload the page and try again",
+      );
     case "FST_ERR_BAD_URL":
       return new HubError(
         "BAD_REQUEST",

@@ -1,4 +1,13 @@
 export { registerAuthHook, type AuthLimits } from "./auth-hook.js";
+export { registerCsrf } from "./csrf.js";
+export { withPasswordLimits } from "./password-limits.js";
+export {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  SESSION_COOKIE,
+  secureCookies,
+  sessionCookieOptions,
+} from "./session-cookie.js";
 export { clientErrorHandler } from "./client-error.js";
 export { registerConnectionCap } from "./connection-cap.js";
 export { MAX_PARAM_LENGTH, sendError, sendFrameworkError, toHubError } from "./error-reply.js";

@@ -12,12 +12,16 @@ import type { HubApp } from "./hub-app.js";
  *   so a caller who may not see the model gets the answer for a missing one;
  * - `account`: needs a signed-in caller whose token has this scope (`admin`:
  *   a hub administrator); a token restricted to one model is refused unless
- *   `restrictedTokens` is `"allowed"` (the route then limits what it shows).
+ *   `restrictedTokens` is `"allowed"` (the route then limits what it shows);
+ * - `signIn`: anyone, signing in with the password the body holds; a wrong
+ *   one is 401 whoever it names, and a session cookie sent along is ignored
+ *   (an ended session must not stop its user from signing in again).
  */
 export type RouteAccess =
   | { readonly public: true }
   | { readonly model: Action }
-  | { readonly account: Scope; readonly restrictedTokens?: "allowed" };
+  | { readonly account: Scope; readonly restrictedTokens?: "allowed" }
+  | { readonly signIn: true };
 
 declare module "fastify" {
   interface FastifyContextConfig {

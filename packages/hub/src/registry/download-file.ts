@@ -68,7 +68,9 @@ export async function recordDownload(
         ...(signed !== null
           ? { signedUrl: true, key: signed.keyId, expiresAt: signed.expiresAt }
           : actor.kind === "user"
-            ? { token: actor.token.id }
+            ? actor.token.session === true
+              ? { session: actor.token.id }
+              : { token: actor.token.id }
             : {}),
         ...(range === null ? {} : { range: [range.start, range.end] }),
       },

@@ -348,7 +348,9 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     if (!hasSignedUrlParameters(query)) {
       return { resolved: await requestedFile(request, params), actor: request.actor, signed: null };
     }
-    if (request.actor.kind !== "anonymous") {
+    // A browser signed in to the web UI sends its session cookie with every request, a signed
+    // URL it opens too: the URL decides, as its grantee. Only a token sent with it is a guess.
+    if (request.actor.kind !== "anonymous" && request.actor.token.session !== true) {
       throw new HubError(
         "BAD_REQUEST",
         "send a signed URL without an Authorization header, or a token without the URL's signature parameters; not both",

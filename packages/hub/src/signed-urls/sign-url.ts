@@ -47,7 +47,8 @@ export async function signDownloadUrl(
   // Whole seconds, so that the URL states exactly the time its signature covers.
   const expires = Math.floor((ctx.clock.now().getTime() + lifetime) / 1000);
   const expiresAt = new Date(expires * 1000).toISOString();
-  const tokenEnds = grantee.token.expiresAt;
+  // A web session's end bounds nothing it makes, as with tokens (auth's boundedExpiry).
+  const tokenEnds = grantee.token.session === true ? null : grantee.token.expiresAt;
   if (tokenEnds !== null && expiresAt > new Date(tokenEnds).toISOString()) {
     throw new HubError(
       "BAD_REQUEST",

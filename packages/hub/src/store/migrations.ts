@@ -454,6 +454,40 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  "0011-web-sessions": {
+    async up(db: Kysely<unknown>) {
+      // A user's password for the web UI, as a self-describing scrypt hash; users without one sign in with tokens only.
+      await db.schema
+        .createTable("user_passwords")
+        .addColumn("user_id", "text", (c) => c.primaryKey().references("users.id"))
+        .addColumn("hash", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .execute();
+      // Signed-in browsers: only a digest of each session cookie's secret is kept.
+      await db.schema
+        .createTable("web_sessions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("secret_hash", "text", (c) => c.notNull().unique())
+        .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("expires_at", "text", (c) => c.notNull())
+        .addColumn("last_seen_at", "text", (c) => c.notNull())
+        .execute();
+      // A password change ends the user's other sessions; a sign-in clears their expired ones.
+      await db.schema
+        .createIndex("web_sessions_user")
+        .on("web_sessions")
+        .columns(["user_id", "expires_at"])
+        .execute();
+      // Keys every hub process sharing the database uses alike (the CSRF tokens' HMAC key).
+      await db.schema
+        .createTable("web_session_keys")
+        .addColumn("purpose", "text", (c) => c.primaryKey())
+        .addColumn("secret", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -42,6 +42,32 @@ export interface TokensTable {
   created_at: Timestamp;
 }
 
+/** A user's password for signing in to the web UI. */
+export interface UserPasswordsTable {
+  user_id: string;
+  /** `scrypt$N=…,r=…,p=…$<salt base64>$<key base64>`: the parameters travel with the hash. */
+  hash: string;
+  updated_at: Timestamp;
+}
+
+/** A browser signed in with a password; the cookie holds the secret, the store only its SHA-256. */
+export interface WebSessionsTable {
+  id: string;
+  secret_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  /** Refreshed at most once a minute, as tokens' last_used_at is. */
+  last_seen_at: Timestamp;
+}
+
+/** Secrets shared by every hub process on the database, one per purpose (`csrf`). */
+export interface WebSessionKeysTable {
+  purpose: string;
+  secret: string;
+  created_at: Timestamp;
+}
+
 export interface ModelsTable {
   id: string;
   namespace_id: string;
@@ -330,6 +356,9 @@ export interface Database {
   users: UsersTable;
   org_members: OrgMembersTable;
   tokens: TokensTable;
+  user_passwords: UserPasswordsTable;
+  web_sessions: WebSessionsTable;
+  web_session_keys: WebSessionKeysTable;
   models: ModelsTable;
   versions: VersionsTable;
   version_files: VersionFilesTable;

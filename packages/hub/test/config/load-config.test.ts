@@ -146,6 +146,39 @@ describe("configuration", () => {
     });
   }
 
+  it("lasts web sessions 7 days unless GATEHOUSE_SESSION_TTL says otherwise, in the duration grammar", () => {
+    assert.equal(loadConfig({}).sessionTtlMs, 7 * 86_400_000);
+    assert.equal(loadConfig({ GATEHOUSE_SESSION_TTL: "12h" }).sessionTtlMs, 12 * 3_600_000);
+    assert.equal(loadConfig({ GATEHOUSE_SESSION_TTL: "2w" }).sessionTtlMs, 14 * 86_400_000);
+  });
+
+  for (const bad of ["7", "0d", "1y", "-1d", "7 days", "400d"]) {
+    it(`rejects GATEHOUSE_SESSION_TTL="${bad}"`, () => {
+      assertRejects({ GATEHOUSE_SESSION_TTL: bad }, "GATEHOUSE_SESSION_TTL");
+    });
+  }
+
+  it("takes the first admin's password from GATEHOUSE_ADMIN_PASSWORD, or leaves it to be generated", () => {
+    assert.equal(loadConfig({}).adminPassword, undefined);
+    assert.equal(
+      loadConfig({ GATEHOUSE_ADMIN_PASSWORD: "a long enough one" }).adminPassword,
+      "a long enough one",
+    );
+  });
+
+  it("rejects a GATEHOUSE_ADMIN_PASSWORD the password rules refuse, saying why and not what it is", () => {
+    assertRejects({ GATEHOUSE_ADMIN_PASSWORD: "short" }, "GATEHOUSE_ADMIN_PASSWORD");
+    assert.throws(
+      () => loadConfig({ GATEHOUSE_ADMIN_PASSWORD: "short" }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.startsWith(
+          "GATEHOUSE_ADMIN_PASSWORD: the password is 5 characters long; use at least 12",
+        ) &&
+        !err.message.includes('"short"'),
+    );
+  });
+
   it("names the flag, not the variable, when a bad port comes from --port", () => {
     assert.throws(
       () => loadConfig({ GATEHOUSE_PORT: "8081" }, ["--port", "abc"]),

@@ -186,6 +186,47 @@ describe("the request log of the started hub", () => {
     }
   });
 
+  it("never writes a password, a session cookie or a CSRF token, whether the sign-in is right or wrong", async () => {
+    const password = "never-logged admin password";
+    const hub = await startHub(path.join(dataDir, "session"), false, {
+      GATEHOUSE_ADMIN_PASSWORD: password,
+    });
+    try {
+      const post = (body: unknown, requestId: string): Promise<Response> =>
+        fetch(`${hub.url}/api/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-request-id": requestId },
+          body: JSON.stringify(body),
+        });
+      const wrong = await post({ username: "admin", password: `${password}!` }, "log-sign-in-bad");
+      assert.equal(wrong.status, 401, await wrong.text());
+      const right = await post({ username: "admin", password }, "log-sign-in-ok");
+      assert.equal(right.status, 200);
+      const { csrfToken } = (await right.json()) as { csrfToken: string };
+      const cookies = right.headers.getSetCookie().map((c) => c.split(";")[0] ?? "");
+      const out = await fetch(`${hub.url}/api/session`, {
+        method: "DELETE",
+        headers: {
+          cookie: cookies.join("; "),
+          "x-csrf-token": csrfToken,
+          "x-request-id": "log-sign-out",
+        },
+      });
+      assert.equal(out.status, 204);
+      await hub.waitFor('"reqId":"log-sign-out"');
+      const output = hub.output();
+      assert.equal(output.split("\n").filter((l) => l.includes('"reqId":"log-sign-')).length, 3);
+      for (const secret of [password, csrfToken, ...cookies.map((c) => c.split("=")[1] ?? "")]) {
+        assert.ok(
+          secret.length > 10 && !output.includes(secret),
+          `the log shows a secret:\n${output}`,
+        );
+      }
+    } finally {
+      await hub.stop();
+    }
+  });
+
   it("never writes a signed URL's signature, whether the download is served or refused", async () => {
     const admin = `hf_gth_log_admin_${"a".repeat(24)}`;
     const hub = await startHub(path.join(dataDir, "signed"), false, {

@@ -40,6 +40,8 @@ const BAD_VALUES: ReadonlyArray<readonly [string, string]> = [
   ["GATEHOUSE_ADMIN_TOKEN", "short"],
   ["GATEHOUSE_LOG_LEVEL", "loud"],
   ["GATEHOUSE_TRUST_PROXY", "*"],
+  ["GATEHOUSE_SESSION_TTL", "forever"],
+  ["GATEHOUSE_ADMIN_PASSWORD", "too short"],
 ];
 
 describe("server start-up with a bad setting", () => {

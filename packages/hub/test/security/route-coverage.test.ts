@@ -19,6 +19,7 @@ import { auditCount, createDraft, createModel, createToken, expectStatus } from 
  * - a route for accounts answers anonymous callers 401, a token without its
  *   scope 403 INSUFFICIENT_SCOPE, a non-administrator 403 on administrator
  *   routes, and a restricted token 403 unless the route allows it;
+ * - a sign-in route answers a wrong password 401 INVALID_CREDENTIALS;
  * - every refusal leaves the store as it was.
  */
 const HIDDEN = "acme/secret";
@@ -149,7 +150,7 @@ for (const dialect of DIALECTS) {
 
     it("walks a route table that holds every kind of route", () => {
       const kinds = new Set(hub.built.routes.map((r) => Object.keys(r.access)[0]));
-      assert.deepEqual([...kinds].sort(), ["account", "model", "public"]);
+      assert.deepEqual([...kinds].sort(), ["account", "model", "public", "signIn"]);
       assert.ok(hub.built.routes.length >= 40, `${hub.built.routes.length} routes`);
     });
 
@@ -231,6 +232,20 @@ for (const dialect of DIALECTS) {
           // An administrator's, so that only the restriction can be the reason.
           await refused(route, url, callers.adminRestricted, 403, "FORBIDDEN");
           await refused(route, url, callers.restricted, 403, "FORBIDDEN");
+        }
+      }
+    });
+
+    it("checks every sign-in route: a wrong password is refused and changes nothing", async () => {
+      for (const route of hub.built.routes) {
+        if ("signIn" in route.access) {
+          await refused(
+            route,
+            urlOf(route, HIDDEN, callers.tokenId),
+            undefined,
+            401,
+            "INVALID_CREDENTIALS",
+          );
         }
       }
     });

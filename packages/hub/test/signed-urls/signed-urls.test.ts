@@ -6,6 +6,7 @@ import { gatehouse, tempHome } from "../cli/run-cli.js";
 import { createModel, expectError, expectStatus } from "../security/support.js";
 import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
 import { ManualClock } from "../support/manual-clock.js";
+import { adminPassword, fromPage, signIn } from "../support/web-session.js";
 
 const HOUR = 3600;
 /** Binary weights, so that a byte-for-byte comparison means something. */
@@ -219,6 +220,25 @@ for (const dialect of DIALECTS) {
         "BAD_REQUEST",
       );
       assert.match(both.error, /not both/);
+    });
+
+    it("serves a URL to a browser signed in to the web UI as the URL's grantee, its session cookie aside", async () => {
+      const session = await signIn(hub, "admin", await adminPassword(hub));
+      clock.advance(7 * 86_400 - 3600);
+      // Signed from the web UI an hour before the session ends: the session's end bounds nothing.
+      const made = await expectStatus(
+        hub.request("POST", "/api/models/acme/open/signed-urls", {
+          json: { revision: "v1", path: "weights.bin", expiresIn: "2h" },
+          headers: fromPage(session),
+        }),
+        201,
+      );
+      const fromAdmin = (await made.json()) as Signed;
+      const fromAlice = await sign(alice, "acme/open");
+      for (const url of [fromAdmin.url, fromAlice.url]) {
+        const res = await expectStatus(fetch(url, { headers: { cookie: session.cookie } }), 200);
+        assert.deepEqual(await bytesOf(res), WEIGHTS);
+      }
     });
 
     it("refuses a URL after it expires by the hub's clock with 403 SIGNED_URL_EXPIRED", async () => {

@@ -183,6 +183,7 @@ export function Browse() {
   const [params, setParams] = useSearchParams();
   const [loaded] = useApi<ModelListEntry[]>(`/api/models?${apiQuery(params)}`);
   const next = loaded.state === "done" ? nextCursor(loaded.headers) : null;
+  const laterPage = params.has("cursor");
   return (
     <section>
       <h1>{t("title")}</h1>
@@ -201,7 +202,7 @@ export function Browse() {
         )
       ) : null}
       <nav className="pager" aria-label={t("pager.label")}>
-        {params.has("cursor") ? (
+        {laterPage ? (
           <button
             type="button"
             onClick={() => {

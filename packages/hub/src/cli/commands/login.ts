@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { writeStoredLogin } from "../cli-config.js";
 import { CliFailure, type CliContext } from "../context.js";
 import { HubClient } from "../hub-client.js";
+import { readStdinLines } from "../read-secret.js";
 import { fetchWhoAmI } from "./whoami.js";
 
 async function readToken(ctx: CliContext): Promise<string> {
@@ -16,14 +17,7 @@ async function readToken(ctx: CliContext): Promise<string> {
     }
   }
   // A pipe: the first line is the token (`echo $TOKEN | gatehouse login`).
-  let text = "";
-  for await (const chunk of stdin) {
-    text += String(chunk);
-    if (text.includes("\n")) {
-      break;
-    }
-  }
-  return (text.split("\n")[0] ?? "").trim();
+  return ((await readStdinLines(1))[0] ?? "").trim();
 }
 
 /** `gatehouse login`: verifies a token with the hub, then stores hub and token (mode 0600). */

@@ -1,0 +1,54 @@
+import type { RequestOrigin } from "../audit/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { nameKey } from "../names/index.js";
+import { verifyPassword } from "../passwords/index.js";
+import { insertSession } from "./web-sessions.js";
+
+/** A successful sign-in: who, and the new session (its secret goes into the cookie). */
+export interface SignedIn {
+  readonly user: { readonly name: string; readonly isAdmin: boolean };
+  readonly sessionId: string;
+  readonly secret: string;
+  readonly expiresAt: string;
+}
+
+/**
+ * Signs a user in to the web UI with their password and starts a session.
+ * An unknown user, a user without a password and a wrong password get the
+ * same INVALID_CREDENTIALS error, after the same scrypt work, so neither the
+ * answer nor its time tells which it was.
+ */
+export async function signIn(
+  ctx: HubContext,
+  input: { readonly username: string; readonly password: string },
+  origin: RequestOrigin,
+): Promise<SignedIn> {
+  const key = nameKey(input.username);
+  const row =
+    key === null
+      ? undefined
+      : await ctx.db
+          .selectFrom("namespaces as n")
+          .innerJoin("users as u", "u.id", "n.id")
+          .leftJoin("user_passwords as pw", "pw.user_id", "u.id")
+          .select(["u.id", "n.name", "u.is_admin", "pw.hash"])
+          .where("n.name_key", "=", key)
+          .executeTakeFirst();
+  const matches = await verifyPassword(input.password, row?.hash ?? null);
+  if (row === undefined || !matches) {
+    throw new HubError(
+      "INVALID_CREDENTIALS",
+      "wrong user name or password; check both and try again (an administrator sets a forgotten password with 'gatehouse user set-password')",
+    );
+  }
+  const session = await ctx.db
+    .transaction()
+    .execute((trx) => insertSession(trx, ctx, row.id, origin));
+  return {
+    user: { name: row.name, isAdmin: row.is_admin === 1 },
+    sessionId: session.id,
+    secret: session.secret,
+    expiresAt: session.expiresAt,
+  };
+}
