@@ -117,7 +117,6 @@ function EditableMember({
         <input
           id={`${id}-signoff`}
           value={signoff}
-          placeholder={t("signoff.placeholder")}
           aria-invalid={problem !== null}
           aria-describedby={problem !== null ? `${id}-problem` : "signoff-hint"}
           onChange={(event) => {
@@ -131,50 +130,52 @@ function EditableMember({
         ) : null}
         {action.error !== null ? <ErrorMessage error={action.error} /> : null}
       </td>
-      <td className="actions">
-        <button
-          type="button"
-          className="primary"
-          disabled={action.busy || !changed || problem !== null}
-          onClick={() => {
-            void save();
-          }}
-        >
-          {t("members.save")}
-          <span className="visually-hidden"> {member.user}</span>
-        </button>
-        {confirming ? (
-          <>
-            <button
-              type="button"
-              className="danger"
-              disabled={action.busy}
-              onClick={() => {
-                void remove();
-              }}
-            >
-              {t("members.confirmRemove", { user: member.user })}
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setConfirming(false);
-              }}
-            >
-              {t("members.cancel")}
-            </button>
-          </>
-        ) : (
+      <td>
+        <div className="actions">
           <button
             type="button"
+            className="primary"
+            disabled={action.busy || !changed || problem !== null}
             onClick={() => {
-              setConfirming(true);
+              void save();
             }}
           >
-            {t("members.remove")}
+            {t("members.save")}
             <span className="visually-hidden"> {member.user}</span>
           </button>
-        )}
+          {confirming ? (
+            <>
+              <button
+                type="button"
+                className="danger"
+                disabled={action.busy}
+                onClick={() => {
+                  void remove();
+                }}
+              >
+                {t("members.confirmRemove", { user: member.user })}
+              </button>
+              <button
+                type="button"
+                onClick={() => {
+                  setConfirming(false);
+                }}
+              >
+                {t("members.cancel")}
+              </button>
+            </>
+          ) : (
+            <button
+              type="button"
+              onClick={() => {
+                setConfirming(true);
+              }}
+            >
+              {t("members.remove")}
+              <span className="visually-hidden"> {member.user}</span>
+            </button>
+          )}
+        </div>
       </td>
     </tr>
   );

@@ -31,6 +31,7 @@ function DeliveryRow({
   return (
     <li className="delivery">
       <h4>
+        {t(`events.${delivery.event.type}`, { defaultValue: delivery.event.type })}{" "}
         <code>{delivery.event.type}</code>{" "}
         <span className={`badge delivery-${delivery.status}`}>
           {t(`deliveries.status.${delivery.status}`)}
