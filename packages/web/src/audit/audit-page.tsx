@@ -1,4 +1,4 @@
-import { useState, type SubmitEvent } from "react";
+import { useEffect, useRef, useState, type SubmitEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { api } from "../api/client.js";
@@ -238,8 +238,15 @@ function detailsText(details: unknown): string {
 function EventRow({ event, marked }: { readonly event: AuditEvent; readonly marked: boolean }) {
   const { t } = useTranslation("audit");
   const format = useFormat();
+  const row = useRef<HTMLTableRowElement>(null);
+  useEffect(() => {
+    // The broken link asked for: brought into view, wherever it falls in its page.
+    if (marked) {
+      row.current?.scrollIntoView({ block: "center" });
+    }
+  }, [marked]);
   return (
-    <tr className={marked ? "marked" : undefined}>
+    <tr className={marked ? "marked" : undefined} ref={row}>
       <th scope="row" className="number">
         {event.seq}
         {marked ? <div className="badge broken-badge">{t("table.firstBroken")}</div> : null}
