@@ -1,6 +1,7 @@
 import type { RouteObject } from "react-router";
 import { MyAccessPage } from "./access/my-access-page.js";
 import { RequestAccessTab } from "./access/request-access-tab.js";
+import { AuditPage } from "./audit/audit-page.js";
 import { Layout } from "./components/layout.js";
 import { CardTab } from "./model/card-tab.js";
 import { FilesTab } from "./model/files-tab.js";
@@ -8,6 +9,11 @@ import { VersionsTab } from "./model/versions-tab.js";
 import { ReleaseTab } from "./release/release-tab.js";
 import { AccessRecordsTab } from "./review/access-records-tab.js";
 import { InboxPage } from "./review/inbox-page.js";
+import { MembersTab } from "./org/members-tab.js";
+import { OrgPage } from "./org/org-page.js";
+import { OrganizationsPage } from "./org/organizations-page.js";
+import { WebhookPage } from "./org/webhook-page.js";
+import { WebhooksTab } from "./org/webhooks-tab.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
@@ -15,6 +21,7 @@ import { RouteError } from "./pages/route-error.js";
 import { SignIn } from "./pages/sign-in.js";
 import { PasswordPage } from "./settings/password-page.js";
 import { TokensPage } from "./settings/tokens-page.js";
+import { TransparencyTab } from "./transparency/transparency-tab.js";
 
 /**
  * The pages of the UI. Their first path segments are names the hub reserves
@@ -33,6 +40,17 @@ export const routes: RouteObject[] = [
       { path: "settings/tokens", element: <TokensPage /> },
       { path: "settings/password", element: <PasswordPage /> },
       { path: "settings/inbox", element: <InboxPage /> },
+      { path: "organizations", element: <OrganizationsPage /> },
+      {
+        path: "organizations/:org",
+        element: <OrgPage />,
+        children: [
+          { index: true, element: <MembersTab /> },
+          { path: "webhooks", element: <WebhooksTab /> },
+          { path: "webhooks/:id", element: <WebhookPage /> },
+        ],
+      },
+      { path: "settings/audit", element: <AuditPage /> },
       {
         path: ":namespace/:name",
         element: <ModelPage />,
@@ -43,6 +61,7 @@ export const routes: RouteObject[] = [
           { path: "request-access", element: <RequestAccessTab /> },
           { path: "release", element: <ReleaseTab /> },
           { path: "access-records", element: <AccessRecordsTab /> },
+          { path: "transparency", element: <TransparencyTab /> },
         ],
       },
       { path: "*", element: <NotFound /> },

@@ -1,6 +1,15 @@
 import type { Db } from "../store/index.js";
 import { GENESIS_HASH, eventHash } from "./event-hash.js";
 
+/**
+ * Why the chain breaks, as a code a program (or a translated page) reads:
+ * an event is missing, does not link to its predecessor's hash, was altered,
+ * holds details that are not JSON; or the head record is missing, or counts
+ * more events than the log holds (the end was cut off).
+ */
+export type ChainProblem =
+  "missing" | "unlinked" | "altered" | "unreadable" | "head-missing" | "truncated";
+
 /** The outcome of walking the chain; `brokenAt` names the first event that does not hold. */
 export type ChainVerdict =
   | { readonly ok: true; readonly events: number; readonly headHash: string }
@@ -8,6 +17,7 @@ export type ChainVerdict =
       readonly ok: false;
       readonly events: number;
       readonly brokenAt: number;
+      readonly problem: ChainProblem;
       readonly reason: string;
     };
 
@@ -32,23 +42,24 @@ export async function verifyChain(db: Db): Promise<ChainVerdict> {
       .execute();
     for (const row of rows) {
       const seq = row.seq;
-      const broken = (reason: string): ChainVerdict => ({
+      const broken = (problem: ChainProblem, reason: string): ChainVerdict => ({
         ok: false,
         events: expectedSeq - 1,
         brokenAt: expectedSeq,
+        problem,
         reason,
       });
       if (seq !== expectedSeq) {
-        return broken(`event ${expectedSeq} is missing (next stored event is ${seq})`);
+        return broken("missing", `event ${expectedSeq} is missing (next stored event is ${seq})`);
       }
       if (row.prev_hash !== prevHash) {
-        return broken(`event ${seq} does not link to the hash of event ${seq - 1}`);
+        return broken("unlinked", `event ${seq} does not link to the hash of event ${seq - 1}`);
       }
       let details: Record<string, unknown>;
       try {
         details = JSON.parse(row.details) as Record<string, unknown>;
       } catch {
-        return broken(`event ${seq} has details that are not JSON`);
+        return broken("unreadable", `event ${seq} has details that are not JSON`);
       }
       const hash = eventHash(prevHash, {
         seq,
@@ -59,7 +70,7 @@ export async function verifyChain(db: Db): Promise<ChainVerdict> {
         details,
       });
       if (hash !== row.hash) {
-        return broken(`event ${seq} was altered: its content does not match its hash`);
+        return broken("altered", `event ${seq} was altered: its content does not match its hash`);
       }
       prevHash = row.hash;
       expectedSeq += 1;
@@ -75,13 +86,20 @@ export async function verifyChain(db: Db): Promise<ChainVerdict> {
     .executeTakeFirst();
   const events = expectedSeq - 1;
   if (head === undefined) {
-    return { ok: false, events, brokenAt: expectedSeq, reason: "the chain head record is missing" };
+    return {
+      ok: false,
+      events,
+      brokenAt: expectedSeq,
+      problem: "head-missing",
+      reason: "the chain head record is missing",
+    };
   }
   if (head.seq !== events || head.hash !== prevHash) {
     return {
       ok: false,
       events,
       brokenAt: expectedSeq,
+      problem: "truncated",
       reason: `the log ends at event ${events} but ${head.seq} were written: events were removed from the end`,
     };
   }

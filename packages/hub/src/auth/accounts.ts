@@ -308,23 +308,42 @@ export async function removeMember(
       .where("org_id", "=", org.id)
       .where("user_id", "=", user.id)
       .execute();
+    // Sign-off roles are given to members: one who leaves loses them, and comes back without them.
+    const dropped = await trx
+      .deleteFrom("org_signoff_roles")
+      .where("org_id", "=", org.id)
+      .where("user_id", "=", user.id)
+      .returning("role")
+      .execute();
     await appendAuditEvent(trx, {
       actorId,
       action: "org.member.remove",
       resource: `org:${org.id}`,
-      details: { user: user.id, previousRole: current.role },
+      details: {
+        user: user.id,
+        previousRole: current.role,
+        previousSignoffRoles: dropped.map((r) => r.role).sort(),
+      },
       at: ctx.clock.now(),
       origin,
     });
   });
 }
 
-/** Lists an organisation's members; visible to its members and administrators. */
+/** A member of an organisation as its list shows them. */
+export interface OrgMember {
+  readonly user: string;
+  readonly role: OrgRole;
+  /** The sign-off roles the organisation gives them (`ceo`, …), sorted; policies ask for them by name. */
+  readonly signoffRoles: string[];
+}
+
+/** Lists an organisation's members with their sign-off roles; visible to its members and administrators. */
 export async function listMembers(
   ctx: HubContext,
   actor: Actor,
   orgName: string,
-): Promise<{ user: string; role: OrgRole }[]> {
+): Promise<OrgMember[]> {
   const org = await findNamespace(ctx.db, orgName);
   if (org?.kind !== "org") {
     throw new HubError("NOT_FOUND", `organisation "${orgName}" does not exist`);
@@ -337,11 +356,21 @@ export async function listMembers(
   const rows = await ctx.db
     .selectFrom("org_members")
     .innerJoin("namespaces", "namespaces.id", "org_members.user_id")
-    .select(["namespaces.name as user", "org_members.role"])
+    .select(["org_members.user_id", "namespaces.name as user", "org_members.role"])
     .where("org_members.org_id", "=", org.id)
     .orderBy("namespaces.name_key")
     .execute();
-  return rows;
+  const roles = await ctx.db
+    .selectFrom("org_signoff_roles")
+    .select(["user_id", "role"])
+    .where("org_id", "=", org.id)
+    .orderBy("role")
+    .execute();
+  return rows.map((r) => ({
+    user: r.user,
+    role: r.role,
+    signoffRoles: roles.filter((s) => s.user_id === r.user_id).map((s) => s.role),
+  }));
 }
 
 /** The organisations a user belongs to, with their role. */

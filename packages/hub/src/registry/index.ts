@@ -9,7 +9,13 @@ export {
   type CardData,
 } from "./model-card.js";
 export { isPublicStage } from "./hf-shapes.js";
-export { loadModel, versionResource, type ModelRecord, type VersionAccess } from "./load-model.js";
+export {
+  loadModel,
+  seesVersion,
+  versionResource,
+  type ModelRecord,
+  type VersionAccess,
+} from "./load-model.js";
 export {
   resolveVersion,
   type GateHooks,

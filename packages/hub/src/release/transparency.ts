@@ -2,6 +2,7 @@ import { isPublicStage, loadModel, resolveVersion } from "../registry/index.js";
 import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { PERMISSIONS, seenAs } from "../auth/index.js";
+import { derivedModels } from "./derived-models.js";
 import { listEvidence } from "./evidence.js";
 import { riskTierOf } from "./policy-facts.js";
 import { resolveLicence, parseBaseModels } from "./licences/index.js";
@@ -14,39 +15,77 @@ const asList = (value: unknown): string[] =>
       ? value.filter((v): v is string => typeof v === "string")
       : [];
 
-/** Who a stage lets in, in words, from the stage table. */
-function whoMay(
+/**
+ * Who a stage lets in, as codes a reader translates: `everyone` (without
+ * signing in), `signed-in`, `nobody`, or the groups admitted — `members` of
+ * the owning organisation, `insiders` (maintainers, owners and reviewers),
+ * `maintainers` (and owners) — then `testers` and `grantees` where they are.
+ */
+export type Audience =
+  | "everyone"
+  | "signed-in"
+  | "nobody"
+  | "members"
+  | "insiders"
+  | "maintainers"
+  | "testers"
+  | "grantees";
+
+/** Who a stage lets do `action`, from the stage table. */
+function audienceOf(
   action: "version.see" | "version.download" | "version.infer",
   stage: Parameters<typeof seenAs>[0],
-): string {
+): Audience[] {
   const who = PERMISSIONS[action].allow[action === "version.see" ? seenAs(stage, null) : stage];
   if (who.includes("anonymous")) {
-    return "everyone, without signing in";
+    return ["everyone"];
   }
   if (who.includes("none")) {
-    return "anyone signed in";
+    return ["signed-in"];
   }
   if (who.length === 0) {
-    return "nobody";
+    return ["nobody"];
   }
-  const parts: string[] = [];
+  const groups: Audience[] = [];
   if (who.includes("member")) {
-    parts.push("members of the owning organisation");
+    groups.push("members");
+  } else if (who.includes("reviewer")) {
+    groups.push("insiders");
   } else if (who.includes("maintainer")) {
-    parts.push("the model's maintainers and owners");
+    groups.push("maintainers");
   }
   if (who.includes("tester")) {
-    parts.push("its trusted testers");
+    groups.push("testers");
   }
-  return parts.join(" and ");
+  if (who.includes("grantee")) {
+    groups.push("grantees");
+  }
+  return groups;
 }
+
+const AUDIENCE_WORDS: Record<Audience, string> = {
+  everyone: "everyone, without signing in",
+  "signed-in": "anyone signed in",
+  nobody: "nobody",
+  members: "members of the owning organisation",
+  insiders: "the model's maintainers, owners and reviewers",
+  maintainers: "the model's maintainers and owners",
+  testers: "its trusted testers",
+  grantees: "those granted access",
+};
+
+/** An audience in words. */
+const inWords = (audience: readonly Audience[]): string =>
+  audience.map((a) => AUDIENCE_WORDS[a]).join(" and ");
 
 /**
  * A model's transparency report for one version (its newest the caller may
  * see, unless named): what it does well (evaluation results), its risks and
  * limits (card and evidence), the restrictions on it (licence and its use
  * restrictions, stage, who may do what), the evidence with provenance and
- * staleness, its lineage, and its release history from the audit log.
+ * staleness, its lineage (the bases its card names, and the models the
+ * caller sees whose cards name this one), and its release history from the
+ * audit log. A withdrawn version has only its tombstone: name, reason, date.
  */
 export async function transparencyReport(
   ctx: HubContext,
@@ -56,6 +95,15 @@ export async function transparencyReport(
 ) {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.see");
   const { version, access } = await resolveVersion(ctx, actor, model, versionName ?? "main");
+  if (access.stage === "withdrawn") {
+    return {
+      model: model.fullName,
+      version: version.name,
+      stage: access.stage,
+      withdrawnAt: access.since,
+      reason: access.reason,
+    };
+  }
   const state = await versionState(ctx.db, version.id);
   const card = version.card ?? {};
   const evidence = await listEvidence(ctx, { model, version, state });
@@ -64,11 +112,18 @@ export async function transparencyReport(
   const strengths = evidence
     .filter((e) => e.kind === "evaluation")
     .map((e) => ({
+      id: e.id,
       summary: e.summary,
+      dataset: "dataset" in e.report ? e.report.dataset.name : null,
+      split: "split" in e.report ? e.report.split.name : null,
       metrics: "metrics" in e.report ? e.report.metrics : {},
       provenance: e.provenance,
+      createdAt: e.createdAt,
       stale: e.stale,
     }));
+  const see = audienceOf("version.see", access.stage);
+  const download = audienceOf("version.download", access.stage);
+  const call = audienceOf("version.infer", access.stage);
   const history = await ctx.db
     .selectFrom("audit_events")
     .select(["seq", "at", "action", "details"])
@@ -118,11 +173,8 @@ export async function transparencyReport(
               }
             : { unresolved: licence.reason },
       stage: access.stage,
-      whoMay: {
-        see: whoMay("version.see", access.stage),
-        download: whoMay("version.download", access.stage),
-        call: whoMay("version.infer", access.stage),
-      },
+      whoMay: { see: inWords(see), download: inWords(download), call: inWords(call) },
+      audience: { see, download, call },
     },
     evidence: evidence.map((e) => ({
       id: e.id,
@@ -135,6 +187,7 @@ export async function transparencyReport(
       staleReasons: e.staleReasons,
     })),
     lineage: bases.ok ? bases.bases : [],
+    derived: await derivedModels(ctx, actor, model),
     history: history.map((h) => ({
       at: h.at,
       action: h.action,

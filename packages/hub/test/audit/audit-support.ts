@@ -17,6 +17,7 @@ export interface Verdict {
   readonly ok: boolean;
   readonly events: number;
   readonly brokenAt?: number;
+  readonly problem?: string;
   readonly reason?: string;
 }
 

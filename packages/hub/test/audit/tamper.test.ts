@@ -56,8 +56,12 @@ for (const dialect of DIALECTS) {
       await db().insertInto("audit_events").values(original).execute();
     }
 
-    /** Asserts the chain is broken at `seq`, and whole again once `undo` has run. */
-    async function expectBrokenAt(seq: number, undo: () => Promise<void>): Promise<void> {
+    /** Asserts the chain is broken at `seq` for `problem`, and whole again once `undo` has run. */
+    async function expectBrokenAt(
+      seq: number,
+      problem: string,
+      undo: () => Promise<void>,
+    ): Promise<void> {
       let verdict;
       try {
         verdict = await verify(hub);
@@ -67,6 +71,7 @@ for (const dialect of DIALECTS) {
       assert.equal(verdict.ok, false);
       assert.equal(verdict.brokenAt, seq, verdict.reason);
       assert.match(verdict.reason ?? "", new RegExp(`\\b${seq}\\b`));
+      assert.equal(verdict.problem, problem);
       assert.equal((await verify(hub)).ok, true);
     }
 
@@ -88,7 +93,7 @@ for (const dialect of DIALECTS) {
         .set({ details: JSON.stringify({ scopes: ["read", "write", "admin"] }) })
         .where("seq", "=", 4)
         .execute();
-      await expectBrokenAt(4, () => restore(original));
+      await expectBrokenAt(4, "altered", () => restore(original));
     });
 
     it("catches an edit of an event's actor", async () => {
@@ -98,7 +103,7 @@ for (const dialect of DIALECTS) {
         .set({ actor_id: "u_00000000000000000000" })
         .where("seq", "=", 5)
         .execute();
-      await expectBrokenAt(5, () => restore(original));
+      await expectBrokenAt(5, "altered", () => restore(original));
     });
 
     it("catches an edit whose hash was recomputed, at the event that follows it", async () => {
@@ -120,13 +125,13 @@ for (const dialect of DIALECTS) {
         .set({ details: JSON.stringify(details), hash: forged })
         .where("seq", "=", 3)
         .execute();
-      await expectBrokenAt(4, () => restore(original));
+      await expectBrokenAt(4, "unlinked", () => restore(original));
     });
 
     it("catches a deleted event in the middle", async () => {
       const original = await row(6);
       await db().deleteFrom("audit_events").where("seq", "=", 6).execute();
-      await expectBrokenAt(6, () =>
+      await expectBrokenAt(6, "missing", () =>
         db()
           .insertInto("audit_events")
           .values(original)
@@ -142,13 +147,13 @@ for (const dialect of DIALECTS) {
         await sql`update audit_events set seq = 7 where seq = -1`.execute(db());
       };
       await swap();
-      await expectBrokenAt(4, swap);
+      await expectBrokenAt(4, "unlinked", swap);
     });
 
     it("catches a deleted last event by the head record", async () => {
       const original = await row(events);
       await db().deleteFrom("audit_events").where("seq", "=", events).execute();
-      await expectBrokenAt(events, () =>
+      await expectBrokenAt(events, "truncated", () =>
         db()
           .insertInto("audit_events")
           .values(original)

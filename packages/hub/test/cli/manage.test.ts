@@ -117,10 +117,12 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(
         (JSON.parse(members.stdout) as { members: { user: string; role: string }[] }).members,
         [
-          { user: "frank", role: "owner" },
-          { user: "grace", role: "maintainer" },
+          { user: "frank", role: "owner", signoffRoles: [] },
+          { user: "grace", role: "maintainer", signoffRoles: [] },
         ],
       );
+      const lines = await gatehouse(["org", "members", "acme"], as(owner));
+      assert.equal(lines.stdout, "frank\towner\t\ngrace\tmaintainer\t\n");
     });
 
     it("creates models with the stage their versions start at, lists them across pages and shows one", async () => {

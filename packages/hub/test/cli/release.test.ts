@@ -108,4 +108,17 @@ describe("gatehouse release, policy check, evidence and transparency", () => {
     assert.match(report.stdout, /licence: Apache-2\.0/);
     assert.match(report.stdout, /version\.stage → internal/);
   });
+
+  it("shows a withdrawn version's tombstone as its transparency report", async () => {
+    const withdrawn = await gatehouse(
+      ["release", "acme/bert@1.0", "--to", "withdrawn", "--reason", "found a flaw"],
+      as(alice),
+    );
+    assert.equal(withdrawn.code, 0, withdrawn.stderr);
+    const report = await gatehouse(["model", "transparency", "acme/bert@1.0"], as(rita));
+    assert.equal(report.code, 0, report.stderr);
+    assert.match(report.stdout, /^acme\/bert@1\.0: withdrawn on \d{4}-/);
+    assert.match(report.stdout, /reason: found a flaw/);
+    assert.doesNotMatch(report.stdout, /licence|evidence/);
+  });
 });

@@ -274,10 +274,12 @@ async function assertDone(
         hub.request("GET", "/api/orgs/acme/members", { token: hub.adminToken }),
         200,
       );
-      const { members } = (await res.json()) as { members: { user: string; role: string }[] };
+      const { members } = (await res.json()) as {
+        members: { user: string; role: string; signoffRoles: string[] }[];
+      };
       assert.deepEqual(
         members.find((m) => m.user === "bystander"),
-        { user: "bystander", role: "member" },
+        { user: "bystander", role: "member", signoffRoles: [] },
       );
       return;
     }

@@ -86,6 +86,9 @@ export function Layout() {
                 <li>
                   <NavLink to="/settings/tokens">{t("nav.tokens")}</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/organizations">{t("nav.organizations")}</NavLink>
+                </li>
                 {user.isAdmin ? (
                   <li>
                     <NavLink to="/settings/audit">{t("nav.audit")}</NavLink>

@@ -35,6 +35,7 @@ const TABS: readonly Tab[] = [
     label: "review:records.tab",
     shows: (info) => mayOnModel(info, "model.manage-access"),
   },
+  { path: "transparency", label: "transparency:tab" },
 ];
 
 function text(value: unknown): string | null {

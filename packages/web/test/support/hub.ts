@@ -47,6 +47,8 @@ export interface WebHub {
   cli(args: readonly string[], token?: string): Promise<string>;
   /** Makes a folder of files under the hub's temporary folder and returns its path. */
   readonly workDir: string;
+  /** The hub's PostgreSQL schema; null on SQLite, whose file is `workDir/data/gatehouse.sqlite`. */
+  readonly pgSchema: string | null;
   stop(): Promise<void>;
 }
 
@@ -117,6 +119,7 @@ export async function startWebHub(
   return {
     url,
     workDir,
+    pgSchema: schema,
     api(method, urlPath, json, token = ADMIN_TOKEN) {
       return fetch(`${url}${urlPath}`, {
         method,

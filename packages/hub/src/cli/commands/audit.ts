@@ -47,20 +47,44 @@ export function registerAuditCommands(
     });
   audit
     .command("tail")
-    .description("show the newest events")
+    .description("show the newest events, or the newest that match the filters given")
     .option("-n, --lines <n>", "how many events (1-1000)", positiveInt, 20)
-    .action(async (options: { lines: number }) => {
-      const ctx = await contextOf();
-      const result = await ctx.client.json<{ events: AuditEvent[] }>(
-        "GET",
-        `/api/audit?tail=${options.lines}`,
-      );
-      ctx.print(
-        result.events.map(
-          (e) =>
-            `${e.seq}\t${e.at}\t${e.actor ?? "-"}\t${e.action}\t${e.resource}\t${JSON.stringify(e.details)}`,
-        ),
-        result,
-      );
-    });
+    .option("--action <action>", "only this action (docs/audit.md lists them)")
+    .option("--actor <user>", "only events by this user (name or id)")
+    .option(
+      "--resource <what>",
+      "only events about this: a user or organisation, a model (with its versions), NS/NAME@VERSION, or a resource as the log writes it",
+    )
+    .option("--since <time>", "only events at or after this time (ISO 8601)")
+    .option("--until <time>", "only events before this time (ISO 8601)")
+    .action(
+      async (options: {
+        lines: number;
+        action?: string;
+        actor?: string;
+        resource?: string;
+        since?: string;
+        until?: string;
+      }) => {
+        const ctx = await contextOf();
+        const query = new URLSearchParams({ tail: String(options.lines) });
+        for (const key of ["action", "actor", "resource", "since", "until"] as const) {
+          const value = options[key];
+          if (value !== undefined) {
+            query.set(key, value);
+          }
+        }
+        const result = await ctx.client.json<{ events: AuditEvent[] }>(
+          "GET",
+          `/api/audit?${query.toString()}`,
+        );
+        ctx.print(
+          result.events.map(
+            (e) =>
+              `${e.seq}\t${e.at}\t${e.actor ?? "-"}\t${e.action}\t${e.resource}\t${JSON.stringify(e.details)}`,
+          ),
+          result,
+        );
+      },
+    );
 }

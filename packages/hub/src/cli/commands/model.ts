@@ -145,7 +145,7 @@ export function registerModelCommands(
       const ref = parseModelRef(id, true);
       const ctx = await contextOf();
       const query = ref.version === undefined ? "" : `?version=${encodeURIComponent(ref.version)}`;
-      const report = await ctx.client.json<TransparencyReport>(
+      const report = await ctx.client.json<TransparencyReport | TransparencyTombstone>(
         "GET",
         `${modelPath(ref)}/transparency${query}`,
       );
@@ -217,10 +217,26 @@ interface TransparencyReport {
     summary: string;
   }[];
   readonly lineage: readonly { model: string; relation: string }[];
+  readonly derived: readonly { model: string; version: string; relation: string }[];
   readonly history: readonly { at: string; action: string; details: Record<string, unknown> }[];
 }
 
-function transparencyLines(r: TransparencyReport): string[] {
+/** What the hub answers for a withdrawn version: its tombstone. */
+interface TransparencyTombstone {
+  readonly model: string;
+  readonly version: string;
+  readonly stage: "withdrawn";
+  readonly withdrawnAt: string | null;
+  readonly reason: string | null;
+}
+
+function transparencyLines(r: TransparencyReport | TransparencyTombstone): string[] {
+  if (!("restrictions" in r)) {
+    return [
+      `${r.model}@${r.version}: withdrawn${r.withdrawnAt === null ? "" : ` on ${r.withdrawnAt}`}`,
+      `reason: ${r.reason ?? "none given"}`,
+    ];
+  }
   const licence = r.restrictions.licence;
   return [
     `${r.model}@${r.version}: ${r.stage}, risk tier ${r.riskTier}`,
@@ -246,6 +262,11 @@ function transparencyLines(r: TransparencyReport): string[] {
     ...(r.lineage.length === 0
       ? []
       : [`derived from: ${r.lineage.map((b) => `${b.model} (${b.relation})`).join(", ")}`]),
+    ...(r.derived.length === 0
+      ? []
+      : [
+          `derived by: ${r.derived.map((d) => `${d.model}@${d.version} (${d.relation})`).join(", ")}`,
+        ]),
     "history:",
     ...r.history.map(
       (h) =>

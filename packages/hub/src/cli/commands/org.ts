@@ -40,12 +40,11 @@ export function registerOrgCommands(program: Command, contextOf: () => Promise<C
     .argument("<org>", "organisation name")
     .action(async (orgName: string) => {
       const ctx = await contextOf();
-      const result = await ctx.client.json<{ members: { user: string; role: string }[] }>(
-        "GET",
-        `/api/orgs/${encodeURIComponent(orgName)}/members`,
-      );
+      const result = await ctx.client.json<{
+        members: { user: string; role: string; signoffRoles: string[] }[];
+      }>("GET", `/api/orgs/${encodeURIComponent(orgName)}/members`);
       ctx.print(
-        result.members.map((m) => `${m.user}\t${m.role}`),
+        result.members.map((m) => `${m.user}\t${m.role}\t${m.signoffRoles.join(",")}`),
         result,
       );
     });
