@@ -5,6 +5,9 @@ import { Layout } from "./components/layout.js";
 import { CardTab } from "./model/card-tab.js";
 import { FilesTab } from "./model/files-tab.js";
 import { VersionsTab } from "./model/versions-tab.js";
+import { ReleaseTab } from "./release/release-tab.js";
+import { AccessRecordsTab } from "./review/access-records-tab.js";
+import { InboxPage } from "./review/inbox-page.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
@@ -29,6 +32,7 @@ export const routes: RouteObject[] = [
       { path: "settings/access", element: <MyAccessPage /> },
       { path: "settings/tokens", element: <TokensPage /> },
       { path: "settings/password", element: <PasswordPage /> },
+      { path: "settings/inbox", element: <InboxPage /> },
       {
         path: ":namespace/:name",
         element: <ModelPage />,
@@ -37,6 +41,8 @@ export const routes: RouteObject[] = [
           { path: "files", element: <FilesTab /> },
           { path: "versions", element: <VersionsTab /> },
           { path: "request-access", element: <RequestAccessTab /> },
+          { path: "release", element: <ReleaseTab /> },
+          { path: "access-records", element: <AccessRecordsTab /> },
         ],
       },
       { path: "*", element: <NotFound /> },

@@ -76,16 +76,35 @@ for (const dialect of DIALECTS) {
       await expectAccessible(page, "the model list");
       await screenshot(page, "browse-en");
 
-      await page.getByLabel("Search").fill("spam");
+      await page.getByRole("searchbox", { name: "Search" }).fill("spam");
       await page.getByRole("button", { name: "Search" }).click();
       await page.waitForURL(/[?&]q=spam/);
       await page.getByRole("link", { name: "admin/spam-filter" }).waitFor();
       assert.equal(await page.getByRole("link", { name: "admin/hostile" }).count(), 0);
+      await page.getByRole("status").filter({ hasText: "1 model" }).waitFor();
       // The address is the search: opened afresh, it shows the same list.
       const shared = await context.newPage();
       await shared.goto(page.url());
       await shared.getByRole("link", { name: "admin/spam-filter" }).waitFor();
       assert.equal(await shared.getByRole("link", { name: "admin/hostile" }).count(), 0);
+
+      // Filters chosen from what the visible models hold, each kept in the address.
+      await page.goto(hub.url);
+      await page.getByLabel("Tag", { exact: true }).selectOption("spam");
+      await page.waitForURL(/[?&]tag=spam/);
+      await page.getByLabel("Risk tier", { exact: true }).selectOption("limited");
+      await page.waitForURL(/[?&]risk=limited/);
+      await page.getByLabel("Organisation or user", { exact: true }).selectOption("admin");
+      await page.waitForURL(/[?&]author=admin/);
+      await page.getByRole("link", { name: "admin/spam-filter" }).waitFor();
+      assert.equal(await page.getByRole("link", { name: "admin/hostile" }).count(), 0);
+      await page.getByLabel("Risk tier", { exact: true }).selectOption("high");
+      await page.getByText("No model matches.").waitFor();
+      await page.getByLabel("Licence", { exact: true }).selectOption({ index: 0 });
+      await page.getByLabel("Risk tier", { exact: true }).selectOption("");
+      await page.getByLabel("Tag", { exact: true }).selectOption("");
+      await page.getByLabel("Stage", { exact: true }).selectOption("open");
+      await page.getByRole("link", { name: "admin/hostile" }).waitFor();
       await context.close();
     });
 

@@ -4,8 +4,10 @@ import type { HubContext } from "../context.js";
 import { baseUrlOf, originOf, type HubApp } from "../http/index.js";
 import { loadModel } from "../registry/index.js";
 import { acceptLicence, listAcceptances } from "./acceptances.js";
+import { acceptancesCsv } from "./acceptances-csv.js";
 import { accessReport } from "./access-report.js";
 import { gateForm } from "./gate-form.js";
+import { accessRequestInbox } from "./request-inbox.js";
 import { listGrants, listMine, listRequests } from "./list-requests.js";
 import { myModelAccess } from "./my-model-access.js";
 import { decideRequest, grantAccess, revokeAccess, submitRequest } from "./requests.js";
@@ -147,10 +149,32 @@ export function registerAccessRoutes(app: HubApp, ctx: HubContext): void {
 
   app.get(
     `${BASE}/access/acceptances`,
-    { ...manage, schema: { params: Repo } },
-    async (request) => {
+    {
+      ...manage,
+      schema: {
+        params: Repo,
+        querystring: Type.Object({
+          format: Type.Optional(
+            Type.Union([Type.Literal("json"), Type.Literal("csv")], {
+              description: "json (default) or csv: one acceptance per row, for a spreadsheet",
+            }),
+          ),
+        }),
+      },
+    },
+    async (request, reply) => {
       const { namespace, name } = request.params;
-      return listAcceptances(ctx, await managed(namespace, name, request.actor));
+      const model = await managed(namespace, name, request.actor);
+      const list = await listAcceptances(ctx, model);
+      if (request.query.format !== "csv") {
+        return list;
+      }
+      // Names are checked to hold no quote or separator, so they go in the header as they are.
+      const file = `${model.namespace.name}-${model.name}-licence-acceptances.csv`;
+      return reply
+        .type("text/csv; charset=utf-8")
+        .header("content-disposition", `attachment; filename="${file}"`)
+        .send(acceptancesCsv(list));
     },
   );
 
@@ -248,6 +272,12 @@ export function registerAccessRoutes(app: HubApp, ctx: HubContext): void {
       const model = await seen(namespace, name, request.actor);
       return acceptLicence(ctx, request.actor, model, request.body.revision, originOf(request));
     },
+  );
+
+  app.get(
+    "/api/inbox/access-requests",
+    { config: { access: { account: "write" } } },
+    async (request) => accessRequestInbox(ctx, request.actor),
   );
 
   app.get("/api/access/mine", { config: { access: { account: "read" } } }, async (request) =>

@@ -27,6 +27,21 @@ export interface ModelDownloads {
   readonly allTime: number;
 }
 
+/** The first day of the window `downloads` covers, today (by the hub's clock, in UTC) its last. */
+export const recentSince = (ctx: HubContext): string =>
+  daysBefore(utcDay(ctx.clock.now()), RECENT_DAYS - 1);
+
+/**
+ * The downloads since the day `since` of the model `m` (in namespace `n`),
+ * over the published versions the caller may see: {@link modelDownloads}'s
+ * `recent` as a column, to sort a list of models by.
+ */
+export function recentDownloads(actor: Actor, since: string) {
+  return sql<
+    number | string
+  >`(select coalesce(sum(d.downloads), 0) from download_counts d inner join versions v on v.id = d.version_id where v.model_id = m.id and v.state = 'published' and ${seesVersion(actor)} and d.day >= ${since})`;
+}
+
 /**
  * The downloads of each of `modelIds`, summed over the published versions the
  * caller may see (the stage table's `version.see` in SQL), so that a figure
@@ -41,7 +56,7 @@ export async function modelDownloads(
   if (modelIds.length === 0) {
     return new Map();
   }
-  const since = daysBefore(utcDay(ctx.clock.now()), RECENT_DAYS - 1);
+  const since = recentSince(ctx);
   const rows = await ctx.db
     .selectFrom("download_counts as d")
     .innerJoin("versions as v", "v.id", "d.version_id")

@@ -25,11 +25,14 @@ import {
   treeDirectoryJson,
   treeFileJson,
   isPublicStage,
+  modelListJson,
 } from "./hf-shapes.js";
 import { listCommits } from "./list-commits.js";
-import { listModels } from "./list-models.js";
+import { listModels, type ModelSort } from "./list-models.js";
+import { choice, filtersOf, MODEL_FILTER_PARAMS } from "./model-query.js";
 import { listTree, type TreeEntry } from "./list-tree.js";
 import { loadModel, type ModelRecord } from "./load-model.js";
+import { modelPermissions } from "./model-permissions.js";
 import {
   listVersions,
   resolveRevision,
@@ -74,7 +77,50 @@ const Flag = Type.Optional(Type.Union([Type.Boolean(), Type.String()]));
 /** The Hub's `expand`: the fields asked for beyond the usual ones; a single value arrives as a list of one. */
 const Expand = Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64 }));
 const isSet = (flag: boolean | string | undefined): boolean =>
-  flag === true || flag === "true" || flag === "1";
+  flag === true || flag === "true" || flag === "True" || flag === "1";
+
+/**
+ * The Hub's `sort` names: the ones Gatehouse orders by, and `likes`,
+ * `likes30d` and `trendingScore`, which huggingface_hub's list_models and
+ * @huggingface/hub's listModels also send; Gatehouse keeps neither likes nor
+ * trends (every model has 0 likes), so they give the default order rather
+ * than a refusal.
+ */
+const HF_SORTS = {
+  id: "id",
+  downloads: "downloads",
+  lastModified: "lastModified",
+  createdAt: "createdAt",
+  likes: "id",
+  likes30d: "id",
+  trendingScore: "id",
+} as const satisfies Readonly<Record<string, ModelSort>>;
+/**
+ * `GET /api/models`'s query: the Hugging Face Hub's parameters, and
+ * Gatehouse's own filters (stage, risk_tier, license). Parameters the Hub
+ * has and Gatehouse does not (`full`, `config`, `pipeline_tag`, …) are let
+ * through and ignored, as huggingface_hub sends some of them.
+ */
+const ListModelsQuery = Type.Object({
+  ...MODEL_FILTER_PARAMS,
+  sort: Type.Optional(
+    choice(
+      Object.keys(HF_SORTS) as (keyof typeof HF_SORTS)[],
+      "the order: by namespace/name (id) unless given; likes, likes30d and trendingScore give that order too",
+    ),
+  ),
+  direction: Type.Optional(
+    Type.Union([Type.Literal(-1), Type.Literal(1)], {
+      description: "-1 descending, 1 ascending; -1 unless sorting by id",
+    }),
+  ),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  cursor: Type.Optional(
+    Type.String({ maxLength: 400, description: "where to go on: from the Link header's next URL" }),
+  ),
+  cardData: Flag,
+  expand: Expand,
+});
 
 /** Headers every answer about a file carries, for GET and HEAD alike. */
 function fileHeaders(reply: FastifyReply, resolved: ResolvedFile): void {
@@ -176,19 +222,20 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     "/api/models",
     {
       config: { access: { public: true } },
-      schema: {
-        querystring: Type.Object({
-          search: Type.Optional(Type.String({ maxLength: 200 })),
-          author: Type.Optional(Type.String({ maxLength: 96 })),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-          cursor: Type.Optional(Type.String({ maxLength: 400 })),
-          expand: Expand,
-        }),
-      },
+      schema: { querystring: ListModelsQuery },
     },
     async (request, reply) => {
-      const limit = request.query.limit ?? 100;
-      const page = await listModels(ctx, request.actor, { ...request.query, limit });
+      const { query } = request;
+      const limit = query.limit ?? 100;
+      const sort = query.sort === undefined ? "id" : HF_SORTS[query.sort];
+      const page = await listModels(ctx, request.actor, {
+        ...filtersOf(query),
+        sort,
+        // The Hub sorts by a figure or a time newest or largest first, unless asked otherwise.
+        direction: query.direction ?? (sort === "id" ? 1 : -1),
+        limit,
+        cursor: query.cursor,
+      });
       const counted = await modelDownloads(
         ctx,
         request.actor,
@@ -196,7 +243,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       );
       if (page.nextCursor !== null) {
         const next = new URL(`${baseUrlOf(request, ctx.config.publicUrl)}/api/models`);
-        for (const [key, value] of Object.entries(request.query)) {
+        for (const [key, value] of Object.entries(query)) {
           if (key !== "cursor") {
             for (const item of [value].flat()) {
               next.searchParams.append(key, String(item));
@@ -207,21 +254,11 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
         next.searchParams.set("cursor", page.nextCursor);
         void reply.header("Link", `<${next.toString()}>; rel="next"`);
       }
-      return page.models.map((m) => ({
-        _id: m.id,
-        id: `${m.namespace}/${m.name}`,
-        modelId: `${m.namespace}/${m.name}`,
-        author: m.namespace,
-        private: !isPublicStage(m.stage ?? m.initialStage),
-        gated: m.stage === "gated" ? "manual" : false,
-        ...downloadFigures(counted.get(m.id), request.query.expand),
-        likes: 0,
-        tags: [],
-        createdAt: m.createdAt,
-        lastModified: m.updatedAt,
-        ...(m.sha === null ? {} : { sha: m.sha }),
-        gatehouse: { stage: m.stage, initialStage: m.initialStage },
-      }));
+      void reply.header("X-Total-Count", String(page.total));
+      const withCard = isSet(query.cardData) || query.expand?.includes("cardData") === true;
+      return page.models.map((m) =>
+        modelListJson(m, downloadFigures(counted.get(m.id), query.expand), withCard),
+      );
     },
   );
 
@@ -236,7 +273,17 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
       const resolved = await newestVersion(request.actor, model);
       const figures = await figuresOf(request.actor, model, request.query.expand);
-      return reply.type(JSON_TYPE).send(modelInfoText(ctx.caches, model, resolved, figures));
+      return reply
+        .type(JSON_TYPE)
+        .send(
+          modelInfoText(
+            ctx.caches,
+            model,
+            resolved,
+            figures,
+            modelPermissions(request.actor, model),
+          ),
+        );
     },
   );
 
@@ -251,7 +298,17 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
       const model = await loadModel(ctx, request.actor, namespace, name, "version.see");
       const resolved = await resolveVersion(ctx, request.actor, model, revision);
       const figures = await figuresOf(request.actor, model, request.query.expand);
-      return reply.type(JSON_TYPE).send(modelInfoText(ctx.caches, model, resolved, figures));
+      return reply
+        .type(JSON_TYPE)
+        .send(
+          modelInfoText(
+            ctx.caches,
+            model,
+            resolved,
+            figures,
+            modelPermissions(request.actor, model),
+          ),
+        );
     },
   );
 

@@ -6,7 +6,11 @@ import { PERMISSIONS, seenAs } from "../auth/index.js";
 import type { Stage } from "../stages/index.js";
 import type { RegistryCaches } from "./caches.js";
 import { hubGatedValue, readGate } from "./gate-config.js";
+import { LICENCE_TAG } from "./filter-models.js";
+import type { ModelListing } from "./list-models.js";
 import type { ModelRecord, VersionAccess } from "./load-model.js";
+import type { CardData } from "./model-card.js";
+import type { ModelAction } from "./model-permissions.js";
 import type { ResolvedVersion, VersionRecord } from "./versions.js";
 
 /** A file entry as the Hugging Face tree and paths-info endpoints give it; every file is LFS-style. */
@@ -44,15 +48,32 @@ function siblingJson(file: ManifestEntry) {
   };
 }
 
-/** What model info takes from a version: its card's fields and its files. */
-function versionInfo(version: VersionRecord | null) {
-  const card = version?.card ?? {};
+/**
+ * What the Hugging Face Hub derives from a card for model info and the model
+ * list: its tags, with a `license:<id>` tag for each licence as the Hub adds
+ * them, and its pipeline tag and library.
+ */
+function cardInfo(card: CardData) {
   const pipelineTag = typeof card.pipeline_tag === "string" ? card.pipeline_tag : undefined;
   const libraryName = typeof card.library_name === "string" ? card.library_name : undefined;
   return {
-    tags: [...asStrings(card.tags), ...asStrings(card.license).map((l) => `license:${l}`)],
+    tags: [...asStrings(card.tags), ...asStrings(card.license).map((l) => `${LICENCE_TAG}${l}`)],
     ...(pipelineTag === undefined ? {} : { pipeline_tag: pipelineTag }),
     ...(libraryName === undefined ? {} : { library_name: libraryName }),
+  };
+}
+
+/** The licence a card declares, as written; several, as the Hub allows, joined by AND as they all apply. */
+export function declaredLicence(card: CardData | null): string | null {
+  const licences = asStrings(card?.license);
+  return licences.length === 0 ? null : licences.join(" AND ");
+}
+
+/** What model info takes from a version: its card's fields and its files. */
+function versionInfo(version: VersionRecord | null) {
+  const card = version?.card ?? {};
+  return {
+    ...cardInfo(card),
     cardData: card,
     siblings: (version?.files ?? []).map(siblingJson),
     usedStorage: (version?.files ?? []).reduce((n, f) => n + f.size, 0),
@@ -103,7 +124,8 @@ export function downloadFigures(
 /**
  * `GET /api/models/{id}` in the Hugging Face shape, as JSON text, with
  * Gatehouse's own fields under `gatehouse`. `resolved` is the revision asked
- * for, or null for a model with no published version the caller sees. The
+ * for, or null for a model with no published version the caller sees;
+ * `permissions`, what the caller may do to the model. The
  * version's part is serialised once and kept; the download figures change
  * with every download, so they are given afresh for each answer.
  */
@@ -112,6 +134,7 @@ export function modelInfoText(
   model: ModelRecord,
   resolved: ResolvedVersion | null,
   figures: DownloadFigures,
+  permissions: readonly ModelAction[],
 ): string {
   const version = resolved?.version ?? null;
   const stage = resolved?.access.stage ?? null;
@@ -121,7 +144,8 @@ export function modelInfoText(
     modelId: model.fullName,
     author: model.namespace.name,
     ...(version === null ? {} : { sha: version.commitId }),
-    lastModified: version?.publishedAt ?? model.updatedAt,
+    // Not models.updated_at: it also moves when a version the caller may not see is published.
+    lastModified: version?.publishedAt ?? model.createdAt,
     createdAt: model.createdAt,
     private: !isPublicStage(stage ?? model.initialStage, resolved?.access.withdrawnFrom ?? null),
     gated: stage === "gated" && version !== null ? hubGatedValue(readGate(version.card)) : false,
@@ -133,8 +157,46 @@ export function modelInfoText(
     stage,
     initialStage: model.initialStage,
     version: version?.name ?? null,
+    permissions,
   });
   return `${head.slice(0, -1)},${versionInfoMembers(caches, version)},"gatehouse":${gatehouse}}`;
+}
+
+/**
+ * A model as an entry of `GET /api/models`, in the Hugging Face shape
+ * (huggingface_hub's ModelInfo and @huggingface/hub's listModels read it),
+ * with what the version `main` means for the caller gives: its tags, pipeline
+ * tag and library, its card with `cardData`, and under `gatehouse` its stage,
+ * tier in force, licence, name and publication time.
+ */
+export function modelListJson(model: ModelListing, figures: DownloadFigures, withCard: boolean) {
+  const version = model.version;
+  const card = version?.card ?? {};
+  const stage = version?.stage ?? null;
+  const id = `${model.namespace}/${model.name}`;
+  return {
+    _id: model.id,
+    id,
+    modelId: id,
+    author: model.namespace,
+    private: !isPublicStage(stage ?? model.initialStage),
+    gated: stage === "gated" ? hubGatedValue(readGate(card)) : false,
+    ...figures,
+    likes: 0,
+    ...cardInfo(card),
+    createdAt: model.createdAt,
+    lastModified: version?.publishedAt ?? model.createdAt,
+    ...(version === null ? {} : { sha: version.commitId }),
+    ...(withCard ? { cardData: card } : {}),
+    gatehouse: {
+      stage,
+      initialStage: model.initialStage,
+      version: version?.name ?? null,
+      riskTier: version?.riskTier ?? null,
+      license: version === null ? null : declaredLicence(card),
+      updatedAt: version?.publishedAt ?? null,
+    },
+  };
 }
 
 /** A version as Gatehouse's own API gives it; `access` null for a draft. */

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import {
   allowedFilter,
   authorize,
@@ -132,9 +132,16 @@ export function versionFilter(
  * and commit come as one value so that one subquery answers all three.
  */
 export function mainVersion(actor: Actor) {
-  return sql<
-    string | null
-  >`(select v.stage || ' ' || v.id || ' ' || v.commit_id from versions v where v.model_id = m.id and v.state = 'published' and v.stage <> 'withdrawn' and ${seesVersion(actor)} order by v.published_at desc, v.id desc limit 1)`;
+  return newestSeen<string | null>(actor, sql`v.stage || ' ' || v.id || ' ' || v.commit_id`);
+}
+
+/** The id of {@link mainVersion}, for a query that joins the version's row. */
+export function mainVersionId(actor: Actor) {
+  return newestSeen<string | null>(actor, sql`v.id`);
+}
+
+function newestSeen<T>(actor: Actor, value: RawBuilder<unknown>) {
+  return sql<T>`(select ${value} from versions v where v.model_id = m.id and v.state = 'published' and v.stage <> 'withdrawn' and ${seesVersion(actor)} order by v.published_at desc, v.id desc limit 1)`;
 }
 
 /** The parts of {@link mainVersion}'s value (stages, ids and commit ids hold no space). */

@@ -3,6 +3,8 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { originOf, type HubApp } from "../http/index.js";
 import { loadModel, mayAct } from "./load-model.js";
+import { modelFacets } from "./model-facets.js";
+import { filtersOf, MODEL_FILTER_PARAMS } from "./model-query.js";
 import { createModel, deleteModel } from "./manage-models.js";
 import { attachFiles, deleteFile, uploadFile } from "./upload-file.js";
 import { versionJson } from "./hf-shapes.js";
@@ -102,6 +104,30 @@ export function registerRegistryRoutes(app: HubApp, ctx: HubContext): void {
         createdAt: model.createdAt,
       });
     },
+  );
+
+  // The filter choices of a browser of models: what the models the caller may
+  // see (narrowed by the list's own filters, if given) hold, with counts.
+  const Facets = Type.Array(Type.Object({ value: Type.String(), count: Type.Integer() }));
+  app.get(
+    "/api/models-facets",
+    {
+      config: { access: { public: true } },
+      schema: {
+        querystring: Type.Object(MODEL_FILTER_PARAMS),
+        response: {
+          200: Type.Object({
+            models: Type.Integer({ description: "how many models were counted" }),
+            namespaces: Facets,
+            stages: Facets,
+            riskTiers: Facets,
+            licenses: Facets,
+            tags: Facets,
+          }),
+        },
+      },
+    },
+    async (request) => modelFacets(ctx, request.actor, filtersOf(request.query)),
   );
 
   app.delete(

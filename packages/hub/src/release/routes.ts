@@ -2,7 +2,9 @@ import { Type } from "@fastify/type-provider-typebox";
 import type { HubContext } from "../context.js";
 import { originOf, type HubApp } from "../http/index.js";
 import { addEvidence, evidenceOf } from "./evidence.js";
+import { pendingChangeOf } from "./pending-change.js";
 import { reviewRiskTier } from "./review-risk-tier.js";
+import { signoffInbox } from "./signoff-inbox.js";
 import { setSignoffRoles } from "./signoff-roles.js";
 import { signOff } from "./signoffs.js";
 import { setTester, listTesters } from "./testers.js";
@@ -66,6 +68,19 @@ export function registerReleaseRoutes(app: HubApp, ctx: HubContext): void {
       const { namespace, name, version } = request.params;
       return cancelTransition(ctx, request.actor, { namespace, name }, version, originOf(request));
     },
+  );
+
+  app.get(
+    `${VERSION}/transitions/pending`,
+    { config: { access: { model: "version.release" } }, schema: { params: VersionParams } },
+    async (request) => {
+      const { namespace, name, version } = request.params;
+      return pendingChangeOf(ctx, request.actor, { namespace, name }, version);
+    },
+  );
+
+  app.get("/api/inbox/signoffs", { config: { access: { account: "write" } } }, async (request) =>
+    signoffInbox(ctx, request.actor),
   );
 
   app.get(

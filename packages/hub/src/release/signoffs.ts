@@ -19,7 +19,12 @@ export type Verdict = "approve" | "reject";
  * `owner` of their own namespace, `admin` for hub administrators) and any
  * sign-off roles the organisation gave them (`ceo`, …).
  */
-async function rolesOf(db: Db, target: ReleaseTarget, userId: string, isAdmin: boolean) {
+export async function rolesOf(
+  db: Db,
+  target: ReleaseTarget,
+  userId: string,
+  isAdmin: boolean,
+): Promise<string[]> {
   const roles = new Set<string>();
   if (isAdmin) {
     roles.add("admin");
@@ -129,4 +134,64 @@ export async function signoffsOf(db: Db, transitionId: string) {
     roles: JSON.parse(r.roles) as string[],
     at: r.at,
   }));
+}
+
+/** How many people `possibleSigners` returns at most: enough for any real review board. */
+export const MAX_POSSIBLE_SIGNERS = 10;
+
+/**
+ * The people who may sign the version's stage changes, with the roles they
+ * would sign with, the author aside: the owner of a personal namespace, or an
+ * organisation's reviewers and owners (as the stage table's `version.review`
+ * cell admits them), then hub administrators. `inNamespace` tells the
+ * namespace's people from administrators, whose names the model's
+ * maintainers need not learn. At most MAX_POSSIBLE_SIGNERS.
+ */
+export async function possibleSigners(
+  db: Db,
+  target: ReleaseTarget,
+): Promise<{ user: string; roles: string[]; inNamespace: boolean }[]> {
+  const ns = target.model.namespace;
+  const author = target.state.publishedBy ?? "";
+  const own =
+    ns.kind === "user"
+      ? await db
+          .selectFrom("namespaces as n")
+          .leftJoin("users as u", "u.id", "n.id")
+          .select(["n.id", "n.name", "u.is_admin"])
+          .where("n.id", "=", ns.id)
+          .where("n.id", "<>", author)
+          .execute()
+      : await db
+          .selectFrom("org_members as m")
+          .innerJoin("namespaces as n", "n.id", "m.user_id")
+          .leftJoin("users as u", "u.id", "m.user_id")
+          .select(["n.id", "n.name", "u.is_admin"])
+          .where("m.org_id", "=", ns.id)
+          .where("m.role", "in", ["reviewer", "owner"])
+          .where("m.user_id", "<>", author)
+          .orderBy("n.name")
+          .limit(MAX_POSSIBLE_SIGNERS)
+          .execute();
+  const admins = await db
+    .selectFrom("users as u")
+    .innerJoin("namespaces as n", "n.id", "u.id")
+    .select(["n.id", "n.name", "u.is_admin"])
+    .where("u.is_admin", "=", 1)
+    .where("u.id", "<>", author)
+    .orderBy("n.name")
+    .limit(MAX_POSSIBLE_SIGNERS)
+    .execute();
+  const seen = new Set(own.map((p) => p.id));
+  const people = [
+    ...own.map((p) => ({ ...p, inNamespace: true })),
+    ...admins.filter((a) => !seen.has(a.id)).map((a) => ({ ...a, inNamespace: false })),
+  ].slice(0, MAX_POSSIBLE_SIGNERS);
+  return Promise.all(
+    people.map(async (p) => ({
+      user: p.name,
+      roles: await rolesOf(db, target, p.id, p.is_admin === 1),
+      inNamespace: p.inNamespace,
+    })),
+  );
 }

@@ -15,7 +15,7 @@ import { newId, type Db, type TransitionStatus } from "../store/index.js";
 import type { PolicyDecision, RuleResult } from "./evaluate-policy.js";
 import { evaluatePolicy } from "./evaluate-policy.js";
 import { gatherFacts, type VersionState } from "./policy-facts.js";
-import type { RiskTier } from "./policy-input.js";
+import type { PolicyInput, RiskTier } from "./policy-input.js";
 import { resolveLicence } from "./licences/index.js";
 import { resolveBases } from "./resolve-bases.js";
 
@@ -258,7 +258,7 @@ export async function transitionById(
 }
 
 /** What a transition is, as the policy sees it. */
-interface Move {
+export interface Move {
   readonly id: string;
   readonly from: Stage;
   readonly to: Stage;
@@ -282,11 +282,22 @@ async function decide(
   if (!isUpward(move.from, move.to)) {
     return null;
   }
+  return evaluatePolicy(ctx.policy, await moveFacts(ctx, db, actor, target, move));
+}
+
+/** What the policy reads about `move` of the target, as `actor` decides it now. */
+export async function moveFacts(
+  ctx: HubContext,
+  db: Db,
+  actor: Actor,
+  target: ReleaseTarget,
+  move: Move,
+): Promise<PolicyInput> {
   // Read in the caller's transaction: on SQLite, one connection serves both, and a read
   // outside the transaction would wait for it to end.
   const inTransaction = { ...ctx, db };
   const bases = await resolveBases(inTransaction, actor, target.version.card ?? {});
-  const facts = await gatherFacts(inTransaction, db, {
+  return gatherFacts(inTransaction, db, {
     model: target.model,
     version: target.version,
     state: target.state,
@@ -301,7 +312,6 @@ async function decide(
       requestedBy: actor.kind === "user" ? actor.name : "",
     },
   });
-  return evaluatePolicy(ctx.policy, facts);
 }
 
 /** The failed rules of a decision as one sentence each: id, what to do, the expression. */

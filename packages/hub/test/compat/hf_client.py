@@ -81,6 +81,33 @@ def run(call):
                 for s in info.siblings or []
             ],
         }
+    if op == "list_models":
+        models = api.list_models(
+            author=call.get("author"),
+            filter=call.get("filter"),
+            search=call.get("search"),
+            sort=call.get("sort"),
+            limit=call.get("limit"),
+            cardData=call.get("cardData", False),
+        )
+        return {
+            "models": [
+                {
+                    "id": m.id,
+                    "author": m.author,
+                    "sha": m.sha,
+                    "private": m.private,
+                    "downloads": m.downloads,
+                    "tags": m.tags,
+                    "pipeline_tag": m.pipeline_tag,
+                    "library_name": m.library_name,
+                    "last_modified": m.last_modified.isoformat() if m.last_modified else None,
+                    "card_license": m.card_data.license if m.card_data is not None else None,
+                    "gatehouse": getattr(m, "gatehouse", None),
+                }
+                for m in models
+            ]
+        }
     if op == "list_repo_files":
         return {"files": api.list_repo_files(call["repo"], revision=call.get("revision"))}
     if op == "list_repo_tree":

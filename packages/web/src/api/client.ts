@@ -5,6 +5,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId: string | null,
+    /** The hub's `details`, where it gives them: a policy refusal's failed rules, a bad field. */
+    readonly details: Readonly<Record<string, unknown>> | null = null,
   ) {
     super(message);
     this.name = "ApiError";
@@ -24,7 +26,7 @@ interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
-/** The hub's error body: `{ error: message, code, requestId }`; anything else is described by its status. */
+/** The hub's error body: `{ error: message, code, requestId, details? }`; anything else is described by its status. */
 async function errorOf(response: Response): Promise<ApiError> {
   let body: unknown = null;
   try {
@@ -38,7 +40,11 @@ async function errorOf(response: Response): Promise<ApiError> {
   const code = typeof fields.code === "string" ? fields.code : "HTTP_" + String(response.status);
   const requestId =
     typeof fields.requestId === "string" ? fields.requestId : response.headers.get("X-Request-Id");
-  return new ApiError(response.status, code, message, requestId);
+  const details =
+    typeof fields.details === "object" && fields.details !== null
+      ? (fields.details as Record<string, unknown>)
+      : null;
+  return new ApiError(response.status, code, message, requestId, details);
 }
 
 /** A response of the hub's API with its headers (for `Link` and counts) and its JSON body. */

@@ -8,6 +8,18 @@ import { ErrorMessage, Loading } from "../components/feedback.js";
 import { useFormat } from "../i18n/format.js";
 
 const PAGE_SIZE = 20;
+
+interface Facet {
+  readonly value: string;
+  readonly count: number;
+}
+
+/** GET /api/models-facets: what the models the user may see hold, with counts. */
+interface Facets {
+  readonly namespaces: readonly Facet[];
+  readonly licenses: readonly Facet[];
+  readonly tags: readonly Facet[];
+}
 const STAGES = ["private", "internal", "staged", "api", "gated", "open", "withdrawn"] as const;
 const RISK_TIERS = ["minimal", "limited", "high", "systemic"] as const;
 const SORTS = ["lastModified", "downloads", "createdAt", "id"] as const;
@@ -49,12 +61,8 @@ function nextCursor(headers: Headers): string | null {
 function Filters() {
   const { t } = useTranslation("browse");
   const [params, setParams] = useSearchParams();
-  const [draft, setDraft] = useState(() => ({
-    q: params.get("q") ?? "",
-    author: params.get("author") ?? "",
-    tag: params.get("tag") ?? "",
-    license: params.get("license") ?? "",
-  }));
+  const [facets] = useApi<Facets>("/api/models-facets");
+  const [draft, setDraft] = useState(() => params.get("q") ?? "");
   const choose = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value === "") {
@@ -67,35 +75,51 @@ function Filters() {
   };
   const submit = (event: SubmitEvent) => {
     event.preventDefault();
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(draft)) {
-      if (value.trim() === "") {
-        next.delete(key);
-      } else {
-        next.set(key, value.trim());
-      }
-    }
-    next.delete("cursor");
-    setParams(next);
+    choose("q", draft.trim());
   };
-  const text = (key: keyof typeof draft, label: string) => (
-    <div className="field">
-      <label htmlFor={`filter-${key}`}>{label}</label>
-      <input
-        id={`filter-${key}`}
-        value={draft[key]}
-        onChange={(event) => {
-          setDraft({ ...draft, [key]: event.target.value });
-        }}
-      />
-    </div>
-  );
+  const facetSelect = (key: string, label: string, choices: readonly Facet[] | undefined) => {
+    const current = params.get(key) ?? "";
+    const values = choices ?? [];
+    return (
+      <div className="field">
+        <label htmlFor={`filter-${key}`}>{label}</label>
+        <select
+          id={`filter-${key}`}
+          value={current}
+          onChange={(event) => {
+            choose(key, event.target.value);
+          }}
+        >
+          <option value="">{t("filters.any")}</option>
+          {current !== "" && !values.some((f) => f.value === current) ? (
+            <option value={current}>{current}</option>
+          ) : null}
+          {values.map((f) => (
+            <option key={f.value} value={f.value}>
+              {t("filters.choice", { value: f.value, count: f.count })}
+            </option>
+          ))}
+        </select>
+      </div>
+    );
+  };
+  const shown = facets.state === "done" ? facets.body : null;
   return (
     <form className="filters" onSubmit={submit} role="search" aria-label={t("filters.label")}>
-      {text("q", t("filters.search"))}
-      {text("author", t("filters.author"))}
-      {text("tag", t("filters.tag"))}
-      {text("license", t("filters.license"))}
+      <div className="field">
+        <label htmlFor="filter-q">{t("filters.search")}</label>
+        <input
+          id="filter-q"
+          type="search"
+          value={draft}
+          onChange={(event) => {
+            setDraft(event.target.value);
+          }}
+        />
+      </div>
+      {facetSelect("author", t("filters.author"), shown?.namespaces)}
+      {facetSelect("tag", t("filters.tag"), shown?.tags)}
+      {facetSelect("license", t("filters.license"), shown?.licenses)}
       <div className="field">
         <label htmlFor="filter-stage">{t("filters.stage")}</label>
         <select
@@ -184,10 +208,16 @@ export function Browse() {
   const [loaded] = useApi<ModelListEntry[]>(`/api/models?${apiQuery(params)}`);
   const next = loaded.state === "done" ? nextCursor(loaded.headers) : null;
   const laterPage = params.has("cursor");
+  const total = loaded.state === "done" ? loaded.headers.get("X-Total-Count") : null;
   return (
     <section>
       <h1>{t("title")}</h1>
       <Filters />
+      {total !== null ? (
+        <p className="muted" role="status">
+          {t("total", { count: Number(total) })}
+        </p>
+      ) : null}
       {loaded.state === "loading" ? <Loading /> : null}
       {loaded.state === "failed" ? <ErrorMessage error={loaded.error} /> : null}
       {loaded.state === "done" ? (

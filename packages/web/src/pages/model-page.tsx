@@ -9,6 +9,7 @@ import { RiskBadge, StageBadge } from "../components/badges.js";
 import { ErrorMessage, Loading } from "../components/feedback.js";
 import { useFormat } from "../i18n/format.js";
 import type { ModelContext } from "../model/model-context.js";
+import { mayOnModel } from "../model/model-permissions.js";
 import { NotFound } from "./not-found.js";
 
 const NOT_FOUND_CODES = new Set(["REPO_NOT_FOUND", "NOT_FOUND"]);
@@ -28,6 +29,12 @@ const TABS: readonly Tab[] = [
   { path: "files", label: "model:tabs.files" },
   { path: "versions", label: "model:tabs.versions" },
   { path: "request-access", label: "access:tab", shows: (info) => info.gated !== false },
+  { path: "release", label: "release:tab", shows: (info) => mayOnModel(info, "version.release") },
+  {
+    path: "access-records",
+    label: "review:records.tab",
+    shows: (info) => mayOnModel(info, "model.manage-access"),
+  },
 ];
 
 function text(value: unknown): string | null {

@@ -16,7 +16,7 @@ const CLI = path.join(HUB_PACKAGE, "bin/gatehouse.js");
 
 export const ADMIN_TOKEN = `hf_gth_web_admin_${"w".repeat(28)}`;
 
-const POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL;
+const POSTGRES_URL = process.env.GATEHOUSE_TEST_POSTGRES_URL || undefined;
 
 export type Dialect = "sqlite" | "postgres";
 

@@ -1,5 +1,5 @@
 import { Option, type Command } from "commander";
-import { csvDocument } from "../csv.js";
+import { csvDocument } from "../../csv/index.js";
 import { modelPath, parseModelRef, type CliContext } from "../context.js";
 
 interface Counts {

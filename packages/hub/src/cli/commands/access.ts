@@ -1,5 +1,4 @@
 import { Option, type Command } from "commander";
-import { csvDocument } from "../csv.js";
 import {
   UsageError,
   modelPath,
@@ -253,39 +252,19 @@ export function registerAccessCommands(
     .action(async (id: string, options: { csv?: boolean }) => {
       const ref = parseModelRef(id);
       const ctx = await contextOf();
+      if (options.csv === true && !ctx.settings.json) {
+        // The hub writes the CSV, as the web UI downloads it.
+        const answer = await ctx.client.send(
+          "GET",
+          `${modelPath(ref)}/access/acceptances?format=csv`,
+        );
+        ctx.stdout.write(await answer.text());
+        return;
+      }
       const list = await ctx.client.json<AcceptanceView[]>(
         "GET",
         `${modelPath(ref)}/access/acceptances`,
       );
-      if (options.csv === true && !ctx.settings.json) {
-        ctx.stdout.write(
-          csvDocument(
-            [
-              "id",
-              "user",
-              "fullname",
-              "email",
-              "version",
-              "licence",
-              "licence_sha256",
-              "accepted_at",
-              "answers",
-            ],
-            list.map((a) => [
-              a.id,
-              a.user,
-              a.fullname,
-              a.email,
-              a.version,
-              a.licence,
-              a.licenceSha256,
-              a.acceptedAt,
-              JSON.stringify(a.fields),
-            ]),
-          ),
-        );
-        return;
-      }
       ctx.print(
         list.length === 0
           ? ["no licence acceptances"]

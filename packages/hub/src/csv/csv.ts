@@ -23,3 +23,16 @@ export function csvDocument(
 ): string {
   return [header, ...rows].map(csvRecord).join("");
 }
+
+/**
+ * A text cell a spreadsheet will not run: one that starts with `=`, `+`, `-`,
+ * `@`, a tab or a carriage return is read by Excel, LibreOffice and Google
+ * Sheets as a formula, so it gets a leading `'`, as OWASP's "CSV Injection"
+ * advice says. Apply it to text others wrote (form answers, names), not to
+ * numbers, whose sign must survive.
+ *
+ * @example spreadsheetSafe("=HYPERLINK(\"http://x\")") // "'=HYPERLINK(\"http://x\")"
+ */
+export function spreadsheetSafe(cell: CsvCell): CsvCell {
+  return typeof cell === "string" && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}

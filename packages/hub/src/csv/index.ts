@@ -1,0 +1,1 @@
+export { csvDocument, csvRecord, spreadsheetSafe, type CsvCell } from "./csv.js";

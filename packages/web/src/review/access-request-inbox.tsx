@@ -1,0 +1,155 @@
+import { useId, useState, type SyntheticEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { api } from "../api/client.js";
+import { useApi } from "../api/use-api.js";
+import { ErrorMessage, Loading } from "../components/feedback.js";
+import { FieldError } from "../components/field-error.js";
+import { useKeptWhileReloading } from "../components/keep-while-reloading.js";
+import { useFieldErrors } from "../components/use-field-errors.js";
+import { useFormat } from "../i18n/format.js";
+import { Answers } from "./answers.js";
+import { GrantForm } from "./grant-form.js";
+import { modelApiPath, modelPagePath } from "./model-path.js";
+import type { AccessRequest, RequestInbox } from "./review-types.js";
+import "./review.css";
+
+/** One pending request: who asks for what, their answers, and the decision. */
+function RequestItem({
+  request,
+  onDecided,
+}: {
+  readonly request: AccessRequest;
+  readonly onDecided: (message: string) => void;
+}) {
+  const { t } = useTranslation("review");
+  const format = useFormat();
+  const formId = useId();
+  const { errors, fieldProps, errorIdOf, check } = useFieldErrors<"reason">(formId);
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const decide = async (status: "accepted" | "rejected") => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`${modelApiPath(request.model)}/user-access-request/handle`, {
+        method: "POST",
+        body: {
+          user: request.grantee,
+          status,
+          ...(status === "rejected" ? { rejectionReason: reason.trim() } : {}),
+        },
+      });
+      onDecided(
+        t(status === "accepted" ? "requests.approved" : "requests.rejected", {
+          who: request.grantee,
+          model: request.model,
+        }),
+      );
+    } catch (err) {
+      setError(err instanceof Error ? err : new Error(String(err)));
+      setBusy(false);
+    }
+  };
+  const onReject = (event: SyntheticEvent) => {
+    event.preventDefault();
+    const found = reason.trim() === "" ? { reason: t("requests.reasonRequired") } : {};
+    if (check(found, ["reason"])) {
+      void decide("rejected");
+    }
+  };
+  const titleId = `${formId}-title`;
+  return (
+    <article className="inbox-item" aria-labelledby={titleId} data-request={request.id}>
+      <h3 id={titleId}>
+        {t("requests.itemTitle", { who: request.grantee, model: request.model })}
+      </h3>
+      <p className="muted">
+        {t("requests.asked", {
+          when: format.dateTime(request.createdAt),
+          requester: request.requester,
+          version: request.version ?? t("requests.anyVersion"),
+        })}
+        <Link className="model-link" to={modelPagePath(request.model)}>
+          {t("requests.openModel", { model: request.model })}
+        </Link>
+      </p>
+      <Answers fields={request.fields} />
+      <div className="decision">
+        <button
+          type="button"
+          className="primary"
+          disabled={busy}
+          onClick={() => void decide("accepted")}
+        >
+          {t("requests.approve", { who: request.grantee })}
+        </button>
+        <form noValidate className="reject-form" onSubmit={onReject}>
+          <div className="field">
+            <label htmlFor={`${formId}-reason`}>{t("requests.reason")}</label>
+            <input
+              {...fieldProps("reason")}
+              type="text"
+              maxLength={200}
+              value={reason}
+              onChange={(e) => {
+                setReason(e.target.value);
+              }}
+            />
+            <FieldError id={errorIdOf("reason")} message={errors.reason} />
+          </div>
+          <button type="submit" className="danger" disabled={busy}>
+            {t("requests.reject", { who: request.grantee })}
+          </button>
+        </form>
+      </div>
+      {error !== null ? <ErrorMessage error={error} /> : null}
+    </article>
+  );
+}
+
+/**
+ * The pending access requests of every model the user manages, to approve or
+ * reject with a reason, and a form to grant access without a request.
+ */
+export function AccessRequestInbox() {
+  const { t } = useTranslation("review");
+  const [fetched, reload] = useApi<RequestInbox>("/api/inbox/access-requests");
+  const loaded = useKeptWhileReloading(fetched);
+  const [message, setMessage] = useState<string | null>(null);
+  const done = (text: string) => {
+    setMessage(text);
+    reload();
+  };
+  let body;
+  if (loaded.state === "loading") {
+    body = <Loading />;
+  } else if (loaded.state === "failed") {
+    body = <ErrorMessage error={loaded.error} />;
+  } else {
+    const { requests, models } = loaded.body;
+    body = (
+      <>
+        {requests.length === 0 ? (
+          <p className="muted">{t("requests.none")}</p>
+        ) : (
+          requests.map((r) => <RequestItem key={r.id} request={r} onDecided={done} />)
+        )}
+        <GrantForm models={models} onGranted={done} />
+      </>
+    );
+  }
+  const count = loaded.state === "done" ? loaded.body.requests.length : null;
+  return (
+    <section className="inbox-section" aria-labelledby="requests-title">
+      <h2 id="requests-title">
+        {count === null ? t("requests.title") : t("requests.titleCount", { count })}
+      </h2>
+      <div role="status" className="inbox-status">
+        {message === null ? null : <p className="notice">{message}</p>}
+      </div>
+      {body}
+    </section>
+  );
+}
