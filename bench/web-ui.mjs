@@ -1,3 +1,4 @@
+/* global document, PerformanceObserver -- these run in the browser, through page.evaluate */
 // The web UI: its initial JavaScript (gzip), and the first contentful paint of a model page
 // listing 1,000 files against a static HTML page of the same content served by the same hub.
 import { cp, readFile, writeFile } from "node:fs/promises";
