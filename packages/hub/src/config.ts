@@ -28,7 +28,10 @@ export interface Config {
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Largest JSON request body, in bytes. */
   readonly jsonBodyLimit: number;
-  /** Failed authentication attempts allowed per client address, and per presented token, per minute. */
+  /**
+   * Failed authentication attempts allowed per minute per client address, per
+   * presented token or session cookie, and per user name a password was tried for.
+   */
   readonly authFailuresPerMinute: number;
   /**
    * Addresses and CIDR ranges of the reverse proxies in front of the hub, whose

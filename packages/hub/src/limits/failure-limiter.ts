@@ -1,6 +1,7 @@
 /**
- * Counts failures (bad tokens) per key: a client address, or the digest of a
- * presented token. A key may fail `perMinute` times in a burst, then once every
+ * Counts failures (bad tokens, bad session cookies, wrong passwords) per key:
+ * a client address, the digest of a presented token or session cookie, or a
+ * lower-cased user name a password was tried for. A key may fail `perMinute` times in a burst, then once every
  * `60 / perMinute` seconds; beyond that it is over its limit until the wait
  * has passed. The in-memory implementation limits each hub process on its own;
  * a shared one (Redis) implements the same two calls.

@@ -8,7 +8,9 @@ export interface WhoAmI {
   readonly orgs: readonly { name: string; roleInOrg?: string }[];
   readonly gatehouse?: {
     isAdmin?: boolean;
-    tokenId?: string;
+    /** Null for a web session, which is not a token. */
+    tokenId?: string | null;
+    session?: boolean;
     scopes?: string[];
     modelId?: string | null;
   };
