@@ -46,6 +46,8 @@ export interface AuditEventView {
 
 const RESOURCE_REF = /^[a-z][a-z-]*:[A-Za-z0-9_-]+$/;
 const OPAQUE_USER_ID = /^u_[0-9a-f]+$/;
+/** `namespace`, `namespace/name` or `namespace/name@version`. */
+const NAMED = /^([^/@]+)(?:\/([^/@]+)(?:@([^/@]+))?)?$/;
 
 function timeOf(field: string, text: string): string {
   const time = new Date(text);
@@ -72,16 +74,12 @@ async function resourceCondition(
     `resource "${text}" names no user, organisation, model or version on this hub; give a name (acme, acme/bert, acme/bert@v1) or a resource as the log writes it (version:v_…)`,
     { field: "resource" },
   );
-  const [repo = "", version] = text.split("@");
-  const [namespace = "", name] = repo.split("/");
+  const [, namespace = "", name, version] = NAMED.exec(text) ?? [];
   const owner = await findNamespace(db, namespace);
   if (owner === undefined) {
     throw unknown;
   }
   if (name === undefined) {
-    if (version !== undefined) {
-      throw unknown;
-    }
     return { exact: `${owner.kind}:${owner.id}` };
   }
   const key = nameKey(name);

@@ -138,6 +138,8 @@ for (const dialect of DIALECTS) {
       assert.match(await refused("actor=nobody-here"), /actor "nobody-here" names no user/);
       assert.match(await refused("resource=acme/nothing"), /resource "acme\/nothing" names no/);
       assert.match(await refused("resource=acme/bert@v9"), /names no user, organisation, model/);
+      assert.match(await refused("resource=acme/bert@v1@v2"), /names no user, organisation, model/);
+      assert.match(await refused("resource=acme@v1"), /names no user, organisation, model/);
       assert.match(await refused("tail=5&before=3"), /tail reads the newest events/);
       assert.match(await refused("tail=5&limit=3"), /give tail or limit/);
       assert.match(await refused("after=5&before=6"), /no event lies after 5 and before 6/);
