@@ -9,6 +9,7 @@ import {
 } from "./support/browser.js";
 import { DIALECTS, startWebHub, type WebHub } from "./support/hub.js";
 import { card, pushModel } from "./support/models.js";
+import { createUser, signIn } from "./support/users.js";
 
 /** Markup a hostile card author might write, each piece trying to run script or restyle the page. */
 const HOSTILE_BODY = `# Hostile card
@@ -197,6 +198,36 @@ for (const dialect of DIALECTS) {
       assert.equal(hidden, missing);
       await expectAccessible(page, "the not-found page");
       await screenshot(page, "not-found-en");
+      await context.close();
+    });
+
+    it("sends a user whose session ended to sign-in, and back to the page they were on", async () => {
+      const token = await createUser(hub, "sam", "first password, long enough");
+      await pushModel(
+        hub,
+        "sam/notes-model",
+        { "README.md": card("license: mit", "# Sam's notes\n") },
+        { stage: "private", token },
+      );
+      const context = await browser.newContext("en");
+      const page = await context.newPage();
+      await signIn(page, hub, "sam", "first password, long enough");
+      await page.goto(`${hub.url}/sam/notes-model/versions`);
+      await page.getByRole("rowheader", { name: "v1" }).waitFor();
+
+      // An administrator's new password for sam ends every session of theirs.
+      const reset = await hub.api("PUT", "/api/users/sam/password", {
+        password: "second password, long enough",
+      });
+      assert.equal(reset.status, 200);
+      await page.reload();
+      await page.waitForURL(/\/login\?next=%2Fsam%2Fnotes-model%2Fversions&expired=1$/);
+      await page.getByText("Your session has ended.").waitFor();
+      await page.locator("#username").fill("sam");
+      await page.locator("#password").fill("second password, long enough");
+      await page.locator("form button[type=submit]").click();
+      await page.waitForURL(`${hub.url}/sam/notes-model/versions`);
+      await page.getByRole("rowheader", { name: "v1" }).waitFor();
       await context.close();
     });
 

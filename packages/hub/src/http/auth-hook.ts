@@ -11,6 +11,7 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { addressKey, type FailureLimiter } from "../limits/index.js";
 import type { HubApp } from "./hub-app.js";
+import type { RouteAccess } from "./route-access.js";
 import { SESSION_COOKIE, sessionCookieOptions } from "./session-cookie.js";
 
 /**
@@ -95,6 +96,16 @@ async function checked(
 }
 
 /**
+ * Whether a request gets the same answer whoever asks, so a session cookie
+ * need not be looked up: the web UI's page (no route of its own) and its
+ * files. A cookie of a session that ended must not stop the page loading,
+ * since the page is what sends its user back to sign-in.
+ */
+function servesEveryoneAlike(request: FastifyRequest, access: RouteAccess | undefined): boolean {
+  return access === undefined || request.url.startsWith("/assets/");
+}
+
+/**
  * Sets `request.actor` on every request. An `Authorization` header decides
  * alone (a session cookie beside it is ignored); without one, a
  * `gatehouse_session` cookie signs in its web session. Every presented
@@ -151,7 +162,12 @@ export function registerAuthHook(app: HubApp, ctx: HubContext, limits: AuthLimit
     }
     const cookie = request.cookies[SESSION_COOKIE];
     const access = request.routeOptions.config.access;
-    if (cookie === undefined || cookie === "" || (access !== undefined && "signIn" in access)) {
+    if (
+      cookie === undefined ||
+      cookie === "" ||
+      (access !== undefined && "signIn" in access) ||
+      servesEveryoneAlike(request, access)
+    ) {
       request.actor = ANONYMOUS;
       return;
     }

@@ -1,6 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
-import { api, setCsrfToken } from "./client.js";
+import { api, ApiError, setCsrfToken } from "./client.js";
+
+const SIGNED_IN_KEY = "gatehouse.signedIn";
 
 /** The signed-in user as the hub's `/api/session` describes them. */
 export interface SessionUser {
@@ -17,6 +19,8 @@ interface SessionAnswer {
 interface SessionState {
   /** undefined while the first answer is awaited, null when nobody is signed in. */
   readonly user: SessionUser | null | undefined;
+  /** Whether this browser was signed in and its session has ended since (expired, or ended elsewhere). */
+  readonly ended: boolean;
   readonly signIn: (username: string, password: string) => Promise<void>;
   readonly signOut: () => Promise<void>;
 }
@@ -26,20 +30,33 @@ const SessionContext = createContext<SessionState | null>(null);
 /** Holds who is signed in, asked of the hub once on load and after each sign-in or sign-out. */
 export function SessionProvider({ children }: { readonly children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  const [ended, setEnded] = useState(false);
   const adopt = useCallback((answer: SessionAnswer | null) => {
     setCsrfToken(answer?.csrfToken ?? null);
     setUser(answer?.user ?? null);
+    setEnded(false);
+    // Only whether this browser was signed in: the cookie itself is out of the page's reach.
+    if (answer === null) {
+      localStorage.removeItem(SIGNED_IN_KEY);
+    } else {
+      localStorage.setItem(SIGNED_IN_KEY, "1");
+    }
   }, []);
   useEffect(() => {
     // 401 means nobody is signed in; any other failure also leaves the visitor
-    // browsing anonymously, and each page shows its own error.
-    api<SessionAnswer>("/api/session").then(adopt, () => {
+    // browsing anonymously, and each page shows its own error. A browser that
+    // was signed in and is no longer had its session end: its user is sent to
+    // sign in again, and back.
+    api<SessionAnswer>("/api/session").then(adopt, (error: unknown) => {
+      const wasSignedIn = localStorage.getItem(SIGNED_IN_KEY) !== null;
       adopt(null);
+      setEnded(wasSignedIn && error instanceof ApiError && error.status === 401);
     });
   }, [adopt]);
   const value = useMemo<SessionState>(
     () => ({
       user,
+      ended,
       signIn: async (username, password) => {
         adopt(
           await api<SessionAnswer>("/api/session", {
@@ -56,7 +73,7 @@ export function SessionProvider({ children }: { readonly children: ReactNode }) 
         }
       },
     }),
-    [user, adopt],
+    [user, ended, adopt],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

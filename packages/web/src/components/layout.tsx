@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { Link, Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useSession } from "../api/session.js";
 import { LANGUAGES } from "../i18n/resources.js";
 
@@ -58,7 +58,12 @@ function Account() {
 /** The frame of every page: the header with navigation, language and account, then the page. */
 export function Layout() {
   const { t } = useTranslation();
-  const { user } = useSession();
+  const { user, ended } = useSession();
+  const location = useLocation();
+  if (ended && location.pathname !== "/login") {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/login?next=${next}&expired=1`} replace />;
+  }
   return (
     <>
       <a className="skip-link" href="#main">
