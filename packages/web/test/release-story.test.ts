@@ -12,7 +12,7 @@ import {
 } from "./support/browser.js";
 import { DIALECTS, startWebHub, type WebHub } from "./support/hub.js";
 import { card, pushModel } from "./support/models.js";
-import { policyDir } from "./support/release-policy.js";
+import { ethicsReview, policyDir } from "./support/release-policy.js";
 import { createUser, signIn } from "./support/users.js";
 
 /*
@@ -236,18 +236,7 @@ for (const dialect of DIALECTS) {
       const report = path.join(hub.workDir, "ethics-review.json");
       await writeFile(
         report,
-        JSON.stringify({
-          kind: "ethics-review",
-          schemaVersion: 2,
-          createdAt: "2026-01-05T00:00:00Z",
-          producer: { name: "ethics board", version: "1" },
-          subject: { sha256: sha256(WEIGHTS), path: "weights.bin" },
-          summary: "reviewed against the board's checklist",
-          passed: true,
-          reviewer: "ethics board",
-          conclusion: "approved",
-          notes: "",
-        }),
+        JSON.stringify(ethicsReview({ path: "weights.bin", content: WEIGHTS })),
       );
       await hub.cli(["evidence", "add", `${MODEL}@v1`, report], cliToken);
       await olive.reload();

@@ -33,6 +33,25 @@ export async function policyDir(policy: string): Promise<string> {
   return dir;
 }
 
+/** A passing ethics review of `file` (its content given), as the ethics board would write it. */
+export function ethicsReview(file: { path: string; content: string }): Record<string, unknown> {
+  return {
+    kind: "ethics-review",
+    schemaVersion: 2,
+    createdAt: "2026-01-05T00:00:00Z",
+    producer: { name: "ethics board", version: "1" },
+    subject: {
+      sha256: createHash("sha256").update(file.content).digest("hex"),
+      path: file.path,
+    },
+    summary: "reviewed against the board's checklist",
+    passed: true,
+    reviewer: "ethics board",
+    conclusion: "approved",
+    notes: "",
+  };
+}
+
 /** Attaches a passing ethics review of `file` (its content given) to a version, as `token`. */
 export async function attachEthicsReview(
   hub: WebHub,
@@ -43,21 +62,7 @@ export async function attachEthicsReview(
   const answer = await hub.api(
     "POST",
     `/api/models/${version.replace("@", "/versions/")}/evidence`,
-    {
-      kind: "ethics-review",
-      schemaVersion: 2,
-      createdAt: "2026-01-05T00:00:00Z",
-      producer: { name: "ethics board", version: "1" },
-      subject: {
-        sha256: createHash("sha256").update(file.content).digest("hex"),
-        path: file.path,
-      },
-      summary: "reviewed against the board's checklist",
-      passed: true,
-      reviewer: "ethics board",
-      conclusion: "approved",
-      notes: "",
-    },
+    ethicsReview(file),
     token,
   );
   if (answer.status !== 201) {
