@@ -68,7 +68,7 @@ for (const dialect of DIALECTS) {
         );
         assert.equal(set.status, 200, await set.text());
       }
-      for (const model of ["acme/risky", "acme/later", "acme/quiet"]) {
+      for (const model of ["acme/risky", "acme/later", "acme/moving", "acme/quiet"]) {
         await publishModel(hub, model, FILES, "internal", token("alice"));
       }
     });
@@ -238,6 +238,23 @@ for (const dialect of DIALECTS) {
       await alice.getByText("No change is pending for this version.").waitFor();
       assert.equal((await transitions("acme/later"))[0]?.status, "cancelled");
       assert.equal(await stageOf("acme/later"), "internal");
+      await alice.close();
+    });
+
+    it("moves a version at once, and the model's header follows without losing a draft", async () => {
+      const alice = await as("alice", "/acme/moving/release");
+      const header = alice.locator(".model-header");
+      await header.locator(".badge.stage-internal").waitFor();
+      // A page that said "loading" while it asked again would have thrown this away.
+      await alice.getByLabel("Reason (shown on the tombstone)").fill("a draft");
+      await requestChange(alice, "staged", "the partners' staging starts");
+      await alice.getByText("Version v1 is now Staged.").waitFor();
+      await header.locator(".badge.stage-staged").waitFor();
+      assert.equal(
+        await alice.getByLabel("Reason (shown on the tombstone)").inputValue(),
+        "a draft",
+      );
+      assert.equal(await stageOf("acme/moving"), "staged");
       await alice.close();
     });
 

@@ -5,7 +5,6 @@ import { api } from "../api/client.js";
 import { useApi } from "../api/use-api.js";
 import { ErrorMessage, Loading } from "../components/feedback.js";
 import { FieldError } from "../components/field-error.js";
-import { useKeptWhileReloading } from "../components/keep-while-reloading.js";
 import { useFieldErrors } from "../components/use-field-errors.js";
 import { useFormat } from "../i18n/format.js";
 import { Answers } from "./answers.js";
@@ -115,8 +114,7 @@ function RequestItem({
  */
 export function AccessRequestInbox() {
   const { t } = useTranslation("review");
-  const [fetched, reload] = useApi<RequestInbox>("/api/inbox/access-requests");
-  const loaded = useKeptWhileReloading(fetched);
+  const [loaded, reload] = useApi<RequestInbox>("/api/inbox/access-requests");
   const [message, setMessage] = useState<string | null>(null);
   const done = (text: string) => {
     setMessage(text);

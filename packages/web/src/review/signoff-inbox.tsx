@@ -5,7 +5,6 @@ import { api } from "../api/client.js";
 import { useApi } from "../api/use-api.js";
 import { ErrorMessage, Loading } from "../components/feedback.js";
 import { FieldError } from "../components/field-error.js";
-import { useKeptWhileReloading } from "../components/keep-while-reloading.js";
 import { useFieldErrors } from "../components/use-field-errors.js";
 import { useFormat } from "../i18n/format.js";
 import { EvidenceList } from "../release/evidence-list.js";
@@ -130,8 +129,7 @@ function SignoffItem({
 /** The pending stage changes that wait for the user's sign-off, on every model they review. */
 export function SignoffInbox() {
   const { t } = useTranslation("review");
-  const [fetched, reload] = useApi<PendingChange[]>("/api/inbox/signoffs");
-  const loaded = useKeptWhileReloading(fetched);
+  const [loaded, reload] = useApi<PendingChange[]>("/api/inbox/signoffs");
   const [message, setMessage] = useState<string | null>(null);
   const done = (text: string) => {
     setMessage(text);
