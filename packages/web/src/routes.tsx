@@ -1,19 +1,14 @@
 import type { RouteObject } from "react-router";
 import { MyAccessPage } from "./access/my-access-page.js";
 import { RequestAccessTab } from "./access/request-access-tab.js";
-import { AuditPage } from "./audit/audit-page.js";
 import { Layout } from "./components/layout.js";
+import { lazyPage } from "./components/lazy-page.js";
 import { CardTab } from "./model/card-tab.js";
 import { FilesTab } from "./model/files-tab.js";
 import { VersionsTab } from "./model/versions-tab.js";
 import { ReleaseTab } from "./release/release-tab.js";
 import { AccessRecordsTab } from "./review/access-records-tab.js";
 import { InboxPage } from "./review/inbox-page.js";
-import { MembersTab } from "./org/members-tab.js";
-import { OrgPage } from "./org/org-page.js";
-import { OrganizationsPage } from "./org/organizations-page.js";
-import { WebhookPage } from "./org/webhook-page.js";
-import { WebhooksTab } from "./org/webhooks-tab.js";
 import { Browse } from "./pages/browse.js";
 import { ModelPage } from "./pages/model-page.js";
 import { NotFound } from "./pages/not-found.js";
@@ -21,7 +16,12 @@ import { RouteError } from "./pages/route-error.js";
 import { SignIn } from "./pages/sign-in.js";
 import { PasswordPage } from "./settings/password-page.js";
 import { TokensPage } from "./settings/tokens-page.js";
-import { TransparencyTab } from "./transparency/transparency-tab.js";
+
+// Administration, the audit log and transparency reports are for few visitors, and heavy.
+const orgPages = () => import("./org/index.js");
+const auditPage = async () => (await import("./audit/audit-page.js")).AuditPage;
+const transparencyTab = async () =>
+  (await import("./transparency/transparency-tab.js")).TransparencyTab;
 
 /**
  * The pages of the UI. Their first path segments are names the hub reserves
@@ -40,17 +40,20 @@ export const routes: RouteObject[] = [
       { path: "settings/tokens", element: <TokensPage /> },
       { path: "settings/password", element: <PasswordPage /> },
       { path: "settings/inbox", element: <InboxPage /> },
-      { path: "organizations", element: <OrganizationsPage /> },
+      {
+        path: "organizations",
+        element: lazyPage(async () => (await orgPages()).OrganizationsPage),
+      },
       {
         path: "organizations/:org",
-        element: <OrgPage />,
+        element: lazyPage(async () => (await orgPages()).OrgPage),
         children: [
-          { index: true, element: <MembersTab /> },
-          { path: "webhooks", element: <WebhooksTab /> },
-          { path: "webhooks/:id", element: <WebhookPage /> },
+          { index: true, element: lazyPage(async () => (await orgPages()).MembersTab) },
+          { path: "webhooks", element: lazyPage(async () => (await orgPages()).WebhooksTab) },
+          { path: "webhooks/:id", element: lazyPage(async () => (await orgPages()).WebhookPage) },
         ],
       },
-      { path: "settings/audit", element: <AuditPage /> },
+      { path: "settings/audit", element: lazyPage(auditPage) },
       {
         path: ":namespace/:name",
         element: <ModelPage />,
@@ -61,7 +64,7 @@ export const routes: RouteObject[] = [
           { path: "request-access", element: <RequestAccessTab /> },
           { path: "release", element: <ReleaseTab /> },
           { path: "access-records", element: <AccessRecordsTab /> },
-          { path: "transparency", element: <TransparencyTab /> },
+          { path: "transparency", element: lazyPage(transparencyTab) },
         ],
       },
       { path: "*", element: <NotFound /> },

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
 import {
   expectAccessible,
   launchBrowser,
@@ -11,7 +10,8 @@ import {
 import { DIALECTS, startWebHub, type WebHub } from "./support/hub.js";
 import { card } from "./support/models.js";
 import { publishModel } from "./support/release-policy.js";
-import { createUser, signIn } from "./support/users.js";
+import { signedInWindows, type SignedInWindows } from "./support/signed-in-windows.js";
+import { createOrg, createUsers } from "./support/users.js";
 
 const PASSWORD = "correct horse battery staple";
 const AGREE = "I agree to use this model for research only";
@@ -33,31 +33,18 @@ for (const dialect of DIALECTS) {
   describe(`the reviewer's inbox and the access records in a real browser (${dialect})`, () => {
     let hub: WebHub;
     let browser: TestBrowser;
-    const tokens: Record<string, string> = {};
-    const token = (name: string): string => tokens[name] ?? "";
+    let windows: SignedInWindows;
+    let token: (name: string) => string;
 
     before(async () => {
       hub = await startWebHub(dialect);
       browser = await launchBrowser();
-      for (const name of ["alice", "rita", "carl", "bob", "dora", "olga"]) {
-        tokens[name] = await createUser(hub, name, PASSWORD);
-      }
-      assert.equal(
-        (await hub.api("POST", "/api/orgs", { name: "acme" }, token("alice"))).status,
-        201,
-      );
-      for (const [user, role] of [
+      windows = signedInWindows(browser, hub, PASSWORD);
+      token = await createUsers(hub, ["alice", "rita", "carl", "bob", "dora", "olga"], PASSWORD);
+      await createOrg(hub, "acme", token("alice"), [
         ["rita", "reviewer"],
         ["carl", "member"],
-      ] as const) {
-        const set = await hub.api(
-          "PUT",
-          `/api/orgs/acme/members/${user}`,
-          { role },
-          token("alice"),
-        );
-        assert.equal(set.status, 200, await set.text());
-      }
+      ]);
       await publishModel(
         hub,
         "acme/llm",
@@ -90,28 +77,13 @@ for (const dialect of DIALECTS) {
     });
 
     after(async () => {
-      for (const context of windows.values()) {
-        await context.close();
-      }
+      await windows.close();
       await browser.close();
       await hub.stop();
     });
 
-    /** One signed-in window per user and language, kept for the whole file: signing in hashes a password. */
-    const windows = new Map<string, BrowserContext>();
-
-    /** A new page in `name`'s signed-in window, at `path`. */
-    async function as(name: string, path: string, language: "en" | "zh-CN" = "en"): Promise<Page> {
-      let context = windows.get(`${name} ${language}`);
-      if (context === undefined) {
-        context = await browser.newContext(language);
-        windows.set(`${name} ${language}`, context);
-        await signIn(await context.newPage(), hub, name, PASSWORD);
-      }
-      const page = await context.newPage();
-      await page.goto(`${hub.url}${path}`);
-      return page;
-    }
+    const as: SignedInWindows["open"] = (name, path, language) =>
+      windows.open(name, path, language);
 
     const mine = async (name: string): Promise<Mine> => {
       const answer = await hub.api("GET", "/api/access/mine", undefined, token(name));

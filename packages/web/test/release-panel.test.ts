@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
   expectAccessible,
   launchBrowser,
@@ -16,7 +16,8 @@ import {
   publishModel,
   TWO_PERSON_POLICY,
 } from "./support/release-policy.js";
-import { createUser, signIn } from "./support/users.js";
+import { signedInWindows, type SignedInWindows } from "./support/signed-in-windows.js";
+import { createOrg, createUsers } from "./support/users.js";
 
 const PASSWORD = "correct horse battery staple";
 const WEIGHTS = "the weights of a model that needs two reviewers\n";
@@ -42,61 +43,35 @@ for (const dialect of DIALECTS) {
   describe(`the release panel and sign-offs in a real browser (${dialect})`, () => {
     let hub: WebHub;
     let browser: TestBrowser;
+    let windows: SignedInWindows;
     let policy: string;
-    const tokens: Record<string, string> = {};
-    const token = (name: string): string => tokens[name] ?? "";
+    let token: (name: string) => string;
 
     before(async () => {
       policy = await policyDir(TWO_PERSON_POLICY);
       hub = await startWebHub(dialect, { GATEHOUSE_POLICY_DIR: policy });
       browser = await launchBrowser();
-      for (const name of ["alice", "rita", "rob", "carl", "olga"]) {
-        tokens[name] = await createUser(hub, name, PASSWORD);
-      }
-      const created = await hub.api("POST", "/api/orgs", { name: "acme" }, token("alice"));
-      assert.equal(created.status, 201, await created.text());
-      for (const [user, role] of [
+      windows = signedInWindows(browser, hub, PASSWORD);
+      token = await createUsers(hub, ["alice", "rita", "rob", "carl", "olga"], PASSWORD);
+      await createOrg(hub, "acme", token("alice"), [
         ["rita", "reviewer"],
         ["rob", "reviewer"],
         ["carl", "member"],
-      ] as const) {
-        const set = await hub.api(
-          "PUT",
-          `/api/orgs/acme/members/${user}`,
-          { role },
-          token("alice"),
-        );
-        assert.equal(set.status, 200, await set.text());
-      }
-      for (const model of ["acme/risky", "acme/later", "acme/quiet"]) {
+      ]);
+      for (const model of ["acme/risky", "acme/later", "acme/moving", "acme/quiet"]) {
         await publishModel(hub, model, FILES, "internal", token("alice"));
       }
     });
 
     after(async () => {
-      for (const context of windows.values()) {
-        await context.close();
-      }
+      await windows.close();
       await browser.close();
       await hub.stop();
       await rm(policy, { recursive: true, force: true });
     });
 
-    /** One signed-in window per user and language, kept for the whole file: signing in hashes a password. */
-    const windows = new Map<string, BrowserContext>();
-
-    /** A new page in `name`'s signed-in window, at `path`. */
-    async function as(name: string, path: string, language: "en" | "zh-CN" = "en"): Promise<Page> {
-      let context = windows.get(`${name} ${language}`);
-      if (context === undefined) {
-        context = await browser.newContext(language);
-        windows.set(`${name} ${language}`, context);
-        await signIn(await context.newPage(), hub, name, PASSWORD);
-      }
-      const page = await context.newPage();
-      await page.goto(`${hub.url}${path}`);
-      return page;
-    }
+    const as: SignedInWindows["open"] = (name, path, language) =>
+      windows.open(name, path, language);
 
     const transitions = async (model: string): Promise<TransitionBody[]> => {
       const answer = await hub.api("GET", `/api/models/${model}/transitions?version=v1`);
@@ -238,6 +213,23 @@ for (const dialect of DIALECTS) {
       await alice.getByText("No change is pending for this version.").waitFor();
       assert.equal((await transitions("acme/later"))[0]?.status, "cancelled");
       assert.equal(await stageOf("acme/later"), "internal");
+      await alice.close();
+    });
+
+    it("moves a version at once, and the model's header follows without losing a draft", async () => {
+      const alice = await as("alice", "/acme/moving/release");
+      const header = alice.locator(".model-header");
+      await header.locator(".badge.stage-internal").waitFor();
+      // A page that said "loading" while it asked again would have thrown this away.
+      await alice.getByLabel("Reason (shown on the tombstone)").fill("a draft");
+      await requestChange(alice, "staged", "the partners' staging starts");
+      await alice.getByText("Version v1 is now Staged.").waitFor();
+      await header.locator(".badge.stage-staged").waitFor();
+      assert.equal(
+        await alice.getByLabel("Reason (shown on the tombstone)").inputValue(),
+        "a draft",
+      );
+      assert.equal(await stageOf("acme/moving"), "staged");
       await alice.close();
     });
 

@@ -17,7 +17,8 @@ export interface CardView {
  * The card of the version `revision` names, for anyone who may see the
  * version: seeing a gated model's card needs no grant, as on the Hugging Face
  * Hub, though downloading its README.md does. Cards are at most
- * MAX_CARD_BYTES, checked at upload, so one is read whole.
+ * MAX_CARD_BYTES, checked at upload, so one is read whole; its Markdown is
+ * then kept by the blob's hash (`caches.cards`).
  */
 export async function readCard(
   ctx: HubContext,
@@ -32,6 +33,10 @@ export async function readCard(
   if (file === undefined) {
     return { version: version.name, markdown: "" };
   }
-  const text = cardText(await buffer(ctx.blobs.read(file.sha256)));
-  return { version: version.name, markdown: splitCard(text).body ?? "" };
+  let markdown = ctx.caches.cards.get(file.sha256);
+  if (markdown === undefined) {
+    markdown = splitCard(cardText(await buffer(ctx.blobs.read(file.sha256)))).body ?? "";
+    ctx.caches.cards.set(file.sha256, markdown);
+  }
+  return { version: version.name, markdown };
 }

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { buildApp, type BuiltApp } from "../../src/app.js";
 import { bootstrapAdmin } from "../../src/auth/index.js";
+import type { BlobStore } from "../../src/blobs/index.js";
 import type { Clock } from "../../src/clock/index.js";
 import { loadConfig, type Config, type DatabaseConfig } from "../../src/config.js";
 
@@ -70,12 +71,13 @@ export async function dropSchema(schema: string): Promise<void> {
  * Starts a real hub on a free port with a fresh data folder (and a fresh
  * PostgreSQL schema for that dialect), bootstrapped with TEST_ADMIN_TOKEN.
  * Without release rules unless `env` sets GATEHOUSE_DEFAULT_POLICY=true.
- * `options.clock` replaces the system clock, for tests that move time.
+ * `options.clock` replaces the system clock, for tests that move time;
+ * `options.blobs` the blob store, for tests that watch what is read.
  */
 export async function startHub(
   dialect: Dialect = "sqlite",
   env: Record<string, string> = {},
-  options: { clock?: Clock } = {},
+  options: { clock?: Clock; blobs?: BlobStore } = {},
 ): Promise<TestHub> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-test-"));
   const { database, schema } = databaseFor(dialect, dataDir);
@@ -91,6 +93,7 @@ export async function startHub(
   const built = await buildApp({
     config,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.blobs === undefined ? {} : { blobs: options.blobs }),
   });
   await bootstrapAdmin(built.ctx);
   const address = await built.app.listen({ host: "127.0.0.1", port: 0 });

@@ -4,7 +4,7 @@ import { useSearchParams } from "react-router";
 import { api } from "../api/client.js";
 import { ErrorMessage, Loading } from "../components/feedback.js";
 import { useAction } from "../components/use-action.js";
-import { useKeptApi } from "../components/use-kept-api.js";
+import { useApi } from "../api/use-api.js";
 import { useFormat } from "../i18n/format.js";
 import { AUDIT_ACTIONS, type AuditEvent, type ChainVerdict } from "./audit-types.js";
 import "./audit.css";
@@ -275,7 +275,7 @@ function EventRow({ event, marked }: { readonly event: AuditEvent; readonly mark
 export function AuditPage() {
   const { t } = useTranslation("audit");
   const [params, setParams] = useSearchParams();
-  const [loaded] = useKeptApi<{ events: AuditEvent[] }>(`/api/audit?${apiQuery(params)}`);
+  const [loaded] = useApi<{ events: AuditEvent[] }>(`/api/audit?${apiQuery(params)}`);
   const paged = params.has("before") || params.has("after");
   const page = (key: "before" | "after" | null, seq?: number) => {
     const next = new URLSearchParams(params);

@@ -29,3 +29,6 @@ export function useFieldErrors<F extends string>(formId: string) {
   );
   return { errors, fieldProps, errorIdOf, check, idOf };
 }
+
+/** What useFieldErrors gives a form, for a piece of the form that draws some of its fields. */
+export type FieldErrors<F extends string> = ReturnType<typeof useFieldErrors<F>>;

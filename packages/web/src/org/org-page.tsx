@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { NavLink, Outlet, useParams } from "react-router";
 import { ApiError, seg } from "../api/client.js";
 import { useSession } from "../api/session.js";
-import { useKeptApi } from "../components/use-kept-api.js";
+import { useApi } from "../api/use-api.js";
 import { ErrorMessage, Loading } from "../components/feedback.js";
 import { NotFound } from "../pages/not-found.js";
 import type { OrgContext } from "./org-context.js";
@@ -20,7 +20,7 @@ export function OrgPage() {
   const { org = "" } = useParams();
   const { user } = useSession();
   const orgSegment = seg(org);
-  const [loaded, reload] = useKeptApi<{ members: OrgMember[] }>(`/api/orgs/${orgSegment}/members`);
+  const [loaded, reload] = useApi<{ members: OrgMember[] }>(`/api/orgs/${orgSegment}/members`);
   const context = useMemo<OrgContext | null>(() => {
     if (loaded.state !== "done" || !user) {
       return null;

@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ApiError, api, seg } from "../api/client.js";
 import { ErrorMessage, Loading } from "../components/feedback.js";
 import { useAction } from "../components/use-action.js";
-import { useKeptApi } from "../components/use-kept-api.js";
+import { useApi } from "../api/use-api.js";
 import { useFormat } from "../i18n/format.js";
 import { NotFound } from "../pages/not-found.js";
 import { useOrg } from "./org-context.js";
@@ -109,7 +109,7 @@ function DeliveryRow({
 /** The delivery log, read again every few seconds while a delivery is pending. */
 function DeliveryLog({ base, enabled }: { readonly base: string; readonly enabled: boolean }) {
   const { t } = useTranslation("org");
-  const [loaded, reload] = useKeptApi<Delivery[]>(`${base}/deliveries`);
+  const [loaded, reload] = useApi<Delivery[]>(`${base}/deliveries`);
   const [status, setStatus] = useState("");
   const pending = loaded.state === "done" && loaded.body.some((d) => d.status === "pending");
   useEffect(() => {
@@ -166,7 +166,7 @@ export function WebhookPage() {
   const { id = "" } = useParams();
   const navigate = useNavigate();
   const base = `/api/namespaces/${orgSegment}/webhooks/${seg(id)}`;
-  const [loaded, reload] = useKeptApi<Subscription>(base);
+  const [loaded, reload] = useApi<Subscription>(base);
   const save = useAction();
   const toggle = useAction();
   const remove = useAction();

@@ -4,7 +4,7 @@ import { Link } from "react-router";
 import { api, seg } from "../api/client.js";
 import { ErrorMessage, Loading } from "../components/feedback.js";
 import { useAction } from "../components/use-action.js";
-import { useKeptApi } from "../components/use-kept-api.js";
+import { useApi } from "../api/use-api.js";
 import { useFormat } from "../i18n/format.js";
 import { useOrg } from "./org-context.js";
 import type { CreatedSubscription, Subscription } from "./org-types.js";
@@ -56,7 +56,7 @@ export function WebhooksTab() {
   const format = useFormat();
   const { org, orgSegment } = useOrg();
   const base = `/api/namespaces/${orgSegment}/webhooks`;
-  const [loaded, reload] = useKeptApi<Subscription[]>(base);
+  const [loaded, reload] = useApi<Subscription[]>(base);
   const [created, setCreated] = useState<CreatedSubscription | null>(null);
   const [formKey, setFormKey] = useState(0);
   const action = useAction();

@@ -5,7 +5,6 @@ import { seg } from "../api/client.js";
 import { useApi } from "../api/use-api.js";
 import { StageBadge } from "../components/badges.js";
 import { ErrorMessage, Loading } from "../components/feedback.js";
-import { useKeptWhileReloading } from "../components/keep-while-reloading.js";
 import { useFormat } from "../i18n/format.js";
 import { useModel } from "../model/model-context.js";
 import { mayOnModel } from "../model/model-permissions.js";
@@ -22,17 +21,17 @@ import "./release.css";
 export function ReleaseTab() {
   const { t } = useTranslation("release");
   const format = useFormat();
-  const { apiBase, info, namespace, name } = useModel();
+  const { apiBase, info, namespace, name, reload } = useModel();
   const [params] = useSearchParams();
   const allowed = mayOnModel(info, "version.release");
-  const [fetched, reloadVersions] = useApi<{ versions: VersionRow[] }>(
+  const [loaded, reloadVersions] = useApi<{ versions: VersionRow[] }>(
     allowed ? `/api/models/${apiBase}/versions` : null,
   );
-  const loaded = useKeptWhileReloading(fetched);
-  // Not the model's own reload: the model page shows "loading" meanwhile, which would unmount this tab.
+  // The model too: its header shows the current version's stage, and whether it is gated.
   const changed = useCallback(() => {
     reloadVersions();
-  }, [reloadVersions]);
+    reload();
+  }, [reloadVersions, reload]);
   if (!allowed) {
     // As for any page the user may not see: the same answer as for one that does not exist.
     return <NotFound />;

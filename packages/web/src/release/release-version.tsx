@@ -3,7 +3,6 @@ import { useTranslation } from "react-i18next";
 import { seg } from "../api/client.js";
 import { useApi } from "../api/use-api.js";
 import { StageBadge } from "../components/badges.js";
-import { useKeptWhileReloading } from "../components/keep-while-reloading.js";
 import { useFormat } from "../i18n/format.js";
 import { EvidenceSection, PendingSection } from "./pending-section.js";
 import type { PendingChange, Transition, VersionRow } from "./release-types.js";
@@ -30,12 +29,10 @@ export function ReleaseVersion({
   const format = useFormat();
   const name = version.name;
   const path = `/api/models/${apiBase}/versions/${seg(name)}`;
-  const [pendingFetched, reloadPending] = useApi<PendingChange>(`${path}/transitions/pending`);
-  const [historyFetched, reloadHistory] = useApi<Transition[]>(
+  const [pending, reloadPending] = useApi<PendingChange>(`${path}/transitions/pending`);
+  const [history, reloadHistory] = useApi<Transition[]>(
     `/api/models/${apiBase}/transitions?version=${encodeURIComponent(name)}`,
   );
-  const pending = useKeptWhileReloading(pendingFetched);
-  const history = useKeptWhileReloading(historyFetched);
   const changed = useCallback(() => {
     reloadPending();
     reloadHistory();

@@ -5,6 +5,7 @@ import { ErrorMessage } from "../components/feedback.js";
 import { FieldError } from "../components/field-error.js";
 import { useFieldErrors } from "../components/use-field-errors.js";
 import { PolicyRules } from "./policy-rules.js";
+import { ReasonField } from "./reason-field.js";
 import {
   LADDER,
   type PolicyCheck,
@@ -67,7 +68,8 @@ export function TransitionForm({
 }) {
   const { t } = useTranslation("release");
   const formId = useId();
-  const { errors, fieldProps, errorIdOf, check } = useFieldErrors<Field>(formId);
+  const fields = useFieldErrors<Field>(formId);
+  const { errors, fieldProps, errorIdOf, check } = fields;
   const targets = LADDER.filter((s) => s !== stage);
   const [to, setTo] = useState<string>("");
   const [reason, setReason] = useState("");
@@ -183,19 +185,7 @@ export function TransitionForm({
           </select>
           <FieldError id={errorIdOf("to")} message={errors.to} />
         </div>
-        <div className="field">
-          <label htmlFor={`${formId}-reason`}>{t("form.reason")}</label>
-          <textarea
-            {...fieldProps("reason")}
-            rows={2}
-            maxLength={2000}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-            }}
-          />
-          <FieldError id={errorIdOf("reason")} message={errors.reason} />
-        </div>
+        <ReasonField label={t("form.reason")} value={reason} onChange={setReason} fields={fields} />
         <div className="field checkbox-field">
           <label>
             <input

@@ -3,7 +3,9 @@ import { useTranslation } from "react-i18next";
 import { api, seg } from "../api/client.js";
 import { ErrorMessage } from "../components/feedback.js";
 import { FieldError } from "../components/field-error.js";
+import { useAction } from "../components/use-action.js";
 import { useFieldErrors } from "../components/use-field-errors.js";
+import { ReasonField } from "./reason-field.js";
 import type { Transition } from "./release-types.js";
 
 type Field = "reason" | "confirm";
@@ -23,11 +25,11 @@ export function WithdrawForm({
 }) {
   const { t } = useTranslation("release");
   const formId = useId();
-  const { errors, fieldProps, errorIdOf, check } = useFieldErrors<Field>(formId);
+  const fields = useFieldErrors<Field>(formId);
+  const { errors, fieldProps, errorIdOf, check } = fields;
   const [reason, setReason] = useState("");
   const [confirmed, setConfirmed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
+  const action = useAction();
 
   const onSubmit = async (event: SyntheticEvent) => {
     event.preventDefault();
@@ -41,18 +43,14 @@ export function WithdrawForm({
     if (!check(found, ["reason", "confirm"])) {
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await api<Transition>(`/api/models/${apiBase}/versions/${seg(version)}/transitions`, {
+    const withdrawn = await action.run(() =>
+      api<Transition>(`/api/models/${apiBase}/versions/${seg(version)}/transitions`, {
         method: "POST",
         body: { to: "withdrawn", reason: reason.trim() },
-      });
+      }),
+    );
+    if (withdrawn) {
       onChanged();
-    } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setBusy(false);
     }
   };
 
@@ -61,19 +59,12 @@ export function WithdrawForm({
       <h3 id={`${formId}-title`}>{t("withdraw.title")}</h3>
       <p className="muted">{t("withdraw.explain")}</p>
       <form noValidate onSubmit={(e) => void onSubmit(e)}>
-        <div className="field">
-          <label htmlFor={`${formId}-reason`}>{t("withdraw.reason")}</label>
-          <textarea
-            {...fieldProps("reason")}
-            rows={2}
-            maxLength={2000}
-            value={reason}
-            onChange={(e) => {
-              setReason(e.target.value);
-            }}
-          />
-          <FieldError id={errorIdOf("reason")} message={errors.reason} />
-        </div>
+        <ReasonField
+          label={t("withdraw.reason")}
+          value={reason}
+          onChange={setReason}
+          fields={fields}
+        />
         <div className="field checkbox-field">
           <label>
             <input
@@ -89,12 +80,12 @@ export function WithdrawForm({
           <FieldError id={errorIdOf("confirm")} message={errors.confirm} />
         </div>
         <div className="actions">
-          <button type="submit" className="danger" disabled={busy}>
+          <button type="submit" className="danger" disabled={action.busy}>
             {t("withdraw.submit", { version })}
           </button>
         </div>
       </form>
-      {error !== null ? <ErrorMessage error={error} /> : null}
+      {action.error !== null ? <ErrorMessage error={action.error} /> : null}
     </section>
   );
 }

@@ -2,16 +2,16 @@ import { useId, useState, type SyntheticEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../api/client.js";
-import { useApi } from "../api/use-api.js";
-import { ErrorMessage, Loading } from "../components/feedback.js";
+import { ErrorMessage } from "../components/feedback.js";
 import { FieldError } from "../components/field-error.js";
-import { useKeptWhileReloading } from "../components/keep-while-reloading.js";
 import { useFieldErrors } from "../components/use-field-errors.js";
 import { useFormat } from "../i18n/format.js";
 import { Answers } from "./answers.js";
 import { GrantForm } from "./grant-form.js";
+import { InboxSection } from "./inbox-section.js";
 import { modelApiPath, modelPagePath } from "./model-path.js";
 import type { AccessRequest, RequestInbox } from "./review-types.js";
+import { useDecision } from "./use-decision.js";
 import "./review.css";
 
 /** One pending request: who asks for what, their answers, and the decision. */
@@ -27,12 +27,9 @@ function RequestItem({
   const formId = useId();
   const { errors, fieldProps, errorIdOf, check } = useFieldErrors<"reason">(formId);
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
-  const decide = async (status: "accepted" | "rejected") => {
-    setBusy(true);
-    setError(null);
-    try {
+  const { busy, error, decide: send } = useDecision(onDecided);
+  const decide = (status: "accepted" | "rejected") =>
+    send(async () => {
       await api(`${modelApiPath(request.model)}/user-access-request/handle`, {
         method: "POST",
         body: {
@@ -41,17 +38,11 @@ function RequestItem({
           ...(status === "rejected" ? { rejectionReason: reason.trim() } : {}),
         },
       });
-      onDecided(
-        t(status === "accepted" ? "requests.approved" : "requests.rejected", {
-          who: request.grantee,
-          model: request.model,
-        }),
-      );
-    } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
-      setBusy(false);
-    }
-  };
+      return t(status === "accepted" ? "requests.approved" : "requests.rejected", {
+        who: request.grantee,
+        model: request.model,
+      });
+    });
   const onReject = (event: SyntheticEvent) => {
     event.preventDefault();
     const found = reason.trim() === "" ? { reason: t("requests.reasonRequired") } : {};
@@ -115,41 +106,25 @@ function RequestItem({
  */
 export function AccessRequestInbox() {
   const { t } = useTranslation("review");
-  const [fetched, reload] = useApi<RequestInbox>("/api/inbox/access-requests");
-  const loaded = useKeptWhileReloading(fetched);
-  const [message, setMessage] = useState<string | null>(null);
-  const done = (text: string) => {
-    setMessage(text);
-    reload();
-  };
-  let body;
-  if (loaded.state === "loading") {
-    body = <Loading />;
-  } else if (loaded.state === "failed") {
-    body = <ErrorMessage error={loaded.error} />;
-  } else {
-    const { requests, models } = loaded.body;
-    body = (
-      <>
-        {requests.length === 0 ? (
-          <p className="muted">{t("requests.none")}</p>
-        ) : (
-          requests.map((r) => <RequestItem key={r.id} request={r} onDecided={done} />)
-        )}
-        <GrantForm models={models} onGranted={done} />
-      </>
-    );
-  }
-  const count = loaded.state === "done" ? loaded.body.requests.length : null;
   return (
-    <section className="inbox-section" aria-labelledby="requests-title">
-      <h2 id="requests-title">
-        {count === null ? t("requests.title") : t("requests.titleCount", { count })}
-      </h2>
-      <div role="status" className="inbox-status">
-        {message === null ? null : <p className="notice">{message}</p>}
-      </div>
-      {body}
-    </section>
+    <InboxSection<RequestInbox>
+      path="/api/inbox/access-requests"
+      titleId="requests-title"
+      title={(count) =>
+        count === null ? t("requests.title") : t("requests.titleCount", { count })
+      }
+      count={(inbox) => inbox.requests.length}
+    >
+      {({ requests, models }, done) => (
+        <>
+          {requests.length === 0 ? (
+            <p className="muted">{t("requests.none")}</p>
+          ) : (
+            requests.map((r) => <RequestItem key={r.id} request={r} onDecided={done} />)
+          )}
+          <GrantForm models={models} onGranted={done} />
+        </>
+      )}
+    </InboxSection>
   );
 }

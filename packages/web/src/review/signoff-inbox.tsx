@@ -2,17 +2,17 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../api/client.js";
-import { useApi } from "../api/use-api.js";
-import { ErrorMessage, Loading } from "../components/feedback.js";
+import { ErrorMessage } from "../components/feedback.js";
 import { FieldError } from "../components/field-error.js";
-import { useKeptWhileReloading } from "../components/keep-while-reloading.js";
 import { useFieldErrors } from "../components/use-field-errors.js";
 import { useFormat } from "../i18n/format.js";
 import { EvidenceList } from "../release/evidence-list.js";
 import { PolicyRules } from "../release/policy-rules.js";
 import type { PendingChange, Transition } from "../release/release-types.js";
 import { SignoffStatus } from "../release/signoff-status.js";
+import { InboxSection } from "./inbox-section.js";
 import { modelApiBase, modelApiPath, modelPagePath } from "./model-path.js";
+import { useDecision } from "./use-decision.js";
 import "./review.css";
 
 /** One change awaiting the user's sign-off: what it is, the policy, the evidence, and the verdict. */
@@ -28,8 +28,7 @@ function SignoffItem({
   const formId = useId();
   const { errors, fieldProps, errorIdOf, check } = useFieldErrors<"comment">(formId);
   const [comment, setComment] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
+  const { busy, error, decide } = useDecision(onSigned);
   const move = change.transition;
   const id = `${change.model}@${change.version}`;
   const stageName = (s: string) => t(`common:stage.${s}`, { defaultValue: s });
@@ -41,22 +40,15 @@ function SignoffItem({
     if (!check(found, ["comment"])) {
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await decide(async () => {
       const after = await api<Transition>(
         `${modelApiPath(change.model)}/versions/${encodeURIComponent(change.version)}/signoffs`,
         { method: "POST", body: { verdict, comment: comment.trim() } },
       );
-      onSigned(
-        after.status === "done"
-          ? t("signoffs.doneNow", { id, stage: stageName(after.to) })
-          : t(verdict === "approve" ? "signoffs.approved" : "signoffs.rejected", { id }),
-      );
-    } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
-      setBusy(false);
-    }
+      return after.status === "done"
+        ? t("signoffs.doneNow", { id, stage: stageName(after.to) })
+        : t(verdict === "approve" ? "signoffs.approved" : "signoffs.rejected", { id });
+    });
   };
   const titleId = `${formId}-title`;
   return (
@@ -130,33 +122,22 @@ function SignoffItem({
 /** The pending stage changes that wait for the user's sign-off, on every model they review. */
 export function SignoffInbox() {
   const { t } = useTranslation("review");
-  const [fetched, reload] = useApi<PendingChange[]>("/api/inbox/signoffs");
-  const loaded = useKeptWhileReloading(fetched);
-  const [message, setMessage] = useState<string | null>(null);
-  const done = (text: string) => {
-    setMessage(text);
-    reload();
-  };
-  let body;
-  if (loaded.state === "loading") {
-    body = <Loading />;
-  } else if (loaded.state === "failed") {
-    body = <ErrorMessage error={loaded.error} />;
-  } else if (loaded.body.length === 0) {
-    body = <p className="muted">{t("signoffs.none")}</p>;
-  } else {
-    body = loaded.body.map((c) => <SignoffItem key={c.transition.id} change={c} onSigned={done} />);
-  }
-  const count = loaded.state === "done" ? loaded.body.length : null;
   return (
-    <section className="inbox-section" aria-labelledby="signoffs-title">
-      <h2 id="signoffs-title">
-        {count === null ? t("signoffs.title") : t("signoffs.titleCount", { count })}
-      </h2>
-      <div role="status" className="inbox-status">
-        {message === null ? null : <p className="notice">{message}</p>}
-      </div>
-      {body}
-    </section>
+    <InboxSection<PendingChange[]>
+      path="/api/inbox/signoffs"
+      titleId="signoffs-title"
+      title={(count) =>
+        count === null ? t("signoffs.title") : t("signoffs.titleCount", { count })
+      }
+      count={(changes) => changes.length}
+    >
+      {(changes, done) =>
+        changes.length === 0 ? (
+          <p className="muted">{t("signoffs.none")}</p>
+        ) : (
+          changes.map((c) => <SignoffItem key={c.transition.id} change={c} onSigned={done} />)
+        )
+      }
+    </InboxSection>
   );
 }

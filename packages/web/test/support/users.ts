@@ -36,3 +36,38 @@ export async function signIn(
   await page.locator("form button[type=submit]").click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
+
+/** Creates users who share `password`; the answer gives each one's API token by name. */
+export async function createUsers(
+  hub: WebHub,
+  names: readonly string[],
+  password: string,
+): Promise<(name: string) => string> {
+  const tokens = new Map<string, string>();
+  for (const name of names) {
+    tokens.set(name, await createUser(hub, name, password));
+  }
+  return (name) => {
+    const token = tokens.get(name);
+    if (token === undefined) {
+      throw new Error(`no user ${name} was created`);
+    }
+    return token;
+  };
+}
+
+/** Creates organisation `org`, owned by the holder of `ownerToken`, with `members` in their roles. */
+export async function createOrg(
+  hub: WebHub,
+  org: string,
+  ownerToken: string,
+  members: readonly (readonly [user: string, role: string])[],
+): Promise<void> {
+  await expectOk(hub.api("POST", "/api/orgs", { name: org }, ownerToken), `creating ${org}`);
+  for (const [user, role] of members) {
+    await expectOk(
+      hub.api("PUT", `/api/orgs/${org}/members/${user}`, { role }, ownerToken),
+      `making ${user} a ${role} of ${org}`,
+    );
+  }
+}
