@@ -373,11 +373,13 @@ function parseOidc(env: Env): OidcConfig | null {
       `"${usernameClaim}" is not a claim name; use one like preferred_username or email`,
     );
   }
+  const issuerUrl = parseIssuer(issuer);
   return {
-    issuer: parseIssuer(issuer),
+    issuer: issuerUrl,
     clientId: required("GATEHOUSE_OIDC_CLIENT_ID", "the client id"),
     clientSecret: required("GATEHOUSE_OIDC_CLIENT_SECRET", "the client secret"),
-    name: set("GATEHOUSE_OIDC_NAME")?.slice(0, 64) ?? "single sign-on",
+    // The provider's host tells people more than a generic word when no name is given.
+    name: set("GATEHOUSE_OIDC_NAME")?.slice(0, 64) ?? new URL(issuer).host,
     scopes: scopes.join(" "),
     usernameClaim,
     createUsers: parseBoolean(env, "GATEHOUSE_OIDC_CREATE_USERS", false),

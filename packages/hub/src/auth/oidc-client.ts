@@ -58,7 +58,8 @@ export class OidcClient {
     if (this.discovered === undefined) {
       const { issuer, clientId, clientSecret } = this.settings;
       const pending = oidc
-        .discovery(new URL(issuer), clientId, clientSecret, undefined, {
+        // client_secret_basic: the method OpenID Connect assumes when a client names none.
+        .discovery(new URL(issuer), clientId, undefined, oidc.ClientSecretBasic(clientSecret), {
           timeout: PROVIDER_TIMEOUT_S,
           // The configuration allows http only for a provider on the hub's own machine;
           // openid-client marks the option deprecated only so that it stands out.
