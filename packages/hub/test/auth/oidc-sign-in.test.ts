@@ -313,11 +313,22 @@ for (const dialect of DIALECTS) {
 }
 
 describe("OpenID Connect sign-in when it is off or its provider is down", () => {
-  it("answers start and callback 404 on a hub without it, and says it is off", async () => {
+  it("answers start and callback 404 on a hub without it, says it is off, and lists its routes in /openapi.json", async () => {
     const hub = await startHub("sqlite");
     try {
       const status = await expectStatus(hub.request("GET", "/api/session/oidc"), 200);
       assert.deepEqual(await status.json(), { enabled: false, name: null });
+      const spec = (await (await hub.request("GET", "/openapi.json")).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      for (const url of [
+        "/api/session/oidc",
+        "/api/session/oidc/start",
+        CALLBACK,
+        "/api/users/{name}/oidc-identity",
+      ]) {
+        assert.ok(spec.paths[url] !== undefined, `${url} is not in /openapi.json`);
+      }
       for (const url of ["/api/session/oidc/start?next=/x", `${CALLBACK}?code=a&state=b`]) {
         const body = await expectError(hub.request("GET", url), 404, "NOT_FOUND");
         assert.match(body.error, /OpenID Connect sign-in is not set up on this hub/);
