@@ -8,6 +8,7 @@ import { registerAccessRoutes } from "./access/routes.js";
 import { registerAuditRoutes } from "./audit/routes.js";
 import { webSessionKey } from "./auth/index.js";
 import { registerAuthRoutes } from "./auth/routes.js";
+import { registerOidcRoutes } from "./auth/oidc-routes.js";
 import { registerSessionRoutes } from "./auth/session-routes.js";
 import { FsBlobStore, type BlobStore } from "./blobs/index.js";
 import { systemClock, type Clock } from "./clock/index.js";
@@ -235,6 +236,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
 
   registerAuthRoutes(app, ctx);
   registerSessionRoutes(app, ctx, authLimits);
+  await registerOidcRoutes(app, ctx);
   registerRegistryRoutes(app, ctx);
   registerHfRoutes(app, ctx);
   registerHfPublishRoutes(app, ctx);

@@ -9,6 +9,25 @@ export type DatabaseConfig =
   | { readonly kind: "sqlite"; readonly file: string }
   | { readonly kind: "postgres"; readonly url: string; readonly schema?: string };
 
+/**
+ * Sign-in to the web UI through an OpenID Connect provider, beside passwords;
+ * null when GATEHOUSE_OIDC_ISSUER is unset.
+ */
+export interface OidcConfig {
+  /** The provider's issuer URL, whose `/.well-known/openid-configuration` describes it. */
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** What the sign-in button calls the provider ("Sign in with …"). */
+  readonly name: string;
+  /** The scopes asked for, `openid` among them. */
+  readonly scopes: string;
+  /** The claim a new user's name is made from (GATEHOUSE_OIDC_USERNAME_CLAIM, default preferred_username). */
+  readonly usernameClaim: string;
+  /** Whether a first sign-in by someone without an account creates one (GATEHOUSE_OIDC_CREATE_USERS, default false). */
+  readonly createUsers: boolean;
+}
+
 /** Where blob content lives. */
 export type BlobsConfig = { readonly kind: "fs"; readonly dir: string };
 
@@ -72,6 +91,8 @@ export interface Config {
   readonly webDir: string;
   /** How long a web sign-in lasts before the user signs in again (GATEHOUSE_SESSION_TTL, default 7d). */
   readonly sessionTtlMs: number;
+  /** OpenID Connect sign-in; null when off. */
+  readonly oidc: OidcConfig | null;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -290,6 +311,81 @@ function parsePublicUrl(raw: string | undefined): string | undefined {
   return raw.replace(/\/+$/, "");
 }
 
+/** Hosts an http issuer may be on: a provider on the hub's own machine, where nothing crosses a network. */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function parseIssuer(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("GATEHOUSE_OIDC_ISSUER", `"${raw}" is not an absolute https URL`);
+  }
+  const loopbackHttp = url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== "https:" && !loopbackHttp) {
+    throw new ConfigError(
+      "GATEHOUSE_OIDC_ISSUER",
+      `"${raw}" is not an https URL; the provider's answers decide who signs in, so they must come over https (http only for a provider on this machine: localhost or 127.0.0.1)`,
+    );
+  }
+  return raw;
+}
+
+/** Parses the GATEHOUSE_OIDC_* settings: all of them or none, checked together. */
+function parseOidc(env: Env): OidcConfig | null {
+  const set = (variable: string): string | undefined => {
+    const raw = env[variable]?.trim();
+    return raw === undefined || raw === "" ? undefined : raw;
+  };
+  const issuer = set("GATEHOUSE_OIDC_ISSUER");
+  if (issuer === undefined) {
+    for (const variable of ["GATEHOUSE_OIDC_CLIENT_ID", "GATEHOUSE_OIDC_CLIENT_SECRET"]) {
+      if (set(variable) !== undefined) {
+        throw new ConfigError(
+          "GATEHOUSE_OIDC_ISSUER",
+          `is not set but ${variable} is; set the provider's issuer URL to turn on OpenID Connect sign-in, or unset ${variable}`,
+        );
+      }
+    }
+    return null;
+  }
+  const required = (variable: string, what: string): string => {
+    const value = set(variable);
+    if (value === undefined) {
+      throw new ConfigError(
+        variable,
+        `is not set but GATEHOUSE_OIDC_ISSUER is; set ${what} the provider gave when the hub was registered there`,
+      );
+    }
+    return value;
+  };
+  const scopes = (set("GATEHOUSE_OIDC_SCOPES") ?? "openid profile email").split(/\s+/);
+  if (!scopes.includes("openid")) {
+    throw new ConfigError(
+      "GATEHOUSE_OIDC_SCOPES",
+      `"${scopes.join(" ")}" lacks openid, without which the provider answers no ID token; add it`,
+    );
+  }
+  const usernameClaim = set("GATEHOUSE_OIDC_USERNAME_CLAIM") ?? "preferred_username";
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(usernameClaim)) {
+    throw new ConfigError(
+      "GATEHOUSE_OIDC_USERNAME_CLAIM",
+      `"${usernameClaim}" is not a claim name; use one like preferred_username or email`,
+    );
+  }
+  const issuerUrl = parseIssuer(issuer);
+  return {
+    issuer: issuerUrl,
+    clientId: required("GATEHOUSE_OIDC_CLIENT_ID", "the client id"),
+    clientSecret: required("GATEHOUSE_OIDC_CLIENT_SECRET", "the client secret"),
+    // The provider's host tells people more than a generic word when no name is given.
+    name: set("GATEHOUSE_OIDC_NAME")?.slice(0, 64) ?? new URL(issuer).host,
+    scopes: scopes.join(" "),
+    usernameClaim,
+    createUsers: parseBoolean(env, "GATEHOUSE_OIDC_CREATE_USERS", false),
+  };
+}
+
 function parseLogLevel(raw: string | undefined): Config["logLevel"] {
   if (raw === undefined || raw === "") {
     return "info";
@@ -379,6 +475,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
         ? builtWebUi()
         : path.resolve(env.GATEHOUSE_WEB_DIR),
     sessionTtlMs: durationOr(env, "GATEHOUSE_SESSION_TTL", "7d", MAX_SESSION_TTL_MS),
+    oidc: parseOidc(env),
   };
   return Object.freeze(config);
 }

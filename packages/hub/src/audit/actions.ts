@@ -13,8 +13,11 @@ export const AUDIT_ACTIONS = {
   "token.revoke": "an access token and the tokens it created were revoked",
   "user.password-set":
     "a user's password was set: by themselves (with the current one), by an administrator, or on first start; their other web sessions ended",
-  "session.create": "a user signed in to the web UI with their password: a web session began",
+  "session.create":
+    "a user signed in to the web UI, with their password or their OpenID provider (details say which): a web session began",
   "session.delete": "a user signed out of the web UI: their web session ended",
+  "user.oidc-link":
+    "a user was linked to their identity at the OpenID provider: by an administrator, or by their first sign-in when it created their account",
   "model.create": "a model was created, with the stage its versions start at",
   "model.delete": "a model was deleted with its versions",
   "model.tester.add": "a user or organisation joined a model's allow-list of trusted testers",

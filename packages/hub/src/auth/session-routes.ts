@@ -7,6 +7,7 @@ import {
   SESSION_COOKIE,
   originOf,
   sessionCookieOptions,
+  setSessionCookie,
   withPasswordLimits,
   type AuthLimits,
   type HubApp,
@@ -65,7 +66,7 @@ export function registerSessionRoutes(app: HubApp, ctx: HubContext, limits: Auth
   app.post(
     "/api/session",
     {
-      config: { access: { signIn: true } },
+      config: { access: { signIn: "password" } },
       onRequest: requireJson,
       schema: {
         body: Type.Object(
@@ -82,13 +83,7 @@ export function registerSessionRoutes(app: HubApp, ctx: HubContext, limits: Auth
       const signedIn = await withPasswordLimits(request, reply, limits, username, () =>
         signIn(ctx, { username, password }, originOf(request)),
       );
-      void reply
-        .header("Cache-Control", "no-store")
-        .setCookie(
-          SESSION_COOKIE,
-          signedIn.secret,
-          sessionCookieOptions(ctx.config, new Date(signedIn.expiresAt)),
-        );
+      setSessionCookie(reply, ctx.config, signedIn);
       return {
         user: signedIn.user,
         csrfToken: reply.generateCsrf({ userInfo: signedIn.sessionId }),

@@ -3,7 +3,8 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { nameKey } from "../names/index.js";
 import { verifyPassword } from "../passwords/index.js";
-import { insertSession } from "./web-sessions.js";
+import { type Db } from "../store/index.js";
+import { insertSession, type SignInMethod } from "./web-sessions.js";
 
 /** A successful sign-in: who, and the new session (its secret goes into the cookie). */
 export interface SignedIn {
@@ -42,11 +43,34 @@ export async function signIn(
       "wrong user name or password; check both and try again (an administrator sets a forgotten password with 'gatehouse user set-password')",
     );
   }
-  const session = await ctx.db
+  return ctx.db
     .transaction()
-    .execute((trx) => insertSession(trx, ctx, row.id, origin));
+    .execute((trx) =>
+      startSession(
+        trx,
+        ctx,
+        { id: row.id, name: row.name, isAdmin: row.is_admin === 1 },
+        "password",
+        origin,
+      ),
+    );
+}
+
+/**
+ * Starts a web session for a user whose identity `method` has just proved:
+ * the one way in for every kind of sign-in, so each ends with the same
+ * session, cookie and audit event. Callers hold the transaction.
+ */
+export async function startSession(
+  trx: Db,
+  ctx: HubContext,
+  user: { readonly id: string; readonly name: string; readonly isAdmin: boolean },
+  method: SignInMethod,
+  origin: RequestOrigin,
+): Promise<SignedIn> {
+  const session = await insertSession(trx, ctx, user.id, method, origin);
   return {
-    user: { name: row.name, isAdmin: row.is_admin === 1 },
+    user: { name: user.name, isAdmin: user.isAdmin },
     sessionId: session.id,
     secret: session.secret,
     expiresAt: session.expiresAt,

@@ -92,15 +92,19 @@ export interface NewSession {
   readonly expiresAt: string;
 }
 
+/** How a user proved who they are when a session began. */
+export type SignInMethod = "password" | "oidc";
+
 /**
  * Starts a web session for `userId`, lasting GATEHOUSE_SESSION_TTL, with its
- * audit event; the user's expired sessions are removed on the way. Callers
- * hold the transaction and have checked the password.
+ * audit event naming `method`; the user's expired sessions are removed on the
+ * way. Callers hold the transaction and have checked who the user is.
  */
 export async function insertSession(
   trx: Db,
   ctx: HubContext,
   userId: string,
+  method: SignInMethod,
   origin: RequestOrigin,
 ): Promise<NewSession> {
   const now = ctx.clock.now();
@@ -127,7 +131,7 @@ export async function insertSession(
     actorId: userId,
     action: "session.create",
     resource: `session:${id}`,
-    details: { user: userId, expiresAt },
+    details: { user: userId, expiresAt, method },
     at: now,
     origin,
   });
@@ -196,9 +200,13 @@ export async function signOut(ctx: HubContext, actor: Actor, origin: RequestOrig
 
 /**
  * The secret every hub process on this database uses for `purpose` (the
- * CSRF tokens' HMAC key), made by whichever process asks first.
+ * CSRF tokens' HMAC key, the key OpenID sign-in state is sealed with), made
+ * by whichever process asks first.
  */
-export async function webSessionKey(ctx: HubContext, purpose: "csrf"): Promise<string> {
+export async function webSessionKey(
+  ctx: HubContext,
+  purpose: "csrf" | "oidc-state",
+): Promise<string> {
   await ctx.db
     .insertInto("web_session_keys")
     .values({

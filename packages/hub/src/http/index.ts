@@ -7,6 +7,7 @@ export {
   SESSION_COOKIE,
   secureCookies,
   sessionCookieOptions,
+  setSessionCookie,
 } from "./session-cookie.js";
 export { clientErrorHandler } from "./client-error.js";
 export { registerConnectionCap } from "./connection-cap.js";

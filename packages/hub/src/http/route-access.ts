@@ -13,15 +13,17 @@ import type { HubApp } from "./hub-app.js";
  * - `account`: needs a signed-in caller whose token has this scope (`admin`:
  *   a hub administrator); a token restricted to one model is refused unless
  *   `restrictedTokens` is `"allowed"` (the route then limits what it shows);
- * - `signIn`: anyone, signing in with the password the body holds; a wrong
- *   one is 401 whoever it names, and a session cookie sent along is ignored
- *   (an ended session must not stop its user from signing in again).
+ * - `signIn`: anyone, on the way to signing in, and a session cookie sent
+ *   along is ignored (an ended session must not stop its user from signing
+ *   in again): `password`, with the password the body holds, a wrong one 401
+ *   whoever it names; `oidc`, through the OpenID provider, answered alike
+ *   whoever calls.
  */
 export type RouteAccess =
   | { readonly public: true }
   | { readonly model: Action }
   | { readonly account: Scope; readonly restrictedTokens?: "allowed" }
-  | { readonly signIn: true };
+  | { readonly signIn: "password" | "oidc" };
 
 declare module "fastify" {
   interface FastifyContextConfig {

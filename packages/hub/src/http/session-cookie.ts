@@ -1,4 +1,5 @@
 import type { CookieSerializeOptions } from "@fastify/cookie";
+import type { FastifyReply } from "fastify";
 import type { Config } from "../config.js";
 
 /** The cookie that carries a web session's secret. */
@@ -29,4 +30,22 @@ export function sessionCookieOptions(config: Config, expiresAt?: Date): CookieSe
     secure: secureCookies(config),
     ...(expiresAt === undefined ? {} : { expires: expiresAt }),
   };
+}
+
+/**
+ * Hands a browser its new session: the cookie, and an answer no cache keeps.
+ * Every way of signing in ends here.
+ */
+export function setSessionCookie(
+  reply: FastifyReply,
+  config: Config,
+  session: { readonly secret: string; readonly expiresAt: string },
+): void {
+  void reply
+    .header("Cache-Control", "no-store")
+    .setCookie(
+      SESSION_COOKIE,
+      session.secret,
+      sessionCookieOptions(config, new Date(session.expiresAt)),
+    );
 }

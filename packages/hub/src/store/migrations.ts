@@ -488,6 +488,22 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0012-oidc-identities": {
+    async up(db: Kysely<unknown>) {
+      // Who a person is at an OpenID provider: the (issuer, subject) pair, which the
+      // provider never reassigns, unlike a user name or an email address.
+      await db.schema
+        .createTable("oidc_identities")
+        .addColumn("issuer", "text", (c) => c.notNull())
+        .addColumn("subject", "text", (c) => c.notNull())
+        .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("oidc_identities_pk", ["issuer", "subject"])
+        // One identity per user at each provider, so a link is replaced rather than added to.
+        .addUniqueConstraint("oidc_identities_user", ["issuer", "user_id"])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

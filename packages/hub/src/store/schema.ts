@@ -68,6 +68,15 @@ export interface WebSessionKeysTable {
   created_at: Timestamp;
 }
 
+/** A person at an OpenID provider, and the user they sign in as. */
+export interface OidcIdentitiesTable {
+  issuer: string;
+  /** The provider's `sub` claim: never reassigned, unlike a name or an email address. */
+  subject: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
 export interface ModelsTable {
   id: string;
   namespace_id: string;
@@ -359,6 +368,7 @@ export interface Database {
   user_passwords: UserPasswordsTable;
   web_sessions: WebSessionsTable;
   web_session_keys: WebSessionKeysTable;
+  oidc_identities: OidcIdentitiesTable;
   models: ModelsTable;
   versions: VersionsTable;
   version_files: VersionFilesTable;

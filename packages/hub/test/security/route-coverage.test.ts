@@ -238,9 +238,9 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it("checks every sign-in route: a wrong password is refused and changes nothing", async () => {
+    it("checks every password sign-in route: a wrong password is refused and changes nothing", async () => {
       for (const route of hub.built.routes) {
-        if ("signIn" in route.access) {
+        if ("signIn" in route.access && route.access.signIn === "password") {
           await refused(
             route,
             urlOf(route, HIDDEN, callers.tokenId),
@@ -250,6 +250,45 @@ for (const dialect of DIALECTS) {
           );
         }
       }
+    });
+
+    it("checks every OpenID sign-in route: it ignores a session cookie, and is 404 on a hub without OpenID", async () => {
+      const kinds = new Set<string>();
+      for (const route of hub.built.routes) {
+        if (!("signIn" in route.access) || route.access.signIn !== "oidc") {
+          continue;
+        }
+        const url = urlOf(route, HIDDEN, callers.tokenId);
+        const before = await auditCount(hub);
+        const anonymous = await send(hub, route, url, undefined);
+        const ended = await hub.request(route.method, url, {
+          headers: { cookie: `gatehouse_session=${"e".repeat(43)}` },
+        });
+        assert.equal(
+          ended.status,
+          anonymous.status,
+          `${route.method} ${url}: ${await ended.text()}`,
+        );
+        if (route.url === "/api/session/oidc") {
+          assert.equal(anonymous.status, 200, anonymous.text);
+          if (route.method === "GET") {
+            assert.deepEqual(JSON.parse(anonymous.text), { enabled: false, name: null });
+          }
+        } else if (route.method === "HEAD") {
+          assert.equal(anonymous.status, 404, `${route.method} ${url}`);
+        } else {
+          assert.equal(anonymous.status, 404, `${route.method} ${url}: ${anonymous.text}`);
+          assert.equal(anonymous.code, "NOT_FOUND", anonymous.text);
+          assert.match(anonymous.text, /OpenID Connect sign-in is not set up on this hub/);
+        }
+        assert.equal(await auditCount(hub), before, `${route.method} ${url} changed the store`);
+        kinds.add(route.url);
+      }
+      assert.deepEqual([...kinds].sort(), [
+        "/api/session/oidc",
+        "/api/session/oidc/callback",
+        "/api/session/oidc/start",
+      ]);
     });
 
     it("serves every public route to anonymous callers", async () => {

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   "user.password-set",
   "session.create",
   "session.delete",
+  "user.oidc-link",
   "model.create",
   "model.delete",
   "model.tester.add",

@@ -3,13 +3,17 @@ import { useTranslation } from "react-i18next";
 import { Navigate, useSearchParams } from "react-router";
 import { useSession } from "../api/session.js";
 import { ErrorMessage } from "../components/feedback.js";
+import { OidcSignInButton, OidcSignInError } from "./oidc-sign-in.js";
 
 /** Only a path of this site: `next` comes from the address bar, and must not send anyone elsewhere. */
 function safeNext(next: string | null): string {
   return next !== null && next.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 
-/** Username and password; back to the page the user came from once signed in. */
+/**
+ * Username and password, or the hub's OpenID provider when it has one; back
+ * to the page the user came from once signed in.
+ */
 export function SignIn() {
   const { t } = useTranslation("auth");
   const { user, signIn } = useSession();
@@ -49,6 +53,8 @@ export function SignIn() {
           {t("signIn.expired")}
         </p>
       ) : null}
+      <OidcSignInError code={params.get("error")} name={params.get("name")} />
+      <OidcSignInButton next={next} />
       <form onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="username">{t("signIn.username")}</label>
