@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { BrowserContext, Page } from "playwright-core";
 import {
   expectAccessible,
   launchBrowser,
@@ -13,7 +12,8 @@ import {
 import { DIALECTS, startWebHub, type WebHub } from "./support/hub.js";
 import { card, pushModel } from "./support/models.js";
 import { ethicsReview, policyDir } from "./support/release-policy.js";
-import { createUser, signIn } from "./support/users.js";
+import { signedInWindows, type SignedInWindows } from "./support/signed-in-windows.js";
+import { createOrg, createUsers } from "./support/users.js";
 
 /*
  * The whole of one release, as the people who make it would go through it:
@@ -66,58 +66,30 @@ for (const dialect of DIALECTS) {
     let policy: string;
     /** The token olive makes on the tokens page and gives the CLI. */
     let cliToken = "";
-    const windows = new Map<string, BrowserContext>();
+    let windows: SignedInWindows;
+    const as = (name: string, urlPath: string, language: "en" | "zh-CN") =>
+      windows.open(name, urlPath, language);
 
     before(async () => {
       policy = await policyDir(POLICY);
       hub = await startWebHub(dialect, { GATEHOUSE_POLICY_DIR: policy });
       browser = await launchBrowser();
+      windows = signedInWindows(browser, hub, PASSWORD);
       const set = await hub.api("PUT", "/api/users/admin/password", { password: PASSWORD });
       assert.equal(set.status, 200, await set.text());
-      const [olive] = await Promise.all(
-        ["olive", "mei", "rita", "rob"].map((name) => createUser(hub, name, PASSWORD)),
-      );
-      const created = await hub.api("POST", "/api/orgs", { name: "acme" }, olive);
-      assert.equal(created.status, 201, await created.text());
-      for (const reviewer of ["rita", "rob"]) {
-        const member = await hub.api(
-          "PUT",
-          `/api/orgs/acme/members/${reviewer}`,
-          { role: "reviewer" },
-          olive,
-        );
-        assert.equal(member.status, 200, await member.text());
-      }
+      const token = await createUsers(hub, ["olive", "mei", "rita", "rob"], PASSWORD);
+      await createOrg(hub, "acme", token("olive"), [
+        ["rita", "reviewer"],
+        ["rob", "reviewer"],
+      ]);
     });
 
     after(async () => {
-      for (const context of windows.values()) {
-        await context.close();
-      }
+      await windows.close();
       await browser.close();
       await hub.stop();
       await rm(policy, { recursive: true, force: true });
     });
-
-    /** `name`'s window in `language`, signed in through the sign-in page the first time. */
-    async function windowOf(name: string, language: "en" | "zh-CN"): Promise<BrowserContext> {
-      let context = windows.get(`${name} ${language}`);
-      if (context === undefined) {
-        context = await browser.newContext(language);
-        windows.set(`${name} ${language}`, context);
-        const page = await context.newPage();
-        await signIn(page, hub, name, PASSWORD);
-        await page.close();
-      }
-      return context;
-    }
-
-    /** A new page of `name`'s at `urlPath`. */
-    async function as(name: string, urlPath: string, language: "en" | "zh-CN"): Promise<Page> {
-      const page = await (await windowOf(name, language)).newPage();
-      await page.goto(`${hub.url}${urlPath}`);
-      return page;
-    }
 
     const stage = async (): Promise<unknown> => {
       const answer = await hub.api("GET", `/api/models/${MODEL}/versions/v1`);
