@@ -2,7 +2,7 @@ import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { loadModel, resolveVersion, type ModelRecord } from "../registry/index.js";
-import { parseOipModelName } from "./oip-name.js";
+import { parseOipModelName } from "../names/index.js";
 import { findServed, servedOfModel, type ServedVersion } from "./served-versions.js";
 
 /** A served version the caller may call now. */

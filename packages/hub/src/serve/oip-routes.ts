@@ -3,7 +3,7 @@ import type { HubContext } from "../context.js";
 import type { HubApp } from "../http/index.js";
 import { infer, modelMetadata, modelReady } from "./infer.js";
 
-/** The model segment: `namespace--name` (oip-name.ts), at most two names and the separator long. */
+/** The model segment: `namespace--name` (names/oip-model-name.ts), at most two names and the separator long. */
 const ModelSegment = Type.String({ minLength: 1, maxLength: 194 });
 const VersionSegment = Type.String({ minLength: 1, maxLength: 128 });
 const Parameters = Type.Record(

@@ -2,7 +2,7 @@ import { requireAdmin, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { loadModel, resolveVersion } from "../registry/index.js";
-import { oipModelName } from "./oip-name.js";
+import { oipModelName } from "../names/index.js";
 import { allServed, findServed, type ServedVersion } from "./served-versions.js";
 import type { LoadState } from "./serving-pools.js";
 import type { TensorSpec } from "./tensor-types.js";

@@ -91,6 +91,25 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it("lists the serving and protocol routes in /openapi.json", async () => {
+      const doc = (await (await expectStatus(hub.request("GET", "/openapi.json"), 200)).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      for (const [route, method] of [
+        ["/api/models/{namespace}/{name}/versions/{version}/serving", "put"],
+        ["/api/models/{namespace}/{name}/versions/{version}/serving", "delete"],
+        ["/api/serving", "get"],
+        ["/v2", "get"],
+        ["/v2/health/ready", "get"],
+        ["/v2/models/{model}", "get"],
+        ["/v2/models/{model}/versions/{version}/ready", "get"],
+        ["/v2/models/{model}/infer", "post"],
+        ["/v2/models/{model}/versions/{version}/infer", "post"],
+      ] as const) {
+        assert.ok(doc.paths[route]?.[method] !== undefined, `${method} ${route}`);
+      }
+    });
+
     it("serves an api-stage Iris model to a user who may call it but not download it, as onnxruntime computes it", async () => {
       const download = await hub.request("GET", "/acme/iris/resolve/v1/model.onnx", {
         token: caller,
