@@ -1,4 +1,4 @@
-import type { Db } from "../store/index.js";
+import { prepareQuery, type Db } from "../store/index.js";
 import type { ModelSignature } from "./tensor-types.js";
 
 /** A served version as stored: what enabling fixed, and by whom. */
@@ -60,20 +60,26 @@ function toServed(row: Row): ServedVersion {
   };
 }
 
+// Read on every call: prepared once, so a call pays for the database's work only.
+const servedById = prepareQuery(["versionId"], (db, p) =>
+  served(db).where("s.version_id", "=", p("versionId")),
+);
+const servedByModel = prepareQuery(["modelId"], (db, p) =>
+  served(db)
+    .where("s.model_id", "=", p("modelId"))
+    .orderBy("v.published_at", "desc")
+    .orderBy("v.id", "desc"),
+);
+
 /** The served version with this id, or undefined when it is not served. */
 export async function findServed(db: Db, versionId: string): Promise<ServedVersion | undefined> {
-  const row = await served(db).where("s.version_id", "=", versionId).executeTakeFirst();
+  const [row] = await servedById(db, { versionId });
   return row === undefined ? undefined : toServed(row);
 }
 
 /** A model's served versions, newest published first. */
 export async function servedOfModel(db: Db, modelId: string): Promise<ServedVersion[]> {
-  const rows = await served(db)
-    .where("s.model_id", "=", modelId)
-    .orderBy("v.published_at", "desc")
-    .orderBy("v.id", "desc")
-    .execute();
-  return rows.map(toServed);
+  return (await servedByModel(db, { modelId })).map(toServed);
 }
 
 /** Every served version of the hub, by model and version name. */
