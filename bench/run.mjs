@@ -1,5 +1,5 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|gated-download|hf-publish|api|web-ui|mlp-train|onnx-infer|dp-sgd|pii-scan|policy ...]
+//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|web-ui|mlp-train|onnx-infer|dp-sgd|pii-scan|policy ...]
 //                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
@@ -15,6 +15,7 @@ import { writeDataFile } from "./lib/data-file.mjs";
 import { ROOT, WORK_DIR, setHubNodeArgs } from "./lib/hub-process.mjs";
 import { printTable } from "./lib/report.mjs";
 import { benchMlpTrain } from "./mlp-train.mjs";
+import { benchOipInfer } from "./oip-infer.mjs";
 import { benchOnnxInfer } from "./onnx-infer.mjs";
 import { benchPiiScan } from "./pii-scan.mjs";
 import { benchPolicy } from "./policy.mjs";
@@ -22,7 +23,15 @@ import { benchPush, seedBigModel } from "./push.mjs";
 import { benchWebUi } from "./web-ui.mjs";
 
 /** Figures of the hub, then of the ML toolkit (which need no hub). */
-const HUB_SECTIONS = ["push", "download", "gated-download", "hf-publish", "api", "web-ui"];
+const HUB_SECTIONS = [
+  "push",
+  "download",
+  "gated-download",
+  "hf-publish",
+  "api",
+  "oip-infer",
+  "web-ui",
+];
 const ML_FIGURES = {
   "mlp-train": benchMlpTrain,
   "onnx-infer": benchOnnxInfer,
@@ -144,6 +153,9 @@ try {
   await mkdir(work, { recursive: true });
   if (selected.includes("api")) {
     rows.push(...(await benchApi({ work, log })).rows);
+  }
+  if (selected.includes("oip-infer")) {
+    rows.push(...(await benchOipInfer({ work, log })).rows);
   }
   if (selected.includes("web-ui")) {
     rows.push(...(await benchWebUi({ work, runs, log })).rows);

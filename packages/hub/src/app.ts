@@ -51,6 +51,9 @@ import {
 } from "./release/index.js";
 import { registerReleaseRoutes } from "./release/routes.js";
 import { loggerOptions, RequestLogController, type LogFormat } from "./request-log.js";
+import { ServingPools } from "./serve/index.js";
+import { registerOipRoutes } from "./serve/oip-routes.js";
+import { registerServingRoutes } from "./serve/routes.js";
 import { registerSigningKeyRoutes } from "./signed-urls/routes.js";
 import { openStore, type Store } from "./store/index.js";
 import { registerWebUi } from "./web-ui/routes.js";
@@ -134,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
         timeoutMs: config.webhookTimeoutMs,
         allowInternal: config.webhookAllowPrivate,
       }),
+    serving: new ServingPools(blobs, config.serve),
   };
 
   const app: HubApp = Fastify({
@@ -246,6 +250,10 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerReleaseRoutes(app, ctx);
   registerAccessRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerServingRoutes(app, ctx);
+  registerOipRoutes(app, ctx);
+  // Worker threads would keep the process alive after the server closes.
+  app.addHook("onClose", () => ctx.serving.close());
 
   await app.ready();
   const stopScheduler = startScheduler(ctx, config.scheduleIntervalMs, (err) => {

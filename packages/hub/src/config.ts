@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { passwordProblem } from "./passwords/index.js";
 
@@ -93,6 +94,40 @@ export interface Config {
   readonly sessionTtlMs: number;
   /** OpenID Connect sign-in; null when off. */
   readonly oidc: OidcConfig | null;
+  /** Hosted ONNX inference (docs/serving.md). */
+  readonly serve: ServeConfig;
+}
+
+/** How served versions run: worker threads, each with its own onnxruntime session. */
+export interface ServeConfig {
+  /** Threads each session uses inside one run (GATEHOUSE_SERVE_INTRA_OP_THREADS, default 1). */
+  readonly intraOpThreads: number;
+  /**
+   * The most worker threads one served version may have, and the number it
+   * gets when enabling names none (GATEHOUSE_SERVE_MAX_WORKERS, default the
+   * cores divided by the intra-op threads, so workers × threads ≤ cores).
+   */
+  readonly maxWorkers: number;
+  /** Calls that may wait for a busy version's workers; more are answered 503 (GATEHOUSE_SERVE_QUEUE, default 64). */
+  readonly queueLimit: number;
+  /** A version not called for this long is unloaded, and loaded again by the next call (GATEHOUSE_SERVE_IDLE_UNLOAD, seconds, default 900). */
+  readonly idleUnloadMs: number;
+}
+
+function parseServe(env: Env): ServeConfig {
+  const intraOpThreads = positiveIntOr(env, "GATEHOUSE_SERVE_INTRA_OP_THREADS", 1, 256);
+  const cores = availableParallelism();
+  return {
+    intraOpThreads,
+    maxWorkers: positiveIntOr(
+      env,
+      "GATEHOUSE_SERVE_MAX_WORKERS",
+      Math.max(1, Math.floor(cores / intraOpThreads)),
+      256,
+    ),
+    queueLimit: positiveIntOr(env, "GATEHOUSE_SERVE_QUEUE", 64, 1_000_000),
+    idleUnloadMs: positiveIntOr(env, "GATEHOUSE_SERVE_IDLE_UNLOAD", 900, MAX_TIMEOUT_S) * 1000,
+  };
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */
@@ -476,6 +511,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
         : path.resolve(env.GATEHOUSE_WEB_DIR),
     sessionTtlMs: durationOr(env, "GATEHOUSE_SESSION_TTL", "7d", MAX_SESSION_TTL_MS),
     oidc: parseOidc(env),
+    serve: parseServe(env),
   };
   return Object.freeze(config);
 }

@@ -5,6 +5,7 @@ import type { WebhookClient } from "./events/index.js";
 import type { RegistryCaches } from "./registry/index.js";
 import type { PolicySet } from "./release/load-policy.js";
 import type { GateHooks, PublishHooks } from "./registry/index.js";
+import type { ServingPools } from "./serve/index.js";
 import type { Db, Store } from "./store/index.js";
 
 /** The adapters every service works with, built once by the app factory. */
@@ -24,4 +25,6 @@ export interface HubContext {
   readonly gate: GateHooks;
   /** The HTTP client webhook deliveries go out through. */
   readonly webhooks: WebhookClient;
+  /** The worker pools running this process's served versions. */
+  readonly serving: ServingPools;
 }

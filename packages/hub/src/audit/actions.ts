@@ -59,6 +59,9 @@ export const AUDIT_ACTIONS = {
   "webhook.redeliver": "a webhook delivery was queued again by hand",
   "webhook.disable":
     "the hub disabled a webhook subscription after failed deliveries or a 410 Gone",
+  "serving.enable":
+    "a version was enabled for hosted inference (or its worker count changed); details give the workers",
+  "serving.disable": "a version stopped being served by the hub",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

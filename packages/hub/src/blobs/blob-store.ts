@@ -33,4 +33,11 @@ export interface BlobStore {
   /** The stored size of a blob, or null when the store does not hold it. */
   sizeOf(sha256: string): Promise<number | null>;
   read(sha256: string, range?: ByteRange): Readable;
+  /**
+   * A path to the content on this machine's disk, for readers that need a
+   * file rather than a stream (onnxruntime loads a model by path in its
+   * worker thread); null when the store does not hold it. A store that keeps
+   * blobs elsewhere copies the content to a local cache first.
+   */
+  localFile(sha256: string): Promise<string | null>;
 }

@@ -131,4 +131,9 @@ export class FsBlobStore implements BlobStore {
   read(sha256: string, range?: ByteRange): Readable {
     return createReadStream(this.objectPath(sha256), range);
   }
+
+  async localFile(sha256: string): Promise<string | null> {
+    const file = this.objectPath(sha256);
+    return (await stat(file).catch(() => null)) === null ? null : file;
+  }
 }

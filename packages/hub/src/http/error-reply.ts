@@ -134,6 +134,11 @@ export function sendError(
     .status(hubError.status)
     .header("X-Error-Code", HF_ERROR_CODES[hubError.code] ?? hubError.code)
     .header("X-Error-Message", headerSafe(hubError.message));
+  // A refusal that will pass later (a full queue) says when to come back.
+  const retryAfter = hubError.details?.retryAfterSeconds;
+  if (typeof retryAfter === "number") {
+    void reply.header("Retry-After", String(retryAfter));
+  }
   if (request.method === "HEAD") {
     // No body, so no JSON type: @huggingface/hub's createApiError (src/error.ts)
     // parses any JSON-typed error body and would throw a SyntaxError on an empty one.

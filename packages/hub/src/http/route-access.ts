@@ -13,6 +13,10 @@ import type { HubApp } from "./hub-app.js";
  * - `account`: needs a signed-in caller whose token has this scope (`admin`:
  *   a hub administrator); a token restricted to one model is refused unless
  *   `restrictedTokens` is `"allowed"` (the route then limits what it shows);
+ * - `oip`: acts with this action on the served model that the Open Inference
+ *   Protocol's `:model` segment names (`namespace--name`); a caller who may
+ *   not see it gets the protocol's 404, word for word the one for a model
+ *   that does not exist;
  * - `signIn`: anyone, on the way to signing in, and a session cookie sent
  *   along is ignored (an ended session must not stop its user from signing
  *   in again): `password`, with the password the body holds, a wrong one 401
@@ -23,6 +27,7 @@ export type RouteAccess =
   | { readonly public: true }
   | { readonly model: Action }
   | { readonly account: Scope; readonly restrictedTokens?: "allowed" }
+  | { readonly oip: Action }
   | { readonly signIn: "password" | "oidc" };
 
 declare module "fastify" {

@@ -7,3 +7,4 @@ export {
   nameKey,
 } from "./names.js";
 export { assertNoPathClash, pathClash, unsafePath, type PathClash } from "./path-clash.js";
+export { oipModelName, parseOipModelName } from "./oip-model-name.js";

@@ -504,6 +504,30 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0013-served-versions": {
+    async up(db: Kysely<unknown>) {
+      // Versions the hub runs itself. The model's inputs and outputs are read once at
+      // enable, from the immutable file, so metadata and input checks need no loaded model.
+      await db.schema
+        .createTable("served_versions")
+        .addColumn("version_id", "text", (c) =>
+          c.primaryKey().references("versions.id").onDelete("cascade"),
+        )
+        .addColumn("model_id", "text", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        .addColumn("workers", "integer", (c) => c.notNull())
+        .addColumn("signature", "text", (c) => c.notNull())
+        .addColumn("enabled_by", "text", (c) => c.notNull())
+        .addColumn("enabled_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("served_versions_model")
+        .on("served_versions")
+        .column("model_id")
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

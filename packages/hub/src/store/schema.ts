@@ -272,6 +272,16 @@ export interface DownloadCountsTable {
   downloads: number;
 }
 
+/** A version the hub runs in its worker pool; `signature` is the model's inputs and outputs as JSON. */
+export interface ServedVersionsTable {
+  version_id: string;
+  model_id: string;
+  workers: number;
+  signature: string;
+  enabled_by: string;
+  enabled_at: string;
+}
+
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -383,6 +393,7 @@ export interface Database {
   acceptance_origins: AcceptanceOriginsTable;
   url_signing_keys: UrlSigningKeysTable;
   download_counts: DownloadCountsTable;
+  served_versions: ServedVersionsTable;
   lfs_upload_tickets: LfsUploadTicketsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import path from "node:path";
+import { availableParallelism } from "node:os";
 import { describe, it } from "node:test";
 import { ConfigError, loadConfig } from "../../src/config.js";
 
@@ -155,6 +156,37 @@ describe("configuration", () => {
   for (const bad of ["7", "0d", "1y", "-1d", "7 days", "400d"]) {
     it(`rejects GATEHOUSE_SESSION_TTL="${bad}"`, () => {
       assertRejects({ GATEHOUSE_SESSION_TTL: bad }, "GATEHOUSE_SESSION_TTL");
+    });
+  }
+
+  it("serves with one intra-op thread, workers × threads within the cores, a queue of 64 and a 15-minute idle unload by default", () => {
+    const cores = availableParallelism();
+    assert.deepEqual(loadConfig({}).serve, {
+      intraOpThreads: 1,
+      maxWorkers: cores,
+      queueLimit: 64,
+      idleUnloadMs: 900_000,
+    });
+    const two = loadConfig({ GATEHOUSE_SERVE_INTRA_OP_THREADS: "2" }).serve;
+    assert.equal(two.maxWorkers, Math.max(1, Math.floor(cores / 2)));
+    assert.deepEqual(
+      loadConfig({
+        GATEHOUSE_SERVE_MAX_WORKERS: "3",
+        GATEHOUSE_SERVE_QUEUE: "5",
+        GATEHOUSE_SERVE_IDLE_UNLOAD: "60",
+      }).serve,
+      { intraOpThreads: 1, maxWorkers: 3, queueLimit: 5, idleUnloadMs: 60_000 },
+    );
+  });
+
+  for (const [variable, bad] of [
+    ["GATEHOUSE_SERVE_INTRA_OP_THREADS", "0"],
+    ["GATEHOUSE_SERVE_MAX_WORKERS", "two"],
+    ["GATEHOUSE_SERVE_QUEUE", "-1"],
+    ["GATEHOUSE_SERVE_IDLE_UNLOAD", "15m"],
+  ] as const) {
+    it(`rejects ${variable}="${bad}"`, () => {
+      assertRejects({ [variable]: bad }, variable);
     });
   }
 

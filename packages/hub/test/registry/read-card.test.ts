@@ -15,6 +15,7 @@ function countingReads(blobs: BlobStore): { store: BlobStore; reads: Map<string,
     store: {
       stage: (source, expect) => blobs.stage(source, expect),
       sizeOf: (sha256) => blobs.sizeOf(sha256),
+      localFile: (sha256) => blobs.localFile(sha256),
       read: (sha256, range) => {
         reads.set(sha256, (reads.get(sha256) ?? 0) + 1);
         return blobs.read(sha256, range);

@@ -66,6 +66,7 @@ for (const dialect of DIALECTS) {
       const counted: BlobStore = {
         stage: (source, expect) => blobs.stage(source, expect),
         read: (sha, range) => blobs.read(sha, range),
+        localFile: (sha) => blobs.localFile(sha),
         sizeOf: (sha) => {
           recording?.push("blob size");
           return blobs.sizeOf(sha);

@@ -18,6 +18,9 @@ import { auditCount, createDraft, createModel, createToken, expectStatus } from 
  * - a route on a model answers anonymous callers, outsiders and tokens
  *   restricted to another model exactly as for a model that does not exist,
  *   and a token without the action's scope 403 INSUFFICIENT_SCOPE;
+ * - an Open Inference Protocol route on a model answers anonymous callers,
+ *   outsiders and tokens restricted to another model 404, word for word as for
+ *   a model that does not exist;
  * - a route for accounts answers anonymous callers 401, a token without its
  *   scope 403 INSUFFICIENT_SCOPE, a non-administrator 403 on administrator
  *   routes, and a restricted token 403 unless the route allows it;
@@ -44,6 +47,8 @@ function urlOf(route: RouteEntry, model: string, tokenId: string): string {
   const values: Record<string, string> = {
     namespace: namespace ?? "",
     name: name ?? "",
+    // The Open Inference Protocol's one segment for a model (serve/oip-name.ts).
+    model: `${namespace ?? ""}--${name ?? ""}`,
     revision: "v1",
     version: "d1",
     "*": "weights.bin",
@@ -152,7 +157,7 @@ for (const dialect of DIALECTS) {
 
     it("walks a route table that holds every kind of route", () => {
       const kinds = new Set(hub.built.routes.map((r) => Object.keys(r.access)[0]));
-      assert.deepEqual([...kinds].sort(), ["account", "model", "public", "signIn"]);
+      assert.deepEqual([...kinds].sort(), ["account", "model", "oip", "public", "signIn"]);
       assert.ok(hub.built.routes.length >= 40, `${hub.built.routes.length} routes`);
     });
 
@@ -210,6 +215,40 @@ for (const dialect of DIALECTS) {
             callers.ownerRead,
             403,
             "INSUFFICIENT_SCOPE",
+          );
+        }
+      }
+    });
+
+    it("checks every Open Inference Protocol model route: hidden answers 404 as missing", async () => {
+      const oipName = (id: string) => id.replace("/", "--");
+      for (const route of hub.built.routes) {
+        if (!("oip" in route.access)) {
+          continue;
+        }
+        for (const [who, token] of [
+          ["anonymous", undefined],
+          ["an outsider", callers.outsider],
+          ["a token restricted to another model", callers.restricted],
+        ] as const) {
+          const hidden = await refused(
+            route,
+            urlOf(route, HIDDEN, callers.tokenId),
+            token,
+            404,
+            "NOT_FOUND",
+          );
+          const missing = await refused(
+            route,
+            urlOf(route, MISSING, callers.tokenId),
+            token,
+            404,
+            "NOT_FOUND",
+          );
+          assert.equal(
+            hidden.replaceAll(oipName(HIDDEN), oipName(MISSING)),
+            missing,
+            `${route.method} ${route.url} to ${who}`,
           );
         }
       }

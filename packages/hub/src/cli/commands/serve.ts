@@ -1,0 +1,99 @@
+import type { Command } from "commander";
+import {
+  parseModelRef,
+  UsageError,
+  modelPath,
+  type CliContext,
+  type ModelRef,
+} from "../context.js";
+import { wholeNumberFlag } from "../flags.js";
+
+/** A served version's status as the hub reports it. */
+interface ServingStatus {
+  readonly model: string;
+  readonly version: string;
+  readonly oipName: string;
+  readonly workers: number;
+  readonly state: string;
+  readonly queueDepth: number;
+  readonly running: number;
+}
+
+/** `NS/NAME@V`, whose version is required: serving is per version. */
+function versionRef(id: string): ModelRef & { version: string } {
+  const ref = parseModelRef(id, true);
+  if (ref.version === undefined) {
+    throw new UsageError(`"${id}" names no version; serving is per version: write ${id}@VERSION`);
+  }
+  return { ...ref, version: ref.version };
+}
+
+const servingPath = (ref: ModelRef & { version: string }) =>
+  `${modelPath(ref)}/versions/${encodeURIComponent(ref.version)}/serving`;
+
+const statusLine = (s: ServingStatus) =>
+  `${s.model}@${s.version}  ${s.state}  workers ${s.workers}  queue ${s.queueDepth}  running ${s.running}  /v2/models/${s.oipName}/versions/${s.version}`;
+
+/** `gatehouse serve enable|disable|status`: hosted inference of ONNX versions. */
+export function registerServeCommands(
+  program: Command,
+  contextOf: () => Promise<CliContext>,
+): void {
+  const serve = program
+    .command("serve")
+    .description("serve a version's model.onnx for hosted inference (Open Inference Protocol v2)");
+
+  serve
+    .command("enable")
+    .description("load a version's model.onnx in worker threads and answer calls to it")
+    .argument("<ns/name@version>", "the version to serve")
+    .option(
+      "--workers <n>",
+      "worker threads, each with its own onnxruntime session (default: the hub's most)",
+      wholeNumberFlag(1, "--workers takes a whole number of at least 1"),
+    )
+    .action(async (id: string, options: { workers?: number }) => {
+      const ref = versionRef(id);
+      const ctx = await contextOf();
+      const status = await ctx.client.json<ServingStatus>(
+        "PUT",
+        servingPath(ref),
+        options.workers === undefined ? {} : { workers: options.workers },
+      );
+      ctx.print(
+        `serving ${status.model}@${status.version} with ${status.workers} worker${status.workers === 1 ? "" : "s"}; call POST /v2/models/${status.oipName}/versions/${status.version}/infer, or gatehouse infer ${status.model}@${status.version} --input FILE.json`,
+        status,
+      );
+    });
+
+  serve
+    .command("disable")
+    .description("stop serving a version: its calls answer 404 from now on")
+    .argument("<ns/name@version>", "the served version")
+    .action(async (id: string) => {
+      const ref = versionRef(id);
+      const ctx = await contextOf();
+      await ctx.client.send("DELETE", servingPath(ref));
+      ctx.print(`stopped serving ${ref.namespace}/${ref.name}@${ref.version}`, {
+        model: `${ref.namespace}/${ref.name}`,
+        version: ref.version,
+        served: false,
+      });
+    });
+
+  serve
+    .command("status")
+    .description("a served version's state, or every served version's (administrators)")
+    .argument("[ns/name@version]", "one served version; without it, all of them")
+    .action(async (id: string | undefined) => {
+      const ref = id === undefined ? undefined : versionRef(id);
+      const ctx = await contextOf();
+      if (ref === undefined) {
+        const all = await ctx.client.json<ServingStatus[]>("GET", "/api/serving");
+        ctx.print(all.length === 0 ? ["no version is served"] : all.map(statusLine), all);
+        return;
+      }
+      const status = await ctx.client.json<ServingStatus>("GET", servingPath(ref));
+      ctx.print(statusLine(status), status);
+    });
+}

@@ -1,0 +1,128 @@
+import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
+import { requireUser, type Actor } from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { loadModel, resolveVersion } from "../registry/index.js";
+import { findServed } from "./served-versions.js";
+import { notServed, statusOf, type ServingStatus } from "./serving-status.js";
+
+/** The file a served version runs. */
+export const MODEL_FILE = "model.onnx";
+
+/**
+ * Serves a published version that holds `model.onnx`: its workers load the
+ * file (and run a warm-up) first, and only then is the version recorded as
+ * served, with its audit event, so a file onnxruntime cannot load is refused
+ * with the runtime's message and nothing is half-served. Enabling a served
+ * version again changes its worker count. Maintainers, owners and admins.
+ */
+export async function enableServing(
+  ctx: HubContext,
+  actor: Actor,
+  repo: { namespace: string; name: string },
+  versionName: string,
+  workersAsked: number | undefined,
+  origin: RequestOrigin,
+): Promise<ServingStatus> {
+  const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.release");
+  const user = requireUser(actor);
+  const { version, access } = await resolveVersion(ctx, actor, model, versionName);
+  const id = `${model.fullName}@${version.name}`;
+  if (access.stage === "withdrawn") {
+    throw new HubError("CONFLICT", `${id} was withdrawn and cannot be served`);
+  }
+  const file = version.files.find((f) => f.path === MODEL_FILE);
+  if (file === undefined) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `${id} has no ${MODEL_FILE}; the hub serves ONNX models, so publish a version holding ${MODEL_FILE}`,
+    );
+  }
+  const { maxWorkers } = ctx.config.serve;
+  const workers = workersAsked ?? maxWorkers;
+  if (workers > maxWorkers) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `workers must be from 1 to ${maxWorkers} on this hub (GATEHOUSE_SERVE_MAX_WORKERS); ask for fewer`,
+    );
+  }
+  const pool = await ctx.serving.load({
+    versionId: version.id,
+    label: id,
+    sha256: file.sha256,
+    workers,
+  });
+  const now = ctx.clock.now();
+  try {
+    await ctx.db.transaction().execute(async (trx) => {
+      const row = {
+        workers,
+        signature: JSON.stringify(pool.signature),
+        enabled_by: user.userId,
+        enabled_at: now.toISOString(),
+      };
+      const updated = await trx
+        .updateTable("served_versions")
+        .set(row)
+        .where("version_id", "=", version.id)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) {
+        await trx
+          .insertInto("served_versions")
+          .values({ version_id: version.id, model_id: model.id, ...row })
+          .execute();
+      }
+      await appendAuditEvent(trx, {
+        actorId: user.userId,
+        action: "serving.enable",
+        resource: `version:${version.id}`,
+        details: { workers },
+        at: now,
+        origin,
+      });
+    });
+  } catch (err) {
+    await ctx.serving.unload(version.id);
+    throw err;
+  }
+  const served = await findServed(ctx.db, version.id);
+  if (served === undefined) {
+    throw new HubError("CONFLICT", `${id} was deleted while it was being enabled`);
+  }
+  return statusOf(ctx, served);
+}
+
+/** Stops serving a version: its calls answer 404 from now on, and its workers stop. */
+export async function disableServing(
+  ctx: HubContext,
+  actor: Actor,
+  repo: { namespace: string; name: string },
+  versionName: string,
+  origin: RequestOrigin,
+): Promise<void> {
+  const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.release");
+  const user = requireUser(actor);
+  const { version } = await resolveVersion(ctx, actor, model, versionName);
+  const now = ctx.clock.now();
+  const deleted = await ctx.db.transaction().execute(async (trx) => {
+    const result = await trx
+      .deleteFrom("served_versions")
+      .where("version_id", "=", version.id)
+      .executeTakeFirst();
+    if (result.numDeletedRows === 0n) {
+      return false;
+    }
+    await appendAuditEvent(trx, {
+      actorId: user.userId,
+      action: "serving.disable",
+      resource: `version:${version.id}`,
+      at: now,
+      origin,
+    });
+    return true;
+  });
+  if (!deleted) {
+    throw notServed(`${model.fullName}@${version.name}`, repo, version.name);
+  }
+  await ctx.serving.unload(version.id);
+}

@@ -1,0 +1,71 @@
+import type { Actor } from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { loadModel, resolveVersion, type ModelRecord } from "../registry/index.js";
+import { parseOipModelName } from "../names/index.js";
+import { findServed, servedOfModel, type ServedVersion } from "./served-versions.js";
+
+/** A served version the caller may call now. */
+export interface Callable {
+  readonly model: ModelRecord;
+  readonly served: ServedVersion;
+}
+
+/**
+ * The one answer for a model or version that does not exist, is not served,
+ * or that the caller may not see, in the words of KServe's ModelNotFound.
+ */
+function modelNotFound(oipName: string, version: string | undefined): HubError {
+  return new HubError(
+    "NOT_FOUND",
+    version === undefined
+      ? `Model with name ${oipName} does not exist.`
+      : `Model with name ${oipName} and version ${version} does not exist.`,
+  );
+}
+
+const isNotFound = (err: unknown) =>
+  err instanceof HubError && (err.code === "REPO_NOT_FOUND" || err.code === "REVISION_NOT_FOUND");
+
+/**
+ * Finds the served version an OIP URL names, and decides `version.infer` on
+ * it afresh (grants, allow-lists and stages change at any time, so a withdrawn
+ * version stops answering at once). Without a version, the newest served
+ * version the caller may call. A caller who may see a version but not call it
+ * gets its stage's refusal (sign in, ask for access, withdrawn).
+ */
+export async function findCallable(
+  ctx: HubContext,
+  actor: Actor,
+  oipName: string,
+  versionName: string | undefined,
+): Promise<Callable> {
+  const repo = parseOipModelName(oipName);
+  if (repo === null) {
+    throw modelNotFound(oipName, versionName);
+  }
+  let model: ModelRecord;
+  try {
+    model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.infer");
+  } catch (err) {
+    throw isNotFound(err) ? modelNotFound(oipName, versionName) : err;
+  }
+  const candidates = versionName === undefined ? await servedOfModel(ctx.db, model.id) : undefined;
+  let refusal: Error | null = null;
+  for (const name of candidates?.map((c) => c.versionName) ?? [versionName ?? ""]) {
+    try {
+      const { version } = await resolveVersion(ctx, actor, model, name, "version.infer");
+      const served =
+        candidates?.find((c) => c.versionId === version.id) ??
+        (await findServed(ctx.db, version.id));
+      if (served !== undefined) {
+        return { model, served };
+      }
+    } catch (err) {
+      if (!isNotFound(err)) {
+        refusal ??= err as Error;
+      }
+    }
+  }
+  throw refusal ?? modelNotFound(oipName, versionName);
+}

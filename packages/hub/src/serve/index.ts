@@ -1,0 +1,1 @@
+export { ServingPools } from "./serving-pools.js";

@@ -1,0 +1,107 @@
+import { Type } from "@fastify/type-provider-typebox";
+import type { HubContext } from "../context.js";
+import type { HubApp } from "../http/index.js";
+import { infer, modelMetadata, modelReady } from "./infer.js";
+
+/** The model segment: `namespace--name` (names/oip-model-name.ts), at most two names and the separator long. */
+const ModelSegment = Type.String({ minLength: 1, maxLength: 194 });
+const VersionSegment = Type.String({ minLength: 1, maxLength: 128 });
+const Parameters = Type.Record(
+  Type.String(),
+  Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+);
+const InferBody = Type.Object({
+  id: Type.Optional(Type.String({ maxLength: 256 })),
+  parameters: Type.Optional(Parameters),
+  inputs: Type.Array(
+    Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 256 }),
+      shape: Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 16 }),
+      datatype: Type.String({ minLength: 1, maxLength: 16 }),
+      parameters: Type.Optional(Parameters),
+      data: Type.Array(Type.Unknown()),
+    }),
+    { minItems: 1, maxItems: 256 },
+  ),
+  outputs: Type.Optional(
+    Type.Array(
+      Type.Object({ name: Type.String({ minLength: 1 }), parameters: Type.Optional(Parameters) }),
+      { maxItems: 256 },
+    ),
+  ),
+});
+
+const ACCESS = { oip: "version.infer" } as const;
+
+/**
+ * The KServe Open Inference Protocol v2 over REST (serving.md §1) for the
+ * versions the hub serves; errors answer `{"error": "<message>"}` (with the
+ * hub's `code` and `requestId` beside it).
+ */
+export function registerOipRoutes(app: HubApp, ctx: HubContext): void {
+  app.get(
+    "/v2",
+    { config: { access: { public: true } }, schema: { description: "OIP v2 server metadata." } },
+    // The binary tensor extension is not served yet, so none is advertised.
+    () => ({ name: "gatehouse", version: "0.1.0", extensions: [] }),
+  );
+  app.get(
+    "/v2/health/live",
+    { config: { access: { public: true } }, schema: { description: "OIP v2 server liveness." } },
+    () => ({ live: true }),
+  );
+  app.get(
+    "/v2/health/ready",
+    {
+      config: { access: { public: true } },
+      schema: { description: "OIP v2 server readiness: 503 while the store is unreachable." },
+    },
+    async (_request, reply) => {
+      const ready = await ctx.store.ping();
+      return reply.status(ready ? 200 : 503).send({ ready });
+    },
+  );
+
+  for (const base of ["/v2/models/:model", "/v2/models/:model/versions/:version"]) {
+    const params = base.endsWith(":version")
+      ? Type.Object({ model: ModelSegment, version: VersionSegment })
+      : Type.Object({ model: ModelSegment });
+    const targetOf = (p: { model: string; version?: string }) => ({
+      oipName: p.model,
+      version: p.version,
+    });
+    app.get(
+      base,
+      {
+        config: { access: ACCESS },
+        schema: { description: "OIP v2 model metadata: inputs and outputs.", params },
+      },
+      async (request) => modelMetadata(ctx, request.actor, targetOf(request.params)),
+    );
+    app.get(
+      `${base}/ready`,
+      {
+        config: { access: ACCESS },
+        schema: { description: "OIP v2 model readiness: 503 while it loads.", params },
+      },
+      async (request, reply) => {
+        const answer = await modelReady(ctx, request.actor, targetOf(request.params));
+        return reply.status(answer.ready ? 200 : 503).send(answer);
+      },
+    );
+    app.post(
+      `${base}/infer`,
+      {
+        config: { access: ACCESS },
+        schema: {
+          description:
+            "OIP v2 inference with the JSON tensor format: data flat or nested, row-major.",
+          params,
+          body: InferBody,
+        },
+      },
+      async (request) =>
+        infer(ctx, request.actor, targetOf(request.params), request.body, request.id),
+    );
+  }
+}

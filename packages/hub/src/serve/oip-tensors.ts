@@ -1,0 +1,246 @@
+import { HubError } from "../errors/index.js";
+import {
+  OIP_TO_ORT,
+  oipDatatypeOf,
+  type ModelSignature,
+  type OipDatatype,
+  type TensorData,
+  type TensorSpec,
+  type WireTensor,
+} from "./tensor-types.js";
+
+/** An input tensor of an OIP v2 inference request in the JSON tensor format. */
+export interface OipInput {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly datatype: string;
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly data: unknown;
+}
+
+/** An OIP v2 inference request (serving.md §1). */
+export interface OipInferRequest {
+  readonly id?: string;
+  readonly parameters?: Readonly<Record<string, unknown>>;
+  readonly inputs: readonly OipInput[];
+  readonly outputs?: readonly { readonly name: string; readonly parameters?: unknown }[];
+}
+
+/** An output tensor of an OIP v2 inference response. */
+export interface OipOutput {
+  readonly name: string;
+  readonly datatype: OipDatatype;
+  readonly shape: readonly number[];
+  readonly data: readonly (number | boolean | string)[];
+}
+
+const bad = (message: string) => new HubError("BAD_REQUEST", message);
+
+const INTEGER_RANGES: Partial<Record<OipDatatype, readonly [number, number]>> = {
+  UINT8: [0, 255],
+  UINT16: [0, 65_535],
+  UINT32: [0, 4_294_967_295],
+  UINT64: [0, Number.MAX_SAFE_INTEGER],
+  INT8: [-128, 127],
+  INT16: [-32_768, 32_767],
+  INT32: [-2_147_483_648, 2_147_483_647],
+  INT64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+const shapeText = (shape: readonly number[]) => `[${shape.join(",")}]`;
+
+/**
+ * The values of `data` in row-major order. Nested lists must be regular (every
+ * list at one depth as long as its siblings), since the protocol has no padding.
+ */
+function flatten(name: string, data: unknown): unknown[] {
+  if (!Array.isArray(data)) {
+    throw bad(`input "${name}": data must be a list of values, flat or nested`);
+  }
+  const out: unknown[] = [];
+  const walk = (value: unknown[], depth: number, lengths: Map<number, number>): void => {
+    const seen = lengths.get(depth);
+    if (seen !== undefined && seen !== value.length) {
+      throw bad(
+        `input "${name}": nested data is ragged: lists at depth ${depth} hold ${seen} and ${value.length} values; give every row the same length`,
+      );
+    }
+    lengths.set(depth, value.length);
+    const nested = value.length > 0 && Array.isArray(value[0]);
+    for (const item of value) {
+      if (Array.isArray(item) !== nested) {
+        throw bad(
+          `input "${name}": nested data is ragged: lists at depth ${depth} mix values and lists`,
+        );
+      }
+      if (nested) {
+        walk(item as unknown[], depth + 1, lengths);
+      } else {
+        out.push(item);
+      }
+    }
+  };
+  walk(data, 0, new Map());
+  return out;
+}
+
+/** Typed contents of one input, each value checked against its datatype. */
+function typedData(name: string, datatype: OipDatatype, values: readonly unknown[]): TensorData {
+  const wrong = (i: number, what: string) =>
+    bad(
+      `input "${name}": value ${i} (${JSON.stringify(values[i])}) is not ${what}, as datatype ${datatype} needs`,
+    );
+  switch (datatype) {
+    case "BOOL":
+      return Uint8Array.from(values, (v, i) => {
+        if (typeof v !== "boolean") {
+          throw wrong(i, "true or false");
+        }
+        return v ? 1 : 0;
+      });
+    case "BYTES":
+      return values.map((v, i) => {
+        if (typeof v !== "string") {
+          throw wrong(i, "a string");
+        }
+        return v;
+      });
+    case "FP16":
+      throw bad(
+        `input "${name}": FP16 has no JSON form; this hub does not take binary tensors yet, so send FP32 to a model that reads it`,
+      );
+    case "FP32":
+    case "FP64": {
+      const numbers = values.map((v, i) => {
+        if (typeof v !== "number") {
+          throw wrong(i, "a number");
+        }
+        return v;
+      });
+      return datatype === "FP32" ? Float32Array.from(numbers) : Float64Array.from(numbers);
+    }
+    default: {
+      const [min, max] = INTEGER_RANGES[datatype] ?? [0, 0];
+      const ints = values.map((v, i) => {
+        if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+          throw wrong(i, `an integer from ${min} to ${max}`);
+        }
+        return v;
+      });
+      switch (datatype) {
+        case "UINT8":
+          return Uint8Array.from(ints);
+        case "UINT16":
+          return Uint16Array.from(ints);
+        case "UINT32":
+          return Uint32Array.from(ints);
+        case "UINT64":
+          return BigUint64Array.from(ints, (v) => BigInt(v));
+        case "INT8":
+          return Int8Array.from(ints);
+        case "INT16":
+          return Int16Array.from(ints);
+        case "INT32":
+          return Int32Array.from(ints);
+        default:
+          return BigInt64Array.from(ints, (v) => BigInt(v));
+      }
+    }
+  }
+}
+
+/** Checks one input against the model's declaration and converts it for the runtime. */
+function decodeInput(input: OipInput, spec: TensorSpec): WireTensor {
+  const { name, shape } = input;
+  if (input.datatype !== spec.datatype) {
+    throw bad(
+      `input "${name}" has datatype ${input.datatype} but the model reads ${spec.datatype}`,
+    );
+  }
+  const fits =
+    shape.length === spec.shape.length &&
+    shape.every((d, i) => {
+      const declared = spec.shape[i] ?? -1;
+      return declared < 0 || d === declared;
+    });
+  if (!fits) {
+    throw bad(
+      `input "${name}" has shape ${shapeText(shape)} but the model reads ${shapeText(spec.shape)} (-1: any size)`,
+    );
+  }
+  const values = flatten(name, input.data);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (values.length !== size) {
+    throw bad(
+      `input "${name}" has ${values.length} values but its shape ${shapeText(shape)} holds ${size}`,
+    );
+  }
+  return {
+    type: OIP_TO_ORT[spec.datatype],
+    dims: shape,
+    data: typedData(name, spec.datatype, values),
+  };
+}
+
+/**
+ * Checks a request against a model's signature: every input present once by
+ * its declared name, datatype and shape, with as many values as the shape
+ * holds; requested outputs among the model's. Each refusal names the tensor.
+ * Returns the runtime's feeds and the outputs to compute (all when none named).
+ */
+export function decodeRequest(
+  request: OipInferRequest,
+  signature: ModelSignature,
+  modelName: string,
+): { feeds: Record<string, WireTensor>; outputs: string[] } {
+  const feeds: Record<string, WireTensor> = {};
+  for (const input of request.inputs) {
+    const spec = signature.inputs.find((s) => s.name === input.name);
+    if (spec === undefined) {
+      throw bad(
+        `input "${input.name}" is not an input of ${modelName}; its inputs are ${signature.inputs.map((s) => `"${s.name}"`).join(", ")}`,
+      );
+    }
+    if (input.name in feeds) {
+      throw bad(`input "${input.name}" is given twice; give each input once`);
+    }
+    feeds[input.name] = decodeInput(input, spec);
+  }
+  const missing = signature.inputs.find((s) => !(s.name in feeds));
+  if (missing !== undefined) {
+    throw bad(
+      `input "${missing.name}" is missing: ${modelName} reads ${missing.datatype} ${shapeText(missing.shape)}`,
+    );
+  }
+  const outputs = (request.outputs ?? signature.outputs).map((o) => o.name);
+  for (const name of outputs) {
+    if (!signature.outputs.some((s) => s.name === name)) {
+      throw bad(
+        `output "${name}" is not an output of ${modelName}; its outputs are ${signature.outputs.map((s) => `"${s.name}"`).join(", ")}`,
+      );
+    }
+  }
+  return { feeds, outputs: [...new Set(outputs)] };
+}
+
+/** The runtime's outputs as OIP JSON tensors, flat and row-major, in the order asked for. */
+export function encodeOutputs(
+  results: Readonly<Record<string, WireTensor>>,
+  order: readonly string[],
+): OipOutput[] {
+  return order.flatMap((name) => {
+    const t = results[name];
+    const datatype = t === undefined ? null : oipDatatypeOf(t.type);
+    if (t === undefined || datatype === null) {
+      return [];
+    }
+    const data: (number | boolean | string)[] =
+      datatype === "BOOL"
+        ? Array.from(t.data as Uint8Array, (v) => v !== 0)
+        : datatype === "BYTES"
+          ? [...(t.data as string[])]
+          : // 64-bit integers are JSON numbers, as KServe sends them; beyond 2^53 they round.
+            Array.from(t.data as ArrayLike<number | bigint>, Number);
+    return [{ name, datatype, shape: [...t.dims], data }];
+  });
+}

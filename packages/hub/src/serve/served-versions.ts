@@ -1,0 +1,93 @@
+import { prepareQuery, type Db } from "../store/index.js";
+import type { ModelSignature } from "./tensor-types.js";
+
+/** A served version as stored: what enabling fixed, and by whom. */
+export interface ServedVersion {
+  readonly versionId: string;
+  readonly modelId: string;
+  readonly versionName: string;
+  /** `namespace/name` of the model. */
+  readonly model: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly workers: number;
+  /** The content of its `model.onnx`. */
+  readonly sha256: string;
+  readonly signature: ModelSignature;
+  /** The enabling user's name, or null once erased. */
+  readonly enabledBy: string | null;
+  readonly enabledAt: string;
+}
+
+const served = (db: Db) =>
+  db
+    .selectFrom("served_versions as s")
+    .innerJoin("versions as v", "v.id", "s.version_id")
+    .innerJoin("models as m", "m.id", "s.model_id")
+    .innerJoin("namespaces as n", "n.id", "m.namespace_id")
+    .innerJoin("version_files as f", (join) =>
+      join.onRef("f.version_id", "=", "s.version_id").on("f.path", "=", "model.onnx"),
+    )
+    .leftJoin("namespaces as u", "u.id", "s.enabled_by")
+    .select([
+      "s.version_id",
+      "s.model_id",
+      "s.workers",
+      "s.signature",
+      "s.enabled_at",
+      "f.sha256",
+      "v.name as version_name",
+      "m.name as model_name",
+      "n.name as namespace_name",
+      "u.name as enabled_by",
+    ]);
+
+type Row = Awaited<ReturnType<ReturnType<typeof served>["execute"]>>[number];
+
+function toServed(row: Row): ServedVersion {
+  return {
+    versionId: row.version_id,
+    modelId: row.model_id,
+    versionName: row.version_name,
+    model: `${row.namespace_name}/${row.model_name}`,
+    namespace: row.namespace_name,
+    name: row.model_name,
+    workers: row.workers,
+    sha256: row.sha256,
+    signature: JSON.parse(row.signature) as ModelSignature,
+    enabledBy: row.enabled_by,
+    enabledAt: row.enabled_at,
+  };
+}
+
+// Read on every call: prepared once, so a call pays for the database's work only.
+const servedById = prepareQuery(["versionId"], (db, p) =>
+  served(db).where("s.version_id", "=", p("versionId")),
+);
+const servedByModel = prepareQuery(["modelId"], (db, p) =>
+  served(db)
+    .where("s.model_id", "=", p("modelId"))
+    .orderBy("v.published_at", "desc")
+    .orderBy("v.id", "desc"),
+);
+
+/** The served version with this id, or undefined when it is not served. */
+export async function findServed(db: Db, versionId: string): Promise<ServedVersion | undefined> {
+  const [row] = await servedById(db, { versionId });
+  return row === undefined ? undefined : toServed(row);
+}
+
+/** A model's served versions, newest published first. */
+export async function servedOfModel(db: Db, modelId: string): Promise<ServedVersion[]> {
+  return (await servedByModel(db, { modelId })).map(toServed);
+}
+
+/** Every served version of the hub, by model and version name. */
+export async function allServed(db: Db): Promise<ServedVersion[]> {
+  const rows = await served(db)
+    .orderBy("n.name_key")
+    .orderBy("m.name_key")
+    .orderBy("v.name")
+    .execute();
+  return rows.map(toServed);
+}

@@ -1,0 +1,165 @@
+import type { BlobStore } from "../blobs/index.js";
+import type { ServeConfig } from "../config.js";
+import { HubError } from "../errors/index.js";
+import { WorkerPool } from "./worker-pool.js";
+
+/** Which model file a served version runs, and with how many workers. */
+export interface PoolTarget {
+  readonly versionId: string;
+  /** `namespace/name@version`, for messages. */
+  readonly label: string;
+  readonly sha256: string;
+  readonly workers: number;
+}
+
+/** Whether a served version's workers are running in this process. */
+export type LoadState = "loaded" | "loading" | "idle";
+
+export interface PoolStatus {
+  readonly state: LoadState;
+  /** Calls waiting for a worker. */
+  readonly queueDepth: number;
+  /** Calls a worker is running. */
+  readonly running: number;
+}
+
+interface Entry {
+  pool: WorkerPool | null;
+  loading: Promise<WorkerPool> | null;
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * The worker pools of this hub process, one per served version, loaded on
+ * enable or on the first call after start or unload, and unloaded after the
+ * idle time. Which versions are served is the database's to say; this only
+ * holds what runs here, so every hub replica loads what it is called for.
+ */
+export class ServingPools {
+  private readonly entries = new Map<string, Entry>();
+  private closed = false;
+
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly config: ServeConfig,
+  ) {}
+
+  /**
+   * Starts a fresh pool for `target`, replacing any running one once the new
+   * one is ready; throws the runtime's refusal when the file does not load,
+   * leaving what ran before untouched.
+   */
+  async load(target: PoolTarget): Promise<WorkerPool> {
+    const entry = this.entryOf(target.versionId);
+    const loading = this.start(target);
+    entry.loading = loading;
+    try {
+      const pool = await loading;
+      const old = entry.pool;
+      entry.pool = pool;
+      this.armIdleTimer(target.versionId, entry);
+      await old?.close();
+      return pool;
+    } finally {
+      if (entry.loading === loading) {
+        entry.loading = null;
+      }
+    }
+  }
+
+  /** The running pool for `target`, loading it when it is not running (unloaded, or another process enabled it). */
+  async poolFor(target: PoolTarget): Promise<WorkerPool> {
+    const entry = this.entryOf(target.versionId);
+    if (entry.pool?.healthy === true && entry.pool.workers === target.workers) {
+      return entry.pool;
+    }
+    return entry.loading ?? this.load(target);
+  }
+
+  /** Marks a call finished: the idle time counts from the last call. */
+  called(versionId: string): void {
+    const entry = this.entries.get(versionId);
+    if (entry !== undefined) {
+      this.armIdleTimer(versionId, entry);
+    }
+  }
+
+  status(versionId: string): PoolStatus {
+    const entry = this.entries.get(versionId);
+    const pool = entry?.pool?.healthy === true ? entry.pool : null;
+    return {
+      state: entry?.loading != null ? "loading" : pool !== null ? "loaded" : "idle",
+      queueDepth: pool?.queueDepth ?? 0,
+      running: pool?.running ?? 0,
+    };
+  }
+
+  /** Stops a version's workers, refusing the calls they hold. */
+  async unload(versionId: string): Promise<void> {
+    const entry = this.entries.get(versionId);
+    if (entry === undefined) {
+      return;
+    }
+    this.entries.delete(versionId);
+    if (entry.timer !== null) {
+      clearTimeout(entry.timer);
+    }
+    await entry.pool?.close();
+    await entry.loading?.then((p) => p.close()).catch(() => undefined);
+  }
+
+  /** Stops every worker, when the hub closes, so that the process can exit. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.entries.keys()].map((id) => this.unload(id)));
+  }
+
+  private entryOf(versionId: string): Entry {
+    if (this.closed) {
+      throw new HubError("UNAVAILABLE", "the hub is shutting down; call again later");
+    }
+    let entry = this.entries.get(versionId);
+    if (entry === undefined) {
+      entry = { pool: null, loading: null, timer: null };
+      this.entries.set(versionId, entry);
+    }
+    return entry;
+  }
+
+  private async start(target: PoolTarget): Promise<WorkerPool> {
+    const modelPath = await this.blobs.localFile(target.sha256);
+    if (modelPath === null) {
+      throw new HubError(
+        "INTERNAL",
+        `the content of model.onnx of ${target.label} (sha256 ${target.sha256}) is missing from the blob store`,
+      );
+    }
+    return WorkerPool.start(target.label, {
+      modelPath,
+      workers: target.workers,
+      intraOpThreads: this.config.intraOpThreads,
+      queueLimit: this.config.queueLimit,
+    });
+  }
+
+  private armIdleTimer(versionId: string, entry: Entry): void {
+    if (entry.timer !== null) {
+      clearTimeout(entry.timer);
+    }
+    entry.timer = setTimeout(() => {
+      entry.timer = null;
+      const pool = entry.pool;
+      if (pool === null || this.entries.get(versionId) !== entry) {
+        return;
+      }
+      if (pool.running > 0 || pool.queueDepth > 0) {
+        this.armIdleTimer(versionId, entry);
+        return;
+      }
+      entry.pool = null;
+      void pool.close();
+    }, this.config.idleUnloadMs);
+    // An idle timer alone never keeps the process alive.
+    entry.timer.unref();
+  }
+}

@@ -1,0 +1,73 @@
+import { requireAdmin, type Actor } from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { loadModel, resolveVersion } from "../registry/index.js";
+import { oipModelName } from "../names/index.js";
+import { allServed, findServed, type ServedVersion } from "./served-versions.js";
+import type { LoadState } from "./serving-pools.js";
+import type { TensorSpec } from "./tensor-types.js";
+
+/** A served version as `GET …/serving` and `GET /api/serving` show it. */
+export interface ServingStatus {
+  readonly model: string;
+  readonly version: string;
+  /** Its name in the Open Inference Protocol's URLs. */
+  readonly oipName: string;
+  readonly workers: number;
+  /** In this hub process: `loaded`, `loading`, or `idle` (unloaded; the next call loads it). */
+  readonly state: LoadState;
+  readonly queueDepth: number;
+  readonly running: number;
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+  readonly enabledBy: string | null;
+  readonly enabledAt: string;
+}
+
+/** What a served version's row and this process's pool say of it. */
+export function statusOf(ctx: HubContext, served: ServedVersion): ServingStatus {
+  const pool = ctx.serving.status(served.versionId);
+  return {
+    model: served.model,
+    version: served.versionName,
+    oipName: oipModelName(served.namespace, served.name),
+    workers: served.workers,
+    state: pool.state,
+    queueDepth: pool.queueDepth,
+    running: pool.running,
+    inputs: served.signature.inputs,
+    outputs: served.signature.outputs,
+    enabledBy: served.enabledBy,
+    enabledAt: served.enabledAt,
+  };
+}
+
+/** The refusal for a version that is not served, with how to serve it. */
+export function notServed(id: string, repo: { namespace: string; name: string }, version: string) {
+  return new HubError(
+    "NOT_FOUND",
+    `${id} is not served; enable it with 'gatehouse serve enable ${id}' (PUT /api/models/${repo.namespace}/${repo.name}/versions/${version}/serving)`,
+  );
+}
+
+/** A version's serving status, for those who may enable it. */
+export async function servingStatus(
+  ctx: HubContext,
+  actor: Actor,
+  repo: { namespace: string; name: string },
+  versionName: string,
+): Promise<ServingStatus> {
+  const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.release");
+  const { version } = await resolveVersion(ctx, actor, model, versionName);
+  const served = await findServed(ctx.db, version.id);
+  if (served === undefined) {
+    throw notServed(`${model.fullName}@${version.name}`, repo, version.name);
+  }
+  return statusOf(ctx, served);
+}
+
+/** Every served version of the hub, for administrators. */
+export async function listServing(ctx: HubContext, actor: Actor): Promise<ServingStatus[]> {
+  requireAdmin(actor, "list every served version");
+  return (await allServed(ctx.db)).map((s) => statusOf(ctx, s));
+}
