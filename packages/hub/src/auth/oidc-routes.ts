@@ -126,7 +126,20 @@ export async function registerOidcRoutes(app: HubApp, ctx: HubContext): Promise<
         next: safeNextPath(request.query.next),
         expiresAt: ctx.clock.now().getTime() + STATE_TTL_MS,
       };
-      const url = await client.authorizationUrl(redirectUri(request), state);
+      let url: URL;
+      try {
+        url = await client.authorizationUrl(redirectUri(request), state);
+      } catch (err) {
+        if (!(err instanceof HubError && err.code === "UNAVAILABLE")) {
+          throw err;
+        }
+        // A browser follows this link from the sign-in page: it goes back there, told
+        // why, rather than to a page of JSON. The log keeps the provider's own error.
+        request.log.warn({ err }, "the OpenID provider could not be used to start a sign-in");
+        return reply
+          .header("Cache-Control", "no-store")
+          .redirect(loginPage("oidc_unavailable"), 302);
+      }
       return reply
         .header("Cache-Control", "no-store")
         .setCookie(
