@@ -1,10 +1,9 @@
 // GET /api/models/{ns}/{name} under load: the hub versus a bare Fastify route with the same JSON.
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import autocannon from "autocannon";
 import { startServer } from "./lib/child.mjs";
 import { createUser, startHub } from "./lib/hub-process.mjs";
-import { cpuSeconds } from "./lib/proc-stats.mjs";
+import { loadTest } from "./lib/load-test.mjs";
 
 const JSON_SERVER = new URL("./servers/json-server.mjs", import.meta.url).pathname;
 const CONNECTIONS = 50;
@@ -55,34 +54,9 @@ export async function seedModel(hub, token, id, visibility) {
   await hub.call("POST", `/api/models/${id}/versions/v1/publish`, { token });
 }
 
-/**
- * autocannon for `seconds` with `CONNECTIONS` connections; refuses results with
- * failed requests. Also returns the server's CPU time per request served.
- */
-async function load(url, headers, seconds, pid) {
-  const cpuBefore = cpuSeconds(pid);
-  const result = await autocannon({
-    url,
-    headers,
-    connections: CONNECTIONS,
-    duration: seconds,
-    timeout: 10,
-  });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(
-      `${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
-    );
-  }
-  const cpuAfter = cpuSeconds(pid);
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    cpuUs:
-      cpuBefore === null || cpuAfter === null
-        ? null
-        : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
-  };
-}
+/** autocannon for `seconds` with `CONNECTIONS` connections, as `headers`. */
+const load = (url, headers, seconds, pid) =>
+  loadTest({ url, headers, connections: CONNECTIONS, duration: seconds }, pid);
 
 async function compare({ hub, id, token, work, label, log }) {
   const headers = token === null ? {} : { authorization: `Bearer ${token}` };

@@ -2,11 +2,10 @@
 // bare Fastify route calling onnxruntime-node directly on the same file, in the same run.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import autocannon from "autocannon";
 import { startServer } from "./lib/child.mjs";
 import { createUser, startHub } from "./lib/hub-process.mjs";
+import { loadTest } from "./lib/load-test.mjs";
 import { loadMl } from "./lib/load-ml.mjs";
-import { cpuSeconds } from "./lib/proc-stats.mjs";
 
 const ONNX_SERVER = new URL("./servers/onnx-server.mjs", import.meta.url).pathname;
 const CONNECTIONS = 50;
@@ -18,37 +17,19 @@ const REQUEST = JSON.stringify({
   inputs: [{ name: "features", shape: [1, 4], datatype: "FP32", data: [[5.9, 3.0, 5.1, 1.8]] }],
 });
 
-/**
- * autocannon POSTing the request for `seconds`; refuses results with failed
- * requests. Also returns the server's CPU time per request (all its threads).
- */
-async function load(url, headers, seconds, pid) {
-  const cpuBefore = cpuSeconds(pid);
-  const result = await autocannon({
-    url,
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: REQUEST,
-    connections: CONNECTIONS,
-    duration: seconds,
-    timeout: 10,
-  });
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(
-      `${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
-    );
-  }
-  const cpuAfter = cpuSeconds(pid);
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    cpuUs:
-      cpuBefore === null || cpuAfter === null
-        ? null
-        : ((cpuAfter - cpuBefore) * 1e6) / result.requests.total,
-  };
-}
+/** autocannon POSTing the request for `seconds` with `CONNECTIONS` connections. */
+const load = (url, headers, seconds, pid) =>
+  loadTest(
+    {
+      url,
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: REQUEST,
+      connections: CONNECTIONS,
+      duration: seconds,
+    },
+    pid,
+  );
 
 const outputsOf = async (url, headers) => {
   const res = await fetch(url, {
