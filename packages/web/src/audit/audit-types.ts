@@ -68,4 +68,6 @@ export const AUDIT_ACTIONS = [
   "webhook.delete",
   "webhook.redeliver",
   "webhook.disable",
+  "serving.enable",
+  "serving.disable",
 ] as const;
