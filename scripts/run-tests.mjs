@@ -26,15 +26,8 @@ const roots = readdirSync("packages")
       return false;
     }
   });
-/**
- * The browser tests are the slowest files by far: started first, they run
- * beside the many quick ones instead of after them with a slot left idle.
- */
-const slowFirst = (a, b) =>
-  Number(b.startsWith(path.join("packages", "web"))) -
-    Number(a.startsWith(path.join("packages", "web"))) || a.localeCompare(b);
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : roots.flatMap(testFiles).sort(slowFirst);
+const files = only.length > 0 ? only : roots.flatMap(testFiles).sort();
 if (files.length === 0) {
   console.error("no test files found");
   process.exit(1);
