@@ -22,7 +22,6 @@ type Outcome =
   | {
       readonly kind: "refused";
       readonly to: string;
-      readonly message: string;
       readonly decision: PolicyDecision;
     }
   | { readonly kind: "check"; readonly to: string; readonly decision: PolicyDecision }
@@ -147,7 +146,7 @@ export function TransitionForm({
           (answer) => answer.decision,
           () => decisionOfRefusal(error),
         );
-        setOutcome({ kind: "refused", to, message: error.message, decision });
+        setOutcome({ kind: "refused", to, decision });
         onChanged();
       } else {
         setOutcome({
@@ -239,7 +238,6 @@ export function TransitionForm({
       {outcome?.kind === "refused" ? (
         <div className="refusal" role="alert">
           <p className="refusal-title">{t("form.refused", { stage: stageName(outcome.to) })}</p>
-          <p className="muted refusal-message">{outcome.message}</p>
           <PolicyRules decision={outcome.decision} caption={t("form.refusedRules")} />
         </div>
       ) : null}
