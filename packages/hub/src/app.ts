@@ -39,6 +39,7 @@ import { MemoryFailureLimiter } from "./limits/index.js";
 import { registerHfPublishRoutes } from "./registry/hf-publish-routes.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
 import { newRegistryCaches } from "./registry/index.js";
+import { registerLimitRoutes } from "./limits/routes.js";
 import { registerRegistryRoutes } from "./registry/routes.js";
 import { registerSignedUrlRoutes } from "./registry/signed-url-routes.js";
 import {
@@ -252,6 +253,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerEventRoutes(app, ctx);
   registerServingRoutes(app, ctx);
   registerOipRoutes(app, ctx);
+  registerLimitRoutes(app, ctx);
   // Worker threads would keep the process alive after the server closes.
   app.addHook("onClose", () => ctx.serving.close());
 

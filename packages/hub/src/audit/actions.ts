@@ -62,6 +62,9 @@ export const AUDIT_ACTIONS = {
   "serving.enable":
     "a version was enabled for hosted inference (or its worker count changed); details give the workers",
   "serving.disable": "a version stopped being served by the hub",
+  "limits.set":
+    "usage limits were set on a scope (the hub's defaults, a token, a user, an organisation or a version); details give them",
+  "limits.clear": "a scope's usage limits were removed",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

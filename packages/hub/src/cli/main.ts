@@ -18,6 +18,7 @@ import { registerPullCommand } from "./commands/pull.js";
 import { registerPushCommand } from "./commands/push.js";
 import { registerReleaseCommands } from "./commands/release.js";
 import { registerServeCommands } from "./commands/serve.js";
+import { registerLimitsCommands } from "./commands/limits.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerTrainCommand } from "./commands/train.js";
 import { registerUrlCommand } from "./commands/url.js";
@@ -147,6 +148,7 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerUrlCommand(program, contextOf);
   registerReleaseCommands(program, contextOf);
   registerServeCommands(program, contextOf);
+  registerLimitsCommands(program, contextOf);
   registerInferCommand(program, contextOf);
   registerEvidenceCommands(program, contextOf);
   registerAccessCommands(program, contextOf);

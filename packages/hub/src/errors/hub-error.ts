@@ -34,6 +34,8 @@ export type ErrorCode =
   | "REQUEST_TIMEOUT"
   | "RANGE_NOT_SATISFIABLE"
   | "RATE_LIMITED"
+  | "QUOTA_EXCEEDED"
+  | "USAGE_NOT_ALLOWED"
   | "TOO_MANY_CONNECTIONS"
   | "UNAVAILABLE"
   | "INTERNAL";
@@ -67,6 +69,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case "GATED":
     case "SIGNED_URL_INVALID":
     case "SIGNED_URL_EXPIRED":
+    case "USAGE_NOT_ALLOWED":
       return 403;
     case "WITHDRAWN":
       return 410;
@@ -88,6 +91,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case "RANGE_NOT_SATISFIABLE":
       return 416;
     case "RATE_LIMITED":
+    case "QUOTA_EXCEEDED":
     case "TOO_MANY_CONNECTIONS":
       return 429;
     case "UNAVAILABLE":

@@ -528,6 +528,19 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0016-usage-limits": {
+    async up(db: Kysely<unknown>) {
+      // One set of limits per scope: `default`, `token:<id>`, `user:<id>`, `org:<id>` or
+      // `version:<id>`. Ids, not names, so that erasing a person blanks no row here.
+      await db.schema
+        .createTable("usage_limits")
+        .addColumn("scope", "text", (c) => c.primaryKey())
+        .addColumn("spec", "text", (c) => c.notNull())
+        .addColumn("set_by", "text", (c) => c.notNull())
+        .addColumn("set_at", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

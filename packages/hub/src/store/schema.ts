@@ -282,6 +282,14 @@ export interface ServedVersionsTable {
   enabled_at: string;
 }
 
+export interface UsageLimitsTable {
+  scope: string;
+  /** The limits as JSON (limits/limit-spec.ts). */
+  spec: string;
+  set_by: string;
+  set_at: string;
+}
+
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -394,6 +402,7 @@ export interface Database {
   url_signing_keys: UrlSigningKeysTable;
   download_counts: DownloadCountsTable;
   served_versions: ServedVersionsTable;
+  usage_limits: UsageLimitsTable;
   lfs_upload_tickets: LfsUploadTicketsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;

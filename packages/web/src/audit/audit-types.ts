@@ -70,4 +70,6 @@ export const AUDIT_ACTIONS = [
   "webhook.disable",
   "serving.enable",
   "serving.disable",
+  "limits.set",
+  "limits.clear",
 ] as const;

@@ -1,0 +1,122 @@
+import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
+import { requireAdmin, requireUser, type Actor } from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { resolveScope, type ScopeRef } from "./limit-scope.js";
+import { specProblem, type LimitSpec } from "./limit-spec.js";
+
+/** A scope's limits as the API answers them; `spec` is null where none are set. */
+export interface ScopeLimits {
+  readonly scope: string;
+  readonly spec: LimitSpec | null;
+  readonly setAt: string | null;
+}
+
+/**
+ * Sets the limits of one scope, replacing what was set before, with its audit
+ * event in the same transaction. A spec the schema allows but that cannot
+ * work (an unknown time zone, an empty time window) is refused 400.
+ */
+export async function setLimits(
+  ctx: HubContext,
+  actor: Actor,
+  ref: ScopeRef,
+  spec: LimitSpec,
+  origin: RequestOrigin,
+): Promise<ScopeLimits> {
+  const problem = specProblem(spec);
+  if (problem !== null) {
+    throw new HubError("BAD_REQUEST", problem);
+  }
+  const scope = await resolveScope(ctx, actor, ref);
+  const user = requireUser(actor);
+  const setAt = ctx.clock.now();
+  const row = { spec: JSON.stringify(spec), set_by: user.userId, set_at: setAt.toISOString() };
+  await ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable("usage_limits")
+      .set(row)
+      .where("scope", "=", scope.key)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) {
+      await trx
+        .insertInto("usage_limits")
+        .values({ scope: scope.key, ...row })
+        .execute();
+    }
+    await appendAuditEvent(trx, {
+      actorId: user.userId,
+      action: "limits.set",
+      resource: scope.resource,
+      details: { spec },
+      at: setAt,
+      origin,
+    });
+  });
+  return { scope: scope.label, spec, setAt: row.set_at };
+}
+
+/** The limits set on one scope, for those who may set them. */
+export async function limitsOf(ctx: HubContext, actor: Actor, ref: ScopeRef): Promise<ScopeLimits> {
+  const scope = await resolveScope(ctx, actor, ref);
+  const row = await ctx.db
+    .selectFrom("usage_limits")
+    .select(["spec", "set_at"])
+    .where("scope", "=", scope.key)
+    .executeTakeFirst();
+  return {
+    scope: scope.label,
+    spec: row === undefined ? null : (JSON.parse(row.spec) as LimitSpec),
+    setAt: row?.set_at ?? null,
+  };
+}
+
+/** Removes one scope's limits; 404 when it had none. */
+export async function clearLimits(
+  ctx: HubContext,
+  actor: Actor,
+  ref: ScopeRef,
+  origin: RequestOrigin,
+): Promise<void> {
+  const scope = await resolveScope(ctx, actor, ref);
+  const user = requireUser(actor);
+  const at = ctx.clock.now();
+  const cleared = await ctx.db.transaction().execute(async (trx) => {
+    const deleted = await trx
+      .deleteFrom("usage_limits")
+      .where("scope", "=", scope.key)
+      .executeTakeFirst();
+    if (deleted.numDeletedRows === 0n) {
+      return false;
+    }
+    await appendAuditEvent(trx, {
+      actorId: user.userId,
+      action: "limits.clear",
+      resource: scope.resource,
+      at,
+      origin,
+    });
+    return true;
+  });
+  if (!cleared) {
+    throw new HubError("NOT_FOUND", `no limits are set for ${scope.label}`);
+  }
+}
+
+/** Every scope with limits, for administrators, keyed as stored. */
+export async function listLimits(
+  ctx: HubContext,
+  actor: Actor,
+): Promise<{ scope: string; spec: LimitSpec; setAt: string }[]> {
+  requireAdmin(actor, "list every scope's limits");
+  const rows = await ctx.db
+    .selectFrom("usage_limits")
+    .select(["scope", "spec", "set_at"])
+    .orderBy("scope")
+    .execute();
+  return rows.map((r) => ({
+    scope: r.scope,
+    spec: JSON.parse(r.spec) as LimitSpec,
+    setAt: r.set_at,
+  }));
+}
