@@ -11,6 +11,8 @@ export const AUDIT_ACTIONS = {
   "org.signoff-role.set": "an organisation gave a member a sign-off role (ceo, …) or took it away",
   "token.create": "an access token was created",
   "token.revoke": "an access token and the tokens it created were revoked",
+  "token.rotate":
+    "an access token was replaced by a new secret (its token.create follows); the old one works until the grace period ends",
   "user.password-set":
     "a user's password was set: by themselves (with the current one), by an administrator, or on first start; their other web sessions ended",
   "session.create":

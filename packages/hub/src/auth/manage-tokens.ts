@@ -24,6 +24,8 @@ export interface TokenInfo {
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
   readonly lastUsedAt: string | null;
+  /** The token that replaced this one by rotation; this one works until `expiresAt`. */
+  readonly rotatedTo: string | null;
 }
 
 export interface TokenRequest {
@@ -111,6 +113,7 @@ export async function insertToken(
       revoked_at: null,
       last_used_at: null,
       created_at: now.toISOString(),
+      rotated_to: null,
     })
     .execute();
   await appendAuditEvent(trx, {
@@ -253,7 +256,8 @@ export async function createToken(
   return { id: created.id, token: created.secret, info: { ...info, user: userName } };
 }
 
-async function listTokenRows(
+/** Tokens as listed, by owner, by id, or as the lineage of one. */
+export async function listTokenRows(
   db: Db,
   filter: { userId?: string; tokenId?: string; lineageOf?: string },
 ): Promise<TokenInfo[]> {
@@ -274,6 +278,7 @@ async function listTokenRows(
       "tokens.expires_at",
       "tokens.revoked_at",
       "tokens.last_used_at",
+      "tokens.rotated_to",
     ])
     .orderBy("tokens.created_at")
     .orderBy("tokens.id");
@@ -298,6 +303,7 @@ async function listTokenRows(
     expiresAt: r.expires_at,
     revokedAt: r.revoked_at,
     lastUsedAt: r.last_used_at,
+    rotatedTo: r.rotated_to,
   }));
 }
 
@@ -349,7 +355,7 @@ export async function listTokens(
 }
 
 /** Whether `caller` may revoke the token `row`: their own (a restricted token: its lineage), any for an administrator. */
-async function mayRevoke(
+export async function mayRevoke(
   db: Db,
   caller: UserActor,
   row: { id: string; user_id: string },

@@ -14,6 +14,7 @@ import {
 import { SCOPES, hasScope } from "./actor.js";
 import { parseDuration } from "./duration.js";
 import { createToken, listTokens, revokeToken } from "./manage-tokens.js";
+import { DEFAULT_ROTATION_GRACE_MS, rotateToken } from "./rotate-token.js";
 import { requireUser } from "./require-user.js";
 
 const Name = Type.String({ minLength: 1, maxLength: 96 });
@@ -162,6 +163,34 @@ export function registerAuthRoutes(app: HubApp, ctx: HubContext): void {
       schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) },
     },
     async (request) => revokeToken(ctx, request.actor, request.params.id, originOf(request)),
+  );
+
+  app.post(
+    "/api/tokens/:id/rotate",
+    {
+      config: { access: { account: "write", restrictedTokens: "allowed" } },
+      schema: {
+        description:
+          "Replace a token by a new one with the same name, scopes, model and expiry; the old one keeps working for the grace period (default 1h, at most 7d), and limits set on it carry over.",
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        querystring: Type.Object({
+          grace: Type.Optional(
+            Type.String({ maxLength: 20, description: "a duration such as 30m, 1h or 2d" }),
+          ),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const grace = request.query.grace;
+      const rotated = await rotateToken(
+        ctx,
+        request.actor,
+        request.params.id,
+        grace === undefined ? DEFAULT_ROTATION_GRACE_MS : parseDuration(grace),
+        originOf(request),
+      );
+      return reply.status(201).send(rotated);
+    },
   );
 
   app.post(

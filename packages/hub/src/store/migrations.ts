@@ -541,6 +541,11 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0017-token-rotation": {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable("tokens").addColumn("rotated_to", "text").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

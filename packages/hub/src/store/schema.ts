@@ -40,6 +40,8 @@ export interface TokensTable {
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
   created_at: Timestamp;
+  /** The token that replaced this one by rotation; it works until its (shortened) expiry. */
+  rotated_to: string | null;
 }
 
 /** A user's password for signing in to the web UI. */

@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   "org.signoff-role.set",
   "token.create",
   "token.revoke",
+  "token.rotate",
   "user.password-set",
   "session.create",
   "session.delete",

@@ -14,6 +14,7 @@ interface TokenInfo {
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
   readonly lastUsedAt: string | null;
+  readonly rotatedTo: string | null;
 }
 
 const SCOPES = ["read", "write", "admin"];
@@ -36,7 +37,7 @@ function statusOf(t: TokenInfo): string {
   if (t.expiresAt !== null && Date.parse(t.expiresAt) <= Date.now()) {
     return "expired";
   }
-  return "active";
+  return t.rotatedTo === null ? "active" : `rotated to ${t.rotatedTo}`;
 }
 
 function table(rows: string[][]): string[] {
@@ -51,7 +52,7 @@ function table(rows: string[][]): string[] {
   );
 }
 
-/** `gatehouse token create | list | revoke`. */
+/** `gatehouse token create | list | revoke | rotate`. */
 export function registerTokenCommands(
   program: Command,
   contextOf: () => Promise<CliContext>,
@@ -141,6 +142,27 @@ export function registerTokenCommands(
       ctx.print(
         `revoked token ${revoked.id} (${revoked.name}) of ${revoked.user}${also === 0 ? "" : `, and ${also} token${also === 1 ? "" : "s"} created from it`}`,
         revoked,
+      );
+    });
+  token
+    .command("rotate")
+    .description("replace a token by a new secret; the old one keeps working for the grace period")
+    .argument("<id>", "token id, as token list shows it")
+    .option("--grace <duration>", "how long the old secret keeps working, at most 7d", "1h")
+    .action(async (id: string, options: { grace: string }) => {
+      const ctx = await contextOf();
+      const rotated = await ctx.client.json<{
+        id: string;
+        token: string;
+        previous: { id: string; expiresAt: string };
+      }>(
+        "POST",
+        `/api/tokens/${encodeURIComponent(id)}/rotate?grace=${encodeURIComponent(options.grace)}`,
+      );
+      // The new secret alone on stdout, as token create prints it.
+      ctx.print(rotated.token, rotated);
+      ctx.note(
+        `token ${rotated.id} replaces ${rotated.previous.id}, which works until ${rotated.previous.expiresAt}; copy the new secret now, it is not shown again`,
       );
     });
 }
