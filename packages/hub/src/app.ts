@@ -35,7 +35,7 @@ import {
   type HubApp,
   type RouteEntry,
 } from "./http/index.js";
-import { MemoryFailureLimiter } from "./limits/index.js";
+import { MemoryFailureLimiter, openUsageLimiter, type UsageLimiter } from "./limits/index.js";
 import { registerHfPublishRoutes } from "./registry/hf-publish-routes.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
 import { newRegistryCaches } from "./registry/index.js";
@@ -68,6 +68,8 @@ export interface AppOptions {
   readonly webhooks?: WebhookClient;
   /** The release policy; loaded from the configuration's files otherwise. */
   readonly policy?: PolicySet;
+  /** The usage limiter; opened from the configuration (memory, or REDIS_URL) otherwise, and closed with the app. */
+  readonly limiter?: UsageLimiter;
   /** Pino logging, one line per request in this format; off unless asked for, so tests stay quiet. */
   readonly logger?: LogFormat;
 }
@@ -112,6 +114,20 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const store = options.store ?? (await openStore(config.database));
   const blobs = options.blobs ?? (await FsBlobStore.open(config.blobs.dir));
   const clock = options.clock ?? systemClock;
+  const limiter =
+    options.limiter ??
+    (await openUsageLimiter(config.limits, {
+      clock,
+      // The app's logger exists only later; an outage can only be reported after start-up.
+      log: {
+        warn: (message) => {
+          app.log.warn(message);
+        },
+        info: (message) => {
+          app.log.info(message);
+        },
+      },
+    }));
   const ctx: HubContext = {
     config,
     store,
@@ -139,6 +155,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
         allowInternal: config.webhookAllowPrivate,
       }),
     serving: new ServingPools(blobs, config.serve),
+    limiter,
   };
 
   const app: HubApp = Fastify({
@@ -272,6 +289,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       stopScheduler();
       await stopWebhooks();
       await app.close();
+      if (options.limiter === undefined) {
+        await limiter.close();
+      }
       if (options.store === undefined) {
         await store.close();
       }

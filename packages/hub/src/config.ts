@@ -32,6 +32,18 @@ export interface OidcConfig {
 /** Where blob content lives. */
 export type BlobsConfig = { readonly kind: "fs"; readonly dir: string };
 
+/** Where usage limits are counted (docs/limits.md). */
+export interface LimitsConfig {
+  /** REDIS_URL: counters on this Redis server, shared by every hub using it; null counts in each process's memory. */
+  readonly redisUrl: string | null;
+  /**
+   * What happens to limited calls while Redis cannot be reached
+   * (GATEHOUSE_LIMITS_UNAVAILABLE, default closed): refused, admitted
+   * uncounted, or decided by each hub in its own memory.
+   */
+  readonly unavailable: "closed" | "open" | "local";
+}
+
 /** Every setting of the hub, parsed once at start-up. */
 export interface Config {
   readonly dataDir: string;
@@ -96,6 +108,8 @@ export interface Config {
   readonly oidc: OidcConfig | null;
   /** Hosted ONNX inference (docs/serving.md). */
   readonly serve: ServeConfig;
+  /** Usage limits' store. */
+  readonly limits: LimitsConfig;
 }
 
 /** How served versions run: worker threads, each with its own onnxruntime session. */
@@ -286,6 +300,44 @@ function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig
     "DATABASE_URL",
     `unsupported database "${raw.split(":")[0] ?? raw}"; use postgres://user@host/db or sqlite:FILE`,
   );
+}
+
+const LIMITS_UNAVAILABLE = ["closed", "open", "local"] as const;
+
+function parseLimits(env: Env): LimitsConfig {
+  const raw = env.REDIS_URL?.trim() ?? "";
+  let redisUrl: string | null = null;
+  if (raw !== "") {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      // The value may hold a password: it is not repeated.
+      throw new ConfigError(
+        "REDIS_URL",
+        "is not a URL; use e.g. redis://localhost:6379 (rediss:// for TLS)",
+      );
+    }
+    if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+      throw new ConfigError(
+        "REDIS_URL",
+        `starts with ${url.protocol}// rather than redis:// or rediss://; use e.g. redis://localhost:6379 (rediss:// for TLS)`,
+      );
+    }
+    if (url.hostname === "") {
+      throw new ConfigError("REDIS_URL", "names no host; use e.g. redis://localhost:6379");
+    }
+    redisUrl = raw;
+  }
+  const mode = env.GATEHOUSE_LIMITS_UNAVAILABLE?.trim() ?? "";
+  const unavailable = mode === "" ? "closed" : LIMITS_UNAVAILABLE.find((m) => m === mode);
+  if (unavailable === undefined) {
+    throw new ConfigError(
+      "GATEHOUSE_LIMITS_UNAVAILABLE",
+      `"${mode}" is not one of ${LIMITS_UNAVAILABLE.join(", ")}`,
+    );
+  }
+  return { redisUrl, unavailable };
 }
 
 function parseBlobs(raw: string | undefined, dataDir: string): BlobsConfig {
@@ -512,6 +564,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     sessionTtlMs: durationOr(env, "GATEHOUSE_SESSION_TTL", "7d", MAX_SESSION_TTL_MS),
     oidc: parseOidc(env),
     serve: parseServe(env),
+    limits: parseLimits(env),
   };
   return Object.freeze(config);
 }

@@ -3,6 +3,7 @@ import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { WebhookClient } from "./events/index.js";
 import type { RegistryCaches } from "./registry/index.js";
+import type { UsageLimiter } from "./limits/index.js";
 import type { PolicySet } from "./release/load-policy.js";
 import type { GateHooks, PublishHooks } from "./registry/index.js";
 import type { ServingPools } from "./serve/index.js";
@@ -27,4 +28,6 @@ export interface HubContext {
   readonly webhooks: WebhookClient;
   /** The worker pools running this process's served versions. */
   readonly serving: ServingPools;
+  /** Counts calls against usage limits: in memory, or on Redis shared by every hub (REDIS_URL). */
+  readonly limiter: UsageLimiter;
 }

@@ -1,4 +1,27 @@
 export { addressKey, unmappedAddress } from "./address-key.js";
 export type { FailureLimiter } from "./failure-limiter.js";
+export { limitWindow, isTimeZone, type LimitPeriod, type LimitWindow } from "./limit-windows.js";
 export { MemoryFailureLimiter } from "./memory-failure-limiter.js";
 export { LimitSpecSchema, type LimitSpec } from "./limit-spec.js";
+export { MemoryUsageLimiter } from "./memory-usage-limiter.js";
+export { openUsageLimiter } from "./open-usage-limiter.js";
+export {
+  isPolicyName,
+  rateLimitHeaders,
+  sfString,
+  type RateLimitHeaders,
+} from "./ratelimit-headers.js";
+export {
+  RedisUsageLimiter,
+  type LimiterLog,
+  type LimitsUnavailable,
+  type RedisUsageLimiterOptions,
+} from "./redis-usage-limiter.js";
+export type {
+  ConcurrencyLimit,
+  LimitCheck,
+  LimitDecision,
+  UsageLimiter,
+  WindowLimit,
+  WindowState,
+} from "./usage-limiter.js";

@@ -211,6 +211,45 @@ describe("configuration", () => {
     );
   });
 
+  it("counts usage limits in memory and refuses limited calls while Redis is down, by default", () => {
+    assert.deepEqual(loadConfig({}).limits, { redisUrl: null, unavailable: "closed" });
+  });
+
+  it("counts usage limits on Redis when REDIS_URL is a redis:// or rediss:// URL", () => {
+    assert.deepEqual(loadConfig({ REDIS_URL: "redis://:secret@cache.internal:6380/2" }).limits, {
+      redisUrl: "redis://:secret@cache.internal:6380/2",
+      unavailable: "closed",
+    });
+    assert.equal(
+      loadConfig({ REDIS_URL: "rediss://cache.example" }).limits.redisUrl,
+      "rediss://cache.example",
+    );
+    for (const mode of ["closed", "open", "local"] as const) {
+      assert.equal(
+        loadConfig({ REDIS_URL: "redis://localhost", GATEHOUSE_LIMITS_UNAVAILABLE: mode }).limits
+          .unavailable,
+        mode,
+      );
+    }
+  });
+
+  it("rejects a REDIS_URL that is not a redis:// URL, without repeating its password", () => {
+    for (const bad of ["http://:pw@cache:6379", "localhost:6379", "cache", "redis://"]) {
+      assertRejects({ REDIS_URL: bad }, "REDIS_URL");
+    }
+    assert.throws(
+      () => loadConfig({ REDIS_URL: "https://user:hunter2@cache.example" }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        err.message.includes("starts with https://") &&
+        !err.message.includes("hunter2"),
+    );
+  });
+
+  it("rejects a GATEHOUSE_LIMITS_UNAVAILABLE other than closed, open or local", () => {
+    assertRejects({ GATEHOUSE_LIMITS_UNAVAILABLE: "fail-open" }, "GATEHOUSE_LIMITS_UNAVAILABLE");
+  });
+
   it("names the flag, not the variable, when a bad port comes from --port", () => {
     assert.throws(
       () => loadConfig({ GATEHOUSE_PORT: "8081" }, ["--port", "abc"]),
