@@ -114,11 +114,34 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const store = options.store ?? (await openStore(config.database));
   const blobs = options.blobs ?? (await FsBlobStore.open(config.blobs.dir));
   const clock = options.clock ?? systemClock;
+  const app: HubApp = Fastify({
+    logger: options.logger === undefined ? false : loggerOptions(config.logLevel, options.logger),
+    logController: new RequestLogController(),
+    bodyLimit: config.jsonBodyLimit,
+    // Node's whole-request timeout would cut off long uploads too: request-deadlines.ts
+    // times bodies instead, per route. Headers must all arrive within the request
+    // timeout (slowloris), checked every second.
+    requestTimeout: 0,
+    connectionTimeout: 0,
+    http: { headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
+    // Only the named proxies' X-Forwarded-For is believed; anyone else could send any address.
+    trustProxy: config.trustProxy.length === 0 ? false : [...config.trustProxy],
+    exposeHeadRoutes: true,
+    // One length limit for path parameters, answered like every other error.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: sendFrameworkError,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
   const limiter =
     options.limiter ??
     (await openUsageLimiter(config.limits, {
       clock,
-      // The app's logger exists only later; an outage can only be reported after start-up.
       log: {
         warn: (message) => {
           app.log.warn(message);
@@ -157,30 +180,6 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     serving: new ServingPools(blobs, config.serve),
     limiter,
   };
-
-  const app: HubApp = Fastify({
-    logger: options.logger === undefined ? false : loggerOptions(config.logLevel, options.logger),
-    logController: new RequestLogController(),
-    bodyLimit: config.jsonBodyLimit,
-    // Node's whole-request timeout would cut off long uploads too: request-deadlines.ts
-    // times bodies instead, per route. Headers must all arrive within the request
-    // timeout (slowloris), checked every second.
-    requestTimeout: 0,
-    connectionTimeout: 0,
-    http: { headersTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
-    clientErrorHandler: clientErrorHandler(config.requestTimeoutMs),
-    // Only the named proxies' X-Forwarded-For is believed; anyone else could send any address.
-    trustProxy: config.trustProxy.length === 0 ? false : [...config.trustProxy],
-    exposeHeadRoutes: true,
-    // One length limit for path parameters, answered like every other error.
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
-    frameworkErrors: sendFrameworkError,
-    requestIdHeader: false,
-    genReqId: (req) => {
-      const given = req.headers["x-request-id"];
-      return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-  }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(swagger, {
     openapi: {

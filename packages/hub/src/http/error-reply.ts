@@ -139,6 +139,15 @@ export function sendError(
   if (typeof retryAfter === "number") {
     void reply.header("Retry-After", String(retryAfter));
   }
+  // A spent usage limit names its windows in the RateLimit fields (limits/ratelimit-headers.ts).
+  const rateLimit = hubError.details?.rateLimit;
+  if (typeof rateLimit === "object" && rateLimit !== null) {
+    for (const [name, value] of Object.entries(rateLimit)) {
+      if (typeof value === "string") {
+        void reply.header(name, value);
+      }
+    }
+  }
   if (request.method === "HEAD") {
     // No body, so no JSON type: @huggingface/hub's createApiError (src/error.ts)
     // parses any JSON-typed error body and would throw a SyntaxError on an empty one.

@@ -3,6 +3,7 @@ export type { FailureLimiter } from "./failure-limiter.js";
 export { limitWindow, isTimeZone, type LimitPeriod, type LimitWindow } from "./limit-windows.js";
 export { MemoryFailureLimiter } from "./memory-failure-limiter.js";
 export { LimitSpecSchema, type LimitSpec } from "./limit-spec.js";
+export { admitCall, type Admission, type CallToLimit } from "./admit-call.js";
 export { MemoryUsageLimiter } from "./memory-usage-limiter.js";
 export { openUsageLimiter } from "./open-usage-limiter.js";
 export {

@@ -1,12 +1,9 @@
 import { Type, type Static } from "@fastify/type-provider-typebox";
+import { isTimeZone } from "./limit-windows.js";
 
 /** The days a time window names, as ISO 8601 numbers them (1 = Monday). */
 export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-
-/** The fixed and calendar windows a quota counts in. */
-export const PERIODS = ["second", "minute", "hour", "day", "month"] as const;
-export type Period = (typeof PERIODS)[number];
 
 /** The protocols served versions answer, and their endpoints a function rule can name. */
 export const PROTOCOLS = ["oip"] as const;
@@ -106,16 +103,6 @@ export const LimitSpecSchema = Type.Object(
 
 export type LimitSpec = Static<typeof LimitSpecSchema>;
 
-/** Whether `zone` is an IANA time zone this runtime knows. */
-function knownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * What the schema cannot say about a spec, as the message that says what to
  * fix, or null when it is sound.
@@ -125,7 +112,7 @@ export function specProblem(spec: LimitSpec): string | null {
     ["timeZone", spec.timeZone],
     ["hours.timeZone", spec.hours?.timeZone],
   ] as const) {
-    if (zone !== undefined && !knownTimeZone(zone)) {
+    if (zone !== undefined && !isTimeZone(zone)) {
       return `${field} "${zone}" is not an IANA time zone; write one such as UTC, Europe/Berlin or Asia/Shanghai`;
     }
   }

@@ -7,7 +7,7 @@ import {
 } from "./limit-spec.js";
 
 /** What a call is, as far as a function rule can tell. */
-export interface CallFacts {
+export interface CallFunction {
   readonly protocol: Protocol;
   readonly endpoint: Endpoint;
   /** Rows along the batch dimension of an inference call; 0 for the other endpoints. */
@@ -68,7 +68,7 @@ export function hoursRefusal(hours: Hours, at: Date): string | null {
 }
 
 /** Why `functions` refuses `call`, or null when it allows it. */
-export function functionRefusal(functions: Functions, call: CallFacts): string | null {
+export function functionRefusal(functions: Functions, call: CallFunction): string | null {
   if (functions.protocols !== undefined && !functions.protocols.includes(call.protocol)) {
     return `only the protocols ${functions.protocols.join(", ")} may be used, not ${call.protocol}`;
   }

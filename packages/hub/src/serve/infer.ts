@@ -1,13 +1,51 @@
 import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
-import { findCallable } from "./find-callable.js";
+import { admitCall, type RateLimitHeaders } from "../limits/index.js";
+import { findCallable, type Callable } from "./find-callable.js";
 import {
   decodeRequest,
   encodeOutputs,
   type OipInferRequest,
   type OipOutput,
 } from "./oip-tensors.js";
-import type { TensorSpec } from "./tensor-types.js";
+import type { TensorSpec, WireTensor } from "./tensor-types.js";
+
+/** Who calls, as the usage limits tell callers apart. */
+export interface Caller {
+  readonly actor: Actor;
+  /** The client's address: anonymous callers are counted by it. */
+  readonly address: string;
+}
+
+/** An answer and the RateLimit header fields of the limits the call counted in. */
+export interface Limited<T> {
+  readonly body: T;
+  readonly headers: RateLimitHeaders;
+}
+
+/** The rows of a call: the largest first dimension of its inputs (1 for scalars). */
+function rowsOf(feeds: Readonly<Record<string, WireTensor>>): number {
+  return Math.max(1, ...Object.values(feeds).map((t) => t.dims[0] ?? 1));
+}
+
+/** Applies the usage rules of `callable` to a metadata or readiness call, which spends no quota. */
+async function admitLook(
+  ctx: HubContext,
+  caller: Caller,
+  { model, served }: Callable,
+  endpoint: "metadata" | "ready",
+): Promise<void> {
+  const admission = await admitCall(ctx, {
+    ...caller,
+    versionId: served.versionId,
+    label: `${model.fullName}@${served.versionName}`,
+    protocol: "oip",
+    endpoint,
+    rows: 0,
+    binaryTensors: false,
+  });
+  await admission.done();
+}
 
 /** An OIP v2 inference response (serving.md §1). */
 export interface OipInferResponse {
@@ -33,39 +71,55 @@ export interface OipModelMetadata {
  */
 export async function infer(
   ctx: HubContext,
-  actor: Actor,
+  caller: Caller,
   target: { oipName: string; version: string | undefined },
   request: OipInferRequest,
   requestId: string,
-): Promise<OipInferResponse> {
-  const { model, served } = await findCallable(ctx, actor, target.oipName, target.version);
+): Promise<Limited<OipInferResponse>> {
+  const { model, served } = await findCallable(ctx, caller.actor, target.oipName, target.version);
   const { feeds, outputs } = decodeRequest(request, served.signature, target.oipName);
-  const pool = await ctx.serving.poolFor({
+  const label = `${model.fullName}@${served.versionName}`;
+  const admission = await admitCall(ctx, {
+    ...caller,
     versionId: served.versionId,
-    label: `${model.fullName}@${served.versionName}`,
-    sha256: served.sha256,
-    workers: served.workers,
+    label,
+    protocol: "oip",
+    endpoint: "infer",
+    rows: rowsOf(feeds),
+    binaryTensors: false,
   });
   try {
+    const pool = await ctx.serving.poolFor({
+      versionId: served.versionId,
+      label,
+      sha256: served.sha256,
+      workers: served.workers,
+    });
     const results = await pool.run(feeds, outputs);
     return {
-      model_name: target.oipName,
-      model_version: served.versionName,
-      id: request.id ?? requestId,
-      outputs: encodeOutputs(results, outputs),
+      body: {
+        model_name: target.oipName,
+        model_version: served.versionName,
+        id: request.id ?? requestId,
+        outputs: encodeOutputs(results, outputs),
+      },
+      headers: admission.headers,
     };
   } finally {
     ctx.serving.called(served.versionId);
+    await admission.done();
   }
 }
 
 /** A served model's metadata, for a caller who may call it. */
 export async function modelMetadata(
   ctx: HubContext,
-  actor: Actor,
+  caller: Caller,
   target: { oipName: string; version: string | undefined },
 ): Promise<OipModelMetadata> {
-  const { served } = await findCallable(ctx, actor, target.oipName, target.version);
+  const callable = await findCallable(ctx, caller.actor, target.oipName, target.version);
+  await admitLook(ctx, caller, callable, "metadata");
+  const { served } = callable;
   return {
     name: target.oipName,
     versions: [served.versionName],
@@ -79,9 +133,11 @@ export async function modelMetadata(
 /** Whether a served model answers calls now: not while its workers are (re)loading. */
 export async function modelReady(
   ctx: HubContext,
-  actor: Actor,
+  caller: Caller,
   target: { oipName: string; version: string | undefined },
 ): Promise<{ name: string; ready: boolean }> {
-  const { served } = await findCallable(ctx, actor, target.oipName, target.version);
+  const callable = await findCallable(ctx, caller.actor, target.oipName, target.version);
+  await admitLook(ctx, caller, callable, "ready");
+  const { served } = callable;
   return { name: target.oipName, ready: ctx.serving.status(served.versionId).state !== "loading" };
 }

@@ -1,7 +1,8 @@
 import { Type } from "@fastify/type-provider-typebox";
+import type { FastifyRequest } from "fastify";
 import type { HubContext } from "../context.js";
 import type { HubApp } from "../http/index.js";
-import { infer, modelMetadata, modelReady } from "./infer.js";
+import { infer, modelMetadata, modelReady, type Caller } from "./infer.js";
 
 /** The model segment: `namespace--name` (names/oip-model-name.ts), at most two names and the separator long. */
 const ModelSegment = Type.String({ minLength: 1, maxLength: 194 });
@@ -32,6 +33,11 @@ const InferBody = Type.Object({
 });
 
 const ACCESS = { oip: "version.infer" } as const;
+
+const callerOf = (request: FastifyRequest): Caller => ({
+  actor: request.actor,
+  address: request.ip,
+});
 
 /**
  * The KServe Open Inference Protocol v2 over REST (serving.md §1) for the
@@ -76,7 +82,7 @@ export function registerOipRoutes(app: HubApp, ctx: HubContext): void {
         config: { access: ACCESS },
         schema: { description: "OIP v2 model metadata: inputs and outputs.", params },
       },
-      async (request) => modelMetadata(ctx, request.actor, targetOf(request.params)),
+      async (request) => modelMetadata(ctx, callerOf(request), targetOf(request.params)),
     );
     app.get(
       `${base}/ready`,
@@ -85,7 +91,7 @@ export function registerOipRoutes(app: HubApp, ctx: HubContext): void {
         schema: { description: "OIP v2 model readiness: 503 while it loads.", params },
       },
       async (request, reply) => {
-        const answer = await modelReady(ctx, request.actor, targetOf(request.params));
+        const answer = await modelReady(ctx, callerOf(request), targetOf(request.params));
         return reply.status(answer.ready ? 200 : 503).send(answer);
       },
     );
@@ -100,8 +106,16 @@ export function registerOipRoutes(app: HubApp, ctx: HubContext): void {
           body: InferBody,
         },
       },
-      async (request) =>
-        infer(ctx, request.actor, targetOf(request.params), request.body, request.id),
+      async (request, reply) => {
+        const answer = await infer(
+          ctx,
+          callerOf(request),
+          targetOf(request.params),
+          request.body,
+          request.id,
+        );
+        return reply.headers({ ...answer.headers }).send(answer.body);
+      },
     );
   }
 }

@@ -1,0 +1,174 @@
+import { sql } from "kysely";
+import type { Actor } from "../auth/index.js";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { addressKey } from "./address-key.js";
+import type { LimitSpec } from "./limit-spec.js";
+import { limitWindow, type LimitPeriod } from "./limit-windows.js";
+import { rateLimitHeaders, type RateLimitHeaders } from "./ratelimit-headers.js";
+import type { ConcurrencyLimit, WindowLimit } from "./usage-limiter.js";
+import { functionRefusal, hoursRefusal, type CallFunction } from "./usage-rules.js";
+
+/** A call to a served version, as the limits see it. */
+export interface CallToLimit extends CallFunction {
+  readonly actor: Actor;
+  readonly versionId: string;
+  /** `namespace/name@version`, for messages. */
+  readonly label: string;
+  /** The client's address, which counts for anonymous callers. */
+  readonly address: string;
+}
+
+/** A call let through: the RateLimit headers of the windows it counted in, and the slot it holds until `done`. */
+export interface Admission {
+  readonly headers: RateLimitHeaders;
+  /** Frees the call's concurrency slots; idempotent. */
+  done(): Promise<void>;
+}
+
+interface ScopedSpec {
+  /** `default`, `token:<id>`, `user:<id>`, `org:<id>` or `version:<id>`. */
+  readonly scope: string;
+  readonly spec: LimitSpec;
+}
+
+const NOTHING_HELD: Admission = { headers: {}, done: () => Promise.resolve() };
+
+const REQUEST_PERIODS: readonly [keyof NonNullable<LimitSpec["requests"]>, LimitPeriod][] = [
+  ["perSecond", "second"],
+  ["perMinute", "minute"],
+  ["perHour", "hour"],
+  ["perDay", "day"],
+  ["perMonth", "month"],
+];
+
+/**
+ * The limits that apply to a call: the hub's defaults, the version's, and the
+ * caller's token's, user's and organisations', in one query.
+ */
+async function specsFor(ctx: HubContext, call: CallToLimit): Promise<ScopedSpec[]> {
+  const actor = call.actor;
+  const direct = ["default", `version:${call.versionId}`];
+  if (actor.kind === "user") {
+    direct.push(`user:${actor.userId}`, `token:${actor.token.id}`);
+  }
+  const rows = await ctx.db
+    .selectFrom("usage_limits")
+    .select(["scope", "spec"])
+    .where((eb) =>
+      actor.kind === "user"
+        ? eb.or([
+            eb("scope", "in", direct),
+            eb(
+              "scope",
+              "in",
+              eb
+                .selectFrom("org_members")
+                .select(sql<string>`'org:' || org_id`.as("scope"))
+                .where("user_id", "=", actor.userId),
+            ),
+          ])
+        : eb("scope", "in", direct),
+    )
+    .execute();
+  return rows.map((r) => ({ scope: r.scope, spec: JSON.parse(r.spec) as LimitSpec }));
+}
+
+/** Whose calls a scope's counters count: a version's and the defaults count each caller apart. */
+function counterKey(scope: string, call: CallToLimit): string {
+  if (scope === "default" || scope.startsWith("version:")) {
+    const caller =
+      call.actor.kind === "user" ? `user:${call.actor.userId}` : `anon:${addressKey(call.address)}`;
+    return `${scope}|${caller}`;
+  }
+  return scope;
+}
+
+/** The word a scope goes by in policy names and messages. */
+function scopeWord(scope: string, call: CallToLimit): string {
+  if (scope.startsWith("version:")) {
+    return `the limits of ${call.label}`;
+  }
+  if (scope === "default") {
+    return "the hub's default limits";
+  }
+  return `your ${scope.slice(0, scope.indexOf(":"))}'s limits`;
+}
+
+/** A policy name for the RateLimit headers: the scope's kind and the window, e.g. `token-per-minute`. */
+function policyName(scope: string, what: string): string {
+  const kind = scope === "default" ? "default" : scope.slice(0, scope.indexOf(":"));
+  return `${kind}-${what}`;
+}
+
+/**
+ * Lets a call through the limits that apply to it, or refuses it: a time
+ * window or function rule with 403 naming the rule, a spent quota or a full
+ * concurrency limit with 429 and the windows' state for the RateLimit
+ * headers. Only inference calls count against quotas; metadata and readiness
+ * answer under the rules alone, so a client polling them spends nothing.
+ */
+export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Admission> {
+  const specs = await specsFor(ctx, call);
+  if (specs.length === 0) {
+    return NOTHING_HELD;
+  }
+  const now = ctx.clock.now();
+  for (const { scope, spec } of specs) {
+    const refusal =
+      (spec.hours === undefined ? null : hoursRefusal(spec.hours, now)) ??
+      (spec.functions === undefined ? null : functionRefusal(spec.functions, call));
+    if (refusal !== null) {
+      throw new HubError(
+        "USAGE_NOT_ALLOWED",
+        `${scopeWord(scope, call)} refuse this call: ${refusal}`,
+        {
+          scope: scopeWord(scope, call),
+        },
+      );
+    }
+  }
+  if (call.endpoint !== "infer") {
+    return NOTHING_HELD;
+  }
+  const windows: WindowLimit[] = [];
+  const concurrency: ConcurrencyLimit[] = [];
+  const nowMs = now.getTime();
+  for (const { scope, spec } of specs) {
+    const key = counterKey(scope, call);
+    for (const [field, period] of REQUEST_PERIODS) {
+      const quota = spec.requests?.[field];
+      if (quota !== undefined) {
+        windows.push({
+          name: policyName(scope, `per-${period}`),
+          key: `${key}|requests|${period}`,
+          quota,
+          ...limitWindow(period, nowMs, spec.timeZone),
+        });
+      }
+    }
+    if (spec.concurrency !== undefined) {
+      concurrency.push({
+        name: policyName(scope, "concurrency"),
+        key,
+        max: spec.concurrency,
+      });
+    }
+  }
+  if (windows.length === 0 && concurrency.length === 0) {
+    return NOTHING_HELD;
+  }
+  const decision = await ctx.limiter.acquire({ windows, concurrency, cost: 1 }, nowMs);
+  if (!decision.allowed) {
+    throw new HubError(
+      "QUOTA_EXCEEDED",
+      `${call.label}: the usage limit ${decision.violated.join(", ")} is spent; try again in ${decision.retryAfterSeconds} s`,
+      {
+        retryAfterSeconds: decision.retryAfterSeconds,
+        violatedPolicies: decision.violated,
+        rateLimit: rateLimitHeaders(decision.windows, decision),
+      },
+    );
+  }
+  return { headers: rateLimitHeaders(decision.windows), done: () => decision.release() };
+}
