@@ -113,17 +113,24 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const store = options.store ?? (await openStore(config.database));
   const blobs = options.blobs ?? (await FsBlobStore.open(config.blobs.dir));
   const clock = options.clock ?? systemClock;
+  // The app's logger is made after the context: what the limiter reports before then (Redis
+  // unreachable at start-up) waits for it.
+  const logTo: { app?: HubApp["log"] } = {};
+  const earlyWarnings: string[] = [];
   const limiter =
     options.limiter ??
     (await openUsageLimiter(config.limits, {
       clock,
-      // The app's logger exists only later; an outage can only be reported after start-up.
       log: {
         warn: (message) => {
-          app.log.warn(message);
+          if (logTo.app === undefined) {
+            earlyWarnings.push(message);
+          } else {
+            logTo.app.warn(message);
+          }
         },
         info: (message) => {
-          app.log.info(message);
+          logTo.app?.info(message);
         },
       },
     }));
@@ -180,6 +187,11 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  logTo.app = app.log;
+  for (const message of earlyWarnings) {
+    app.log.warn(message);
+  }
 
   await app.register(swagger, {
     openapi: {
