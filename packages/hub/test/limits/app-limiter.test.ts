@@ -58,7 +58,11 @@ describe("the hub's usage limiter", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     const port = address !== null && typeof address === "object" ? address.port : 0;
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
     const hub = await startHub("sqlite", { REDIS_URL: `redis://127.0.0.1:${port}` });
     try {
       const health = await hub.request("GET", "/health");
