@@ -1,5 +1,5 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|web-ui|mlp-train|onnx-infer|dp-sgd|pii-scan|policy ...]
+//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|web-ui|mlp-train|onnx-infer|dp-sgd|pii-scan|policy|limiter ...]
 //                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
@@ -10,6 +10,7 @@ import { benchDownload } from "./download.mjs";
 import { benchDpSgd } from "./dp-sgd.mjs";
 import { benchGatedDownload } from "./gated-download.mjs";
 import { benchHfPublish } from "./hf-publish.mjs";
+import { benchLimiter } from "./limiter.mjs";
 import { stopAllChildren } from "./lib/child.mjs";
 import { writeDataFile } from "./lib/data-file.mjs";
 import { ROOT, WORK_DIR, setHubNodeArgs } from "./lib/hub-process.mjs";
@@ -38,6 +39,7 @@ const ML_FIGURES = {
   "dp-sgd": benchDpSgd,
   "pii-scan": benchPiiScan,
   policy: benchPolicy,
+  limiter: benchLimiter,
 };
 const ML_SECTIONS = Object.keys(ML_FIGURES);
 const SECTIONS = [...HUB_SECTIONS, ...ML_SECTIONS];

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import net from "node:net";
 import { describe, it } from "node:test";
 import { Redis } from "ioredis";
 import { HubError } from "../../src/errors/index.js";
@@ -50,4 +51,29 @@ describe("the hub's usage limiter", () => {
       );
     },
   );
+
+  it("starts while REDIS_URL cannot be reached, refusing limited calls until it can", async () => {
+    // A port nothing listens on: taken, then freed.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    const port = address !== null && typeof address === "object" ? address.port : 0;
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
+    const hub = await startHub("sqlite", { REDIS_URL: `redis://127.0.0.1:${port}` });
+    try {
+      const health = await hub.request("GET", "/health");
+      assert.equal(health.status, 200);
+      const now = Date.now();
+      await assert.rejects(
+        hub.built.ctx.limiter.acquire(check([windowLimit("per-minute", "down", 3, 60, now)]), now),
+        (err: unknown) => err instanceof HubError && err.code === "UNAVAILABLE",
+      );
+    } finally {
+      await hub.close();
+    }
+  });
 });

@@ -19,6 +19,8 @@ const limiter = await RedisUsageLimiter.open({
   log,
   prefix,
   leaseMs: 1000,
+  // Hundreds of calls at once on a busy test machine: slowness must not pass for an outage here.
+  commandTimeoutMs: 10_000,
 });
 const lines = createInterface({ input: process.stdin });
 const go = new Promise<void>((resolve) =>
