@@ -22,8 +22,8 @@ export interface CallToLimit extends CallFunction {
 /** A call let through: the RateLimit headers of the windows it counted in, and the slot it holds until `done`. */
 export interface Admission {
   readonly headers: RateLimitHeaders;
-  /** Frees the call's concurrency slots; idempotent. */
-  done(): Promise<void>;
+  /** Charges the model's run time to compute quotas and frees the call's concurrency slots. */
+  done(computeMs: number): Promise<void>;
 }
 
 interface ScopedSpec {
@@ -41,6 +41,12 @@ const REQUEST_PERIODS: readonly [keyof NonNullable<LimitSpec["requests"]>, Limit
   ["perDay", "day"],
   ["perMonth", "month"],
 ];
+
+const COMPUTE_PERIODS: readonly [keyof NonNullable<LimitSpec["computeSeconds"]>, LimitPeriod][] =
+  [
+    ["perDay", "day"],
+    ["perMonth", "month"],
+  ];
 
 /**
  * The limits that apply to a call: the hub's defaults, the version's, and the
@@ -132,6 +138,9 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
     return NOTHING_HELD;
   }
   const windows: WindowLimit[] = [];
+  // Counted in milliseconds of model run time; a call needs one left to start, and is
+  // charged the rest when it ends, so the call that crosses the quota finishes.
+  const compute: WindowLimit[] = [];
   const concurrency: ConcurrencyLimit[] = [];
   const nowMs = now.getTime();
   for (const { scope, spec } of specs) {
@@ -147,6 +156,17 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
         });
       }
     }
+    for (const [field, period] of COMPUTE_PERIODS) {
+      const seconds = spec.computeSeconds?.[field];
+      if (seconds !== undefined) {
+        compute.push({
+          name: policyName(scope, `compute-per-${period}`),
+          key: `${key}|compute-ms|${period}`,
+          quota: seconds * 1000,
+          ...limitWindow(period, nowMs, spec.timeZone),
+        });
+      }
+    }
     if (spec.concurrency !== undefined) {
       concurrency.push({
         name: policyName(scope, "concurrency"),
@@ -155,10 +175,16 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
       });
     }
   }
-  if (windows.length === 0 && concurrency.length === 0) {
+  if (windows.length === 0 && compute.length === 0 && concurrency.length === 0) {
     return NOTHING_HELD;
   }
-  const decision = await ctx.limiter.acquire({ windows, concurrency, cost: 1 }, nowMs);
+  // One unit is a request in a request window and a millisecond in a compute window.
+  const decision = await ctx.limiter.acquire(
+    { windows: [...windows, ...compute], concurrency, cost: 1 },
+    nowMs,
+  );
+  // The RateLimit fields count requests; compute windows, in milliseconds, stay out of them.
+  const requestStates = decision.windows.filter((w) => !compute.some((c) => c.name === w.name));
   if (!decision.allowed) {
     throw new HubError(
       "QUOTA_EXCEEDED",
@@ -166,9 +192,18 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
       {
         retryAfterSeconds: decision.retryAfterSeconds,
         violatedPolicies: decision.violated,
-        rateLimit: rateLimitHeaders(decision.windows, decision),
+        rateLimit: rateLimitHeaders(requestStates, decision),
       },
     );
   }
-  return { headers: rateLimitHeaders(decision.windows), done: () => decision.release() };
+  return {
+    headers: rateLimitHeaders(requestStates),
+    done: async (computeMs) => {
+      const rest = Math.round(computeMs) - 1;
+      if (compute.length > 0 && rest > 0) {
+        await ctx.limiter.charge(compute, rest);
+      }
+      await decision.release();
+    },
+  };
 }

@@ -44,7 +44,7 @@ async function admitLook(
     rows: 0,
     binaryTensors: false,
   });
-  await admission.done();
+  await admission.done(0);
 }
 
 /** An OIP v2 inference response (serving.md §1). */
@@ -88,6 +88,7 @@ export async function infer(
     rows: rowsOf(feeds),
     binaryTensors: false,
   });
+  let computeMs = 0;
   try {
     const pool = await ctx.serving.poolFor({
       versionId: served.versionId,
@@ -95,7 +96,9 @@ export async function infer(
       sha256: served.sha256,
       workers: served.workers,
     });
+    const started = performance.now();
     const results = await pool.run(feeds, outputs);
+    computeMs = performance.now() - started;
     return {
       body: {
         model_name: target.oipName,
@@ -107,7 +110,7 @@ export async function infer(
     };
   } finally {
     ctx.serving.called(served.versionId);
-    await admission.done();
+    await admission.done(computeMs);
   }
 }
 

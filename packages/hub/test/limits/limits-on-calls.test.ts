@@ -172,6 +172,43 @@ for (const dialect of DIALECTS) {
       await clear("/api/limits/default");
     });
 
+    it("charges each call's model time to a compute quota, and refuses calls once a second of it is spent", async () => {
+      await setLimits(
+        "/api/models/acme/petals/versions/v1/limits",
+        { computeSeconds: { perDay: 1 } },
+        owner,
+      );
+      let admitted = 0;
+      let refusal: Response | null = null;
+      // Eight callers at once until the quota is spent: each Iris call takes well under a millisecond of
+      // model time, so a second of it admits hundreds of calls and the loop ends long before its bound.
+      for (let round = 0; round < 5000 && refusal === null; round += 1) {
+        const answers = await Promise.all(
+          Array.from({ length: 8 }, () => call(dana, IRIS_ROWS, OTHER_INFER)),
+        );
+        for (const answer of answers) {
+          if (answer.status === 200) {
+            admitted += 1;
+            await answer.arrayBuffer();
+          } else {
+            refusal ??= answer;
+          }
+        }
+      }
+      assert.ok(refusal !== null, "the compute quota was never spent");
+      assert.ok(admitted > 8, `only ${admitted} calls were admitted before the refusal`);
+      const body = (await refusal.json()) as { code: string; error: string };
+      assert.equal(body.code, "QUOTA_EXCEEDED");
+      assert.match(body.error, /the usage limit version-compute-per-day is spent/);
+      assert.equal(
+        refusal.headers.get("ratelimit-policy"),
+        null,
+        "compute windows are not request counts",
+      );
+      await expectStatus(call(carl, IRIS_ROWS, OTHER_INFER), 200);
+      await clear("/api/models/acme/petals/versions/v1/limits", owner);
+    });
+
     it("answers a caller who may not see a model as for a missing one, whatever its limits", async () => {
       await publishAt(hub, owner, "acme/secret", "private", "v1", { "model.onnx": iris.bytes });
       await enable(hub, owner, "acme/secret", "v1");
