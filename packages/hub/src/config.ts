@@ -42,6 +42,8 @@ export interface LimitsConfig {
    * uncounted, or decided by each hub in its own memory.
    */
   readonly unavailable: "closed" | "open" | "local";
+  /** GATEHOUSE_LIMITS_REDIS_PREFIX: what every key starts with, so deployments can share a Redis server (default gatehouse:limits:). */
+  readonly redisPrefix: string;
 }
 
 /** Every setting of the hub, parsed once at start-up. */
@@ -337,7 +339,14 @@ function parseLimits(env: Env): LimitsConfig {
       `"${mode}" is not one of ${LIMITS_UNAVAILABLE.join(", ")}`,
     );
   }
-  return { redisUrl, unavailable };
+  const prefix = env.GATEHOUSE_LIMITS_REDIS_PREFIX?.trim() ?? "";
+  if (prefix.length > 64 || /[\s*?[\]]/.test(prefix)) {
+    throw new ConfigError(
+      "GATEHOUSE_LIMITS_REDIS_PREFIX",
+      "must be at most 64 characters without spaces or the pattern characters * ? [ ]; use e.g. gatehouse:prod:",
+    );
+  }
+  return { redisUrl, unavailable, redisPrefix: prefix === "" ? "gatehouse:limits:" : prefix };
 }
 
 function parseBlobs(raw: string | undefined, dataDir: string): BlobsConfig {

@@ -20,6 +20,7 @@ export async function openUsageLimiter(
   return RedisUsageLimiter.open({
     url: config.redisUrl,
     unavailable: config.unavailable,
+    prefix: config.redisPrefix,
     clock: deps.clock,
     log: deps.log,
   });

@@ -212,13 +212,18 @@ describe("configuration", () => {
   });
 
   it("counts usage limits in memory and refuses limited calls while Redis is down, by default", () => {
-    assert.deepEqual(loadConfig({}).limits, { redisUrl: null, unavailable: "closed" });
+    assert.deepEqual(loadConfig({}).limits, {
+      redisUrl: null,
+      unavailable: "closed",
+      redisPrefix: "gatehouse:limits:",
+    });
   });
 
   it("counts usage limits on Redis when REDIS_URL is a redis:// or rediss:// URL", () => {
     assert.deepEqual(loadConfig({ REDIS_URL: "redis://:secret@cache.internal:6380/2" }).limits, {
       redisUrl: "redis://:secret@cache.internal:6380/2",
       unavailable: "closed",
+      redisPrefix: "gatehouse:limits:",
     });
     assert.equal(
       loadConfig({ REDIS_URL: "rediss://cache.example" }).limits.redisUrl,
@@ -248,6 +253,16 @@ describe("configuration", () => {
 
   it("rejects a GATEHOUSE_LIMITS_UNAVAILABLE other than closed, open or local", () => {
     assertRejects({ GATEHOUSE_LIMITS_UNAVAILABLE: "fail-open" }, "GATEHOUSE_LIMITS_UNAVAILABLE");
+  });
+
+  it("keys usage limits under GATEHOUSE_LIMITS_REDIS_PREFIX, refusing one with spaces or patterns", () => {
+    assert.equal(
+      loadConfig({ GATEHOUSE_LIMITS_REDIS_PREFIX: "gatehouse:staging:" }).limits.redisPrefix,
+      "gatehouse:staging:",
+    );
+    for (const bad of ["two words:", "gh:*", "x".repeat(65)]) {
+      assertRejects({ GATEHOUSE_LIMITS_REDIS_PREFIX: bad }, "GATEHOUSE_LIMITS_REDIS_PREFIX");
+    }
   });
 
   it("names the flag, not the variable, when a bad port comes from --port", () => {
