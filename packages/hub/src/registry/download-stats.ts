@@ -5,6 +5,7 @@ import { HubError } from "../errors/index.js";
 import type { Stage } from "../stages/index.js";
 import { utcDay } from "./count-download.js";
 import { seesVersion, type ModelRecord } from "./load-model.js";
+import { prepareForCaller } from "./prepare-for-caller.js";
 import { listVersions } from "./versions.js";
 
 /** The days the Hugging Face Hub's `downloads` covers: the last 30, today included. */
@@ -29,7 +30,8 @@ export interface ModelDownloads {
 
 /** The first day of the window `downloads` covers, today (by the hub's clock, in UTC) its last. */
 export const recentSince = (ctx: HubContext): string =>
-  daysBefore(utcDay(ctx.clock.now()), RECENT_DAYS - 1);
+  // UTC days are all DAY_MS long, so this is daysBefore(today, …) without the round trip through text.
+  utcDay(new Date(ctx.clock.now().getTime() - (RECENT_DAYS - 1) * DAY_MS));
 
 /**
  * The downloads since the day `since` of the model `m` (in namespace `n`),
@@ -40,6 +42,43 @@ export function recentDownloads(actor: Actor, since: string) {
   return sql<
     number | string
   >`(select coalesce(sum(d.downloads), 0) from download_counts d inner join versions v on v.id = d.version_id where v.model_id = m.id and v.state = 'published' and ${seesVersion(actor)} and d.day >= ${since})`;
+}
+
+/** {@link modelDownloads} of one model, which model info asks for on every request. */
+const downloadsOfModel = prepareForCaller(["modelId", "since"], (db, p, caller) =>
+  db
+    .selectFrom("download_counts as d")
+    .innerJoin("versions as v", "v.id", "d.version_id")
+    .innerJoin("models as m", "m.id", "v.model_id")
+    .innerJoin("namespaces as n", "n.id", "m.namespace_id")
+    .select([
+      sql<number | string>`sum(case when d.day >= ${p("since")} then d.downloads else 0 end)`.as(
+        "recent",
+      ),
+      sql<number | string>`sum(d.downloads)`.as("all_time"),
+    ])
+    .where("v.model_id", "=", p("modelId"))
+    .where("v.state", "=", "published")
+    .where(seesVersion(caller))
+    .groupBy("v.model_id"),
+);
+
+/**
+ * The downloads of one model, summed over the published versions the caller
+ * may see, as {@link modelDownloads} counts them; undefined when it has none.
+ * Prepared once per shape of caller, and on SQLite answered again from memory
+ * until anything is written, a counted download included.
+ */
+export async function downloadsOf(
+  ctx: HubContext,
+  actor: Actor,
+  modelId: string,
+): Promise<ModelDownloads | undefined> {
+  const [row] = await downloadsOfModel(ctx.db, actor, { modelId, since: recentSince(ctx) });
+  // PostgreSQL sums bigints as numeric, which its driver gives as text.
+  return row === undefined
+    ? undefined
+    : { recent: Number(row.recent), allTime: Number(row.all_time) };
 }
 
 /**

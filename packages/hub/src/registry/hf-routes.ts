@@ -16,7 +16,7 @@ import { parseRange } from "./byte-range.js";
 import { lfsPointerOid, lfsPointerText } from "./commit-id.js";
 import { countDownload, startsDownload } from "./count-download.js";
 import { recordDownload, resolveFile, type ResolvedFile } from "./download-file.js";
-import { modelDownloads } from "./download-stats.js";
+import { downloadsOf, modelDownloads } from "./download-stats.js";
 import {
   commitJson,
   commitTitle,
@@ -215,7 +215,7 @@ export function registerHfRoutes(app: HubApp, ctx: HubContext): void {
     actor: Actor,
     model: ModelRecord,
     expand: readonly string[] | undefined,
-  ) => downloadFigures((await modelDownloads(ctx, actor, [model.id])).get(model.id), expand);
+  ) => downloadFigures(await downloadsOf(ctx, actor, model.id), expand);
   const InfoQuery = Type.Object({ expand: Expand });
 
   app.get(

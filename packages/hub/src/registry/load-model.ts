@@ -2,7 +2,6 @@ import { sql, type RawBuilder } from "kysely";
 import {
   allowedFilter,
   authorize,
-  actorIdOf,
   relationFrom,
   type Action,
   type Actor,
@@ -13,7 +12,7 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { nameKey } from "../names/index.js";
 import type { LadderStage, Stage } from "../stages/index.js";
-import { prepareQuery, type Db } from "../store/index.js";
+import { prepareForCaller } from "./prepare-for-caller.js";
 
 /** What decides access to one published version: read fresh on every request, never cached. */
 export interface VersionAccess {
@@ -61,38 +60,6 @@ export function repoNotFound(repoId: string, actor: Actor): HubError {
     undefined,
     anonymous ? 401 : 404,
   );
-}
-
-/** The shape of caller a query's SQL depends on; the ids themselves are parameters. */
-type CallerShape = "anonymous" | "admin" | "user" | "admin-restricted" | "user-restricted";
-
-function shapeOf(actor: Actor): CallerShape {
-  if (actor.kind === "anonymous") {
-    return "anonymous";
-  }
-  const base = actor.isAdmin ? "admin" : "user";
-  return actor.token.modelId === null ? base : `${base}-restricted`;
-}
-
-/** A caller of `shape` whose user id and token model are the prepared query's parameters. */
-function parameterActor(shape: CallerShape, p: (name: "userId" | "tokenModel") => string): Actor {
-  if (shape === "anonymous") {
-    return { kind: "anonymous" };
-  }
-  return {
-    kind: "user",
-    userId: p("userId"),
-    name: "",
-    isAdmin: shape.startsWith("admin"),
-    token: {
-      id: "",
-      name: "",
-      scopes: ["read"],
-      modelId: shape.endsWith("restricted") ? p("tokenModel") : null,
-      createdAt: "",
-      expiresAt: null,
-    },
-  };
 }
 
 /**
@@ -163,64 +130,41 @@ export const seesVersion = (actor: Actor, of: "version" | "model" = "version") =
  * newest version the caller may see, in one query: this runs on every request.
  * The SQL differs by the shape of caller, so one query is prepared per shape.
  */
-const findModel = Object.fromEntries(
-  (["anonymous", "admin", "user", "admin-restricted", "user-restricted"] as const).map((shape) => [
-    shape,
-    prepareQuery(["namespaceKey", "nameKey", "userId", "tokenModel"], (db: Db, p) => {
-      const caller = parameterActor(shape, p);
-      return db
-        .selectFrom("namespaces as n")
-        .innerJoin("models as m", (join) =>
-          join.onRef("m.namespace_id", "=", "n.id").on("m.name_key", "=", p("nameKey")),
-        )
-        .leftJoin("org_members as om", (join) =>
-          join.onRef("om.org_id", "=", "n.id").on("om.user_id", "=", p("userId")),
-        )
-        .select([
-          "n.id as namespace_id",
-          "n.name as namespace_name",
-          "n.kind as namespace_kind",
-          "m.id",
-          "m.name",
-          "m.initial_stage",
-          "m.created_at",
-          "m.updated_at",
-          "om.role",
-          sql<number>`exists (select 1 from model_testers t where t.model_id = m.id and (t.namespace_id = ${p("userId")} or t.namespace_id in (select org_id from org_members where user_id = ${p("userId")})))`.as(
-            "tester",
-          ),
-          mainVersion(caller).as("main"),
-          // Withdrawn versions the caller saw still show the model, as tombstones.
-          sql<number>`exists (select 1 from versions v where v.model_id = m.id and v.state = 'published' and ${seesVersion(caller)})`.as(
-            "sees_a_version",
-          ),
-        ])
-        .where("n.name_key", "=", p("namespaceKey"));
-    }),
-  ]),
-) as Record<
-  CallerShape,
-  (
-    db: Db,
-    values: Readonly<Record<"namespaceKey" | "nameKey" | "userId" | "tokenModel", unknown>>,
-  ) => Promise<
-    readonly Readonly<{
-      namespace_id: string;
-      namespace_name: string;
-      namespace_kind: "user" | "org";
-      id: string;
-      name: string;
-      initial_stage: LadderStage;
-      created_at: string;
-      updated_at: string;
-      role: "owner" | "maintainer" | "reviewer" | "member" | null;
+const findModel = prepareForCaller(["namespaceKey", "nameKey"], (db, p, caller) =>
+  db
+    .selectFrom("namespaces as n")
+    .innerJoin("models as m", (join) =>
+      join.onRef("m.namespace_id", "=", "n.id").on("m.name_key", "=", p("nameKey")),
+    )
+    .leftJoin("org_members as om", (join) =>
+      join.onRef("om.org_id", "=", "n.id").on("om.user_id", "=", p("userId")),
+    )
+    .select([
+      "n.id as namespace_id",
+      "n.name as namespace_name",
+      "n.kind as namespace_kind",
+      "m.id",
+      "m.name",
+      "m.initial_stage",
+      "m.created_at",
+      "m.updated_at",
+      "om.role",
       // SQLite answers `exists` with 0 or 1, PostgreSQL with a boolean.
-      tester: number | boolean;
-      main: string | null;
-      sees_a_version: number | boolean;
-    }>[]
-  >
->;
+      sql<
+        number | boolean
+      >`exists (select 1 from model_testers t where t.model_id = m.id and (t.namespace_id = ${p("userId")} or t.namespace_id in (select org_id from org_members where user_id = ${p("userId")})))`.as(
+        "tester",
+      ),
+      mainVersion(caller).as("main"),
+      // Withdrawn versions the caller saw still show the model, as tombstones.
+      sql<
+        number | boolean
+      >`exists (select 1 from versions v where v.model_id = m.id and v.state = 'published' and ${seesVersion(caller)})`.as(
+        "sees_a_version",
+      ),
+    ])
+    .where("n.name_key", "=", p("namespaceKey")),
+);
 
 /** Version-level actions are decided per version, once a revision is resolved. */
 const VERSION_ACTIONS: ReadonlySet<Action> = new Set([
@@ -251,12 +195,7 @@ export async function loadModel(
   const [row] =
     namespaceKey === null || modelKey === null
       ? []
-      : await findModel[shapeOf(actor)](ctx.db, {
-          namespaceKey,
-          nameKey: modelKey,
-          userId: actorIdOf(actor) ?? "",
-          tokenModel: actor.kind === "user" ? (actor.token.modelId ?? "") : "",
-        });
+      : await findModel(ctx.db, actor, { namespaceKey, nameKey: modelKey });
   if (row === undefined) {
     throw repoNotFound(repoId, actor);
   }

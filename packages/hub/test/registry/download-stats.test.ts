@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { buildApp, type BuiltApp } from "../../src/app.js";
-import { createDraft, expectStatus, type ErrorBody } from "../security/support.js";
+import { createDraft, createToken, expectStatus, type ErrorBody } from "../security/support.js";
 import { DIALECTS, POSTGRES_URL, startHub, type TestHub } from "../support/harness.js";
 import { ManualClock } from "../support/manual-clock.js";
 
@@ -201,6 +201,38 @@ for (const dialect of DIALECTS) {
         listed.map((m) => m.downloads),
         [1],
       );
+    });
+
+    it("gives each kind of caller the figure of what they see in model info, and a new download at once", async () => {
+      const id = "admin/mixed";
+      const adminHere = await createToken(hub, hub.adminToken, { scopes: ["read"], model: id });
+      const adminElsewhere = await createToken(hub, hub.adminToken, {
+        scopes: ["read"],
+        model: "admin/counted",
+      });
+      const bobElsewhere = await createToken(hub, bob, {
+        scopes: ["read"],
+        model: "admin/counted",
+      });
+      // A token restricted to another model counts as anonymous here, and sees only v1.
+      const callers = [
+        hub.adminToken,
+        adminHere.token,
+        adminElsewhere.token,
+        bob,
+        bobElsewhere.token,
+        undefined,
+      ];
+      const figures = () =>
+        Promise.all(
+          callers.map(async (token) => (await info(`/api/models/${id}`, token)).downloads),
+        );
+      assert.deepEqual(await figures(), [4, 4, 1, 1, 1, 1]);
+      assert.deepEqual(await figures(), [4, 4, 1, 1, 1, 1], "asked again, nothing changed");
+      await expectStatus(get(id, "v2"), 200);
+      assert.deepEqual(await figures(), [5, 5, 1, 1, 1, 1], "a download of the private v2");
+      await expectStatus(get(id, "v1"), 200);
+      assert.deepEqual(await figures(), [6, 6, 2, 2, 2, 2], "a download of the open v1");
     });
 
     it("answers a model the caller may not see as not found, as for one that does not exist", async () => {
