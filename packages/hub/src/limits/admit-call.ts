@@ -42,11 +42,10 @@ const REQUEST_PERIODS: readonly [keyof NonNullable<LimitSpec["requests"]>, Limit
   ["perMonth", "month"],
 ];
 
-const COMPUTE_PERIODS: readonly [keyof NonNullable<LimitSpec["computeSeconds"]>, LimitPeriod][] =
-  [
-    ["perDay", "day"],
-    ["perMonth", "month"],
-  ];
+const COMPUTE_PERIODS: readonly [keyof NonNullable<LimitSpec["computeSeconds"]>, LimitPeriod][] = [
+  ["perDay", "day"],
+  ["perMonth", "month"],
+];
 
 /**
  * The limits that apply to a call: the hub's defaults, the version's, and the
