@@ -7,6 +7,7 @@ import {
   type OipInferRequest,
   type OipOutput,
 } from "./oip-tensors.js";
+import { batchingOf } from "./served-versions.js";
 import type { TensorSpec } from "./tensor-types.js";
 
 /** An OIP v2 inference response (serving.md §1). */
@@ -45,6 +46,7 @@ export async function infer(
     label: `${model.fullName}@${served.versionName}`,
     sha256: served.sha256,
     workers: served.workers,
+    batching: batchingOf(ctx.config.serve, served),
   });
   try {
     const results = await pool.run(feeds, outputs);
