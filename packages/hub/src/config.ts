@@ -136,12 +136,14 @@ function parseServe(env: Env): ServeConfig {
     ),
     queueLimit: positiveIntOr(env, "GATEHOUSE_SERVE_QUEUE", 64, 1_000_000),
     idleUnloadMs: positiveIntOr(env, "GATEHOUSE_SERVE_IDLE_UNLOAD", 900, MAX_TIMEOUT_S) * 1000,
-    // 32 rows: past it, a wide MLP's batched run grows nearly linearly with its rows, so bigger
-    // batches add latency without adding throughput (docs/benchmarks.md, oip-infer).
+    // 32 rows: a wide MLP (docs/benchmarks.md, oip-infer) runs 32 rows in about 2× the time of
+    // one (10 vs 5.5 ms) and 64 in 3× (16 ms): 32 gets 80% of 64's rows per second at 60% of
+    // its run time, which is what a call caught in a batch waits for.
     maxBatch: positiveIntOr(env, "GATEHOUSE_SERVE_MAX_BATCH", 32, MAX_BATCH_LIMIT),
     // No delay, as Triton's default: under load batches form anyway from the calls that
-    // arrive while every worker is busy, and holding a batch back only added latency
-    // there (docs/benchmarks.md, oip-infer).
+    // arrive while every worker is busy (22–25 calls per batch at 64 clients in the oip-infer
+    // bench); 2 ms measured within that bench's noise under load, and a delay adds itself to
+    // every call of a quiet model.
     maxDelayUs: Math.round(
       nonNegativeNumberOr(env, "GATEHOUSE_SERVE_MAX_DELAY_MS", 0, MAX_DELAY_LIMIT_MS) * 1000,
     ),
