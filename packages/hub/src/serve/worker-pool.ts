@@ -273,9 +273,15 @@ export class WorkerPool {
         }, holdMs);
         return;
       }
+      // Compacted in place: a long queue spread into one call's arguments could overflow the stack.
       const taken = new Set(jobs);
-      const rest = this.waiting.filter((j) => !taken.has(j));
-      this.waiting.splice(0, this.waiting.length, ...rest);
+      let kept = 0;
+      for (const job of this.waiting) {
+        if (!taken.has(job)) {
+          this.waiting[kept++] = job;
+        }
+      }
+      this.waiting.length = kept;
       this.dispatch(idle, jobs);
     }
   }
