@@ -128,7 +128,16 @@ export interface ServeConfig {
   readonly queueLimit: number;
   /** A version not called for this long is unloaded, and loaded again by the next call (GATEHOUSE_SERVE_IDLE_UNLOAD, seconds, default 900). */
   readonly idleUnloadMs: number;
+  /** Rows one run may take from waiting calls, for versions enabled without their own (GATEHOUSE_SERVE_MAX_BATCH, default 32; 1 turns batching off). */
+  readonly maxBatch: number;
+  /** How long a partial batch may wait for more calls, in µs, for versions enabled without their own (GATEHOUSE_SERVE_MAX_DELAY_MS, milliseconds, default 0). */
+  readonly maxDelayUs: number;
 }
+
+/** The most rows of one batched run a version may ask for. */
+export const MAX_BATCH_LIMIT = 1024;
+/** The longest a partial batch may be held, in ms. */
+export const MAX_DELAY_LIMIT_MS = 1000;
 
 function parseServe(env: Env): ServeConfig {
   const intraOpThreads = positiveIntOr(env, "GATEHOUSE_SERVE_INTRA_OP_THREADS", 1, 256);
@@ -143,6 +152,17 @@ function parseServe(env: Env): ServeConfig {
     ),
     queueLimit: positiveIntOr(env, "GATEHOUSE_SERVE_QUEUE", 64, 1_000_000),
     idleUnloadMs: positiveIntOr(env, "GATEHOUSE_SERVE_IDLE_UNLOAD", 900, MAX_TIMEOUT_S) * 1000,
+    // 32 rows: a wide MLP (docs/benchmarks.md, oip-infer) runs 32 rows in about 2× the time of
+    // one (10 vs 5.5 ms) and 64 in 3× (16 ms): 32 gets 80% of 64's rows per second at 60% of
+    // its run time, which is what a call caught in a batch waits for.
+    maxBatch: positiveIntOr(env, "GATEHOUSE_SERVE_MAX_BATCH", 32, MAX_BATCH_LIMIT),
+    // No delay, as Triton's default: under load batches form anyway from the calls that
+    // arrive while every worker is busy (22–25 calls per batch at 64 clients in the oip-infer
+    // bench); 2 ms measured within that bench's noise under load, and a delay adds itself to
+    // every call of a quiet model.
+    maxDelayUs: Math.round(
+      nonNegativeNumberOr(env, "GATEHOUSE_SERVE_MAX_DELAY_MS", 0, MAX_DELAY_LIMIT_MS) * 1000,
+    ),
   };
 }
 
@@ -198,6 +218,22 @@ function positiveIntOr(env: Env, variable: string, fallback: number, max?: numbe
   }
   const value = parsePositiveInt(variable, raw);
   if (max !== undefined && value > max) {
+    throw new ConfigError(variable, `${value} is more than ${max}`);
+  }
+  return value;
+}
+
+/** A number of zero or more, decimals allowed, at most `max`. */
+function nonNegativeNumberOr(env: Env, variable: string, fallback: number, max: number): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === "") {
+    return fallback;
+  }
+  if (!/^\d+(\.\d+)?$/.test(raw)) {
+    throw new ConfigError(variable, `"${raw}" is not a number of zero or more`);
+  }
+  const value = Number(raw);
+  if (value > max) {
     throw new ConfigError(variable, `${value} is more than ${max}`);
   }
   return value;

@@ -14,14 +14,15 @@ export const MODEL_FILE = "model.onnx";
  * file (and run a warm-up) first, and only then is the version recorded as
  * served, with its audit event, so a file onnxruntime cannot load is refused
  * with the runtime's message and nothing is half-served. Enabling a served
- * version again changes its worker count. Maintainers, owners and admins.
+ * version again changes its worker count and batching (settings left out
+ * take the hub's defaults). Maintainers, owners and admins.
  */
 export async function enableServing(
   ctx: HubContext,
   actor: Actor,
   repo: { namespace: string; name: string },
   versionName: string,
-  workersAsked: number | undefined,
+  asked: { workers?: number; maxBatch?: number; maxDelayMs?: number },
   origin: RequestOrigin,
 ): Promise<ServingStatus> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.release");
@@ -39,24 +40,34 @@ export async function enableServing(
     );
   }
   const { maxWorkers } = ctx.config.serve;
-  const workers = workersAsked ?? maxWorkers;
+  const workers = asked.workers ?? maxWorkers;
   if (workers > maxWorkers) {
     throw new HubError(
       "BAD_REQUEST",
       `workers must be from 1 to ${maxWorkers} on this hub (GATEHOUSE_SERVE_MAX_WORKERS); ask for fewer`,
     );
   }
+  // Stored as asked, null for the hub's default, so that a version enabled without
+  // settings follows GATEHOUSE_SERVE_MAX_BATCH and GATEHOUSE_SERVE_MAX_DELAY_MS.
+  const maxBatch = asked.maxBatch ?? null;
+  const maxDelayUs = asked.maxDelayMs === undefined ? null : Math.round(asked.maxDelayMs * 1000);
   const pool = await ctx.serving.load({
     versionId: version.id,
     label: id,
     sha256: file.sha256,
     workers,
+    batching: {
+      maxBatch: maxBatch ?? ctx.config.serve.maxBatch,
+      maxDelayUs: maxDelayUs ?? ctx.config.serve.maxDelayUs,
+    },
   });
   const now = ctx.clock.now();
   try {
     await ctx.db.transaction().execute(async (trx) => {
       const row = {
         workers,
+        max_batch: maxBatch,
+        max_delay_us: maxDelayUs,
         signature: JSON.stringify(pool.signature),
         enabled_by: user.userId,
         enabled_at: now.toISOString(),
@@ -76,7 +87,11 @@ export async function enableServing(
         actorId: user.userId,
         action: "serving.enable",
         resource: `version:${version.id}`,
-        details: { workers },
+        details: {
+          workers,
+          ...(maxBatch === null ? {} : { maxBatch }),
+          ...(asked.maxDelayMs === undefined ? {} : { maxDelayMs: asked.maxDelayMs }),
+        },
         at: now,
         origin,
       });

@@ -8,6 +8,7 @@ import {
   type OipInferRequest,
   type OipOutput,
 } from "./oip-tensors.js";
+import { batchingOf } from "./served-versions.js";
 import type { TensorSpec, WireTensor } from "./tensor-types.js";
 
 /** Who calls, as the usage limits tell callers apart. */
@@ -95,6 +96,7 @@ export async function infer(
       label,
       sha256: served.sha256,
       workers: served.workers,
+      batching: batchingOf(ctx.config.serve, served),
     });
     const started = performance.now();
     const results = await pool.run(feeds, outputs);

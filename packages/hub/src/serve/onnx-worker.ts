@@ -4,11 +4,13 @@
  * sessions live here, away from the event loop that answers HTTP.
  *
  * Protocol: after start it posts `{ kind: "ready", signature }` or
- * `{ kind: "failed", message }`; then for each `{ id, feeds, outputs }` it posts
- * `{ id, outputs }` or `{ id, error }`.
+ * `{ kind: "failed", message }`; then for each `{ kind: "run", id, feeds, outputs }`
+ * it posts `{ kind: "result", id, outputs }` or `{ kind: "error", id, message }`,
+ * until `{ kind: "stop" }` makes it release its session and end.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { InferenceSession, Tensor } from "onnxruntime-node";
+import { transferables } from "./batch-calls.js";
 import {
   OIP_TO_ORT,
   oipDatatypeOf,
@@ -23,9 +25,19 @@ export interface WorkerStart {
 }
 
 export interface RunRequest {
+  readonly kind: "run";
   readonly id: number;
   readonly feeds: Readonly<Record<string, WireTensor>>;
   readonly outputs: readonly string[];
+}
+
+/**
+ * Asks a worker to end once its run is done. A thread cannot be terminated
+ * while onnxruntime runs on it: the binding's answer then meets a stopping
+ * JavaScript engine and aborts the whole process.
+ */
+export interface StopRequest {
+  readonly kind: "stop";
 }
 
 export type WorkerMessage =
@@ -126,9 +138,19 @@ async function main(): Promise<void> {
   } catch {
     // A model whose open dimensions cannot all be 1 still serves; only its first call is slower.
   }
-  port.on("message", (request: RunRequest) => {
-    void run(session, request).then((message) => {
-      port.postMessage(message);
+  let running: Promise<void> = Promise.resolve();
+  port.on("message", (request: RunRequest | StopRequest) => {
+    if (request.kind === "stop") {
+      void running.then(async () => {
+        await session.release();
+        // Nothing left to wait for: the thread ends once its port is closed.
+        port.close();
+      });
+      return;
+    }
+    running = run(session, request).then((message) => {
+      // The outputs were made for this answer alone: their buffers move instead of being copied.
+      port.postMessage(message, message.kind === "result" ? transferables(message.outputs) : []);
     });
   });
   port.postMessage({ kind: "ready", signature } satisfies WorkerMessage);

@@ -1,4 +1,5 @@
 import { Type } from "@fastify/type-provider-typebox";
+import { MAX_BATCH_LIMIT, MAX_DELAY_LIMIT_MS } from "../config.js";
 import type { HubContext } from "../context.js";
 import { originOf, type HubApp } from "../http/index.js";
 import { disableServing, enableServing } from "./enable-serving.js";
@@ -16,7 +17,7 @@ export function registerServingRoutes(app: HubApp, ctx: HubContext): void {
       config: { access: { model: "version.release" } },
       schema: {
         description:
-          "Serve a published version holding model.onnx for hosted inference (Open Inference Protocol v2 at /v2). Its workers load the file first; one onnxruntime cannot load is refused 400 with the runtime's message. Again on a served version: changes its workers.",
+          "Serve a published version holding model.onnx for hosted inference (Open Inference Protocol v2 at /v2). Its workers load the file first; one onnxruntime cannot load is refused 400 with the runtime's message. Again on a served version: changes its workers and batching.",
         params: VersionParams,
         body: Type.Object(
           {
@@ -26,6 +27,22 @@ export function registerServingRoutes(app: HubApp, ctx: HubContext): void {
                 maximum: 256,
                 description:
                   "worker threads, each with its own onnxruntime session (default and most: GATEHOUSE_SERVE_MAX_WORKERS)",
+              }),
+            ),
+            maxBatch: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: MAX_BATCH_LIMIT,
+                description:
+                  "dynamic batching: the most rows one run takes from calls waiting for a worker, concatenated on dimension 0; 1 runs each call alone (default: GATEHOUSE_SERVE_MAX_BATCH)",
+              }),
+            ),
+            maxDelayMs: Type.Optional(
+              Type.Number({
+                minimum: 0,
+                maximum: MAX_DELAY_LIMIT_MS,
+                description:
+                  "dynamic batching: how long a partial batch may wait for more calls, counted from its oldest call, in ms, kept to the µs (default: GATEHOUSE_SERVE_MAX_DELAY_MS)",
               }),
             ),
           },
@@ -40,7 +57,7 @@ export function registerServingRoutes(app: HubApp, ctx: HubContext): void {
         request.actor,
         { namespace, name },
         version,
-        request.body.workers,
+        request.body,
         originOf(request),
       );
     },
@@ -63,7 +80,7 @@ export function registerServingRoutes(app: HubApp, ctx: HubContext): void {
       config: { access: { model: "version.release" } },
       schema: {
         description:
-          "A served version's status in this hub process: loaded, loading or idle, queue depth, workers, inputs and outputs.",
+          "A served version's status in this hub process: loaded, loading or idle, queue depth, workers, batching and its counts, inputs and outputs.",
         params: VersionParams,
       },
     },

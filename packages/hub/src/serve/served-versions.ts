@@ -1,4 +1,6 @@
+import type { ServeConfig } from "../config.js";
 import { prepareQuery, type Db } from "../store/index.js";
+import type { BatchSettings } from "./worker-pool.js";
 import type { ModelSignature } from "./tensor-types.js";
 
 /** A served version as stored: what enabling fixed, and by whom. */
@@ -11,6 +13,10 @@ export interface ServedVersion {
   readonly namespace: string;
   readonly name: string;
   readonly workers: number;
+  /** Rows one batched run may take; null: the hub's default. */
+  readonly maxBatch: number | null;
+  /** How long a partial batch may wait, in µs; null: the hub's default. */
+  readonly maxDelayUs: number | null;
   /** The content of its `model.onnx`. */
   readonly sha256: string;
   readonly signature: ModelSignature;
@@ -33,6 +39,8 @@ const served = (db: Db) =>
       "s.version_id",
       "s.model_id",
       "s.workers",
+      "s.max_batch",
+      "s.max_delay_us",
       "s.signature",
       "s.enabled_at",
       "f.sha256",
@@ -53,6 +61,8 @@ function toServed(row: Row): ServedVersion {
     namespace: row.namespace_name,
     name: row.model_name,
     workers: row.workers,
+    maxBatch: row.max_batch,
+    maxDelayUs: row.max_delay_us,
     sha256: row.sha256,
     signature: JSON.parse(row.signature) as ModelSignature,
     enabledBy: row.enabled_by,
@@ -90,4 +100,12 @@ export async function allServed(db: Db): Promise<ServedVersion[]> {
     .orderBy("v.name")
     .execute();
   return rows.map(toServed);
+}
+
+/** A served version's batching: its own settings, or the hub's defaults where it has none. */
+export function batchingOf(config: ServeConfig, served: ServedVersion): BatchSettings {
+  return {
+    maxBatch: served.maxBatch ?? config.maxBatch,
+    maxDelayUs: served.maxDelayUs ?? config.maxDelayUs,
+  };
 }

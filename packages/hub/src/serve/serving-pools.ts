@@ -1,7 +1,7 @@
 import type { BlobStore } from "../blobs/index.js";
 import type { ServeConfig } from "../config.js";
 import { HubError } from "../errors/index.js";
-import { WorkerPool } from "./worker-pool.js";
+import { WorkerPool, type BatchSettings } from "./worker-pool.js";
 
 /** Which model file a served version runs, and with how many workers. */
 export interface PoolTarget {
@@ -10,6 +10,7 @@ export interface PoolTarget {
   readonly label: string;
   readonly sha256: string;
   readonly workers: number;
+  readonly batching: BatchSettings;
 }
 
 /** Whether a served version's workers are running in this process. */
@@ -21,6 +22,12 @@ export interface PoolStatus {
   readonly queueDepth: number;
   /** Calls a worker is running. */
   readonly running: number;
+  /** Whether waiting calls are run together: the model allows it and its max batch is above 1. */
+  readonly batched: boolean;
+  /** Runs that answered more than one call since the workers were loaded. */
+  readonly batches: number;
+  /** Calls those runs answered. */
+  readonly batchedCalls: number;
 }
 
 interface Entry {
@@ -71,6 +78,8 @@ export class ServingPools {
   async poolFor(target: PoolTarget): Promise<WorkerPool> {
     const entry = this.entryOf(target.versionId);
     if (entry.pool?.healthy === true && entry.pool.workers === target.workers) {
+      // Another process may have changed the settings; they apply without a reload.
+      entry.pool.setBatching(target.batching);
       return entry.pool;
     }
     return entry.loading ?? this.load(target);
@@ -91,6 +100,9 @@ export class ServingPools {
       state: entry?.loading != null ? "loading" : pool !== null ? "loaded" : "idle",
       queueDepth: pool?.queueDepth ?? 0,
       running: pool?.running ?? 0,
+      batched: pool?.batched ?? false,
+      batches: pool?.batchStats.batches ?? 0,
+      batchedCalls: pool?.batchStats.batchedCalls ?? 0,
     };
   }
 
@@ -139,6 +151,7 @@ export class ServingPools {
       workers: target.workers,
       intraOpThreads: this.config.intraOpThreads,
       queueLimit: this.config.queueLimit,
+      batching: target.batching,
     });
   }
 

@@ -3,7 +3,8 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { loadModel, resolveVersion } from "../registry/index.js";
 import { oipModelName } from "../names/index.js";
-import { allServed, findServed, type ServedVersion } from "./served-versions.js";
+import { allServed, batchingOf, findServed, type ServedVersion } from "./served-versions.js";
+import { batchableSignature } from "./batch-calls.js";
 import type { LoadState } from "./serving-pools.js";
 import type { TensorSpec } from "./tensor-types.js";
 
@@ -18,6 +19,16 @@ export interface ServingStatus {
   readonly state: LoadState;
   readonly queueDepth: number;
   readonly running: number;
+  /** Rows one batched run may take (the version's own or the hub's default); 1: unbatched. */
+  readonly maxBatch: number;
+  /** How long a partial batch may wait for more calls, in ms. */
+  readonly maxDelayMs: number;
+  /** Whether calls are batched in this process: the model keeps an open batch dimension and `maxBatch` is above 1. */
+  readonly batched: boolean;
+  /** Runs that answered more than one call since the workers were loaded in this process. */
+  readonly batches: number;
+  /** Calls answered by those runs. */
+  readonly batchedCalls: number;
   readonly inputs: readonly TensorSpec[];
   readonly outputs: readonly TensorSpec[];
   readonly enabledBy: string | null;
@@ -27,6 +38,7 @@ export interface ServingStatus {
 /** What a served version's row and this process's pool say of it. */
 export function statusOf(ctx: HubContext, served: ServedVersion): ServingStatus {
   const pool = ctx.serving.status(served.versionId);
+  const batching = batchingOf(ctx.config.serve, served);
   return {
     model: served.model,
     version: served.versionName,
@@ -35,6 +47,14 @@ export function statusOf(ctx: HubContext, served: ServedVersion): ServingStatus 
     state: pool.state,
     queueDepth: pool.queueDepth,
     running: pool.running,
+    maxBatch: batching.maxBatch,
+    maxDelayMs: batching.maxDelayUs / 1000,
+    batched:
+      pool.state === "loaded"
+        ? pool.batched
+        : batching.maxBatch > 1 && batchableSignature(served.signature),
+    batches: pool.batches,
+    batchedCalls: pool.batchedCalls,
     inputs: served.signature.inputs,
     outputs: served.signature.outputs,
     enabledBy: served.enabledBy,

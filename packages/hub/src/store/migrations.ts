@@ -528,6 +528,15 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0014-serving-batching": {
+    async up(db: Kysely<unknown>) {
+      // Dynamic batching per served version; null takes the hub's default
+      // (GATEHOUSE_SERVE_MAX_BATCH, GATEHOUSE_SERVE_MAX_DELAY_MS), so versions
+      // served before keep following it.
+      await db.schema.alterTable("served_versions").addColumn("max_batch", "integer").execute();
+      await db.schema.alterTable("served_versions").addColumn("max_delay_us", "integer").execute();
+    },
+  },
   "0016-usage-limits": {
     async up(db: Kysely<unknown>) {
       // One set of limits per scope: `default`, `token:<id>`, `user:<id>`, `org:<id>` or

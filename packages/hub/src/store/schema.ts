@@ -280,6 +280,10 @@ export interface ServedVersionsTable {
   model_id: string;
   workers: number;
   signature: string;
+  /** Rows one run may take from waiting calls; null: the hub's default. */
+  max_batch: number | null;
+  /** How long a partial batch may wait, in µs; null: the hub's default. */
+  max_delay_us: number | null;
   enabled_by: string;
   enabled_at: string;
 }

@@ -38,17 +38,36 @@ describe("gatehouse serve and gatehouse infer", () => {
 
   it("enables a version, shows its status, and refuses what cannot be served with the reason", async () => {
     const enabled = await gatehouse(
-      ["serve", "enable", "olivia/iris@v1", "--workers", "1"],
+      [
+        "serve",
+        "enable",
+        "olivia/iris@v1",
+        "--workers",
+        "1",
+        "--max-batch",
+        "8",
+        "--max-delay-ms",
+        "1.5",
+      ],
       as(owner),
     );
     assert.equal(enabled.code, 0, enabled.stderr);
     assert.match(
       enabled.stdout,
-      /^serving olivia\/iris@v1 with 1 worker; call POST \/v2\/models\/olivia--iris\/versions\/v1\/infer/,
+      /^serving olivia\/iris@v1 with 1 worker, batch ≤8 rows, delay 1\.5 ms, 0 batches of 0 calls; call POST \/v2\/models\/olivia--iris\/versions\/v1\/infer/,
     );
     const status = await gatehouse(["serve", "status", "olivia/iris@v1"], as(owner));
     assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, /^olivia\/iris@v1 {2}loaded {2}workers 1 {2}queue 0 {2}running 0/);
+    assert.match(
+      status.stdout,
+      /^olivia\/iris@v1 {2}loaded {2}workers 1 {2}queue 0 {2}running 0 {2}batch ≤8 rows, delay 1\.5 ms/,
+    );
+    const badBatch = await gatehouse(
+      ["serve", "enable", "olivia/iris@v1", "--max-batch", "0"],
+      as(owner),
+    );
+    assert.equal(badBatch.code, 2);
+    assert.match(badBatch.stderr, /--max-batch takes a whole number of at least 1/);
     const all = await gatehouse(["--json", "serve", "status"], as(hub.adminToken));
     assert.equal(all.code, 0, all.stderr);
     assert.deepEqual(

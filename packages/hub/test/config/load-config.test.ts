@@ -166,6 +166,8 @@ describe("configuration", () => {
       maxWorkers: cores,
       queueLimit: 64,
       idleUnloadMs: 900_000,
+      maxBatch: 32,
+      maxDelayUs: 0,
     });
     const two = loadConfig({ GATEHOUSE_SERVE_INTRA_OP_THREADS: "2" }).serve;
     assert.equal(two.maxWorkers, Math.max(1, Math.floor(cores / 2)));
@@ -174,8 +176,17 @@ describe("configuration", () => {
         GATEHOUSE_SERVE_MAX_WORKERS: "3",
         GATEHOUSE_SERVE_QUEUE: "5",
         GATEHOUSE_SERVE_IDLE_UNLOAD: "60",
+        GATEHOUSE_SERVE_MAX_BATCH: "8",
+        GATEHOUSE_SERVE_MAX_DELAY_MS: "2.5",
       }).serve,
-      { intraOpThreads: 1, maxWorkers: 3, queueLimit: 5, idleUnloadMs: 60_000 },
+      {
+        intraOpThreads: 1,
+        maxWorkers: 3,
+        queueLimit: 5,
+        idleUnloadMs: 60_000,
+        maxBatch: 8,
+        maxDelayUs: 2500,
+      },
     );
   });
 
@@ -184,6 +195,11 @@ describe("configuration", () => {
     ["GATEHOUSE_SERVE_MAX_WORKERS", "two"],
     ["GATEHOUSE_SERVE_QUEUE", "-1"],
     ["GATEHOUSE_SERVE_IDLE_UNLOAD", "15m"],
+    ["GATEHOUSE_SERVE_MAX_BATCH", "0"],
+    ["GATEHOUSE_SERVE_MAX_BATCH", "1025"],
+    ["GATEHOUSE_SERVE_MAX_DELAY_MS", "-1"],
+    ["GATEHOUSE_SERVE_MAX_DELAY_MS", "1001"],
+    ["GATEHOUSE_SERVE_MAX_DELAY_MS", "2ms"],
   ] as const) {
     it(`rejects ${variable}="${bad}"`, () => {
       assertRejects({ [variable]: bad }, variable);

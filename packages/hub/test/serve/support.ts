@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { trainReference } from "@gatehouse/ml";
+import { createRng, exportOnnx, trainReference } from "@gatehouse/ml";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { createDraft, expectStatus } from "../security/support.js";
 import type { TestHub } from "../support/harness.js";
@@ -106,4 +106,54 @@ export function irisRequest(
     inputs: [{ name: "features", shape: [rows.length, 4], datatype: "FP32", data: rows }],
     ...extra,
   };
+}
+
+/**
+ * A wide MLP classifier exported by the toolkit (`exportOnnx`), with seeded
+ * random weights: `features` FP32 [N, 16], hidden layers of `width` units, so
+ * that a run costs what a real mid-sized model costs rather than microseconds.
+ */
+export async function wideMlp(
+  width: number,
+  hidden: number,
+): Promise<{ bytes: Buffer; file: string; cleanup(): Promise<void> }> {
+  const rng = createRng(7);
+  const layer = (inputs: number, outputs: number, activation: "relu" | "softmax") => {
+    const scale = Math.sqrt(2 / inputs);
+    return {
+      inputSize: inputs,
+      outputSize: outputs,
+      weights: Float32Array.from({ length: inputs * outputs }, () => (rng.next() * 2 - 1) * scale),
+      bias: new Float32Array(outputs),
+      activation,
+    };
+  };
+  const layers = [layer(WIDE_FEATURES, width, "relu")];
+  for (let i = 1; i < hidden; i++) {
+    layers.push(layer(width, width, "relu"));
+  }
+  layers.push(layer(width, 3, "softmax"));
+  const bytes = Buffer.from(
+    exportOnnx({
+      kind: "mlp",
+      layers,
+      preprocessing: { featureNames: Array.from({ length: WIDE_FEATURES }, (_, i) => `f${i}`) },
+      classes: ["a", "b", "c"],
+      metadata: { licence: "apache-2.0", producerVersion: "0.1.0" },
+    }),
+  );
+  const dir = await mkdtemp(path.join(tmpdir(), "gatehouse-serve-wide-"));
+  const file = path.join(dir, "model.onnx");
+  await writeFile(file, bytes);
+  return { bytes, file, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The features of `wideMlp`'s input rows. */
+export const WIDE_FEATURES = 16;
+
+/** `rows` distinct rows for `wideMlp`, starting from `seed`. */
+export function wideRows(rows: number, seed: number): number[][] {
+  return Array.from({ length: rows }, (_, r) =>
+    Array.from({ length: WIDE_FEATURES }, (_, f) => Math.sin(seed * 31 + r * 7 + f)),
+  );
 }

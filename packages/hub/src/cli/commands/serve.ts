@@ -6,7 +6,7 @@ import {
   type CliContext,
   type ModelRef,
 } from "../context.js";
-import { wholeNumberFlag } from "../flags.js";
+import { numberFlag, wholeNumberFlag } from "../flags.js";
 
 /** A served version's status as the hub reports it. */
 interface ServingStatus {
@@ -17,6 +17,11 @@ interface ServingStatus {
   readonly state: string;
   readonly queueDepth: number;
   readonly running: number;
+  readonly maxBatch: number;
+  readonly maxDelayMs: number;
+  readonly batched: boolean;
+  readonly batches: number;
+  readonly batchedCalls: number;
 }
 
 /** `NS/NAME@V`, whose version is required: serving is per version. */
@@ -31,8 +36,13 @@ function versionRef(id: string): ModelRef & { version: string } {
 const servingPath = (ref: ModelRef & { version: string }) =>
   `${modelPath(ref)}/versions/${encodeURIComponent(ref.version)}/serving`;
 
+const batchText = (s: ServingStatus) =>
+  s.batched
+    ? `batch ≤${s.maxBatch} rows, delay ${s.maxDelayMs} ms, ${s.batches} batches of ${s.batchedCalls} calls`
+    : "unbatched";
+
 const statusLine = (s: ServingStatus) =>
-  `${s.model}@${s.version}  ${s.state}  workers ${s.workers}  queue ${s.queueDepth}  running ${s.running}  /v2/models/${s.oipName}/versions/${s.version}`;
+  `${s.model}@${s.version}  ${s.state}  workers ${s.workers}  queue ${s.queueDepth}  running ${s.running}  ${batchText(s)}  /v2/models/${s.oipName}/versions/${s.version}`;
 
 /** `gatehouse serve enable|disable|status`: hosted inference of ONNX versions. */
 export function registerServeCommands(
@@ -52,19 +62,31 @@ export function registerServeCommands(
       "worker threads, each with its own onnxruntime session (default: the hub's most)",
       wholeNumberFlag(1, "--workers takes a whole number of at least 1"),
     )
-    .action(async (id: string, options: { workers?: number }) => {
-      const ref = versionRef(id);
-      const ctx = await contextOf();
-      const status = await ctx.client.json<ServingStatus>(
-        "PUT",
-        servingPath(ref),
-        options.workers === undefined ? {} : { workers: options.workers },
-      );
-      ctx.print(
-        `serving ${status.model}@${status.version} with ${status.workers} worker${status.workers === 1 ? "" : "s"}; call POST /v2/models/${status.oipName}/versions/${status.version}/infer, or gatehouse infer ${status.model}@${status.version} --input FILE.json`,
-        status,
-      );
-    });
+    .option(
+      "--max-batch <rows>",
+      "dynamic batching: the most rows one run takes from waiting calls; 1 runs each call alone (default: the hub's)",
+      wholeNumberFlag(1, "--max-batch takes a whole number of at least 1"),
+    )
+    .option(
+      "--max-delay-ms <ms>",
+      "dynamic batching: how long a partial batch may wait for more calls (default: the hub's)",
+      numberFlag((n) => n >= 0, "--max-delay-ms takes a number of milliseconds, 0 or more"),
+    )
+    .action(
+      async (id: string, options: { workers?: number; maxBatch?: number; maxDelayMs?: number }) => {
+        const ref = versionRef(id);
+        const ctx = await contextOf();
+        const status = await ctx.client.json<ServingStatus>("PUT", servingPath(ref), {
+          ...(options.workers === undefined ? {} : { workers: options.workers }),
+          ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+          ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
+        });
+        ctx.print(
+          `serving ${status.model}@${status.version} with ${status.workers} worker${status.workers === 1 ? "" : "s"}, ${batchText(status)}; call POST /v2/models/${status.oipName}/versions/${status.version}/infer, or gatehouse infer ${status.model}@${status.version} --input FILE.json`,
+          status,
+        );
+      },
+    );
 
   serve
     .command("disable")
