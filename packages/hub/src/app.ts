@@ -35,7 +35,8 @@ import {
   type HubApp,
   type RouteEntry,
 } from "./http/index.js";
-import { MemoryFailureLimiter } from "./limits/index.js";
+import { MemoryFailureLimiter, startUsagePruning, UsageRecorder } from "./limits/index.js";
+import { registerUsageRoutes } from "./limits/usage-routes.js";
 import { registerHfPublishRoutes } from "./registry/hf-publish-routes.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
 import { newRegistryCaches } from "./registry/index.js";
@@ -79,6 +80,9 @@ export interface BuiltApp {
   /** Stops the server and closes the store. */
   close(): Promise<void>;
 }
+
+/** How often usage records past their retention are deleted. */
+const USAGE_PRUNE_INTERVAL_MS = 3_600_000;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -138,6 +142,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
         allowInternal: config.webhookAllowPrivate,
       }),
     serving: new ServingPools(blobs, config.serve),
+    usage: new UsageRecorder(store.db, (message, err) => {
+      app.log.error({ err }, message);
+    }),
   };
 
   const app: HubApp = Fastify({
@@ -251,6 +258,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerAccessRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerServingRoutes(app, ctx);
+  // Before the OIP routes, whose calls its hook records.
+  registerUsageRoutes(app, ctx);
   registerOipRoutes(app, ctx);
   // Worker threads would keep the process alive after the server closes.
   app.addHook("onClose", () => ctx.serving.close());
@@ -259,6 +268,16 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const stopScheduler = startScheduler(ctx, config.scheduleIntervalMs, (err) => {
     app.log.error({ err }, "running due stage changes failed; trying again at the next interval");
   });
+  ctx.usage.start();
+  const stopUsagePruning = startUsagePruning(
+    store.db,
+    clock,
+    config.usage,
+    USAGE_PRUNE_INTERVAL_MS,
+    (err) => {
+      app.log.error({ err }, "pruning old usage records failed; trying again at the next interval");
+    },
+  );
   const stopWebhooks = startWebhookDelivery(ctx, config.webhookIntervalMs, (err) => {
     app.log.error({ err }, "delivering webhooks failed; trying again at the next interval");
   });
@@ -268,8 +287,11 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     routes,
     async close() {
       stopScheduler();
+      stopUsagePruning();
       await stopWebhooks();
       await app.close();
+      // After the server stopped taking calls, before the store closes: a clean stop loses none.
+      await ctx.usage.close();
       if (options.store === undefined) {
         await store.close();
       }

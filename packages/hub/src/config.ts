@@ -96,6 +96,23 @@ export interface Config {
   readonly oidc: OidcConfig | null;
   /** Hosted ONNX inference (docs/serving.md). */
   readonly serve: ServeConfig;
+  /** How long usage records of hosted inference are kept (docs/usage.md). */
+  readonly usage: UsageConfig;
+}
+
+/** Retention of usage records and their totals, in days. */
+export interface UsageConfig {
+  /** Raw records and hourly totals (GATEHOUSE_USAGE_RETENTION_DAYS, default 30). */
+  readonly retentionDays: number;
+  /** Daily totals (GATEHOUSE_USAGE_ROLLUP_RETENTION_DAYS, default 400). */
+  readonly rollupRetentionDays: number;
+}
+
+function parseUsage(env: Env): UsageConfig {
+  return {
+    retentionDays: positiveIntOr(env, "GATEHOUSE_USAGE_RETENTION_DAYS", 30, 36_500),
+    rollupRetentionDays: positiveIntOr(env, "GATEHOUSE_USAGE_ROLLUP_RETENTION_DAYS", 400, 36_500),
+  };
 }
 
 /** How served versions run: worker threads, each with its own onnxruntime session. */
@@ -512,6 +529,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     sessionTtlMs: durationOr(env, "GATEHOUSE_SESSION_TTL", "7d", MAX_SESSION_TTL_MS),
     oidc: parseOidc(env),
     serve: parseServe(env),
+    usage: parseUsage(env),
   };
   return Object.freeze(config);
 }

@@ -1,6 +1,7 @@
 import type { BlobStore } from "./blobs/index.js";
 import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
+import type { UsageRecorder } from "./limits/index.js";
 import type { WebhookClient } from "./events/index.js";
 import type { RegistryCaches } from "./registry/index.js";
 import type { PolicySet } from "./release/load-policy.js";
@@ -27,4 +28,6 @@ export interface HubContext {
   readonly webhooks: WebhookClient;
   /** The worker pools running this process's served versions. */
   readonly serving: ServingPools;
+  /** Where every hosted-inference call is recorded, in batches off the request path. */
+  readonly usage: UsageRecorder;
 }

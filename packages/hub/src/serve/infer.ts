@@ -1,5 +1,6 @@
 import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
+import type { CallFacts } from "../limits/index.js";
 import { findCallable } from "./find-callable.js";
 import {
   decodeRequest,
@@ -37,8 +38,9 @@ export async function infer(
   target: { oipName: string; version: string | undefined },
   request: OipInferRequest,
   requestId: string,
+  facts?: CallFacts,
 ): Promise<OipInferResponse> {
-  const { model, served } = await findCallable(ctx, actor, target.oipName, target.version);
+  const { model, served } = await findCallable(ctx, actor, target.oipName, target.version, facts);
   const { feeds, outputs } = decodeRequest(request, served.signature, target.oipName);
   const pool = await ctx.serving.poolFor({
     versionId: served.versionId,
@@ -64,8 +66,9 @@ export async function modelMetadata(
   ctx: HubContext,
   actor: Actor,
   target: { oipName: string; version: string | undefined },
+  facts?: CallFacts,
 ): Promise<OipModelMetadata> {
-  const { served } = await findCallable(ctx, actor, target.oipName, target.version);
+  const { served } = await findCallable(ctx, actor, target.oipName, target.version, facts);
   return {
     name: target.oipName,
     versions: [served.versionName],
@@ -81,7 +84,8 @@ export async function modelReady(
   ctx: HubContext,
   actor: Actor,
   target: { oipName: string; version: string | undefined },
+  facts?: CallFacts,
 ): Promise<{ name: string; ready: boolean }> {
-  const { served } = await findCallable(ctx, actor, target.oipName, target.version);
+  const { served } = await findCallable(ctx, actor, target.oipName, target.version, facts);
   return { name: target.oipName, ready: ctx.serving.status(served.versionId).state !== "loading" };
 }
