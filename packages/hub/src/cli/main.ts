@@ -20,6 +20,7 @@ import { registerReleaseCommands } from "./commands/release.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerTrainCommand } from "./commands/train.js";
+import { registerUsageCommands } from "./commands/usage.js";
 import { registerUrlCommand } from "./commands/url.js";
 import { registerUserCommands } from "./commands/user.js";
 import { registerWebhookCommands } from "./commands/webhook.js";
@@ -148,6 +149,7 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerReleaseCommands(program, contextOf);
   registerServeCommands(program, contextOf);
   registerInferCommand(program, contextOf);
+  registerUsageCommands(program, contextOf);
   registerEvidenceCommands(program, contextOf);
   registerAccessCommands(program, contextOf);
   registerPolicyCommands(program, contextOf);

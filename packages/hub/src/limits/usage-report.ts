@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { UserActor } from "../auth/index.js";
+import { hasScope, type UserActor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import type { ModelRecord } from "../registry/index.js";
 import { dayBucket, hourBucket } from "./usage-rollups.js";
@@ -46,6 +46,10 @@ const COLUMN = {
 
 const DAY_MS = 86_400_000;
 
+/** Whether the caller sees every call: an administrator with a token of the admin scope. */
+const seesAll = (actor: UserActor): boolean =>
+  actor.isAdmin && hasScope(actor.token.scopes, "admin");
+
 /** Names for the keys of a report: what a reader recognises, never more than the caller may know. */
 async function labelsFor(
   ctx: HubContext,
@@ -65,7 +69,7 @@ async function labelsFor(
       .execute();
     // Token names are their owners' words: others (a model's owners) see the id alone.
     for (const t of tokens) {
-      labels.set(t.id, actor.isAdmin || t.user_id === actor.userId ? t.name : null);
+      labels.set(t.id, seesAll(actor) || t.user_id === actor.userId ? t.name : null);
     }
   } else if (by === "model") {
     const versions = await ctx.db
@@ -95,7 +99,7 @@ async function labelsFor(
  * Sums hosted-inference calls from the rollups, grouped `by` token, user,
  * organisation (of the called model) or model version. Hourly totals answer
  * a window that starts within the raw retention, daily ones an older start.
- * Administrators see every call; anyone else sees their own calls and the
+ * Administrators (with an admin-scoped token) see every call; anyone else sees their own calls and the
  * calls to models of namespaces they own or maintain (their own, and
  * organisations where they are owner or maintainer), never others' calls to
  * others' models.
@@ -122,7 +126,7 @@ export async function usageReport(
   if (query.model !== undefined) {
     select = select.where("v.model_id", "=", query.model.id);
   }
-  if (!actor.isAdmin) {
+  if (!seesAll(actor)) {
     const userId = actor.userId;
     select = select.where((eb) =>
       eb.or([

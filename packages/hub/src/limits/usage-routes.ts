@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { canonicalJson } from "../audit/index.js";
 import { durationMs } from "../config.js";
 import type { Actor } from "../auth/index.js";
-import { requireUser } from "../auth/index.js";
+import { requireUnrestricted } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import type { HubApp } from "../http/index.js";
@@ -184,7 +184,8 @@ export function registerUsageRoutes(app: HubApp, ctx: HubContext): void {
       },
     },
     async (request) => {
-      const actor = requireUser(request.actor);
+      // A token restricted to one model acts on that model alone, and a report spans them.
+      const actor = requireUnrestricted(request.actor, "read usage reports");
       const now = ctx.clock.now();
       const q = request.query;
       const since = pointIn("since", q.since ?? "7d", now, true);
