@@ -104,14 +104,14 @@ export interface Config {
 export interface UsageConfig {
   /** Raw records and hourly totals (GATEHOUSE_USAGE_RETENTION_DAYS, default 30). */
   readonly retentionDays: number;
-  /** Daily totals (GATEHOUSE_USAGE_ROLLUP_RETENTION_DAYS, default 400). */
+  /** Daily totals (GATEHOUSE_USAGE_ROLLUP_DAYS, default 400). */
   readonly rollupRetentionDays: number;
 }
 
 function parseUsage(env: Env): UsageConfig {
   return {
     retentionDays: positiveIntOr(env, "GATEHOUSE_USAGE_RETENTION_DAYS", 30, 36_500),
-    rollupRetentionDays: positiveIntOr(env, "GATEHOUSE_USAGE_ROLLUP_RETENTION_DAYS", 400, 36_500),
+    rollupRetentionDays: positiveIntOr(env, "GATEHOUSE_USAGE_ROLLUP_DAYS", 400, 36_500),
   };
 }
 
