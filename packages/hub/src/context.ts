@@ -1,8 +1,8 @@
 import type { BlobStore } from "./blobs/index.js";
 import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
-import type { UsageRecorder } from "./limits/index.js";
 import type { WebhookClient } from "./events/index.js";
+import type { UsageRecorder } from "./limits/index.js";
 import type { RegistryCaches } from "./registry/index.js";
 import type { PolicySet } from "./release/load-policy.js";
 import type { GateHooks, PublishHooks } from "./registry/index.js";

@@ -63,10 +63,13 @@ export async function pruneUsage(
   });
 }
 
+/** The first pass comes this soon after start, so a hub restarted more often than `intervalMs` still prunes. */
+const FIRST_PASS_MS = 60_000;
+
 /**
- * Runs `pruneUsage` every `intervalMs` by `clock`, on a timer that does not
- * keep the process alive; failures go to `onError` and the next pass tries
- * again. Returns the function that stops it.
+ * Runs `pruneUsage` a minute after start and then every `intervalMs`, by
+ * `clock`, on timers that do not keep the process alive; failures go to
+ * `onError` and the next pass tries again. Returns the function that stops it.
  */
 export function startUsagePruning(
   db: Db,
@@ -76,7 +79,7 @@ export function startUsagePruning(
   onError: (err: unknown) => void,
 ): () => void {
   let running = false;
-  const timer = setInterval(() => {
+  const pass = (): void => {
     if (running) {
       return;
     }
@@ -86,9 +89,13 @@ export function startUsagePruning(
       .finally(() => {
         running = false;
       });
-  }, intervalMs);
+  };
+  const first = setTimeout(pass, Math.min(FIRST_PASS_MS, intervalMs));
+  first.unref();
+  const timer = setInterval(pass, intervalMs);
   timer.unref();
   return () => {
+    clearTimeout(first);
     clearInterval(timer);
   };
 }

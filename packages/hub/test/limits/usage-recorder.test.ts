@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
-import { pruneUsage, UsageRecorder, type UsageEntry } from "../../src/limits/index.js";
+import {
+  pruneUsage,
+  startUsagePruning,
+  UsageRecorder,
+  type UsageEntry,
+} from "../../src/limits/index.js";
+import { ManualClock } from "../support/manual-clock.js";
 import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
 
 const DAY_MS = 86_400_000;
@@ -171,6 +177,38 @@ for (const dialect of DIALECTS) {
         hourly: 0,
         daily: 0,
       });
+    });
+
+    it("prunes on its own timer, by the clock it is given", async () => {
+      const db = hub.built.ctx.db;
+      const recorder = new UsageRecorder(db, log);
+      recorder.record(entry(daysAgo(1), "timer"));
+      await recorder.close();
+      // A year after NOW: the record and its hourly total are past a 30-day retention.
+      const clock = new ManualClock(new Date(NOW.getTime() + 365 * DAY_MS).toISOString());
+      const failures: unknown[] = [];
+      const stop = startUsagePruning(
+        db,
+        clock,
+        { retentionDays: 30, rollupRetentionDays: 400 },
+        20,
+        (err) => failures.push(err),
+      );
+      try {
+        for (let waited = 0; ; waited += 20) {
+          const left = await db.selectFrom("usage_records").select("id").execute();
+          if (left.length === 0) {
+            break;
+          }
+          assert.ok(waited < 10_000, "the pruning timer never ran");
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      } finally {
+        stop();
+      }
+      assert.deepEqual(failures, []);
+      const daily = await db.selectFrom("usage_rollups").select("period").execute();
+      assert.ok(daily.every((r) => r.period === "day"));
     });
   });
 }
