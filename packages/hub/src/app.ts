@@ -35,7 +35,14 @@ import {
   type HubApp,
   type RouteEntry,
 } from "./http/index.js";
-import { MemoryFailureLimiter, openUsageLimiter, type UsageLimiter } from "./limits/index.js";
+import {
+  MemoryFailureLimiter,
+  openUsageLimiter,
+  startUsagePruning,
+  UsageRecorder,
+  type UsageLimiter,
+} from "./limits/index.js";
+import { registerUsageRoutes } from "./limits/usage-routes.js";
 import { registerHfPublishRoutes } from "./registry/hf-publish-routes.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
 import { newRegistryCaches } from "./registry/index.js";
@@ -82,6 +89,9 @@ export interface BuiltApp {
   /** Stops the server and closes the store. */
   close(): Promise<void>;
 }
+
+/** How often usage records past their retention are deleted. */
+const USAGE_PRUNE_INTERVAL_MS = 3_600_000;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -179,6 +189,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       }),
     serving: new ServingPools(blobs, config.serve),
     limiter,
+    usage: new UsageRecorder(store.db, (message, err) => {
+      app.log.error({ err }, message);
+    }),
   };
 
   await app.register(swagger, {
@@ -268,6 +281,8 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerAccessRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerServingRoutes(app, ctx);
+  // Before the OIP routes, whose calls its hook records.
+  registerUsageRoutes(app, ctx);
   registerOipRoutes(app, ctx);
   registerLimitRoutes(app, ctx);
   // Worker threads would keep the process alive after the server closes.
@@ -277,6 +292,16 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   const stopScheduler = startScheduler(ctx, config.scheduleIntervalMs, (err) => {
     app.log.error({ err }, "running due stage changes failed; trying again at the next interval");
   });
+  ctx.usage.start();
+  const stopUsagePruning = startUsagePruning(
+    store.db,
+    clock,
+    config.usage,
+    USAGE_PRUNE_INTERVAL_MS,
+    (err) => {
+      app.log.error({ err }, "pruning old usage records failed; trying again at the next interval");
+    },
+  );
   const stopWebhooks = startWebhookDelivery(ctx, config.webhookIntervalMs, (err) => {
     app.log.error({ err }, "delivering webhooks failed; trying again at the next interval");
   });
@@ -286,11 +311,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     routes,
     async close() {
       stopScheduler();
+      stopUsagePruning();
       await stopWebhooks();
       await app.close();
       if (options.limiter === undefined) {
         await limiter.close();
       }
+      // After the server stopped taking calls, before the store closes: a clean stop loses none.
+      await ctx.usage.close();
       if (options.store === undefined) {
         await store.close();
       }

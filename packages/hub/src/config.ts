@@ -112,6 +112,23 @@ export interface Config {
   readonly serve: ServeConfig;
   /** Usage limits' store. */
   readonly limits: LimitsConfig;
+  /** How long usage records of hosted inference are kept (docs/usage.md). */
+  readonly usage: UsageConfig;
+}
+
+/** Retention of usage records and their totals, in days. */
+export interface UsageConfig {
+  /** Raw records and hourly totals (GATEHOUSE_USAGE_RETENTION_DAYS, default 30). */
+  readonly retentionDays: number;
+  /** Daily totals (GATEHOUSE_USAGE_ROLLUP_DAYS, default 400). */
+  readonly rollupRetentionDays: number;
+}
+
+function parseUsage(env: Env): UsageConfig {
+  return {
+    retentionDays: positiveIntOr(env, "GATEHOUSE_USAGE_RETENTION_DAYS", 30, 36_500),
+    rollupRetentionDays: positiveIntOr(env, "GATEHOUSE_USAGE_ROLLUP_DAYS", 400, 36_500),
+  };
 }
 
 /** How served versions run: worker threads, each with its own onnxruntime session. */
@@ -610,6 +627,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     oidc: parseOidc(env),
     serve: parseServe(env),
     limits: parseLimits(env),
+    usage: parseUsage(env),
   };
   return Object.freeze(config);
 }

@@ -2,6 +2,7 @@ import type { BlobStore } from "./blobs/index.js";
 import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { WebhookClient } from "./events/index.js";
+import type { UsageRecorder } from "./limits/index.js";
 import type { RegistryCaches } from "./registry/index.js";
 import type { UsageLimiter } from "./limits/index.js";
 import type { PolicySet } from "./release/load-policy.js";
@@ -30,4 +31,6 @@ export interface HubContext {
   readonly serving: ServingPools;
   /** Counts calls against usage limits: in memory, or on Redis shared by every hub (REDIS_URL). */
   readonly limiter: UsageLimiter;
+  /** Where every hosted-inference call is recorded, in batches off the request path. */
+  readonly usage: UsageRecorder;
 }

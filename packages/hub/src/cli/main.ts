@@ -21,6 +21,7 @@ import { registerServeCommands } from "./commands/serve.js";
 import { registerLimitsCommands } from "./commands/limits.js";
 import { registerTokenCommands } from "./commands/token.js";
 import { registerTrainCommand } from "./commands/train.js";
+import { registerUsageCommands } from "./commands/usage.js";
 import { registerUrlCommand } from "./commands/url.js";
 import { registerUserCommands } from "./commands/user.js";
 import { registerWebhookCommands } from "./commands/webhook.js";
@@ -150,6 +151,7 @@ export function buildProgram(env: CliEnv, onContext: (ctx: CliContext) => void):
   registerServeCommands(program, contextOf);
   registerLimitsCommands(program, contextOf);
   registerInferCommand(program, contextOf);
+  registerUsageCommands(program, contextOf);
   registerEvidenceCommands(program, contextOf);
   registerAccessCommands(program, contextOf);
   registerPolicyCommands(program, contextOf);

@@ -26,3 +26,25 @@ export type {
   WindowLimit,
   WindowState,
 } from "./usage-limiter.js";
+export { noCallFacts, type CallFacts, type UsageEntry } from "./usage-entry.js";
+export {
+  pruneUsage,
+  startUsagePruning,
+  type UsagePruned,
+  type UsageRetention,
+} from "./usage-prune.js";
+export {
+  USAGE_RECORDER_DEFAULTS,
+  UsageRecorder,
+  type UsageLog,
+  type UsageRecorderOptions,
+  type UsageRecorderStats,
+} from "./usage-recorder.js";
+export {
+  USAGE_GROUPINGS,
+  usageReport,
+  type UsageGrouping,
+  type UsageReport,
+  type UsageReportQuery,
+  type UsageReportRow,
+} from "./usage-report.js";

@@ -1,6 +1,7 @@
 import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import type { CallFacts } from "../limits/index.js";
 import { loadModel, resolveVersion, type ModelRecord } from "../registry/index.js";
 import { parseOipModelName } from "../names/index.js";
 import { findServed, servedOfModel, type ServedVersion } from "./served-versions.js";
@@ -32,13 +33,15 @@ const isNotFound = (err: unknown) =>
  * it afresh (grants, allow-lists and stages change at any time, so a withdrawn
  * version stops answering at once). Without a version, the newest served
  * version the caller may call. A caller who may see a version but not call it
- * gets its stage's refusal (sign in, ask for access, withdrawn).
+ * gets its stage's refusal (sign in, ask for access, withdrawn). The version
+ * found is noted in `facts`, for the call's usage record.
  */
 export async function findCallable(
   ctx: HubContext,
   actor: Actor,
   oipName: string,
   versionName: string | undefined,
+  facts?: CallFacts,
 ): Promise<Callable> {
   const repo = parseOipModelName(oipName);
   if (repo === null) {
@@ -59,6 +62,10 @@ export async function findCallable(
         candidates?.find((c) => c.versionId === version.id) ??
         (await findServed(ctx.db, version.id));
       if (served !== undefined) {
+        if (facts !== undefined) {
+          facts.versionId = served.versionId;
+          facts.orgId = model.namespace.kind === "org" ? model.namespace.id : null;
+        }
         return { model, served };
       }
     } catch (err) {

@@ -1,6 +1,6 @@
 import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
-import { admitCall, type RateLimitHeaders } from "../limits/index.js";
+import { admitCall, type CallFacts, type RateLimitHeaders } from "../limits/index.js";
 import { findCallable, type Callable } from "./find-callable.js";
 import {
   decodeRequest,
@@ -76,8 +76,15 @@ export async function infer(
   target: { oipName: string; version: string | undefined },
   request: OipInferRequest,
   requestId: string,
+  facts?: CallFacts,
 ): Promise<Limited<OipInferResponse>> {
-  const { model, served } = await findCallable(ctx, caller.actor, target.oipName, target.version);
+  const { model, served } = await findCallable(
+    ctx,
+    caller.actor,
+    target.oipName,
+    target.version,
+    facts,
+  );
   const { feeds, outputs } = decodeRequest(request, served.signature, target.oipName);
   const label = `${model.fullName}@${served.versionName}`;
   const admission = await admitCall(ctx, {
@@ -121,8 +128,9 @@ export async function modelMetadata(
   ctx: HubContext,
   caller: Caller,
   target: { oipName: string; version: string | undefined },
+  facts?: CallFacts,
 ): Promise<OipModelMetadata> {
-  const callable = await findCallable(ctx, caller.actor, target.oipName, target.version);
+  const callable = await findCallable(ctx, caller.actor, target.oipName, target.version, facts);
   await admitLook(ctx, caller, callable, "metadata");
   const { served } = callable;
   return {
@@ -140,8 +148,9 @@ export async function modelReady(
   ctx: HubContext,
   caller: Caller,
   target: { oipName: string; version: string | undefined },
+  facts?: CallFacts,
 ): Promise<{ name: string; ready: boolean }> {
-  const callable = await findCallable(ctx, caller.actor, target.oipName, target.version);
+  const callable = await findCallable(ctx, caller.actor, target.oipName, target.version, facts);
   await admitLook(ctx, caller, callable, "ready");
   const { served } = callable;
   return { name: target.oipName, ready: ctx.serving.status(served.versionId).state !== "loading" };

@@ -33,6 +33,9 @@ const InferBody = Type.Object({
 });
 
 const ACCESS = { oip: "version.infer" } as const;
+/** Each call to these routes leaves a usage record (limits/usage-routes.ts). */
+const usage = (endpoint: "infer" | "metadata" | "ready") =>
+  ({ protocol: "oip", endpoint }) as const;
 
 const callerOf = (request: FastifyRequest): Caller => ({
   actor: request.actor,
@@ -79,26 +82,37 @@ export function registerOipRoutes(app: HubApp, ctx: HubContext): void {
     app.get(
       base,
       {
-        config: { access: ACCESS },
+        config: { access: ACCESS, usage: usage("metadata") },
         schema: { description: "OIP v2 model metadata: inputs and outputs.", params },
       },
-      async (request) => modelMetadata(ctx, callerOf(request), targetOf(request.params)),
+      async (request) =>
+        modelMetadata(
+          ctx,
+          callerOf(request),
+          targetOf(request.params),
+          request.usageFacts ?? undefined,
+        ),
     );
     app.get(
       `${base}/ready`,
       {
-        config: { access: ACCESS },
+        config: { access: ACCESS, usage: usage("ready") },
         schema: { description: "OIP v2 model readiness: 503 while it loads.", params },
       },
       async (request, reply) => {
-        const answer = await modelReady(ctx, callerOf(request), targetOf(request.params));
+        const answer = await modelReady(
+          ctx,
+          callerOf(request),
+          targetOf(request.params),
+          request.usageFacts ?? undefined,
+        );
         return reply.status(answer.ready ? 200 : 503).send(answer);
       },
     );
     app.post(
       `${base}/infer`,
       {
-        config: { access: ACCESS },
+        config: { access: ACCESS, usage: usage("infer") },
         schema: {
           description:
             "OIP v2 inference with the JSON tensor format: data flat or nested, row-major.",
@@ -113,6 +127,7 @@ export function registerOipRoutes(app: HubApp, ctx: HubContext): void {
           targetOf(request.params),
           request.body,
           request.id,
+          request.usageFacts ?? undefined,
         );
         return reply.headers({ ...answer.headers }).send(answer.body);
       },

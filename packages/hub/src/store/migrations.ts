@@ -537,6 +537,67 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("served_versions").addColumn("max_delay_us", "integer").execute();
     },
   },
+  "0015-usage-records": {
+    async up(db: Kysely<unknown>) {
+      // One row per hosted-inference call. People appear by opaque ids only; the
+      // caller's address and user agent live in usage_origins, which erasure blanks.
+      await db.schema
+        .createTable("usage_records")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("at", "text", (c) => c.notNull())
+        .addColumn("request_id", "text", (c) => c.notNull())
+        .addColumn("token_id", "text")
+        .addColumn("user_id", "text")
+        .addColumn("org_id", "text")
+        .addColumn("version_id", "text")
+        .addColumn("protocol", "text", (c) => c.notNull())
+        .addColumn("endpoint", "text", (c) => c.notNull())
+        .addColumn("status", "integer", (c) => c.notNull())
+        .addColumn("error_code", "text")
+        .addColumn("batch_rows", "integer", (c) => c.notNull())
+        .addColumn("input_hash", "text")
+        .addColumn("latency_ms", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("usage_records_at").on("usage_records").column("at").execute();
+      for (const column of ["token_id", "user_id", "version_id"]) {
+        await db.schema
+          .createIndex(`usage_records_${column}`)
+          .on("usage_records")
+          .columns([column, "at"])
+          .execute();
+      }
+      await db.schema
+        .createTable("usage_origins")
+        .addColumn("record_id", "text", (c) => c.primaryKey())
+        .addColumn("address", "text")
+        .addColumn("user_agent", "text")
+        .execute();
+      // Totals per hour and per UTC day, bumped by upserts. Absent ids are stored as ''
+      // rather than null: a unique key treats nulls as distinct, so upserts would add rows.
+      await db.schema
+        .createTable("usage_rollups")
+        .addColumn("period", "text", (c) => c.notNull())
+        .addColumn("bucket", "text", (c) => c.notNull())
+        .addColumn("version_id", "text", (c) => c.notNull())
+        .addColumn("token_id", "text", (c) => c.notNull())
+        .addColumn("user_id", "text", (c) => c.notNull())
+        .addColumn("org_id", "text", (c) => c.notNull())
+        .addColumn("requests", "bigint", (c) => c.notNull())
+        .addColumn("errors", "bigint", (c) => c.notNull())
+        .addColumn("batch_rows", "bigint", (c) => c.notNull())
+        .addColumn("latency_sum_ms", "bigint", (c) => c.notNull())
+        .addColumn("latency_max_ms", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("usage_rollups_pk", [
+          "period",
+          "bucket",
+          "version_id",
+          "token_id",
+          "user_id",
+          "org_id",
+        ])
+        .execute();
+    },
+  },
   "0016-usage-limits": {
     async up(db: Kysely<unknown>) {
       // One set of limits per scope: `default`, `token:<id>`, `user:<id>`, `org:<id>` or

@@ -296,6 +296,57 @@ export interface UsageLimitsTable {
   set_at: string;
 }
 
+/** Which hosted-inference protocol and endpoint a call used. */
+export type UsageProtocol = "oip" | "openai";
+export type UsageEndpoint = "infer" | "metadata" | "ready";
+
+/**
+ * One hosted-inference call, refusals included. People appear by opaque ids;
+ * inputs never, only the sha256 of their canonical JSON.
+ */
+export interface UsageRecordsTable {
+  id: string;
+  at: Timestamp;
+  request_id: string;
+  token_id: string | null;
+  user_id: string | null;
+  /** The organisation owning the called model; null for a user's model or a call that named none the caller may call. */
+  org_id: string | null;
+  /** Null when the call reached no version the caller may call (401, 404, …). */
+  version_id: string | null;
+  protocol: UsageProtocol;
+  endpoint: UsageEndpoint;
+  /** The HTTP status answered; 499 when the client went away first. */
+  status: number;
+  error_code: string | null;
+  batch_rows: number;
+  input_hash: string | null;
+  latency_ms: number;
+}
+
+/** Where a usage record's call came from: personal data, erasable. */
+export interface UsageOriginsTable {
+  record_id: string;
+  /** The client address's key (an IPv6 address by its /64). */
+  address: string | null;
+  user_agent: string | null;
+}
+
+/** Calls summed per hour or UTC day; '' stands for an absent id so the key upserts. */
+export interface UsageRollupsTable {
+  period: "hour" | "day";
+  bucket: Timestamp;
+  version_id: string;
+  token_id: string;
+  user_id: string;
+  org_id: string;
+  requests: number;
+  errors: number;
+  batch_rows: number;
+  latency_sum_ms: number;
+  latency_max_ms: number;
+}
+
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -410,6 +461,9 @@ export interface Database {
   served_versions: ServedVersionsTable;
   usage_limits: UsageLimitsTable;
   lfs_upload_tickets: LfsUploadTicketsTable;
+  usage_records: UsageRecordsTable;
+  usage_origins: UsageOriginsTable;
+  usage_rollups: UsageRollupsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;

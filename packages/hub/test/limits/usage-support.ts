@@ -1,0 +1,50 @@
+import type { TestHub } from "../support/harness.js";
+
+/**
+ * Waits until the hub's recorder has been handed `count` calls in all (a call
+ * is recorded when its response's socket closes, a moment after the client
+ * read the answer), then writes them.
+ */
+export async function settleUsage(hub: TestHub, count: number): Promise<void> {
+  const usage = hub.built.ctx.usage;
+  for (let waited = 0; usage.stats().recorded < count; waited += 10) {
+    if (waited > 20_000) {
+      throw new Error(`${usage.stats().recorded} calls recorded, ${count} expected`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await usage.flush();
+}
+
+/** A report row as GET /api/usage answers it. */
+export interface ReportRow {
+  readonly key: string | null;
+  readonly label: string | null;
+  readonly requests: number;
+  readonly errors: number;
+  readonly rows: number;
+  readonly latencyAvgMs: number;
+  readonly latencyMaxMs: number;
+}
+
+/** GET /api/usage with `query` as `token`, its status and body. */
+export async function report(
+  hub: TestHub,
+  query: string,
+  token?: string,
+): Promise<{ status: number; body: { rows: ReportRow[]; period: string; error?: string } }> {
+  const res = await hub.request("GET", `/api/usage${query}`, token === undefined ? {} : { token });
+  return {
+    status: res.status,
+    body: (await res.json()) as { rows: ReportRow[]; period: string; error?: string },
+  };
+}
+
+/** The rows of a report keyed by label, with the figures a test compares. */
+export const byLabel = (rows: readonly ReportRow[]) =>
+  Object.fromEntries(
+    rows.map((r) => [
+      r.label ?? String(r.key),
+      { requests: r.requests, errors: r.errors, rows: r.rows },
+    ]),
+  );
