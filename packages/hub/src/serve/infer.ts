@@ -1,6 +1,6 @@
 import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
-import { admitCall, type CallFacts, type RateLimitHeaders } from "../limits/index.js";
+import { addressKey, admitCall, type CallFacts, type RateLimitHeaders } from "../limits/index.js";
 import { findCallable, type Callable } from "./find-callable.js";
 import {
   decodeRequest,
@@ -106,7 +106,12 @@ export async function infer(
       batching: batchingOf(ctx.config.serve, served),
     });
     const started = performance.now();
-    const results = await pool.run(feeds, outputs);
+    // Each caller is a flow of the fair order: one who floods a busy model waits behind others.
+    const flow =
+      caller.actor.kind === "user"
+        ? `user:${caller.actor.userId}`
+        : `anon:${addressKey(caller.address)}`;
+    const results = await pool.run(feeds, outputs, { key: flow, weight: 1 });
     computeMs = performance.now() - started;
     return {
       body: {

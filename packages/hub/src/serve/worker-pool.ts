@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { HubError } from "../errors/index.js";
+import { FairOrder, insertByTag } from "./fair-order.js";
 import type { RunRequest, StopRequest, WorkerMessage, WorkerStart } from "./onnx-worker.js";
 import {
   batchableSignature,
@@ -45,8 +46,16 @@ export interface BatchSettings {
   readonly maxDelayUs: number;
 }
 
+/** Whose call it is, for fair sharing when the model is saturated: a caller, and its share's weight. */
+export interface Flow {
+  readonly key: string;
+  readonly weight: number;
+}
+
 interface Job {
   readonly part: BatchPart;
+  /** Its place in the fair order (fair-order.ts): waiting calls are served by it. */
+  readonly tag: number;
   /** When it started waiting, from `performance.now()`, in ms. */
   readonly since: number;
   /** Set after its batch was refused: it runs on its own, so only a bad call fails. */
@@ -90,6 +99,7 @@ export class WorkerPool {
   private batchable: boolean;
   private delayTimer: NodeJS.Timeout | null = null;
   private stats = { batches: 0, batchedCalls: 0 };
+  private readonly fair = new FairOrder();
 
   private constructor(
     slots: Slot[],
@@ -177,17 +187,26 @@ export class WorkerPool {
     this.batching = batching;
   }
 
-  /** Runs the model; refused with 503 when every worker is busy and the queue is full. */
+  /**
+   * Runs the model; refused with 503 when every worker is busy and the queue
+   * is full. While calls wait, they are served fairly between flows.
+   */
   run(
     feeds: Readonly<Record<string, WireTensor>>,
     outputs: readonly string[],
+    flow: Flow = { key: "", weight: 1 },
   ): Promise<Record<string, WireTensor>> {
     if (this.closed) {
       return Promise.reject(new HubError("UNAVAILABLE", `${this.name} was unloaded; call again`));
     }
     return new Promise((resolve, reject) => {
+      if (this.waiting.length >= this.queueLimit) {
+        reject(queueFull(this.name));
+        return;
+      }
       const job: Job = {
         part: batchPart(feeds, outputs),
+        tag: this.fair.tag(flow.key, flow.weight),
         since: performance.now(),
         alone: false,
         resolve,
@@ -198,10 +217,8 @@ export class WorkerPool {
       if (idle !== undefined && this.waiting.length === 0 && !mayWait) {
         // Nothing is forming a batch and no delay was asked for: go at once.
         this.dispatch(idle, [job]);
-      } else if (this.waiting.length >= this.queueLimit) {
-        reject(queueFull(this.name));
       } else {
-        this.waiting.push(job);
+        insertByTag(this.waiting, job);
         this.pump();
       }
     });
@@ -313,6 +330,7 @@ export class WorkerPool {
 
   private dispatch(slot: Slot, jobs: readonly Job[]): void {
     slot.jobs = jobs;
+    this.fair.started(Math.max(...jobs.map((j) => j.tag)));
     const [only] = jobs;
     // A call's own inputs were made for it alone (decodeRequest), and a batch's are
     // made here, so their buffers move to the worker instead of being copied; a
@@ -358,11 +376,12 @@ export class WorkerPool {
           // The model declared an open batch dimension it does not keep: never batch it again.
           this.batchable = false;
         }
-        // Each call runs again on its own, first in line, so only a bad one fails.
+        // Each call runs again on its own, in its place in the fair order (near the
+        // front: its tag is older than the calls that came since), so only a bad one fails.
         for (const job of jobs) {
           job.alone = true;
+          insertByTag(this.waiting, job);
         }
-        this.waiting.unshift(...jobs);
       } else {
         this.stats.batches += 1;
         this.stats.batchedCalls += jobs.length;
