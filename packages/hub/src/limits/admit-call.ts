@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { prepareQuery } from "../store/index.js";
 import { addressKey } from "./address-key.js";
 import type { LimitSpec } from "./limit-spec.js";
 import { limitWindow, type LimitPeriod } from "./limit-windows.js";
@@ -47,35 +48,51 @@ const COMPUTE_PERIODS: readonly [keyof NonNullable<LimitSpec["computeSeconds"]>,
   ["perMonth", "month"],
 ];
 
-/**
- * The limits that apply to a call: the hub's defaults, the version's, and the
- * caller's token's, user's and organisations', in one query.
- */
-async function specsFor(ctx: HubContext, call: CallToLimit): Promise<ScopedSpec[]> {
-  const actor = call.actor;
-  const direct = ["default", `version:${call.versionId}`];
-  if (actor.kind === "user") {
-    direct.push(`user:${actor.userId}`, `token:${actor.token.id}`);
-  }
-  const rows = await ctx.db
+/** The limits of the hub's defaults and a version, for anonymous callers. */
+const anonymousSpecs = prepareQuery(["version"], (db, p) =>
+  db
+    .selectFrom("usage_limits")
+    .select(["scope", "spec"])
+    .where("scope", "in", ["default", p("version")]),
+);
+
+/** The limits of the defaults, a version, and a user's token, account and organisations. */
+const userSpecs = prepareQuery(["version", "user", "token", "userId"], (db, p) =>
+  db
     .selectFrom("usage_limits")
     .select(["scope", "spec"])
     .where((eb) =>
-      actor.kind === "user"
-        ? eb.or([
-            eb("scope", "in", direct),
-            eb(
-              "scope",
-              "in",
-              eb
-                .selectFrom("org_members")
-                .select(sql<string>`'org:' || org_id`.as("scope"))
-                .where("user_id", "=", actor.userId),
-            ),
-          ])
-        : eb("scope", "in", direct),
-    )
-    .execute();
+      eb.or([
+        eb("scope", "in", ["default", p("version"), p("user"), p("token")]),
+        eb(
+          "scope",
+          "in",
+          eb
+            .selectFrom("org_members")
+            .select(sql<string>`'org:' || org_id`.as("scope"))
+            .where("user_id", "=", p("userId")),
+        ),
+      ]),
+    ),
+);
+
+/**
+ * The limits that apply to a call: the hub's defaults, the version's, and the
+ * caller's token's, user's and organisations', in one prepared query (every
+ * call asks, and most find none).
+ */
+async function specsFor(ctx: HubContext, call: CallToLimit): Promise<ScopedSpec[]> {
+  const actor = call.actor;
+  const version = `version:${call.versionId}`;
+  const rows =
+    actor.kind === "user"
+      ? await userSpecs(ctx.db, {
+          version,
+          user: `user:${actor.userId}`,
+          token: `token:${actor.token.id}`,
+          userId: actor.userId,
+        })
+      : await anonymousSpecs(ctx.db, { version });
   return rows.map((r) => ({ scope: r.scope, spec: JSON.parse(r.spec) as LimitSpec }));
 }
 
