@@ -97,6 +97,13 @@ export async function rotateToken(
         `token ${tokenId} was rotated or revoked meanwhile; list your tokens and try again`,
       );
     }
+    // Tokens made with the old one now hang from the new one, so that revoking the
+    // new token (or a restricted token's own lineage) still reaches them.
+    await trx
+      .updateTable("tokens")
+      .set({ parent_id: fresh.id })
+      .where("parent_id", "=", tokenId)
+      .execute();
     const limits = await trx
       .selectFrom("usage_limits")
       .selectAll()

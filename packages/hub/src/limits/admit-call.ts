@@ -30,6 +30,8 @@ export interface Admission {
 interface ScopedSpec {
   /** `default`, `token:<id>`, `user:<id>`, `org:<id>` or `version:<id>`. */
   readonly scope: string;
+  /** What the scope's counters are keyed by (usage_limits.counter_key). */
+  readonly counterKey: string;
   readonly spec: LimitSpec;
 }
 
@@ -52,7 +54,7 @@ const COMPUTE_PERIODS: readonly [keyof NonNullable<LimitSpec["computeSeconds"]>,
 const anonymousSpecs = prepareQuery(["version"], (db, p) =>
   db
     .selectFrom("usage_limits")
-    .select(["scope", "spec"])
+    .select(["scope", "spec", "counter_key"])
     .where("scope", "in", ["default", p("version")]),
 );
 
@@ -60,7 +62,7 @@ const anonymousSpecs = prepareQuery(["version"], (db, p) =>
 const userSpecs = prepareQuery(["version", "user", "token", "userId"], (db, p) =>
   db
     .selectFrom("usage_limits")
-    .select(["scope", "spec"])
+    .select(["scope", "spec", "counter_key"])
     .where((eb) =>
       eb.or([
         eb("scope", "in", ["default", p("version"), p("user"), p("token")]),
@@ -93,17 +95,21 @@ async function specsFor(ctx: HubContext, call: CallToLimit): Promise<ScopedSpec[
           userId: actor.userId,
         })
       : await anonymousSpecs(ctx.db, { version });
-  return rows.map((r) => ({ scope: r.scope, spec: JSON.parse(r.spec) as LimitSpec }));
+  return rows.map((r) => ({
+    scope: r.scope,
+    counterKey: r.counter_key,
+    spec: JSON.parse(r.spec) as LimitSpec,
+  }));
 }
 
 /** Whose calls a scope's counters count: a version's and the defaults count each caller apart. */
-function counterKey(scope: string, call: CallToLimit): string {
+function counterKey({ scope, counterKey: key }: ScopedSpec, call: CallToLimit): string {
   if (scope === "default" || scope.startsWith("version:")) {
     const caller =
       call.actor.kind === "user" ? `user:${call.actor.userId}` : `anon:${addressKey(call.address)}`;
-    return `${scope}|${caller}`;
+    return `${key}|${caller}`;
   }
-  return scope;
+  return key;
 }
 
 /** The word a scope goes by in policy names and messages. */
@@ -159,8 +165,9 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
   const compute: WindowLimit[] = [];
   const concurrency: ConcurrencyLimit[] = [];
   const nowMs = now.getTime();
-  for (const { scope, spec } of specs) {
-    const key = counterKey(scope, call);
+  for (const scoped of specs) {
+    const { scope, spec } = scoped;
+    const key = counterKey(scoped, call);
     for (const [field, period] of REQUEST_PERIODS) {
       const quota = spec.requests?.[field];
       if (quota !== undefined) {
@@ -216,10 +223,14 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
     headers: rateLimitHeaders(requestStates),
     done: async (computeMs) => {
       const rest = Math.round(computeMs) - 1;
-      if (compute.length > 0 && rest > 0) {
-        await ctx.limiter.charge(compute, rest);
+      try {
+        if (compute.length > 0 && rest > 0) {
+          await ctx.limiter.charge(compute, rest);
+        }
+      } finally {
+        // The slot is freed whatever became of the charge.
+        await decision.release();
       }
-      await decision.release();
     },
   };
 }

@@ -33,17 +33,12 @@ export async function setLimits(
   const setAt = ctx.clock.now();
   const row = { spec: JSON.stringify(spec), set_by: user.userId, set_at: setAt.toISOString() };
   await ctx.db.transaction().execute(async (trx) => {
-    const updated = await trx
-      .updateTable("usage_limits")
-      .set(row)
-      .where("scope", "=", scope.key)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) {
-      await trx
-        .insertInto("usage_limits")
-        .values({ scope: scope.key, ...row })
-        .execute();
-    }
+    // One statement, so two first settings of a scope at once cannot both insert.
+    await trx
+      .insertInto("usage_limits")
+      .values({ scope: scope.key, counter_key: scope.key, ...row })
+      .onConflict((oc) => oc.column("scope").doUpdateSet(row))
+      .execute();
     await appendAuditEvent(trx, {
       actorId: user.userId,
       action: "limits.set",

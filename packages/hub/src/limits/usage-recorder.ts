@@ -122,6 +122,15 @@ export class UsageRecorder {
         await writeUsage(this.db, batch);
       } catch (err) {
         this.counts.failures += 1;
+        if (refusedForContent(err)) {
+          // Trying again would fail again and hold back every record after it.
+          this.counts.dropped += batch.length;
+          this.log(
+            `${batch.length} usage records were refused for what they hold and are dropped`,
+            err,
+          );
+          continue;
+        }
         // Oldest first again; what no longer fits beside newer entries is dropped.
         const keep = Math.max(0, this.options.maxBuffered - this.buffer.length);
         const lost = batch.length - Math.min(keep, batch.length);
@@ -154,4 +163,13 @@ export class UsageRecorder {
       this.log(`${this.buffer.length} usage records could not be written before the hub stopped`);
     }
   }
+}
+
+/**
+ * Whether PostgreSQL refused a write for its data (SQLSTATE class 22, data
+ * exception, or 23, integrity violation) rather than for an outage.
+ */
+function refusedForContent(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^2[23][0-9A-Z]{3}$/.test(code);
 }

@@ -26,6 +26,9 @@ declare module "fastify" {
   }
 }
 
+/** The most rows a record holds: more than any real batch, far from the columns' limits. */
+const MAX_RECORDED_ROWS = 1_000_000;
+
 /** The status of a call whose client went away before the answer was out (nginx's convention). */
 export const CLIENT_GONE = 499;
 
@@ -38,7 +41,9 @@ function inputsOf(body: unknown): { rows: number; inputHash: string | null } {
   const first = (inputs[0] as { shape?: unknown } | undefined)?.shape;
   const rows = Array.isArray(first) && typeof first[0] === "number" ? first[0] : 0;
   return {
-    rows: Number.isSafeInteger(rows) && rows >= 0 ? rows : 0,
+    // The body is recorded whatever it claims, refusals included: a shape beyond any real
+    // batch is capped so that it fits the integer columns and their sums.
+    rows: Number.isSafeInteger(rows) && rows >= 0 ? Math.min(rows, MAX_RECORDED_ROWS) : 0,
     inputHash: createHash("sha256").update(canonicalJson(inputs)).digest("hex"),
   };
 }

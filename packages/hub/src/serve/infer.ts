@@ -9,6 +9,7 @@ import {
   type OipOutput,
 } from "./oip-tensors.js";
 import { batchingOf } from "./served-versions.js";
+import { queueFull } from "./worker-pool.js";
 import type { TensorSpec, WireTensor } from "./tensor-types.js";
 
 /** Who calls, as the usage limits tell callers apart. */
@@ -87,6 +88,17 @@ export async function infer(
   );
   const { feeds, outputs } = decodeRequest(request, served.signature, target.oipName);
   const label = `${model.fullName}@${served.versionName}`;
+  const pool = await ctx.serving.poolFor({
+    versionId: served.versionId,
+    label,
+    sha256: served.sha256,
+    workers: served.workers,
+    batching: batchingOf(ctx.config.serve, served),
+  });
+  // A call the model has no room for is refused before the limits count it.
+  if (!pool.hasRoom) {
+    throw queueFull(label);
+  }
   const admission = await admitCall(ctx, {
     ...caller,
     versionId: served.versionId,
@@ -98,13 +110,6 @@ export async function infer(
   });
   let computeMs = 0;
   try {
-    const pool = await ctx.serving.poolFor({
-      versionId: served.versionId,
-      label,
-      sha256: served.sha256,
-      workers: served.workers,
-      batching: batchingOf(ctx.config.serve, served),
-    });
     const started = performance.now();
     // Each caller is a flow of the fair order: one who floods a busy model waits behind others.
     const flow =

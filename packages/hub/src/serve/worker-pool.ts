@@ -153,6 +153,14 @@ export class WorkerPool {
     );
   }
 
+  /** Whether a call now would be taken: a worker is idle or the queue has a place. */
+  get hasRoom(): boolean {
+    return (
+      !this.closed &&
+      (this.waiting.length < this.queueLimit || this.slots.some((s) => s.jobs === null))
+    );
+  }
+
   /** Calls waiting for a worker. */
   get queueDepth(): number {
     return this.waiting.length;

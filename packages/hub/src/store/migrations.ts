@@ -606,6 +606,9 @@ const migrations: Record<string, Migration> = {
         .createTable("usage_limits")
         .addColumn("scope", "text", (c) => c.primaryKey())
         .addColumn("spec", "text", (c) => c.notNull())
+        // What its counters are keyed by: the scope itself, or for a token made by
+        // rotation the first token's scope, so that rotating does not refill a quota.
+        .addColumn("counter_key", "text", (c) => c.notNull())
         .addColumn("set_by", "text", (c) => c.notNull())
         .addColumn("set_at", "text", (c) => c.notNull())
         .execute();

@@ -292,6 +292,8 @@ export interface UsageLimitsTable {
   scope: string;
   /** The limits as JSON (limits/limit-spec.ts). */
   spec: string;
+  /** What the scope's counters are keyed by: the scope, or the first of a rotated token's line. */
+  counter_key: string;
   set_by: string;
   set_at: string;
 }

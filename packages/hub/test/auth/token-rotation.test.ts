@@ -68,6 +68,25 @@ for (const dialect of DIALECTS) {
       await expectStatus(whoami(hub, rotated.token), 200);
     });
 
+    it("hangs the tokens made with the old token from the new one, so revoking the new one reaches them", async () => {
+      const old = await createToken(hub, alice, { name: "deploy", scopes: ["read", "write"] });
+      const child = await createToken(hub, old.token, { name: "ci", scopes: ["read"] });
+      const rotated = (await (
+        await expectStatus(
+          hub.request("POST", `/api/tokens/${old.id}/rotate`, { token: alice }),
+          201,
+        )
+      ).json()) as Rotation;
+      const revoked = (await (
+        await expectStatus(
+          hub.request("DELETE", `/api/tokens/${rotated.id}`, { token: alice }),
+          200,
+        )
+      ).json()) as { alsoRevoked: string[] };
+      assert.deepEqual(revoked.alsoRevoked, [child.id]);
+      await expectError(whoami(hub, child.token), 401, "INVALID_TOKEN");
+    });
+
     it("keeps the old token's own expiry when it comes before the grace period's end", async () => {
       const old = await createToken(hub, alice, { scopes: ["read"], expiresIn: "30m" });
       const ownExpiry = new Date(clock.now().getTime() + 30 * 60_000).toISOString();

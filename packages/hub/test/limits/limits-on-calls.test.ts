@@ -106,6 +106,22 @@ for (const dialect of DIALECTS) {
       await expectStatus(call(dana), 200);
     });
 
+    it("keeps counting a rotated token's calls against the quota its first secret spent", async () => {
+      const service = await createToken(hub, owner, { name: "service", scopes: ["read", "write"] });
+      await setLimits(`/api/limits/tokens/${service.id}`, { requests: { perDay: 2 } });
+      await expectStatus(call(service.token), 200);
+      const rotated = (await (
+        await expectStatus(
+          hub.request("POST", `/api/tokens/${service.id}/rotate`, { token: service.token }),
+          201,
+        )
+      ).json()) as { token: string };
+      await expectStatus(call(rotated.token), 200);
+      const spent = await expectError(call(rotated.token), 429, "QUOTA_EXCEEDED");
+      assert.match(spent.error, /the usage limit token-per-day is spent/);
+      await expectError(call(service.token), 429, "QUOTA_EXCEEDED");
+    });
+
     it("counts an organisation's members together", async () => {
       clock.advance(60);
       for (const member of ["carl", "dana"]) {

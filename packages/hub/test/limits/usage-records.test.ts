@@ -177,6 +177,29 @@ for (const dialect of DIALECTS) {
       assert.equal(row.batch_rows, 3 + many * IRIS_ROWS.length);
     });
 
+    it("records a body that claims billions of rows with the rows capped, and keeps recording after it", async () => {
+      const before = hub.built.ctx.usage.stats();
+      const huge = {
+        inputs: [{ name: "features", shape: [3_000_000_000, 4], datatype: "FP32", data: [] }],
+      };
+      assert.equal(
+        await call("POST", "/v2/models/acme--nothing/versions/v1/infer", caller, huge),
+        404,
+      );
+      assert.equal(await call("POST", `${IRIS}/infer`, caller, irisRequest(IRIS_ROWS)), 200);
+      await settleUsage(hub, calls);
+      const now = hub.built.ctx.usage.stats();
+      assert.equal(now.written - before.written, 2);
+      assert.equal(now.dropped, 0);
+      const capped = await hub.built.ctx.db
+        .selectFrom("usage_records")
+        .select("batch_rows")
+        .where("status", "=", 404)
+        .orderBy("at", "desc")
+        .executeTakeFirstOrThrow();
+      assert.equal(capped.batch_rows, 1_000_000);
+    });
+
     it("records a call whose client hangs up before the answer as 499", async () => {
       const serving = hub.built.ctx.serving;
       for (let waited = 0; serving.status(versionId).state !== "idle"; waited += 20) {

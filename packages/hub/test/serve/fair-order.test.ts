@@ -7,11 +7,11 @@ interface Call {
   readonly tag: number;
 }
 
+/** A call's arrival: its flow, the flow's weight, and a name to follow it by. */
+type Arrival = readonly [flow: string, weight: number, name: string];
+
 /** Queues calls as they arrive and serves them in order, as the worker pool does with one worker. */
-function serve(
-  order: FairOrder,
-  arrivals: readonly [flow: string, weight: number, name: string][],
-) {
+function serve(order: FairOrder, arrivals: readonly Arrival[]) {
   const waiting: Call[] = [];
   for (const [flow, weight, name] of arrivals) {
     insertByTag(waiting, { name, tag: order.tag(flow, weight) });
@@ -26,14 +26,14 @@ function serve(
 
 describe("the fair order of waiting calls (start-time fair queuing)", () => {
   it("serves a light flow's call second, however many calls a flood queued before it", () => {
-    const flood = Array.from({ length: 50 }, (_, i) => ["heavy", 1, `h${i}`] as const);
+    const flood = Array.from({ length: 50 }, (_, i): Arrival => ["heavy", 1, `h${i}`]);
     const served = serve(new FairOrder(), [...flood, ["light", 1, "l0"], ["light", 1, "l1"]]);
     assert.deepEqual(served.slice(0, 6), ["h0", "l0", "h1", "l1", "h2", "h3"]);
     assert.equal(served.length, 52);
   });
 
   it("gives each waiting flow runs in proportion to its weight", () => {
-    const arrivals: [string, number, string][] = [];
+    const arrivals: Arrival[] = [];
     for (let i = 0; i < 6; i += 1) {
       arrivals.push(["gold", 2, `g${i}`], ["free", 1, `f${i}`]);
     }
