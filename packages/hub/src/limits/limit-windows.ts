@@ -69,6 +69,11 @@ function localTime(ms: number, timeZone: string): LocalTime {
   return { year, month, day, asUtcMs };
 }
 
+/** The wall-clock time of `timeZone` at `ms`, read as if it were UTC, in ms. */
+export function wallClockMs(ms: number, timeZone: string): number {
+  return localTime(ms, timeZone).asUtcMs;
+}
+
 /** The zone's offset from UTC at `ms`, in ms (+8 h for Asia/Shanghai). */
 function offsetMs(ms: number, timeZone: string): number {
   return localTime(ms, timeZone).asUtcMs - ms;

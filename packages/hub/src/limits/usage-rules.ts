@@ -1,3 +1,4 @@
+import { wallClockMs } from "./limit-windows.js";
 import {
   WEEKDAYS,
   type Endpoint,
@@ -27,18 +28,11 @@ const clock = (minute: number): string =>
 
 /** The weekday and minute of the day of `at` on the wall clocks of `timeZone`. */
 export function localTime(at: Date, timeZone: string): { day: Weekday; minute: number } {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  const day = part("weekday").toLowerCase() as Weekday;
+  const wall = new Date(wallClockMs(at.getTime(), timeZone));
   return {
-    day,
-    minute: Number.parseInt(part("hour"), 10) * 60 + Number.parseInt(part("minute"), 10),
+    // getUTCDay counts from Sunday; WEEKDAYS from Monday.
+    day: WEEKDAYS[(wall.getUTCDay() + 6) % 7] ?? "mon",
+    minute: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
   };
 }
 
