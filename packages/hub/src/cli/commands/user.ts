@@ -2,6 +2,13 @@ import type { Command } from "commander";
 import { CliFailure, UsageError, type CliContext } from "../context.js";
 import { askHidden, readStdinLines } from "../read-secret.js";
 
+/** What the hub answers when a user is linked to their identity at the OpenID provider. */
+interface OidcLink {
+  readonly user: string;
+  readonly issuer: string;
+  readonly subject: string;
+}
+
 /** What the hub answers when a password is set. */
 interface PasswordSet {
   readonly user: string;
@@ -42,8 +49,9 @@ function passwordSource(options: { passwordStdin?: boolean }): "stdin" | "termin
 }
 
 /**
- * `gatehouse user create NAME [--email E]` and `user set-password NAME` (hub
- * admins), and `user passwd` for one's own password.
+ * `gatehouse user create NAME [--email E]`, `user set-password NAME` and
+ * `user link-oidc NAME SUBJECT` (hub admins), and `user passwd` for one's own
+ * password.
  */
 export function registerUserCommands(program: Command, contextOf: () => Promise<CliContext>): void {
   const user = program
@@ -82,6 +90,22 @@ export function registerUserCommands(program: Command, contextOf: () => Promise<
         { password },
       );
       ctx.print(`password of ${set.user} set; ${sessionsLine(set.endedSessions)}`, set);
+    });
+  user
+    .command("link-oidc")
+    .description(
+      "let a user sign in through the hub's OpenID provider as the person whose `sub` claim is SUBJECT (hub admins); replaces the user's earlier link",
+    )
+    .argument("<name>", "user name")
+    .argument("<subject>", "the person's `sub` claim at the provider")
+    .action(async (name: string, subject: string) => {
+      const ctx = await contextOf();
+      const link = await ctx.client.json<OidcLink>(
+        "PUT",
+        `/api/users/${encodeURIComponent(name)}/oidc-identity`,
+        { subject },
+      );
+      ctx.print(`${link.user} signs in at ${link.issuer} as subject ${link.subject}`, link);
     });
   user
     .command("passwd")
