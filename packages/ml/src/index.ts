@@ -9,3 +9,4 @@ export * from "./plots/index.js";
 export * from "./card/index.js";
 export * from "./evaluate/index.js";
 export * from "./reference/index.js";
+export * from "./lm/index.js";
