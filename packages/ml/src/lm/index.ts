@@ -2,3 +2,7 @@ export { BYTE_CHARS, fromByteChars, splitWords, toByteChars } from "./byte-level
 export { BpeTokenizer } from "./bpe-tokenizer.js";
 export { fromTokenizerJson, toTokenizerJson, type TokenizerJson } from "./tokenizer-json.js";
 export { MAX_VOCAB_SIZE, trainBpe, type BpeVocabulary, type TrainBpeOptions } from "./train-bpe.js";
+export { checkGptConfig, gptParameterCount, type GptConfig } from "./gpt-config.js";
+export { gptLogits, gptLoss } from "./gpt-forward.js";
+export { gptWeightShapes, gptWeightsFrom, initGptWeights, type GptWeights } from "./gpt-weights.js";
+export { readSafetensors, writeSafetensors, type F32Tensor } from "./safetensors.js";
