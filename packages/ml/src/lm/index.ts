@@ -6,3 +6,12 @@ export { checkGptConfig, gptParameterCount, type GptConfig } from "./gpt-config.
 export { gptLogits, gptLoss } from "./gpt-forward.js";
 export { gptWeightShapes, gptWeightsFrom, initGptWeights, type GptWeights } from "./gpt-weights.js";
 export { readSafetensors, writeSafetensors, type F32Tensor } from "./safetensors.js";
+export { evaluateLm, type LmEvaluation } from "./evaluate-lm.js";
+export { CHECKPOINT_DIR, loadLmCheckpoint, type LmCheckpoint } from "./lm-checkpoint.js";
+export {
+  learningRateAt,
+  trainLm,
+  type LmProgress,
+  type TrainedLm,
+  type TrainLmOptions,
+} from "./train-lm.js";
