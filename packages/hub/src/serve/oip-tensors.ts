@@ -169,6 +169,14 @@ function typedData(name: string, datatype: OipDatatype, values: readonly unknown
 }
 
 /**
+ * The values of a tensor given as JSON `data`, flat or nested, typed for
+ * `datatype`: what its binary form holds. FP16 numbers become their half bits.
+ */
+export function tensorDataOf(name: string, datatype: OipDatatype, data: unknown): TensorData {
+  return typedData(name, datatype, flatten(name, data));
+}
+
+/**
  * Checks one input against the model's declaration and converts it for the
  * runtime; `bytes` holds its binary form when it has one.
  */
