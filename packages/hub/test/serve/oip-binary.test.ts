@@ -467,6 +467,19 @@ for (const dialect of DIALECTS) {
         notJson.error,
         /^the first 10 bytes of the body \(Inference-Header-Content-Length\) are not JSON: /,
       );
+      // The whole body, tensors included, counts against the hub's body limit.
+      const large = body(
+        {
+          inputs: [
+            { ...input0, parameters: { binary_data_size: 16 } },
+            { ...input1, parameters: { binary_data_size: 1024 * 1024 } },
+          ],
+        },
+        uint32s([1, 2, 3, 4]),
+        Buffer.alloc(1024 * 1024),
+      );
+      const tooLarge = await expectError(post(EXAMPLE, large), 413, "PAYLOAD_TOO_LARGE");
+      assert.equal(tooLarge.error, "the request body is larger than 1 MiB; send less");
     });
 
     it("refuses binary tensors to a caller whose limits say binaryTensors: false, naming the rule", async () => {
