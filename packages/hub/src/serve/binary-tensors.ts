@@ -18,7 +18,7 @@ export const HEADER_LENGTH_FIELD = "inference-header-content-length";
 type FixedDatatype = Exclude<OipDatatype, "BYTES">;
 
 /** Bytes per element of each datatype but BYTES, whose elements carry their own length. */
-export const ELEMENT_BYTES: Readonly<Record<FixedDatatype, number>> = {
+const ELEMENT_BYTES: Readonly<Record<FixedDatatype, number>> = {
   BOOL: 1,
   UINT8: 1,
   UINT16: 2,
