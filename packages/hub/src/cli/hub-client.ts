@@ -116,14 +116,28 @@ export class HubClient {
   }
 
   /** Sends a request and returns the answer when it is 2xx; throws HubClientError otherwise. */
-  async send(method: string, pathOrUrl: string, json?: unknown): Promise<Response> {
+  send(method: string, pathOrUrl: string, json?: unknown): Promise<Response> {
+    return json === undefined
+      ? this.sendBody(method, pathOrUrl)
+      : this.sendBody(method, pathOrUrl, JSON.stringify(json), {
+          "content-type": "application/json",
+        });
+  }
+
+  /** Sends `body` as it is, with the given headers; answers as `send` does. */
+  async sendBody(
+    method: string,
+    pathOrUrl: string,
+    body?: string | Uint8Array,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const url = this.url(pathOrUrl);
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers: this.headers(json === undefined ? {} : { "content-type": "application/json" }),
-        ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+        headers: this.headers(headers),
+        ...(body === undefined ? {} : { body }),
       });
     } catch (err) {
       throw unreachable(url, err);

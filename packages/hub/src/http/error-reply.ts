@@ -74,7 +74,7 @@ export function toHubError(err: unknown, url = ""): HubError {
   }
   switch (fe.code) {
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new HubError("PAYLOAD_TOO_LARGE", "the JSON body is larger than 1 MiB; send less");
+      return new HubError("PAYLOAD_TOO_LARGE", "the request body is larger than 1 MiB; send less");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return new HubError(
         "BAD_REQUEST",

@@ -30,7 +30,7 @@ export interface UsageEntry {
   readonly errorCode: string | null;
   /** Rows of the batch (the first dimension of the first input); 0 when none was read. */
   readonly rows: number;
-  /** sha256 of the canonical JSON of the inputs; the inputs themselves are never kept. */
+  /** sha256 of the canonical JSON of the inputs, then of their binary tensor data; the inputs themselves are never kept. */
   readonly inputHash: string | null;
   readonly latencyMs: number;
   /** The client address's key; erasable, kept apart from the record. */

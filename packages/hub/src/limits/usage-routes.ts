@@ -32,8 +32,15 @@ const MAX_RECORDED_ROWS = 1_000_000;
 /** The status of a call whose client went away before the answer was out (nginx's convention). */
 export const CLIENT_GONE = 499;
 
-/** Rows of an inference body (the first dimension of its first input) and the hash of its inputs. */
-function inputsOf(body: unknown): { rows: number; inputHash: string | null } {
+/**
+ * Rows of an inference body (the first dimension of its first input) and the
+ * hash of its inputs: their JSON, then for a body with binary tensors the
+ * tensor bytes that followed it, so that calls with other values differ.
+ */
+function inputsOf(
+  body: unknown,
+  tensorBytes: Buffer | null,
+): { rows: number; inputHash: string | null } {
   const inputs = (body as { inputs?: unknown } | null | undefined)?.inputs;
   if (!Array.isArray(inputs)) {
     return { rows: 0, inputHash: null };
@@ -44,7 +51,10 @@ function inputsOf(body: unknown): { rows: number; inputHash: string | null } {
     // The body is recorded whatever it claims, refusals included: a shape beyond any real
     // batch is capped so that it fits the integer columns and their sums.
     rows: Number.isSafeInteger(rows) && rows >= 0 ? Math.min(rows, MAX_RECORDED_ROWS) : 0,
-    inputHash: createHash("sha256").update(canonicalJson(inputs)).digest("hex"),
+    inputHash: createHash("sha256")
+      .update(canonicalJson(inputs))
+      .update(tensorBytes ?? Buffer.alloc(0))
+      .digest("hex"),
   };
 }
 
@@ -64,7 +74,9 @@ function entryOf(
   const errorCode = reply.getHeader("x-error-code");
   const agent = request.headers["user-agent"];
   const { rows, inputHash } =
-    usage.endpoint === "infer" ? inputsOf(request.body) : { rows: 0, inputHash: null };
+    usage.endpoint === "infer"
+      ? inputsOf(request.body, request.tensorBytes)
+      : { rows: 0, inputHash: null };
   return {
     at: ctx.clock.now(),
     requestId: request.id,

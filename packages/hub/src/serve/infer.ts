@@ -57,6 +57,14 @@ export interface OipInferResponse {
   readonly outputs: readonly OipOutput[];
 }
 
+/**
+ * An inference answer: the response's JSON, and when any output was asked for
+ * as binary data, those outputs' bytes to follow it, in its outputs' order.
+ */
+export interface InferAnswer extends Limited<OipInferResponse> {
+  readonly binaryParts: readonly Uint8Array[] | null;
+}
+
 /** OIP v2 model metadata; `versions` lists the served versions the caller may call. */
 export interface OipModelMetadata {
   readonly name: string;
@@ -70,15 +78,18 @@ export interface OipModelMetadata {
  * Runs one inference on a served version the caller may call. The inputs are
  * checked against the model's declared ones before any worker is involved; the
  * request's `id` is echoed, or the hub's request id given when it has none.
+ * `tensorBytes` is what followed the JSON of a body in the binary tensor
+ * extension's form, null for a JSON body.
  */
 export async function infer(
   ctx: HubContext,
   caller: Caller,
   target: { oipName: string; version: string | undefined },
   request: OipInferRequest,
+  tensorBytes: Uint8Array | null,
   requestId: string,
   facts?: CallFacts,
-): Promise<Limited<OipInferResponse>> {
+): Promise<InferAnswer> {
   const { model, served } = await findCallable(
     ctx,
     caller.actor,
@@ -86,7 +97,12 @@ export async function infer(
     target.version,
     facts,
   );
-  const { feeds, outputs } = decodeRequest(request, served.signature, target.oipName);
+  const { feeds, outputs, binaryOutputs, usesBinary } = decodeRequest(
+    request,
+    tensorBytes ?? new Uint8Array(0),
+    served.signature,
+    target.oipName,
+  );
   const label = `${model.fullName}@${served.versionName}`;
   const pool = await ctx.serving.poolFor({
     versionId: served.versionId,
@@ -106,7 +122,7 @@ export async function infer(
     protocol: "oip",
     endpoint: "infer",
     rows: rowsOf(feeds),
-    binaryTensors: false,
+    binaryTensors: usesBinary || tensorBytes !== null,
   });
   let computeMs = 0;
   try {
@@ -118,14 +134,16 @@ export async function infer(
         : `anon:${addressKey(caller.address)}`;
     const results = await pool.run(feeds, outputs, { key: flow, weight: 1 });
     computeMs = performance.now() - started;
+    const encoded = encodeOutputs(results, outputs, binaryOutputs);
     return {
       body: {
         model_name: target.oipName,
         model_version: served.versionName,
         id: request.id ?? requestId,
-        outputs: encodeOutputs(results, outputs),
+        outputs: encoded.outputs,
       },
       headers: admission.headers,
+      binaryParts: binaryOutputs.size > 0 ? encoded.parts : null,
     };
   } finally {
     ctx.serving.called(served.versionId);

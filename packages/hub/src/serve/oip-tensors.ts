@@ -1,5 +1,12 @@
 import { HubError } from "../errors/index.js";
 import {
+  cutTensors,
+  jsonValues,
+  numberToHalf,
+  tensorFromBytes,
+  tensorToBytes,
+} from "./binary-tensors.js";
+import {
   OIP_TO_ORT,
   oipDatatypeOf,
   type ModelSignature,
@@ -9,13 +16,17 @@ import {
   type WireTensor,
 } from "./tensor-types.js";
 
-/** An input tensor of an OIP v2 inference request in the JSON tensor format. */
+/**
+ * An input tensor of an OIP v2 inference request: its values in `data` (the
+ * JSON tensor format), or after the JSON when `parameters.binary_data_size`
+ * is set (the binary tensor extension, binary-tensors.ts).
+ */
 export interface OipInput {
   readonly name: string;
   readonly shape: readonly number[];
   readonly datatype: string;
   readonly parameters?: Readonly<Record<string, unknown>>;
-  readonly data: unknown;
+  readonly data?: unknown;
 }
 
 /** An OIP v2 inference request (serving.md §1). */
@@ -23,15 +34,22 @@ export interface OipInferRequest {
   readonly id?: string;
   readonly parameters?: Readonly<Record<string, unknown>>;
   readonly inputs: readonly OipInput[];
-  readonly outputs?: readonly { readonly name: string; readonly parameters?: unknown }[];
+  readonly outputs?: readonly {
+    readonly name: string;
+    readonly parameters?: Readonly<Record<string, unknown>>;
+  }[];
 }
 
-/** An output tensor of an OIP v2 inference response. */
+/**
+ * An output tensor of an OIP v2 inference response: its values in `data`, or,
+ * asked for as binary, `parameters.binary_data_size` bytes after the JSON.
+ */
 export interface OipOutput {
   readonly name: string;
   readonly datatype: OipDatatype;
   readonly shape: readonly number[];
-  readonly data: readonly (number | boolean | string)[];
+  readonly parameters?: { readonly binary_data_size: number };
+  readonly data?: readonly (number | boolean | string)[];
 }
 
 const bad = (message: string) => new HubError("BAD_REQUEST", message);
@@ -106,9 +124,6 @@ function typedData(name: string, datatype: OipDatatype, values: readonly unknown
         return v;
       });
     case "FP16":
-      throw bad(
-        `input "${name}": FP16 has no JSON form; this hub does not take binary tensors yet, so send FP32 to a model that reads it`,
-      );
     case "FP32":
     case "FP64": {
       const numbers = values.map((v, i) => {
@@ -117,7 +132,11 @@ function typedData(name: string, datatype: OipDatatype, values: readonly unknown
         }
         return v;
       });
-      return datatype === "FP32" ? Float32Array.from(numbers) : Float64Array.from(numbers);
+      return datatype === "FP16"
+        ? Uint16Array.from(numbers, numberToHalf)
+        : datatype === "FP32"
+          ? Float32Array.from(numbers)
+          : Float64Array.from(numbers);
     }
     default: {
       const [min, max] = INTEGER_RANGES[datatype] ?? [0, 0];
@@ -149,8 +168,19 @@ function typedData(name: string, datatype: OipDatatype, values: readonly unknown
   }
 }
 
-/** Checks one input against the model's declaration and converts it for the runtime. */
-function decodeInput(input: OipInput, spec: TensorSpec): WireTensor {
+/**
+ * The values of a tensor given as JSON `data`, flat or nested, typed for
+ * `datatype`: what its binary form holds. FP16 numbers become their half bits.
+ */
+export function tensorDataOf(name: string, datatype: OipDatatype, data: unknown): TensorData {
+  return typedData(name, datatype, flatten(name, data));
+}
+
+/**
+ * Checks one input against the model's declaration and converts it for the
+ * runtime; `bytes` holds its binary form when it has one.
+ */
+function decodeInput(input: OipInput, spec: TensorSpec, bytes: Uint8Array | undefined): WireTensor {
   const { name, shape } = input;
   if (input.datatype !== spec.datatype) {
     throw bad(
@@ -168,6 +198,23 @@ function decodeInput(input: OipInput, spec: TensorSpec): WireTensor {
       `input "${name}" has shape ${shapeText(shape)} but the model reads ${shapeText(spec.shape)} (-1: any size)`,
     );
   }
+  if (bytes !== undefined) {
+    return {
+      type: OIP_TO_ORT[spec.datatype],
+      dims: shape,
+      data: tensorFromBytes(`input "${name}"`, spec.datatype, shape, bytes),
+    };
+  }
+  if (input.data === undefined) {
+    throw bad(
+      `input "${name}" has neither data nor parameters.binary_data_size; give its values one way`,
+    );
+  }
+  if (spec.datatype === "FP16") {
+    throw bad(
+      `input "${name}": FP16 has no JSON form; send it as binary data (parameters.binary_data_size, the binary tensor extension)`,
+    );
+  }
   const values = flatten(name, input.data);
   const size = shape.reduce((a, b) => a * b, 1);
   if (values.length !== size) {
@@ -182,19 +229,42 @@ function decodeInput(input: OipInput, spec: TensorSpec): WireTensor {
   };
 }
 
+/** A boolean parameter of the extension, or undefined when absent. */
+function flag(where: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") {
+    return value;
+  }
+  throw bad(`${where} is ${JSON.stringify(value)}; give true or false`);
+}
+
+/** A decoded request: the runtime's feeds and the outputs to compute, each as JSON or binary. */
+export interface DecodedRequest {
+  readonly feeds: Record<string, WireTensor>;
+  readonly outputs: readonly string[];
+  /** The outputs to answer as binary data. */
+  readonly binaryOutputs: ReadonlySet<string>;
+  /** Whether any input or output goes as binary data. */
+  readonly usesBinary: boolean;
+}
+
 /**
  * Checks a request against a model's signature: every input present once by
  * its declared name, datatype and shape, with as many values as the shape
  * holds; requested outputs among the model's. Each refusal names the tensor.
- * Returns the runtime's feeds and the outputs to compute (all when none named).
+ * `tensorBytes` is what followed the JSON of a binary-extension body (empty
+ * for a JSON body), shared among the inputs by their `binary_data_size`.
+ * An output goes as binary when its `binary_data` says so, else when the
+ * request's `binary_data_output` does; FP16, which JSON cannot carry, must.
  */
 export function decodeRequest(
   request: OipInferRequest,
+  tensorBytes: Uint8Array,
   signature: ModelSignature,
   modelName: string,
-): { feeds: Record<string, WireTensor>; outputs: string[] } {
+): DecodedRequest {
+  const bytes = cutTensors(request.inputs, tensorBytes, "input");
   const feeds: Record<string, WireTensor> = {};
-  for (const input of request.inputs) {
+  request.inputs.forEach((input, i) => {
     const spec = signature.inputs.find((s) => s.name === input.name);
     if (spec === undefined) {
       throw bad(
@@ -204,43 +274,72 @@ export function decodeRequest(
     if (input.name in feeds) {
       throw bad(`input "${input.name}" is given twice; give each input once`);
     }
-    feeds[input.name] = decodeInput(input, spec);
-  }
+    feeds[input.name] = decodeInput(input, spec, bytes[i]);
+  });
   const missing = signature.inputs.find((s) => !(s.name in feeds));
   if (missing !== undefined) {
     throw bad(
       `input "${missing.name}" is missing: ${modelName} reads ${missing.datatype} ${shapeText(missing.shape)}`,
     );
   }
-  const outputs = (request.outputs ?? signature.outputs).map((o) => o.name);
-  for (const name of outputs) {
-    if (!signature.outputs.some((s) => s.name === name)) {
+  const allBinary =
+    flag("parameters.binary_data_output", request.parameters?.binary_data_output) ?? false;
+  const binaryOf = new Map<string, boolean>();
+  const wanted = request.outputs ?? signature.outputs.map((s) => ({ name: s.name }));
+  for (const o of wanted) {
+    const spec = signature.outputs.find((s) => s.name === o.name);
+    if (spec === undefined) {
       throw bad(
-        `output "${name}" is not an output of ${modelName}; its outputs are ${signature.outputs.map((s) => `"${s.name}"`).join(", ")}`,
+        `output "${o.name}" is not an output of ${modelName}; its outputs are ${signature.outputs.map((s) => `"${s.name}"`).join(", ")}`,
       );
     }
+    const asked = flag(
+      `output "${o.name}": parameters.binary_data`,
+      "parameters" in o ? o.parameters?.binary_data : undefined,
+    );
+    const binary = asked ?? allBinary;
+    if (spec.datatype === "FP16" && !binary) {
+      throw bad(
+        `output "${o.name}" is FP16, which has no JSON form; ask for it as binary data: "parameters": {"binary_data": true} on the output, or {"binary_data_output": true} on the request`,
+      );
+    }
+    if (!binaryOf.has(o.name)) {
+      binaryOf.set(o.name, binary);
+    }
   }
-  return { feeds, outputs: [...new Set(outputs)] };
+  const binaryOutputs = new Set([...binaryOf].filter(([, b]) => b).map(([name]) => name));
+  return {
+    feeds,
+    outputs: [...binaryOf.keys()],
+    binaryOutputs,
+    usesBinary: binaryOutputs.size > 0 || bytes.some((b) => b !== undefined),
+  };
 }
 
-/** The runtime's outputs as OIP JSON tensors, flat and row-major, in the order asked for. */
+/**
+ * The runtime's outputs as OIP tensors in the order asked for: flat and
+ * row-major JSON, or for those in `binary` their binary form, returned in
+ * `parts` in the same order for the body that follows the JSON.
+ */
 export function encodeOutputs(
   results: Readonly<Record<string, WireTensor>>,
   order: readonly string[],
-): OipOutput[] {
-  return order.flatMap((name) => {
+  binary: ReadonlySet<string>,
+): { outputs: OipOutput[]; parts: Uint8Array[] } {
+  const parts: Uint8Array[] = [];
+  const outputs = order.flatMap((name): OipOutput[] => {
     const t = results[name];
     const datatype = t === undefined ? null : oipDatatypeOf(t.type);
     if (t === undefined || datatype === null) {
       return [];
     }
-    const data: (number | boolean | string)[] =
-      datatype === "BOOL"
-        ? Array.from(t.data as Uint8Array, (v) => v !== 0)
-        : datatype === "BYTES"
-          ? [...(t.data as string[])]
-          : // 64-bit integers are JSON numbers, as KServe sends them; beyond 2^53 they round.
-            Array.from(t.data as ArrayLike<number | bigint>, Number);
-    return [{ name, datatype, shape: [...t.dims], data }];
+    const shape = [...t.dims];
+    if (binary.has(name)) {
+      const bytes = tensorToBytes(t.data);
+      parts.push(bytes);
+      return [{ name, datatype, shape, parameters: { binary_data_size: bytes.length } }];
+    }
+    return [{ name, datatype, shape, data: jsonValues(datatype, t.data) }];
   });
+  return { outputs, parts };
 }

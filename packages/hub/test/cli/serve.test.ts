@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { publishAt, IRIS_ROWS, referenceOutputs, trainIris } from "../serve/support.js";
+import { halfAndTextModel } from "../serve/binary-models.js";
+import { enable, publishAt, IRIS_ROWS, referenceOutputs, trainIris } from "../serve/support.js";
 import { startHub, type TestHub } from "../support/harness.js";
 import { gatehouse, tempHome } from "./run-cli.js";
 
@@ -116,6 +117,62 @@ describe("gatehouse serve and gatehouse infer", () => {
     };
     assert.equal(written.id, "cli-1");
     assert.equal(written.model_version, "v1");
+  });
+
+  it("sends the inputs and takes the outputs as binary tensors with --binary, printing what JSON prints", async () => {
+    const input = path.join(dir, "request.json");
+    const json = await gatehouse(["infer", "olivia/iris@v1", "--input", input], as(caller));
+    const binary = await gatehouse(
+      ["infer", "olivia/iris@v1", "--input", input, "--binary"],
+      as(caller),
+    );
+    assert.equal(binary.code, 0, binary.stderr);
+    assert.equal(binary.stdout, json.stdout);
+
+    // FP16 has no JSON form: the file gives numbers and --binary sends their half bits.
+    await publishAt(hub, owner, "olivia/typed", "api", "v1", { "model.onnx": halfAndTextModel() });
+    await enable(hub, owner, "olivia/typed", "v1");
+    const typed = path.join(dir, "typed.json");
+    await writeFile(
+      typed,
+      JSON.stringify({
+        inputs: [
+          { name: "half", shape: [1, 2], datatype: "FP16", data: [[0.5, -1.25]] },
+          { name: "text", shape: [1], datatype: "BYTES", data: ["héllo"] },
+        ],
+      }),
+    );
+    const run = await gatehouse(
+      ["infer", "olivia/typed@v1", "--input", typed, "--binary"],
+      as(caller),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      run.stdout,
+      'half_out FP16 [1,2]: [0.5,-1.25]\nas_float FP32 [1,2]: [0.5,-1.25]\ntext_out BYTES [1]: ["héllo"]\n',
+    );
+    const refused = await gatehouse(["infer", "olivia/typed@v1", "--input", typed], as(caller));
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /error: input "half": FP16 has no JSON form; send it as binary data/,
+    );
+
+    await writeFile(
+      typed,
+      JSON.stringify({
+        inputs: [{ name: "half", shape: [1, 2], datatype: "FP16", data: [[0.5, "x"]] }],
+      }),
+    );
+    const bad = await gatehouse(
+      ["infer", "olivia/typed@v1", "--input", typed, "--binary"],
+      as(caller),
+    );
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /typed\.json: input "half": value 1 \("x"\) is not a number, as datatype FP16 needs/,
+    );
   });
 
   it("names the tensor when the hub refuses the input, and exits non-zero", async () => {

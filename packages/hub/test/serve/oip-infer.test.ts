@@ -70,12 +70,12 @@ for (const dialect of DIALECTS) {
       await iris.cleanup();
     });
 
-    it("answers the server endpoints, advertising no extension yet", async () => {
+    it("answers the server endpoints, advertising the binary tensor data extension", async () => {
       const server = await expectStatus(hub.request("GET", "/v2"), 200);
       assert.deepEqual(await server.json(), {
         name: "gatehouse",
         version: "0.1.0",
-        extensions: [],
+        extensions: ["binary_tensor_data"],
       });
       assert.deepEqual(
         await (await expectStatus(hub.request("GET", "/v2/health/live"), 200)).json(),

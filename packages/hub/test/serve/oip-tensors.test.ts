@@ -13,6 +13,8 @@ const SIGNATURE: ModelSignature = {
   outputs: [{ name: "score", datatype: "FP32", shape: [-1] }],
 };
 
+const NO_BYTES = new Uint8Array(0);
+
 const good = {
   inputs: [
     { name: "ids", shape: [1, 3], datatype: "INT64", data: [[1, 2, 3]] },
@@ -23,7 +25,7 @@ const good = {
 
 function refusal(request: unknown): string {
   try {
-    decodeRequest(request as Parameters<typeof decodeRequest>[0], SIGNATURE, "acme--m");
+    decodeRequest(request as Parameters<typeof decodeRequest>[0], NO_BYTES, SIGNATURE, "acme--m");
   } catch (err) {
     assert.ok(err instanceof HubError);
     assert.equal(err.status, 400);
@@ -38,7 +40,7 @@ const replace = (index: number, input: Record<string, unknown>) => ({
 
 describe("OIP JSON tensors against a model's signature", () => {
   it("turns integers, booleans and strings into the runtime's typed contents", () => {
-    const { feeds, outputs } = decodeRequest(good, SIGNATURE, "acme--m");
+    const { feeds, outputs } = decodeRequest(good, NO_BYTES, SIGNATURE, "acme--m");
     assert.deepEqual(outputs, ["score"]);
     assert.deepEqual(feeds.ids, {
       type: "int64",
@@ -89,10 +91,54 @@ describe("OIP JSON tensors against a model's signature", () => {
       () =>
         decodeRequest(
           { inputs: [{ name: "x", shape: [1], datatype: "FP16", data: [1] }] },
+          NO_BYTES,
           fp16,
           "acme--h",
         ),
-      /input "x": FP16 has no JSON form/,
+      /input "x": FP16 has no JSON form; send it as binary data/,
+    );
+  });
+
+  it("refuses an FP16 output asked for as JSON, and takes it as binary data", () => {
+    const fp16: ModelSignature = {
+      inputs: [{ name: "x", datatype: "FP32", shape: [1] }],
+      outputs: [{ name: "y", datatype: "FP16", shape: [1] }],
+    };
+    const inputs = [{ name: "x", shape: [1], datatype: "FP32", data: [1] }];
+    assert.throws(
+      () => decodeRequest({ inputs }, NO_BYTES, fp16, "acme--h"),
+      /output "y" is FP16, which has no JSON form; ask for it as binary data/,
+    );
+    const asked = decodeRequest(
+      { inputs, parameters: { binary_data_output: true } },
+      NO_BYTES,
+      fp16,
+      "acme--h",
+    );
+    assert.deepEqual([...asked.binaryOutputs], ["y"]);
+    assert.equal(asked.usesBinary, true);
+  });
+
+  it("lets an output's binary_data win over the request's binary_data_output", () => {
+    const both: ModelSignature = {
+      ...SIGNATURE,
+      outputs: [...SIGNATURE.outputs, { name: "raw", datatype: "FP32", shape: [-1] }],
+    };
+    const decoded = decodeRequest(
+      {
+        ...good,
+        parameters: { binary_data_output: true },
+        outputs: [{ name: "score", parameters: { binary_data: false } }, { name: "raw" }],
+      },
+      NO_BYTES,
+      both,
+      "acme--m",
+    );
+    assert.deepEqual(decoded.outputs, ["score", "raw"]);
+    assert.deepEqual([...decoded.binaryOutputs], ["raw"]);
+    assert.equal(
+      refusal({ ...good, parameters: { binary_data_output: "yes" } }),
+      'parameters.binary_data_output is "yes"; give true or false',
     );
   });
 
@@ -103,8 +149,10 @@ describe("OIP JSON tensors against a model's signature", () => {
         a: { type: "int64", dims: [1, 2], data: BigInt64Array.from([5n, -6n]) },
       },
       ["a", "b"],
+      new Set(),
     );
-    assert.deepEqual(out, [
+    assert.deepEqual(out.parts, []);
+    assert.deepEqual(out.outputs, [
       { name: "a", datatype: "INT64", shape: [1, 2], data: [5, -6] },
       { name: "b", datatype: "BOOL", shape: [2], data: [false, true] },
     ]);

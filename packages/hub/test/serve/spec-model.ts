@@ -18,27 +18,31 @@ function varint(value: number): number[] {
   return out;
 }
 
-const bytes = (field: number, payload: readonly number[]) => [
+export const bytes = (field: number, payload: readonly number[]) => [
   ...varint((field << 3) | 2),
   ...varint(payload.length),
   ...payload,
 ];
-const str = (field: number, text: string) => bytes(field, [...Buffer.from(text, "utf8")]);
-const int = (field: number, value: number) => [...varint(field << 3), ...varint(value)];
+export const str = (field: number, text: string) => bytes(field, [...Buffer.from(text, "utf8")]);
+export const int = (field: number, value: number) => [...varint(field << 3), ...varint(value)];
 
 const FLOAT = 1;
 const UINT32 = 12;
 
 /** A dimension: a size, or the name of a symbolic one (any size). */
-type Dim = number | string;
+export type Dim = number | string;
 
-function valueInfo(name: string, elemType: number, dims: readonly Dim[]): number[] {
+export function valueInfo(name: string, elemType: number, dims: readonly Dim[]): number[] {
   const shape = dims.flatMap((d) => bytes(1, typeof d === "number" ? int(1, d) : str(2, d)));
   const tensorType = [...int(1, elemType), ...bytes(2, shape)];
   return [...str(1, name), ...bytes(2, bytes(1, tensorType))];
 }
 
-function floatTensor(name: string, dims: readonly number[], values: readonly number[]): number[] {
+export function floatTensor(
+  name: string,
+  dims: readonly number[],
+  values: readonly number[],
+): number[] {
   const raw = Buffer.alloc(values.length * 4);
   values.forEach((v, i) => raw.writeFloatLE(v, i * 4));
   return [
@@ -49,7 +53,7 @@ function floatTensor(name: string, dims: readonly number[], values: readonly num
   ];
 }
 
-function node(
+export function node(
   op: string,
   inputs: readonly string[],
   outputs: readonly string[],

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { writeJsonAtomically } from "@gatehouse/ml";
 import type { Command } from "commander";
 import { parseModelRef, UsageError, type CliContext } from "../context.js";
-import { OipClient, type OipRequest, type OipTensor } from "../oip-client.js";
+import { binaryRequest, OipClient, type OipRequest, type OipTensor } from "../oip-client.js";
 
 /** The request in FILE: an OIP v2 inference request, checked for its shape before it is sent. */
 async function readRequest(file: string): Promise<OipRequest> {
@@ -27,6 +27,15 @@ async function readRequest(file: string): Promise<OipRequest> {
   return parsed as OipRequest;
 }
 
+/** The request as binary tensors; a value its datatype cannot hold is the file's fault. */
+function encodeBinary(file: string, request: OipRequest) {
+  try {
+    return binaryRequest(request);
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as Error).message}`);
+  }
+}
+
 const line = (t: OipTensor) =>
   `${t.name} ${t.datatype} [${t.shape.join(",")}]: ${JSON.stringify(t.data)}`;
 
@@ -43,11 +52,19 @@ export function registerInferCommand(program: Command, contextOf: () => Promise<
     )
     .requiredOption("--input <file>", 'an OIP v2 inference request in JSON: {"inputs": [...]}')
     .option("--output <file>", "write the whole response as JSON to this file")
-    .action(async (id: string, options: { input: string; output?: string }) => {
+    .option(
+      "--binary",
+      "send the inputs and ask the outputs as binary tensor data (the binary tensor extension; FP16 needs it)",
+    )
+    .action(async (id: string, options: { input: string; output?: string; binary?: boolean }) => {
       const ref = parseModelRef(id, true);
       const request = await readRequest(options.input);
       const ctx = await contextOf();
-      const response = await new OipClient(ctx.client).infer(ref, request);
+      const client = new OipClient(ctx.client);
+      const response =
+        options.binary === true
+          ? await client.inferBinary(ref, encodeBinary(options.input, request))
+          : await client.infer(ref, request);
       if (options.output !== undefined) {
         await writeJsonAtomically(options.output, response);
         ctx.note(`wrote the response to ${options.output}`);
