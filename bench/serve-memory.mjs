@@ -131,9 +131,9 @@ export async function benchServeMemory({ work, log }) {
     log(
       `serve-memory: hub ${unserved?.toFixed(0)} MiB serving none, ${servedIdle?.toFixed(0)} MiB ` +
         `idle with ${MODELS} served (${workers} workers), peak ${hubLoad.peakMiB?.toFixed(0)} MiB ` +
-        `at ${hubLoad.rps.toFixed(0)} req/s, ${servedAfter?.toFixed(0)} MiB after; bare ` +
+        `at ${hubLoad.rps.toFixed(0)} req/s (p50 ${hubLoad.p50} ms), ${servedAfter?.toFixed(0)} MiB after; bare ` +
         `${bareIdle?.toFixed(0)} MiB idle, peak ${bareLoad.peakMiB?.toFixed(0)} MiB at ` +
-        `${bareLoad.rps.toFixed(0)} req/s`,
+        `${bareLoad.rps.toFixed(0)} req/s (p50 ${bareLoad.p50} ms)`,
     );
     const what = `hub RSS, ${MODELS} served models`;
     return {
