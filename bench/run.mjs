@@ -1,5 +1,5 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|web-ui|mlp-train|onnx-infer|dp-sgd|pii-scan|policy|limiter ...]
+//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|serve-memory|web-ui|mlp-train|onnx-infer|dp-sgd|pii-scan|policy|limiter ...]
 //                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
@@ -21,6 +21,7 @@ import { benchOnnxInfer } from "./onnx-infer.mjs";
 import { benchPiiScan } from "./pii-scan.mjs";
 import { benchPolicy } from "./policy.mjs";
 import { benchPush, seedBigModel } from "./push.mjs";
+import { benchServeMemory } from "./serve-memory.mjs";
 import { benchWebUi } from "./web-ui.mjs";
 
 /** Figures of the hub, then of the ML toolkit (which need no hub). */
@@ -31,6 +32,7 @@ const HUB_SECTIONS = [
   "hf-publish",
   "api",
   "oip-infer",
+  "serve-memory",
   "web-ui",
 ];
 const ML_FIGURES = {
@@ -158,6 +160,9 @@ try {
   }
   if (selected.includes("oip-infer")) {
     rows.push(...(await benchOipInfer({ work, log })).rows);
+  }
+  if (selected.includes("serve-memory")) {
+    rows.push(...(await benchServeMemory({ work, log })).rows);
   }
   if (selected.includes("web-ui")) {
     rows.push(...(await benchWebUi({ work, runs, log })).rows);

@@ -98,6 +98,8 @@ export class WorkerPool {
   /** Cleared when a batched run's outputs could not be cut into rows: the model does not keep its batch dimension. */
   private batchable: boolean;
   private delayTimer: NodeJS.Timeout | null = null;
+  /** Set while the calls of this turn of the event loop are gathered into a batch. */
+  private gathering: NodeJS.Immediate | null = null;
   private stats = { batches: 0, batchedCalls: 0 };
   private readonly fair = new FairOrder();
 
@@ -155,10 +157,12 @@ export class WorkerPool {
 
   /** Whether a call now would be taken: a worker is idle or the queue has a place. */
   get hasRoom(): boolean {
-    return (
-      !this.closed &&
-      (this.waiting.length < this.queueLimit || this.slots.some((s) => s.jobs === null))
-    );
+    return !this.closed && this.waiting.length < this.room();
+  }
+
+  /** How many calls may wait: the queue's places, and one for each idle worker about to take a call. */
+  private room(): number {
+    return this.queueLimit + this.slots.filter((s) => s.jobs === null).length;
   }
 
   /** Calls waiting for a worker. */
@@ -208,7 +212,7 @@ export class WorkerPool {
       return Promise.reject(new HubError("UNAVAILABLE", `${this.name} was unloaded; call again`));
     }
     return new Promise((resolve, reject) => {
-      if (this.waiting.length >= this.queueLimit) {
+      if (this.waiting.length >= this.room()) {
         reject(queueFull(this.name));
         return;
       }
@@ -221,8 +225,19 @@ export class WorkerPool {
         reject,
       };
       const idle = this.slots.find((s) => s.jobs === null);
-      const mayWait = this.batching.maxDelayUs > 0 && this.batched && job.part.key !== null;
-      if (idle !== undefined && this.waiting.length === 0 && !mayWait) {
+      const batchable = this.batched && job.part.key !== null;
+      const mayWait = this.batching.maxDelayUs > 0 && batchable;
+      if (batchable && !mayWait) {
+        // With no delay, the calls that arrive in one turn of the event loop (requests read
+        // from many sockets at once) still share a run: they are handed to the workers at
+        // the turn's end, in one message per batch instead of one per call, which for a
+        // model that runs in microseconds costs more than the run itself.
+        insertByTag(this.waiting, job);
+        this.gathering ??= setImmediate(() => {
+          this.gathering = null;
+          this.pump();
+        });
+      } else if (idle !== undefined && this.waiting.length === 0 && !mayWait) {
         // Nothing is forming a batch and no delay was asked for: go at once.
         this.dispatch(idle, [job]);
       } else {
@@ -244,6 +259,10 @@ export class WorkerPool {
     if (this.delayTimer !== null) {
       clearTimeout(this.delayTimer);
       this.delayTimer = null;
+    }
+    if (this.gathering !== null) {
+      clearImmediate(this.gathering);
+      this.gathering = null;
     }
     const unloaded = new HubError("UNAVAILABLE", `${this.name} was unloaded; call again`);
     for (const job of this.waiting.splice(0)) {

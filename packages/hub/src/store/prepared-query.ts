@@ -11,9 +11,11 @@ type Slot = { readonly name: string } | { readonly constant: unknown };
 /** Distinct parameter lists whose rows are kept per query. */
 const KEPT_RESULTS = 1000;
 
-interface Prepared<R> {
+interface Prepared<N extends string, R> {
   readonly query: CompiledQuery<R>;
   readonly slots: readonly Slot[];
+  /** The parameter names the query uses, once each: its rows depend on their values alone. */
+  readonly used: readonly N[];
   /** Rows by parameter list, all read while the store's change count was `changeCount`. */
   readonly kept: Map<string, readonly Readonly<R>[]>;
   changeCount: number;
@@ -41,8 +43,8 @@ export function prepareQuery<N extends string, R>(
   build: (db: Db, param: (name: N) => string) => Compilable<R>,
 ): (db: Db, values: Readonly<Record<N, unknown>>) => Promise<readonly Readonly<R>[]> {
   // A store's dialect decides the SQL text, so each store gets its own compilation.
-  const prepared = new WeakMap<Db, Prepared<R>>();
-  const compile = (db: Db): Prepared<R> => {
+  const prepared = new WeakMap<Db, Prepared<N, R>>();
+  const compile = (db: Db): Prepared<N, R> => {
     const query = build(db, (name) => `${SENTINEL_PREFIX}${name}`).compile();
     const slots = query.parameters.map((value): Slot => {
       if (typeof value === "string" && value.startsWith(SENTINEL_PREFIX)) {
@@ -54,9 +56,10 @@ export function prepareQuery<N extends string, R>(
       }
       return { constant: value };
     });
-    const entry: Prepared<R> = {
+    const entry: Prepared<N, R> = {
       query,
       slots,
+      used: names.filter((name) => slots.some((slot) => "name" in slot && slot.name === name)),
       kept: new BoundedMap(KEPT_RESULTS),
       changeCount: -1,
     };
@@ -82,7 +85,9 @@ export function prepareQuery<N extends string, R>(
       entry.kept.clear();
       entry.changeCount = changeCount;
     }
-    const key = JSON.stringify(parameters);
+    // Keyed by the values alone: the constants an access filter compiles in (stage lists,
+    // action tables) are the same for every call and would make the key kilobytes long.
+    const key = JSON.stringify(entry.used.map((name) => values[name]));
     const kept = entry.kept.get(key);
     if (kept !== undefined) {
       return kept;
