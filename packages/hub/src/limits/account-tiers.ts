@@ -80,7 +80,12 @@ async function factsOf(
           .execute();
   const userIds = all
     ? null
-    : [...new Set([...accounts.filter((a) => a.kind === "user").map((a) => a.id), ...members.map((m) => m.user_id)])];
+    : [
+        ...new Set([
+          ...accounts.filter((a) => a.kind === "user").map((a) => a.id),
+          ...members.map((m) => m.user_id),
+        ]),
+      ];
   const usage = await usageByUser(db, now, userIds);
   const facts = new Map<string, TierFacts>();
   for (const account of accounts) {

@@ -114,7 +114,11 @@ function fileSpecs(ctx: HubContext, call: CallToLimit): ScopedSpec[] {
   const { limits } = ctx.policy;
   const specs: ScopedSpec[] = [];
   if (limits.default !== null) {
-    specs.push({ scope: "policy:default", counterKey: "policy:default", spec: limits.default.spec });
+    specs.push({
+      scope: "policy:default",
+      counterKey: "policy:default",
+      spec: limits.default.spec,
+    });
   }
   const version = limits.versions.get(call.label);
   if (version !== undefined) {

@@ -394,7 +394,13 @@ export function policySet(policies: readonly LoadedPolicy[]): PolicySet {
   if ("clash" in limits) {
     throw new PolicyLoadError(limits.file, 1, limits.clash);
   }
-  return { policies, rules: policies.flatMap((p) => p.rules), hash, tiers: first?.tiers ?? [], limits };
+  return {
+    policies,
+    rules: policies.flatMap((p) => p.rules),
+    hash,
+    tiers: first?.tiers ?? [],
+    limits,
+  };
 }
 
 /**

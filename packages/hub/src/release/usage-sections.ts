@@ -66,8 +66,14 @@ function limitSpecAt(node: Node, field: string, fault: SectionFault): LimitSpec 
   const value: unknown = node.toJSON();
   const error = Value.Errors(LimitSpecSchema, value)[0];
   if (error !== undefined) {
+    const path = error.instancePath.split("/").slice(1);
+    // A field the schema does not know fails as `false` at its own path.
+    if (error.keyword === "boolean" && path.length > 0) {
+      const unknown = path.pop();
+      fault(node, `\`${[field, ...path].join(".")}\` has unknown field ${JSON.stringify(unknown)}`);
+    }
     const extra = (error.params as { additionalProperties?: unknown }).additionalProperties;
-    const where = `${field}${error.instancePath.replaceAll("/", ".")}`;
+    const where = [field, ...path].join(".");
     fault(
       node,
       Array.isArray(extra)
