@@ -198,7 +198,7 @@ export function loadLimits(node: Node, file: string, fault: SectionFault): Polic
       fault(pair.key as Node, `\`limits.${String(key)}\` is empty`);
     }
     if (key === "default") {
-      byDefault = { spec: limitSpecAt(value as Node, "limits.default", fault), file };
+      byDefault = { spec: limitSpecAt(value, "limits.default", fault), file };
       continue;
     }
     const map = named[key as "users" | "orgs" | "versions"];
@@ -215,8 +215,8 @@ export function loadLimits(node: Node, file: string, fault: SectionFault): Polic
             : `\`limits.${String(key)}\` names must be text`,
         );
       }
-      const field = `limits.${String(key)}.${String(name)}`;
-      map.set(String(name), { spec: limitSpecAt(entry.value as Node, field, fault), file });
+      const field = `limits.${String(key)}.${name}`;
+      map.set(name, { spec: limitSpecAt(entry.value as Node, field, fault), file });
     }
   }
   return { default: byDefault, ...named };

@@ -98,10 +98,10 @@ for (const dialect of DIALECTS) {
         hub.request("POST", "/api/orgs", { token: tokens.olivia, json: { name: "acme" } }),
         201,
       );
-      await publishAt(hub, tokens.olivia ?? "", "acme/iris", "api", "v1", {
+      await publishAt(hub, tokens.olivia, "acme/iris", "api", "v1", {
         "model.onnx": iris.bytes,
       });
-      await enable(hub, tokens.olivia ?? "", "acme/iris", "v1");
+      await enable(hub, tokens.olivia, "acme/iris", "v1");
     });
     after(async () => {
       await hub.close();
@@ -289,12 +289,12 @@ for (const dialect of DIALECTS) {
           ["acme/iris@v1", file],
         ],
       );
-      const fred = (await (
+      const fred = await (
         await expectStatus(
           hub.request("GET", "/api/limits/users/fred", { token: hub.adminToken }),
           200,
         )
-      ).json()) as unknown;
+      ).json();
       assert.deepEqual(fred, {
         scope: "user fred",
         spec: null,
