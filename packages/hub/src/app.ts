@@ -38,6 +38,7 @@ import {
 import {
   MemoryFailureLimiter,
   openUsageLimiter,
+  startTierPromotion,
   startUsagePruning,
   UsageRecorder,
   type UsageLimiter,
@@ -92,6 +93,9 @@ export interface BuiltApp {
 
 /** How often usage records past their retention are deleted. */
 const USAGE_PRUNE_INTERVAL_MS = 3_600_000;
+
+/** How often accounts are promoted or demoted between usage tiers (and at start). */
+const TIER_PROMOTION_INTERVAL_MS = 900_000;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -302,6 +306,9 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       app.log.error({ err }, "pruning old usage records failed; trying again at the next interval");
     },
   );
+  const stopTierPromotion = startTierPromotion(ctx, TIER_PROMOTION_INTERVAL_MS, (err) => {
+    app.log.error({ err }, "evaluating usage tiers failed; trying again at the next interval");
+  });
   const stopWebhooks = startWebhookDelivery(ctx, config.webhookIntervalMs, (err) => {
     app.log.error({ err }, "delivering webhooks failed; trying again at the next interval");
   });
@@ -312,6 +319,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     async close() {
       stopScheduler();
       stopUsagePruning();
+      stopTierPromotion();
       await stopWebhooks();
       await app.close();
       if (options.limiter === undefined) {

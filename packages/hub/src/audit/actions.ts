@@ -67,6 +67,8 @@ export const AUDIT_ACTIONS = {
   "limits.set":
     "usage limits were set on a scope (the hub's defaults, a token, a user, an organisation or a version); details give them",
   "limits.clear": "a scope's usage limits were removed",
+  "limits.tier":
+    "a user or organisation moved to another usage tier: promoted or demoted by the policy's rules, or approved for a tier (and pinned there) or released by an administrator",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -4,6 +4,7 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { prepareQuery } from "../store/index.js";
 import { addressKey } from "./address-key.js";
+import { callerShare } from "./caller-share.js";
 import type { LimitSpec } from "./limit-spec.js";
 import { limitWindow, type LimitPeriod } from "./limit-windows.js";
 import { rateLimitHeaders, type RateLimitHeaders } from "./ratelimit-headers.js";
@@ -23,19 +24,25 @@ export interface CallToLimit extends CallFunction {
 /** A call let through: the RateLimit headers of the windows it counted in, and the slot it holds until `done`. */
 export interface Admission {
   readonly headers: RateLimitHeaders;
+  /** The call's flow in a saturated model's fair order, and its weight (caller-share.ts). */
+  readonly flow: { readonly key: string; readonly weight: number };
   /** Charges the model's run time to compute quotas and frees the call's concurrency slots. */
   done(computeMs: number): Promise<void>;
 }
 
 interface ScopedSpec {
-  /** `default`, `token:<id>`, `user:<id>`, `org:<id>` or `version:<id>`. */
+  /**
+   * `default`, `token:<id>`, `user:<id>`, `org:<id>` or `version:<id>` as
+   * administrators set them; `policy:` and one of those as the policy files
+   * set them; `tier:<account id>` for the caller's tier.
+   */
   readonly scope: string;
   /** What the scope's counters are keyed by (usage_limits.counter_key). */
   readonly counterKey: string;
   readonly spec: LimitSpec;
 }
 
-const NOTHING_HELD: Admission = { headers: {}, done: () => Promise.resolve() };
+const release = (): Promise<void> => Promise.resolve();
 
 const REQUEST_PERIODS: readonly [keyof NonNullable<LimitSpec["requests"]>, LimitPeriod][] = [
   ["perSecond", "second"],
@@ -83,7 +90,7 @@ const userSpecs = prepareQuery(["version", "user", "token", "userId"], (db, p) =
  * caller's token's, user's and organisations', in one prepared query (every
  * call asks, and most find none).
  */
-async function specsFor(ctx: HubContext, call: CallToLimit): Promise<ScopedSpec[]> {
+async function storedSpecs(ctx: HubContext, call: CallToLimit): Promise<ScopedSpec[]> {
   const actor = call.actor;
   const version = `version:${call.versionId}`;
   const rows =
@@ -102,9 +109,29 @@ async function specsFor(ctx: HubContext, call: CallToLimit): Promise<ScopedSpec[
   }));
 }
 
+/** The limits of the policy files for every caller and for the called version. */
+function fileSpecs(ctx: HubContext, call: CallToLimit): ScopedSpec[] {
+  const { limits } = ctx.policy;
+  const specs: ScopedSpec[] = [];
+  if (limits.default !== null) {
+    specs.push({
+      scope: "policy:default",
+      counterKey: "policy:default",
+      spec: limits.default.spec,
+    });
+  }
+  const version = limits.versions.get(call.label);
+  if (version !== undefined) {
+    const scope = `policy:version:${call.versionId}`;
+    specs.push({ scope, counterKey: scope, spec: version.spec });
+  }
+  return specs;
+}
+
 /** Whose calls a scope's counters count: a version's and the defaults count each caller apart. */
 function counterKey({ scope, counterKey: key }: ScopedSpec, call: CallToLimit): string {
-  if (scope === "default" || scope.startsWith("version:")) {
+  const kind = scope.startsWith("policy:") ? scope.slice("policy:".length) : scope;
+  if (kind === "default" || kind.startsWith("version:")) {
     const caller =
       call.actor.kind === "user" ? `user:${call.actor.userId}` : `anon:${addressKey(call.address)}`;
     return `${key}|${caller}`;
@@ -114,6 +141,12 @@ function counterKey({ scope, counterKey: key }: ScopedSpec, call: CallToLimit): 
 
 /** The word a scope goes by in policy names and messages. */
 function scopeWord(scope: string, call: CallToLimit): string {
+  if (scope.startsWith("policy:")) {
+    return "the policy files' limits";
+  }
+  if (scope.startsWith("tier:")) {
+    return "your usage tier's limits";
+  }
   if (scope.startsWith("version:")) {
     return `the limits of ${call.label}`;
   }
@@ -125,6 +158,9 @@ function scopeWord(scope: string, call: CallToLimit): string {
 
 /** A policy name for the RateLimit headers: the scope's kind and the window, e.g. `token-per-minute`. */
 function policyName(scope: string, what: string): string {
+  if (scope.startsWith("policy:")) {
+    return `policy-${policyName(scope.slice("policy:".length), what)}`;
+  }
   const kind = scope === "default" ? "default" : scope.slice(0, scope.indexOf(":"));
   return `${kind}-${what}`;
 }
@@ -137,9 +173,11 @@ function policyName(scope: string, what: string): string {
  * answer under the rules alone, so a client polling them spends nothing.
  */
 export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Admission> {
-  const specs = await specsFor(ctx, call);
+  const share = await callerShare(ctx, call.actor, call.address);
+  const flow = { key: share.flow, weight: share.weight };
+  const specs = [...(await storedSpecs(ctx, call)), ...fileSpecs(ctx, call), ...share.specs];
   if (specs.length === 0) {
-    return NOTHING_HELD;
+    return { headers: {}, flow, done: release };
   }
   const now = ctx.clock.now();
   for (const { scope, spec } of specs) {
@@ -157,7 +195,7 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
     }
   }
   if (call.endpoint !== "infer") {
-    return NOTHING_HELD;
+    return { headers: {}, flow, done: release };
   }
   const windows: WindowLimit[] = [];
   // Counted in milliseconds of model run time; a call needs one left to start, and is
@@ -199,7 +237,7 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
     }
   }
   if (windows.length === 0 && compute.length === 0 && concurrency.length === 0) {
-    return NOTHING_HELD;
+    return { headers: {}, flow, done: release };
   }
   // One unit is a request in a request window and a millisecond in a compute window.
   const decision = await ctx.limiter.acquire(
@@ -221,6 +259,7 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
   }
   return {
     headers: rateLimitHeaders(requestStates),
+    flow,
     done: async (computeMs) => {
       const rest = Math.round(computeMs) - 1;
       try {

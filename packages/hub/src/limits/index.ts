@@ -2,7 +2,20 @@ export { addressKey, unmappedAddress } from "./address-key.js";
 export type { FailureLimiter } from "./failure-limiter.js";
 export { limitWindow, isTimeZone, type LimitPeriod, type LimitWindow } from "./limit-windows.js";
 export { MemoryFailureLimiter } from "./memory-failure-limiter.js";
-export { LimitSpecSchema, type LimitSpec } from "./limit-spec.js";
+export { LimitSpecSchema, specProblem, type LimitSpec } from "./limit-spec.js";
+export {
+  NO_POLICY_LIMITS,
+  type FileLimits,
+  type PolicyLimits,
+  type Tier,
+  type TierFacts,
+} from "./usage-policy.js";
+export {
+  evaluateTiers,
+  promoteTiers,
+  startTierPromotion,
+  type TierChange,
+} from "./account-tiers.js";
 export { admitCall, type Admission, type CallToLimit } from "./admit-call.js";
 export { MemoryUsageLimiter } from "./memory-usage-limiter.js";
 export { openUsageLimiter } from "./open-usage-limiter.js";

@@ -4,6 +4,7 @@ import { originOf, type HubApp, type RouteAccess } from "../http/index.js";
 import type { ScopeRef } from "./limit-scope.js";
 import { LimitSpecSchema } from "./limit-spec.js";
 import { clearLimits, limitsOf, listLimits, setLimits } from "./set-limits.js";
+import { approveTier, listTiers, releaseTier } from "./tier-approval.js";
 
 const Segment = Type.String({ minLength: 1, maxLength: 96 });
 
@@ -119,5 +120,52 @@ export function registerLimitRoutes(app: HubApp, ctx: HubContext): void {
       schema: { description: "Every scope that has usage limits, for administrators." },
     },
     async (request) => listLimits(ctx, request.actor),
+  );
+  registerTierRoutes(app, ctx);
+}
+
+const TierAccount = Type.Object({ account: Segment });
+
+/** The usage tiers: who holds which, and administrators' approvals (docs/limits.md). */
+function registerTierRoutes(app: HubApp, ctx: HubContext): void {
+  app.get(
+    "/api/limits/tiers",
+    {
+      config: { access: { account: "admin" } },
+      schema: {
+        description:
+          "The usage tiers the policy files define, lowest first, and the tier each evaluated user and organisation holds.",
+      },
+    },
+    async (request) => listTiers(ctx, request.actor),
+  );
+  app.put(
+    "/api/limits/tiers/:account",
+    {
+      config: { access: { account: "admin" } },
+      schema: {
+        description:
+          "Approve a user or organisation for a usage tier and pin it there, so the tier rules no longer move it.",
+        params: TierAccount,
+        body: Type.Object(
+          { tier: Type.String({ minLength: 1, maxLength: 64, description: "a tier's name" }) },
+          { additionalProperties: false, examples: [{ tier: "scale" }] },
+        ),
+      },
+    },
+    async (request) =>
+      approveTier(ctx, request.actor, request.params.account, request.body.tier, originOf(request)),
+  );
+  app.delete(
+    "/api/limits/tiers/:account",
+    {
+      config: { access: { account: "admin" } },
+      schema: {
+        description:
+          "Release a pinned user or organisation: the tier rules evaluate it again at once.",
+        params: TierAccount,
+      },
+    },
+    async (request) => releaseTier(ctx, request.actor, request.params.account, originOf(request)),
   );
 }

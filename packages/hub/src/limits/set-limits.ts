@@ -12,6 +12,29 @@ export interface ScopeLimits {
   readonly setAt: string | null;
 }
 
+/** A scope's limits as a policy file sets them, beside those set through the API. */
+export interface PolicyFileLimits {
+  readonly spec: LimitSpec;
+  readonly file: string;
+}
+
+/** The policy files' limits of the scope `ref` names, or null. */
+function fileLimitsOf(ctx: HubContext, ref: ScopeRef, label: string): PolicyFileLimits | null {
+  const { limits } = ctx.policy;
+  switch (ref.kind) {
+    case "default":
+      return limits.default;
+    case "user":
+      return limits.users.get(ref.name) ?? null;
+    case "org":
+      return limits.orgs.get(ref.name) ?? null;
+    case "version":
+      return limits.versions.get(label) ?? null;
+    case "token":
+      return null;
+  }
+}
+
 /**
  * Sets the limits of one scope, replacing what was set before, with its audit
  * event in the same transaction. A spec the schema allows but that cannot
@@ -51,8 +74,15 @@ export async function setLimits(
   return { scope: scope.label, spec, setAt: row.set_at };
 }
 
-/** The limits set on one scope, for those who may set them. */
-export async function limitsOf(ctx: HubContext, actor: Actor, ref: ScopeRef): Promise<ScopeLimits> {
+/**
+ * The limits set on one scope, for those who may set them, with those a
+ * policy file sets on it (`policy`, null where none), which count as well.
+ */
+export async function limitsOf(
+  ctx: HubContext,
+  actor: Actor,
+  ref: ScopeRef,
+): Promise<ScopeLimits & { policy: PolicyFileLimits | null }> {
   const scope = await resolveScope(ctx, actor, ref);
   const row = await ctx.db
     .selectFrom("usage_limits")
@@ -63,6 +93,7 @@ export async function limitsOf(ctx: HubContext, actor: Actor, ref: ScopeRef): Pr
     scope: scope.label,
     spec: row === undefined ? null : (JSON.parse(row.spec) as LimitSpec),
     setAt: row?.set_at ?? null,
+    policy: fileLimitsOf(ctx, ref, scope.label),
   };
 }
 
@@ -98,20 +129,43 @@ export async function clearLimits(
   }
 }
 
-/** Every scope with limits, for administrators, keyed as stored. */
-export async function listLimits(
-  ctx: HubContext,
-  actor: Actor,
-): Promise<{ scope: string; spec: LimitSpec; setAt: string }[]> {
+/** One entry of the list of every scope's limits. */
+export type ListedLimits =
+  | { scope: string; spec: LimitSpec; setAt: string; source: "api" }
+  | { scope: string; spec: LimitSpec; setAt: null; source: "policy"; file: string };
+
+/**
+ * Every scope with limits, for administrators: those set through the API
+ * keyed as stored, then those the policy files set, named as the files do
+ * (`default`, `user:NAME`, `org:NAME`, `NS/NAME@VERSION`).
+ */
+export async function listLimits(ctx: HubContext, actor: Actor): Promise<ListedLimits[]> {
   requireAdmin(actor, "list every scope's limits");
   const rows = await ctx.db
     .selectFrom("usage_limits")
     .select(["scope", "spec", "set_at"])
     .orderBy("scope")
     .execute();
-  return rows.map((r) => ({
-    scope: r.scope,
-    spec: JSON.parse(r.spec) as LimitSpec,
-    setAt: r.set_at,
-  }));
+  const { limits } = ctx.policy;
+  const fromFiles = [
+    ...(limits.default === null ? [] : [["default", limits.default] as const]),
+    ...[...limits.users].map(([name, set]) => [`user:${name}`, set] as const),
+    ...[...limits.orgs].map(([name, set]) => [`org:${name}`, set] as const),
+    ...limits.versions,
+  ];
+  return [
+    ...rows.map((r) => ({
+      scope: r.scope,
+      spec: JSON.parse(r.spec) as LimitSpec,
+      setAt: r.set_at,
+      source: "api" as const,
+    })),
+    ...fromFiles.map(([scope, set]) => ({
+      scope,
+      spec: set.spec,
+      setAt: null,
+      source: "policy" as const,
+      file: set.file,
+    })),
+  ];
 }

@@ -13,8 +13,10 @@ import {
   type Node,
   type YAMLMap,
 } from "yaml";
-import { POLICY_VARIABLES } from "./cel-types.js";
+import { NO_POLICY_LIMITS, type PolicyLimits, type Tier } from "../limits/index.js";
+import { POLICY_VARIABLES, type CelShape } from "./cel-types.js";
 import { CelTypeError, checkExpression } from "./check-expression.js";
+import { loadLimits, loadTiers, mergeLimits } from "./usage-sections.js";
 
 /**
  * The policy Gatehouse ships, read at run time beside the package: the same
@@ -60,6 +62,10 @@ export interface LoadedPolicy {
   readonly name: string;
   readonly file: string;
   readonly rules: readonly CompiledRule[];
+  /** Its `tiers:` section (usage-sections.ts), empty without one. */
+  readonly tiers: readonly Tier[];
+  /** Its `limits:` section, empty without one. */
+  readonly limits: PolicyLimits;
 }
 
 /** Every rule the hub checks, in load order, and a hash that names this exact set. */
@@ -68,6 +74,10 @@ export interface PolicySet {
   readonly rules: readonly CompiledRule[];
   /** sha256 (hex) of the canonical content of every policy: names, rules and their fields, in order. */
   readonly hash: string;
+  /** The usage tiers, lowest first; none (every account alike, weight 1) unless a file defines them. */
+  readonly tiers: readonly Tier[];
+  /** Usage limits the files set, beside those administrators set. */
+  readonly limits: PolicyLimits;
 }
 
 /** A policy file that cannot be loaded, with the file and line at fault. */
@@ -124,11 +134,11 @@ export function loadPolicyText(text: string, file: string): LoadedPolicy {
   }
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? pair.key.value : null;
-    if (key !== "policy" && key !== "rules") {
+    if (key !== "policy" && key !== "rules" && key !== "tiers" && key !== "limits") {
       throw new PolicyLoadError(
         file,
         lineAt(pair.key),
-        `unknown key ${JSON.stringify(key)}; a policy file has \`policy:\` and \`rules:\``,
+        `unknown key ${JSON.stringify(key)}; a policy file has \`policy:\`, \`rules:\`, \`tiers:\` and \`limits:\``,
       );
     }
   }
@@ -161,7 +171,32 @@ export function loadPolicyText(text: string, file: string): LoadedPolicy {
     seen.set(rule.id, lineAt((item as YAMLMap).get("id", true)));
     rules.push(rule);
   }
-  return { name, file, rules };
+  return { name, file, rules, ...usageSections(root, { file, policy: name, lineAt, env }) };
+}
+
+/** The file's `tiers:` and `limits:` sections (usage-sections.ts), faults named by `file:line`. */
+function usageSections(
+  root: YAMLMap,
+  ctx: RuleContext,
+): { tiers: readonly Tier[]; limits: PolicyLimits } {
+  const fault = (node: Node | null | undefined, reason: string): never => {
+    throw new PolicyLoadError(ctx.file, ctx.lineAt(node), reason);
+  };
+  const tiersNode = root.get("tiers", true) as Node | undefined;
+  const limitsNode = root.get("limits", true) as Node | undefined;
+  return {
+    tiers:
+      tiersNode === undefined
+        ? []
+        : loadTiers(
+            tiersNode,
+            ctx.file,
+            ctx.lineAt,
+            (source, node, key, variables) => compile(source, node, key, ctx, variables),
+            fault,
+          ),
+    limits: limitsNode === undefined ? NO_POLICY_LIMITS : loadLimits(limitsNode, ctx.file, fault),
+  };
 }
 
 interface RuleContext {
@@ -277,6 +312,7 @@ function compile(
   node: Node | undefined,
   key: string,
   ctx: RuleContext,
+  variables: Readonly<Record<string, CelShape>> = POLICY_VARIABLES,
 ): CelProgram {
   let parsed: ReturnType<typeof parse>;
   try {
@@ -292,7 +328,7 @@ function compile(
   }
   const expr = parsed.expr;
   try {
-    const shape = checkExpression(expr, POLICY_VARIABLES);
+    const shape = checkExpression(expr, variables);
     if (shape.kind !== "bool" && shape.kind !== "dyn") {
       throw new CelTypeError(`must be true or false, but gives a ${shape.kind}`);
     }
@@ -347,7 +383,24 @@ export function policySet(policies: readonly LoadedPolicy[]): PolicySet {
     ]),
   }));
   const hash = createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
-  return { policies, rules: policies.flatMap((p) => p.rules), hash };
+  // Tiers are one ordered ladder, so one file defines them all.
+  const withTiers = policies.filter((p) => p.tiers.length > 0);
+  const [first, second] = withTiers;
+  if (first !== undefined && second !== undefined) {
+    const [file = second.file, line = "1"] = (second.tiers[0]?.source ?? "").split(/:(?=\d+$)/);
+    throw new PolicyLoadError(file, Number(line), `tiers are already defined in ${first.file}`);
+  }
+  const limits = mergeLimits(policies);
+  if ("clash" in limits) {
+    throw new PolicyLoadError(limits.file, 1, limits.clash);
+  }
+  return {
+    policies,
+    rules: policies.flatMap((p) => p.rules),
+    hash,
+    tiers: first?.tiers ?? [],
+    limits,
+  };
 }
 
 /**

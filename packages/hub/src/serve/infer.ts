@@ -1,6 +1,6 @@
 import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
-import { addressKey, admitCall, type CallFacts, type RateLimitHeaders } from "../limits/index.js";
+import { admitCall, type CallFacts, type RateLimitHeaders } from "../limits/index.js";
 import { findCallable, type Callable } from "./find-callable.js";
 import {
   decodeRequest,
@@ -127,12 +127,9 @@ export async function infer(
   let computeMs = 0;
   try {
     const started = performance.now();
-    // Each caller is a flow of the fair order: one who floods a busy model waits behind others.
-    const flow =
-      caller.actor.kind === "user"
-        ? `user:${caller.actor.userId}`
-        : `anon:${addressKey(caller.address)}`;
-    const results = await pool.run(feeds, outputs, { key: flow, weight: 1 });
+    // Each account is a flow of the fair order, weighted by its tier: one that floods a
+    // busy model waits behind others.
+    const results = await pool.run(feeds, outputs, admission.flow);
     computeMs = performance.now() - started;
     const encoded = encodeOutputs(results, outputs, binaryOutputs);
     return {

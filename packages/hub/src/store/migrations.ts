@@ -619,6 +619,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("tokens").addColumn("rotated_to", "text").execute();
     },
   },
+  "0019-usage-tiers": {
+    async up(db: Kysely<unknown>) {
+      // Namespace ids, not names, so that erasing a person blanks no row here.
+      await db.schema
+        .createTable("usage_tiers")
+        .addColumn("account_id", "text", (c) => c.primaryKey())
+        .addColumn("tier", "text")
+        .addColumn("pinned", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("since", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

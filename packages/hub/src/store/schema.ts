@@ -298,6 +298,18 @@ export interface UsageLimitsTable {
   set_at: string;
 }
 
+/** The usage tier each user and organisation holds (limits/account-tiers.ts); a row per account evaluated once. */
+export interface UsageTiersTable {
+  /** The namespace id of a user or organisation. */
+  account_id: string;
+  /** A tier named in the policy files, or null: none of them. */
+  tier: string | null;
+  /** 1 when an administrator approved the account for its tier: evaluation leaves it alone. */
+  pinned: number;
+  /** When the account came to hold `tier`. */
+  since: string;
+}
+
 /** Which hosted-inference protocol and endpoint a call used. */
 export type UsageProtocol = "oip" | "openai";
 export type UsageEndpoint = "infer" | "metadata" | "ready";
@@ -462,6 +474,7 @@ export interface Database {
   download_counts: DownloadCountsTable;
   served_versions: ServedVersionsTable;
   usage_limits: UsageLimitsTable;
+  usage_tiers: UsageTiersTable;
   lfs_upload_tickets: LfsUploadTicketsTable;
   usage_records: UsageRecordsTable;
   usage_origins: UsageOriginsTable;

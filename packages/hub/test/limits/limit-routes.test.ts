@@ -258,7 +258,7 @@ for (const dialect of DIALECTS) {
           200,
         )
       ).json()) as ScopeLimits;
-      assert.deepEqual(shown, { scope: "org acme", spec: null, setAt: null });
+      assert.deepEqual(shown, { scope: "org acme", spec: null, setAt: null, policy: null });
     });
   });
 }

@@ -59,6 +59,7 @@ function urlOf(route: RouteEntry, model: string, tokenId: string): string {
     status: "pending",
     oid: "0".repeat(64),
     delivery: "whd_0",
+    account: "outsider",
   };
   return route.url.replace(/:(\w+)|\*/g, (param: string, key: string | undefined) => {
     const value = values[key ?? "*"];

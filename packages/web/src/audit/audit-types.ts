@@ -73,4 +73,5 @@ export const AUDIT_ACTIONS = [
   "serving.disable",
   "limits.set",
   "limits.clear",
+  "limits.tier",
 ] as const;

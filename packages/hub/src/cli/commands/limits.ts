@@ -4,11 +4,38 @@ import { parse as parseYaml } from "yaml";
 import { parseModelRef, UsageError, modelPath, type CliContext } from "../context.js";
 import { commaList, wholeNumberFlag } from "../flags.js";
 
-/** A scope's limits as the hub answers them. */
+/** A scope's limits as the hub answers them; `policy` and `source` say what a policy file sets. */
 interface ScopeLimits {
   readonly scope: string;
   readonly spec: Record<string, unknown> | null;
   readonly setAt: string | null;
+  readonly source?: "api" | "policy";
+  readonly file?: string;
+  readonly policy?: { readonly spec: Record<string, unknown>; readonly file: string } | null;
+}
+
+/** The usage tiers and who holds them, as GET /api/limits/tiers answers. */
+interface TierList {
+  readonly tiers: readonly {
+    name: string;
+    qualify: string | null;
+    limits: Record<string, unknown> | null;
+    weight: number;
+  }[];
+  readonly accounts: readonly AccountTier[];
+}
+
+interface AccountTier {
+  readonly account: string;
+  readonly kind: "user" | "org";
+  readonly tier: string | null;
+  readonly pinned: boolean;
+  readonly since: string;
+}
+
+/** One account's tier in a line. */
+function tierLine(a: AccountTier): string {
+  return `${a.kind} ${a.account}: ${a.tier ?? "no tier"}${a.pinned ? " (approved, pinned)" : ""} since ${a.since}`;
 }
 
 const SCOPE_HELP =
@@ -130,10 +157,19 @@ function specOf(o: SetOptions): Record<string, unknown> {
 
 /** One scope's limits in a few lines. */
 function describe(limits: ScopeLimits): string[] {
+  const fromFile =
+    limits.policy === undefined || limits.policy === null
+      ? []
+      : [
+          `${limits.scope} (policy file ${limits.policy.file}):`,
+          JSON.stringify(limits.policy.spec, null, 2),
+        ];
   if (limits.spec === null) {
-    return [`${limits.scope}: no limits set`];
+    return fromFile.length > 0 ? fromFile : [`${limits.scope}: no limits set`];
   }
-  return [`${limits.scope} (set ${limits.setAt ?? "?"}):`, JSON.stringify(limits.spec, null, 2)];
+  const where =
+    limits.source === "policy" ? `policy file ${limits.file ?? "?"}` : `set ${limits.setAt ?? "?"}`;
+  return [`${limits.scope} (${where}):`, JSON.stringify(limits.spec, null, 2), ...fromFile];
 }
 
 /** `gatehouse limits set|show|clear`: usage limits of hosted inference. */
@@ -203,6 +239,57 @@ export function registerLimitsCommands(
       }
       const one = await ctx.client.json<ScopeLimits>("GET", scopePath(scope));
       ctx.print(describe(one), one);
+    });
+
+  limits
+    .command("tiers")
+    .description("the usage tiers, lowest first, and which tier each user and organisation holds")
+    .action(async () => {
+      const ctx = await contextOf();
+      const list = await ctx.client.json<TierList>("GET", "/api/limits/tiers");
+      ctx.print(
+        list.tiers.length === 0
+          ? ["no tiers are defined: every account's calls count alike, with weight 1"]
+          : [
+              ...list.tiers.map(
+                (t) =>
+                  `${t.name} (weight ${t.weight}): ${t.qualify ?? "by approval only"}${t.limits === null ? "" : ` ${JSON.stringify(t.limits)}`}`,
+              ),
+              "",
+              ...list.accounts.map(tierLine),
+            ],
+        list,
+      );
+    });
+
+  const tier = limits
+    .command("tier")
+    .description("approve an account for a usage tier, or release it");
+  tier
+    .command("set")
+    .description("approve a user or organisation for a tier and pin it there")
+    .argument("<account>", "a user's or organisation's name")
+    .argument("<tier>", "a tier's name (gatehouse limits tiers lists them)")
+    .action(async (account: string, name: string) => {
+      const ctx = await contextOf();
+      const set = await ctx.client.json<AccountTier>(
+        "PUT",
+        `/api/limits/tiers/${encodeURIComponent(account)}`,
+        { tier: name },
+      );
+      ctx.print(tierLine(set), set);
+    });
+  tier
+    .command("release")
+    .description("release a pinned account: the tier rules move it again")
+    .argument("<account>", "a user's or organisation's name")
+    .action(async (account: string) => {
+      const ctx = await contextOf();
+      const released = await ctx.client.json<AccountTier>(
+        "DELETE",
+        `/api/limits/tiers/${encodeURIComponent(account)}`,
+      );
+      ctx.print(tierLine(released), released);
     });
 
   limits
