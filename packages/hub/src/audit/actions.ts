@@ -67,6 +67,9 @@ export const AUDIT_ACTIONS = {
   "limits.set":
     "usage limits were set on a scope (the hub's defaults, a token, a user, an organisation or a version); details give them",
   "limits.clear": "a scope's usage limits were removed",
+  "signal.open":
+    "an abuse signal opened about a token, user or address; details give its kind, the action taken and what was seen",
+  "signal.close": "an abuse signal was closed with a reason; a token it suspended works again",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

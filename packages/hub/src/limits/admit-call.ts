@@ -137,6 +137,15 @@ function policyName(scope: string, what: string): string {
  * answer under the rules alone, so a client polling them spends nothing.
  */
 export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Admission> {
+  const suspension =
+    call.actor.kind === "user" ? ctx.signals.suspendedBy(call.actor.token.id) : undefined;
+  if (suspension !== undefined) {
+    throw new HubError(
+      "FORBIDDEN",
+      `this token is suspended by abuse signal ${suspension}; an administrator restores it by closing the signal (gatehouse usage signals close ${suspension} --reason TEXT)`,
+      { signal: suspension },
+    );
+  }
   const specs = await specsFor(ctx, call);
   if (specs.length === 0) {
     return NOTHING_HELD;

@@ -48,3 +48,5 @@ export {
   type UsageReportQuery,
   type UsageReportRow,
 } from "./usage-report.js";
+export { raiseSignal, type RaisedSignal } from "./raise-signal.js";
+export { SignalWatch, type SignalLog, type SignalWatchStats } from "./signal-watch.js";

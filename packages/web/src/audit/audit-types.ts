@@ -73,4 +73,6 @@ export const AUDIT_ACTIONS = [
   "serving.disable",
   "limits.set",
   "limits.clear",
+  "signal.open",
+  "signal.close",
 ] as const;
