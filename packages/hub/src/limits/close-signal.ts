@@ -17,7 +17,7 @@ export async function closeSignal(
   reason: string,
   origin: RequestOrigin,
 ): Promise<UsageSignal> {
-  const { user, orgs } = await signalReach(ctx, actor, "close abuse signals");
+  const { user, orgs } = await signalReach(ctx, actor, "write", "close abuse signals");
   const at = ctx.clock.now();
   const closed = await ctx.db.transaction().execute(async (trx) => {
     const row = await trx

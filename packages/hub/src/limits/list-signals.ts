@@ -1,5 +1,11 @@
 import { sql } from "kysely";
-import { hasScope, requireUnrestricted, type Actor, type UserActor } from "../auth/index.js";
+import {
+  hasScope,
+  requireScope,
+  requireUnrestricted,
+  type Actor,
+  type UserActor,
+} from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import type { Db, UsageSignalsTable } from "../store/index.js";
@@ -57,9 +63,10 @@ export async function ownedOrgs(db: Db, user: UserActor): Promise<string[]> {
 export async function signalReach(
   ctx: HubContext,
   actor: Actor,
+  scope: "read" | "write",
   doing: string,
 ): Promise<{ user: UserActor; orgs: string[] | null }> {
-  const user = requireUnrestricted(actor, doing);
+  const user = requireUnrestricted(requireScope(actor, scope), doing);
   if (seesAll(user)) {
     return { user, orgs: null };
   }
@@ -117,7 +124,7 @@ export async function listSignals(
   actor: Actor,
   query: SignalQuery,
 ): Promise<UsageSignal[]> {
-  const { orgs } = await signalReach(ctx, actor, "read abuse signals");
+  const { orgs } = await signalReach(ctx, actor, "read", "read abuse signals");
   let q = signalRows(ctx.db);
   if (query.state !== "all") {
     q = q.where("s.state", "=", query.state);
