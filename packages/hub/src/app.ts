@@ -39,10 +39,13 @@ import {
   MemoryFailureLimiter,
   openUsageLimiter,
   startTierPromotion,
+  raiseSignal,
+  SignalWatch,
   startUsagePruning,
   UsageRecorder,
   type UsageLimiter,
 } from "./limits/index.js";
+import { registerSignalRoutes } from "./limits/signal-routes.js";
 import { registerUsageRoutes } from "./limits/usage-routes.js";
 import { registerHfPublishRoutes } from "./registry/hf-publish-routes.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
@@ -196,6 +199,14 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     usage: new UsageRecorder(store.db, (message, err) => {
       app.log.error({ err }, message);
     }),
+    signals: new SignalWatch(
+      store.db,
+      config.signals,
+      (hit) => raiseSignal(ctx, hit),
+      (message, err) => {
+        app.log.error({ err }, message);
+      },
+    ),
   };
 
   await app.register(swagger, {
@@ -289,6 +300,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerUsageRoutes(app, ctx);
   registerOipRoutes(app, ctx);
   registerLimitRoutes(app, ctx);
+  registerSignalRoutes(app, ctx);
   // Worker threads would keep the process alive after the server closes.
   app.addHook("onClose", () => ctx.serving.close());
 
@@ -297,6 +309,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     app.log.error({ err }, "running due stage changes failed; trying again at the next interval");
   });
   ctx.usage.start();
+  await ctx.signals.start();
   const stopUsagePruning = startUsagePruning(
     store.db,
     clock,
@@ -327,6 +340,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
       }
       // After the server stopped taking calls, before the store closes: a clean stop loses none.
       await ctx.usage.close();
+      await ctx.signals.close();
       if (options.store === undefined) {
         await store.close();
       }

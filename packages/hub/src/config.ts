@@ -4,6 +4,12 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { passwordProblem } from "./passwords/index.js";
+import {
+  SIGNAL_ACTIONS,
+  SIGNAL_KIND_NAMES,
+  type SignalAction,
+  type SignalKind,
+} from "./limits/signal-kinds.js";
 
 /** Where the relational store lives. */
 export type DatabaseConfig =
@@ -114,6 +120,80 @@ export interface Config {
   readonly limits: LimitsConfig;
   /** How long usage records of hosted inference are kept (docs/usage.md). */
   readonly usage: UsageConfig;
+  /** Abuse signals' thresholds and actions (docs/signals.md). */
+  readonly signals: SignalConfig;
+}
+
+/** Abuse signals' thresholds and the action each kind takes (docs/signals.md). */
+export interface SignalConfig {
+  /** A spike is this many times the key's baseline (GATEHOUSE_SIGNAL_SPIKE_FACTOR, default 10). */
+  readonly spikeFactor: number;
+  /** ...and at least this many calls in five minutes (GATEHOUSE_SIGNAL_SPIKE_MIN_CALLS, default 300). */
+  readonly spikeMinCalls: number;
+  /** More addresses than this for one token in an hour (GATEHOUSE_SIGNAL_SHARING_ADDRESSES, default 10). */
+  readonly sharingAddresses: number;
+  /** More user agents than this for one token in an hour (GATEHOUSE_SIGNAL_SHARING_AGENTS, default 10). */
+  readonly sharingAgents: number;
+  /** This many 401/403/404 answers to one key in ten minutes (GATEHOUSE_SIGNAL_PROBING_FAILURES, default 30). */
+  readonly probingFailures: number;
+  /** This many calls before a Retry-After passed, in ten minutes (GATEHOUSE_SIGNAL_RETRY_IGNORED, default 10). */
+  readonly retryIgnored: number;
+  /** This many near-duplicate calls of one key in ten minutes (GATEHOUSE_SIGNAL_DUPLICATE_CALLS, default 200). */
+  readonly duplicateCalls: number;
+  /** The estimated Jaccard similarity from which inputs are near-duplicates (GATEHOUSE_SIGNAL_DUPLICATE_SIMILARITY, default 0.8). */
+  readonly duplicateSimilarity: number;
+  /** Keys each detector keeps in memory, the least recently seen dropped first (GATEHOUSE_SIGNAL_KEYS, default 10000). */
+  readonly keys: number;
+  /** The action per kind (GATEHOUSE_SIGNAL_ACTIONS, e.g. `spike=throttle,key_sharing=suspend`; notify otherwise). */
+  readonly actions: Readonly<Record<SignalKind, SignalAction>>;
+  /** The requests per minute a throttled token or user is held to (GATEHOUSE_SIGNAL_THROTTLE_PER_MINUTE, default 10). */
+  readonly throttlePerMinute: number;
+}
+
+function parseSignalActions(env: Env): Record<SignalKind, SignalAction> {
+  const variable = "GATEHOUSE_SIGNAL_ACTIONS";
+  const actions = Object.fromEntries(SIGNAL_KIND_NAMES.map((k) => [k, "notify"])) as Record<
+    SignalKind,
+    SignalAction
+  >;
+  for (const pair of (env[variable] ?? "").split(",").filter((p) => p.trim() !== "")) {
+    const [kind = "", action = ""] = pair.split("=").map((p) => p.trim());
+    if (!(SIGNAL_KIND_NAMES as string[]).includes(kind)) {
+      throw new ConfigError(
+        variable,
+        `"${kind}" is not a signal kind (${SIGNAL_KIND_NAMES.join(", ")})`,
+      );
+    }
+    if (!(SIGNAL_ACTIONS as string[]).includes(action)) {
+      throw new ConfigError(
+        variable,
+        `"${action}" is not an action (${SIGNAL_ACTIONS.join(", ")})`,
+      );
+    }
+    actions[kind as SignalKind] = action as SignalAction;
+  }
+  return actions;
+}
+
+function parseSignals(env: Env): SignalConfig {
+  return {
+    spikeFactor: nonNegativeNumberOr(env, "GATEHOUSE_SIGNAL_SPIKE_FACTOR", 10, 1_000_000),
+    spikeMinCalls: positiveIntOr(env, "GATEHOUSE_SIGNAL_SPIKE_MIN_CALLS", 300, 1_000_000_000),
+    sharingAddresses: positiveIntOr(env, "GATEHOUSE_SIGNAL_SHARING_ADDRESSES", 10, 10_000),
+    sharingAgents: positiveIntOr(env, "GATEHOUSE_SIGNAL_SHARING_AGENTS", 10, 10_000),
+    probingFailures: positiveIntOr(env, "GATEHOUSE_SIGNAL_PROBING_FAILURES", 30, 1_000_000_000),
+    retryIgnored: positiveIntOr(env, "GATEHOUSE_SIGNAL_RETRY_IGNORED", 10, 1_000_000_000),
+    duplicateCalls: positiveIntOr(env, "GATEHOUSE_SIGNAL_DUPLICATE_CALLS", 200, 1_000_000_000),
+    duplicateSimilarity: nonNegativeNumberOr(env, "GATEHOUSE_SIGNAL_DUPLICATE_SIMILARITY", 0.8, 1),
+    keys: positiveIntOr(env, "GATEHOUSE_SIGNAL_KEYS", 10_000, 10_000_000),
+    actions: parseSignalActions(env),
+    throttlePerMinute: positiveIntOr(
+      env,
+      "GATEHOUSE_SIGNAL_THROTTLE_PER_MINUTE",
+      10,
+      1_000_000_000,
+    ),
+  };
 }
 
 /** Retention of usage records and their totals, in days. */
@@ -628,6 +708,7 @@ export function loadConfig(env: Env, argv: readonly string[] = []): Config {
     serve: parseServe(env),
     limits: parseLimits(env),
     usage: parseUsage(env),
+    signals: parseSignals(env),
   };
   return Object.freeze(config);
 }

@@ -2,7 +2,7 @@ import type { BlobStore } from "./blobs/index.js";
 import type { Clock } from "./clock/index.js";
 import type { Config } from "./config.js";
 import type { WebhookClient } from "./events/index.js";
-import type { UsageRecorder } from "./limits/index.js";
+import type { SignalWatch, UsageRecorder } from "./limits/index.js";
 import type { RegistryCaches } from "./registry/index.js";
 import type { UsageLimiter } from "./limits/index.js";
 import type { PolicySet } from "./release/load-policy.js";
@@ -33,4 +33,6 @@ export interface HubContext {
   readonly limiter: UsageLimiter;
   /** Where every hosted-inference call is recorded, in batches off the request path. */
   readonly usage: UsageRecorder;
+  /** The abuse-signal detectors over the recorded calls, and the tokens their signals suspended. */
+  readonly signals: SignalWatch;
 }

@@ -69,6 +69,9 @@ export const AUDIT_ACTIONS = {
   "limits.clear": "a scope's usage limits were removed",
   "limits.tier":
     "a user or organisation moved to another usage tier: promoted or demoted by the policy's rules, or approved for a tier (and pinned there) or released by an administrator",
+  "signal.open":
+    "an abuse signal opened about a token, user or address; details give its kind, the action taken and what was seen",
+  "signal.close": "an abuse signal was closed with a reason; a token it suspended works again",
 } as const;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -13,6 +13,7 @@ export const WEBHOOK_EVENTS = {
   "release.transitioned": "a version moved to another stage (withdrawal included)",
   "release.pending_signoff": "a requested stage change waits for reviewers' sign-offs",
   "version.withdrawn": "a version was withdrawn: nobody downloads or calls it any more",
+  "usage.signal": "an abuse signal opened about calls to a served version of the model",
 } as const;
 
 export type WebhookEventType = keyof typeof WEBHOOK_EVENTS;
@@ -96,6 +97,21 @@ export interface WebhookEventData {
     readonly from: Stage;
     readonly reason: string;
     readonly actor: string | null;
+  };
+  readonly "usage.signal": {
+    readonly model: ModelRef;
+    /** The version whose call opened the signal. */
+    readonly version: VersionRef;
+    readonly signal: {
+      readonly id: string;
+      readonly kind: string;
+      /** Whose calls: a token or user by id; an address is personal data and left out (null). */
+      readonly subject: { readonly kind: "token" | "user" | "address"; readonly id: string | null };
+      readonly action: "notify" | "throttle" | "suspend";
+      readonly count: number;
+      readonly firstSeen: string;
+      readonly details: Readonly<Record<string, unknown>>;
+    };
   };
 }
 

@@ -173,6 +173,15 @@ function policyName(scope: string, what: string): string {
  * answer under the rules alone, so a client polling them spends nothing.
  */
 export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Admission> {
+  const suspension =
+    call.actor.kind === "user" ? ctx.signals.suspendedBy(call.actor.token.id) : undefined;
+  if (suspension !== undefined) {
+    throw new HubError(
+      "FORBIDDEN",
+      `this token is suspended by abuse signal ${suspension}; an administrator restores it by closing the signal (gatehouse usage signals close ${suspension} --reason TEXT)`,
+      { signal: suspension },
+    );
+  }
   const share = await callerShare(ctx, call.actor, call.address);
   const flow = { key: share.flow, weight: share.weight };
   const specs = [...(await storedSpecs(ctx, call)), ...fileSpecs(ctx, call), ...share.specs];

@@ -61,3 +61,20 @@ export {
   type UsageReportQuery,
   type UsageReportRow,
 } from "./usage-report.js";
+export { raiseSignal, type RaisedSignal } from "./raise-signal.js";
+export { SignalWatch, type SignalLog, type SignalWatchStats } from "./signal-watch.js";
+export {
+  estimateJaccard,
+  hashText,
+  minhash,
+  MINHASH_SIZE,
+  quantise,
+  tensorShingles,
+} from "./minhash.js";
+export { inputSignature } from "./input-signature.js";
+export {
+  SignalDetectors,
+  SIGNAL_WINDOWS_MS,
+  type ObservedCall,
+  type SignalHit,
+} from "./signal-detectors.js";

@@ -2,6 +2,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { requireAdmin, requireUser, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import type { Db } from "../store/index.js";
 import { resolveScope, type ScopeRef } from "./limit-scope.js";
 import { specProblem, type LimitSpec } from "./limit-spec.js";
 
@@ -54,14 +55,8 @@ export async function setLimits(
   const scope = await resolveScope(ctx, actor, ref);
   const user = requireUser(actor);
   const setAt = ctx.clock.now();
-  const row = { spec: JSON.stringify(spec), set_by: user.userId, set_at: setAt.toISOString() };
   await ctx.db.transaction().execute(async (trx) => {
-    // One statement, so two first settings of a scope at once cannot both insert.
-    await trx
-      .insertInto("usage_limits")
-      .values({ scope: scope.key, counter_key: scope.key, ...row })
-      .onConflict((oc) => oc.column("scope").doUpdateSet(row))
-      .execute();
+    await storeLimits(trx, scope.key, spec, user.userId, setAt);
     await appendAuditEvent(trx, {
       actorId: user.userId,
       action: "limits.set",
@@ -71,7 +66,27 @@ export async function setLimits(
       origin,
     });
   });
-  return { scope: scope.label, spec, setAt: row.set_at };
+  return { scope: scope.label, spec, setAt: setAt.toISOString() };
+}
+
+/**
+ * Writes one scope's limits in `trx`, replacing what was set before; the
+ * caller audits. `setBy` is a user id, or `signal:<id>` for a signal's throttle.
+ */
+export async function storeLimits(
+  trx: Db,
+  scopeKey: string,
+  spec: LimitSpec,
+  setBy: string,
+  at: Date,
+): Promise<void> {
+  const row = { spec: JSON.stringify(spec), set_by: setBy, set_at: at.toISOString() };
+  // One statement, so two first settings of a scope at once cannot both insert.
+  await trx
+    .insertInto("usage_limits")
+    .values({ scope: scopeKey, counter_key: scopeKey, ...row })
+    .onConflict((oc) => oc.column("scope").doUpdateSet(row))
+    .execute();
 }
 
 /**

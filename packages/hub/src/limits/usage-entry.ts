@@ -33,6 +33,8 @@ export interface UsageEntry {
   /** sha256 of the canonical JSON of the inputs, then of their binary tensor data; the inputs themselves are never kept. */
   readonly inputHash: string | null;
   readonly latencyMs: number;
+  /** The Retry-After of a refusal, in seconds, for the signals; not stored. */
+  readonly retryAfterS: number | null;
   /** The client address's key; erasable, kept apart from the record. */
   readonly address: string | null;
   readonly userAgent: string | null;

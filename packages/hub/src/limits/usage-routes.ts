@@ -12,6 +12,8 @@ import type { HubApp } from "../http/index.js";
 import { loadModel } from "../registry/index.js";
 import type { UsageEndpoint, UsageProtocol } from "../store/index.js";
 import { addressKey } from "./address-key.js";
+import { inputSignature } from "./input-signature.js";
+import type { ObservedCall } from "./signal-detectors.js";
 import { noCallFacts, type CallFacts, type UsageEntry } from "./usage-entry.js";
 import { usageReport } from "./usage-report.js";
 
@@ -33,17 +35,18 @@ const MAX_RECORDED_ROWS = 1_000_000;
 export const CLIENT_GONE = 499;
 
 /**
- * Rows of an inference body (the first dimension of its first input) and the
- * hash of its inputs: their JSON, then for a body with binary tensors the
- * tensor bytes that followed it, so that calls with other values differ.
+ * Rows of an inference body (the first dimension of its first input), the
+ * hash of its inputs (their JSON, then for a body with binary tensors the
+ * tensor bytes that followed it, so that calls with other values differ) and
+ * their MinHash signature.
  */
 function inputsOf(
   body: unknown,
   tensorBytes: Buffer | null,
-): { rows: number; inputHash: string | null } {
+): { rows: number; inputHash: string | null; signature: Uint32Array | null } {
   const inputs = (body as { inputs?: unknown } | null | undefined)?.inputs;
   if (!Array.isArray(inputs)) {
-    return { rows: 0, inputHash: null };
+    return { rows: 0, inputHash: null, signature: null };
   }
   const first = (inputs[0] as { shape?: unknown } | undefined)?.shape;
   const rows = Array.isArray(first) && typeof first[0] === "number" ? first[0] : 0;
@@ -55,10 +58,11 @@ function inputsOf(
       .update(canonicalJson(inputs))
       .update(tensorBytes ?? Buffer.alloc(0))
       .digest("hex"),
+    signature: inputSignature(inputs),
   };
 }
 
-/** The usage entry of a finished (or abandoned) call. */
+/** The usage entry of a finished (or abandoned) call, with its inputs' signature for the signals. */
 function entryOf(
   ctx: HubContext,
   request: FastifyRequest,
@@ -66,18 +70,19 @@ function entryOf(
   usage: { protocol: UsageProtocol; endpoint: UsageEndpoint },
   facts: CallFacts,
   startedAt: number,
-): UsageEntry {
+): ObservedCall {
   // Unset when the request failed before the authentication hook ran.
   const actor = request.actor as Actor | undefined;
   const user = actor?.kind === "user" ? actor : null;
   const gone = !reply.raw.writableFinished;
   const errorCode = reply.getHeader("x-error-code");
   const agent = request.headers["user-agent"];
-  const { rows, inputHash } =
+  const { rows, inputHash, signature } =
     usage.endpoint === "infer"
       ? inputsOf(request.body, request.tensorBytes)
-      : { rows: 0, inputHash: null };
-  return {
+      : { rows: 0, inputHash: null, signature: null };
+  const retryAfter = Number(reply.getHeader("retry-after"));
+  const entry: UsageEntry = {
     at: ctx.clock.now(),
     requestId: request.id,
     // A web session is no row of the tokens table.
@@ -94,7 +99,9 @@ function entryOf(
     latencyMs: performance.now() - startedAt,
     address: addressKey(request.ip),
     userAgent: agent === undefined ? null : agent.slice(0, 256),
+    retryAfterS: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
   };
+  return { entry, signature };
 }
 
 /**
@@ -114,7 +121,9 @@ function registerUsageRecording(app: HubApp, ctx: HubContext): void {
       request.usageFacts = facts;
       reply.raw.once("close", () => {
         try {
-          ctx.usage.record(entryOf(ctx, request, reply, usage, facts, startedAt));
+          const call = entryOf(ctx, request, reply, usage, facts, startedAt);
+          ctx.usage.record(call.entry);
+          ctx.signals.observe(call);
         } catch (err) {
           request.log.error({ err }, "a usage record could not be made");
         }

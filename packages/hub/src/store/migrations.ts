@@ -619,6 +619,42 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("tokens").addColumn("rotated_to", "text").execute();
     },
   },
+  "0018-usage-signals": {
+    async up(db: Kysely<unknown>) {
+      // Abuse signals computed from the usage records. A subject is an opaque id (token,
+      // user) or an address key; org_id and version_id are those of the call that opened
+      // or last counted the signal, so organisation administrators see their models'.
+      await db.schema
+        .createTable("usage_signals")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("subject_kind", "text", (c) => c.notNull())
+        .addColumn("subject", "text", (c) => c.notNull())
+        .addColumn("token_id", "text")
+        .addColumn("user_id", "text")
+        .addColumn("org_id", "text")
+        .addColumn("version_id", "text")
+        .addColumn("first_seen", "text", (c) => c.notNull())
+        .addColumn("last_seen", "text", (c) => c.notNull())
+        .addColumn("count", "integer", (c) => c.notNull())
+        .addColumn("details", "text", (c) => c.notNull())
+        .addColumn("action", "text", (c) => c.notNull())
+        .addColumn("closed_by", "text")
+        .addColumn("closed_at", "text")
+        .addColumn("close_reason", "text")
+        .execute();
+      // At most one open signal per kind and subject, so two hubs cannot both open one.
+      await sql`CREATE UNIQUE INDEX usage_signals_open ON usage_signals (kind, subject_kind, subject) WHERE state = 'open'`.execute(
+        db,
+      );
+      await db.schema
+        .createIndex("usage_signals_state")
+        .on("usage_signals")
+        .columns(["state", "last_seen"])
+        .execute();
+    },
+  },
   "0019-usage-tiers": {
     async up(db: Kysely<unknown>) {
       // Namespace ids, not names, so that erasing a person blanks no row here.

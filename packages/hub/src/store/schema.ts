@@ -294,6 +294,7 @@ export interface UsageLimitsTable {
   spec: string;
   /** What the scope's counters are keyed by: the scope, or the first of a rotated token's line. */
   counter_key: string;
+  /** The user id of who set them, or `signal:<id>` for a throttle an abuse signal put on. */
   set_by: string;
   set_at: string;
 }
@@ -359,6 +360,31 @@ export interface UsageRollupsTable {
   batch_rows: number;
   latency_sum_ms: number;
   latency_max_ms: number;
+}
+
+/** An abuse signal about one subject's calls (docs/signals.md). */
+export interface UsageSignalsTable {
+  id: string;
+  kind: "spike" | "key_sharing" | "probing" | "ignored_retry_after" | "near_duplicates";
+  state: "open" | "closed";
+  subject_kind: "token" | "user" | "address";
+  /** A token or user id, or an address key. */
+  subject: string;
+  token_id: string | null;
+  user_id: string | null;
+  /** The organisation owning the model last called; null for a user's model or none. */
+  org_id: string | null;
+  version_id: string | null;
+  first_seen: Timestamp;
+  last_seen: Timestamp;
+  /** Calls counted in the windows that tripped it, summed over its openings. */
+  count: number;
+  /** JSON: what each detector saw at its last trip. */
+  details: string;
+  action: "notify" | "throttle" | "suspend";
+  closed_by: string | null;
+  closed_at: Timestamp | null;
+  close_reason: string | null;
 }
 
 export interface AuditHeadTable {
@@ -479,6 +505,7 @@ export interface Database {
   usage_records: UsageRecordsTable;
   usage_origins: UsageOriginsTable;
   usage_rollups: UsageRollupsTable;
+  usage_signals: UsageSignalsTable;
   audit_head: AuditHeadTable;
   audit_events: AuditEventsTable;
   audit_origins: AuditOriginsTable;

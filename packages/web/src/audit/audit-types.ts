@@ -74,4 +74,6 @@ export const AUDIT_ACTIONS = [
   "limits.set",
   "limits.clear",
   "limits.tier",
+  "signal.open",
+  "signal.close",
 ] as const;

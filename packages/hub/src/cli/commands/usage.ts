@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import type { CliContext } from "../context.js";
+import { registerSignalCommands } from "./usage-signals.js";
 
 /** What a usage report sums by. */
 const GROUPINGS = ["token", "user", "org", "model"] as const;
@@ -64,7 +65,7 @@ function reportLines(report: UsageReport): string[] {
   return [heading, ...rows.map(line)];
 }
 
-/** `gatehouse usage report`: hosted-inference calls summed by token, user, organisation or model. */
+/** `gatehouse usage report`: hosted-inference calls summed by token, user, organisation or model; `gatehouse usage signals`. */
 export function registerUsageCommands(
   program: Command,
   contextOf: () => Promise<CliContext>,
@@ -98,4 +99,6 @@ export function registerUsageCommands(
       );
       ctx.print(reportLines(report), report);
     });
+
+  registerSignalCommands(usage, contextOf);
 }

@@ -1,0 +1,189 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { SignalConfig } from "../../src/config.js";
+import {
+  inputSignature,
+  SignalDetectors,
+  SIGNAL_WINDOWS_MS,
+  type SignalHit,
+  type UsageEntry,
+} from "../../src/limits/index.js";
+
+const CONFIG: SignalConfig = {
+  spikeFactor: 5,
+  spikeMinCalls: 20,
+  sharingAddresses: 3,
+  sharingAgents: 3,
+  probingFailures: 5,
+  retryIgnored: 3,
+  duplicateCalls: 10,
+  duplicateSimilarity: 0.8,
+  keys: 100,
+  actions: {
+    spike: "notify",
+    key_sharing: "notify",
+    probing: "notify",
+    ignored_retry_after: "notify",
+    near_duplicates: "notify",
+  },
+  throttlePerMinute: 10,
+};
+
+/** The start of a spike window, so a test's calls fall in one window. */
+const T0 =
+  Math.ceil(Date.parse("2026-12-01T00:00:00Z") / SIGNAL_WINDOWS_MS.key_sharing) *
+  SIGNAL_WINDOWS_MS.key_sharing;
+
+function call(atMs: number, over: Partial<UsageEntry> = {}): UsageEntry {
+  return {
+    at: new Date(atMs),
+    requestId: `r${atMs}`,
+    tokenId: "t_a",
+    userId: "u_a",
+    orgId: null,
+    versionId: "v_a",
+    protocol: "oip",
+    endpoint: "infer",
+    status: 200,
+    errorCode: null,
+    rows: 1,
+    inputHash: null,
+    latencyMs: 1,
+    retryAfterS: null,
+    address: "192.0.2.1",
+    userAgent: "client/1",
+    ...over,
+  };
+}
+
+/** Feeds the entries in order and answers every hit. */
+function run(
+  detectors: SignalDetectors,
+  entries: readonly UsageEntry[],
+  signature: (e: UsageEntry, i: number) => Uint32Array | null = () => null,
+): SignalHit[] {
+  return entries.flatMap((entry, i) =>
+    detectors.observe({ entry, signature: signature(entry, i) }),
+  );
+}
+
+describe("the abuse-signal detectors", () => {
+  it("report a spike once the calls of five minutes pass the minimum and k times the baseline", () => {
+    const d = new SignalDetectors(CONFIG);
+    const w = SIGNAL_WINDOWS_MS.spike;
+    // Three days of 10 calls per five minutes. The baseline's weights halve in a day (288
+    // windows), so from nothing it reaches 10 × (1 − 2^−3) = 8.75 calls per window.
+    const days = 3 * 288;
+    const steady: UsageEntry[] = [];
+    for (let window = 0; window < days; window += 1) {
+      for (let i = 0; i < 10; i += 1) {
+        steady.push(call(T0 + window * w + i * 1000));
+      }
+    }
+    assert.deepEqual(run(d, steady), []);
+    // 40 calls stay under 5 × 8.75.
+    const busy = Array.from({ length: 40 }, (_, i) => call(T0 + days * w + i * 1000));
+    assert.deepEqual(run(d, busy), []);
+    // A new key has no baseline: the minimum alone decides, and it trips once per window.
+    const fresh = Array.from({ length: 30 }, (_, i) => call(T0 + i * 1000, { tokenId: "t_new" }));
+    const hits = run(new SignalDetectors(CONFIG), fresh);
+    assert.deepEqual(
+      hits.map((h) => [h.kind, h.subject, h.count, h.details.baseline]),
+      [["spike", "t_new", 20, 0]],
+    );
+    // The busy window joins the baseline with the weight α = 1 − 2^(−1/288).
+    const alpha = 1 - 2 ** (-1 / 288);
+    const expected = alpha * 40 + (1 - alpha) * 10 * (1 - 2 ** -3);
+    const flood = Array.from({ length: 200 }, (_, i) => call(T0 + (days + 1) * w + i * 100));
+    const spike = run(d, flood);
+    assert.deepEqual(
+      spike.map((h) => [h.count, h.details.baseline]),
+      [[Math.floor(5 * expected) + 1, Math.round(expected * 100) / 100]],
+    );
+  });
+
+  it("report a token used from more addresses or user agents than allowed in an hour", () => {
+    const addresses = [1, 2, 3, 4].map((n, i) => call(T0 + i, { address: `192.0.2.${n}` }));
+    const hits = run(new SignalDetectors(CONFIG), addresses);
+    assert.deepEqual(
+      hits.map((h) => [h.kind, h.subjectKind, h.subject, h.details.addresses]),
+      [["key_sharing", "token", "t_a", 4]],
+    );
+    const agents = [1, 2, 3, 4].map((n, i) => call(T0 + i, { userAgent: `client/${n}` }));
+    assert.equal(run(new SignalDetectors(CONFIG), agents)[0]?.details.userAgents, 4);
+    // Three addresses in one hour and one in the next are no sharing.
+    const spread = [1, 2, 3].map((n, i) => call(T0 + i, { address: `192.0.2.${n}` }));
+    spread.push(call(T0 + SIGNAL_WINDOWS_MS.key_sharing, { address: "192.0.2.9" }));
+    assert.deepEqual(run(new SignalDetectors(CONFIG), spread), []);
+  });
+
+  it("report probing by address when the answers are 401, 403 or 404", () => {
+    const anonymous = { tokenId: null, userId: null, address: "198.51.100.7" };
+    const entries = [401, 404, 403, 200, 400, 404, 401].map((status, i) =>
+      call(T0 + i, { ...anonymous, status }),
+    );
+    const hits = run(new SignalDetectors(CONFIG), entries);
+    assert.deepEqual(
+      hits.map((h) => [h.kind, h.subjectKind, h.subject, h.count]),
+      [["probing", "address", "198.51.100.7", 5]],
+    );
+  });
+
+  it("report calls made before a 429's Retry-After passed, not those after", () => {
+    const refused = { status: 429, retryAfterS: 10 };
+    const patient = [call(T0, refused), call(T0 + 11_000), call(T0 + 12_000, refused)];
+    patient.push(call(T0 + 23_000), call(T0 + 40_000));
+    assert.deepEqual(run(new SignalDetectors(CONFIG), patient), []);
+    const eager = [call(T0, refused), call(T0 + 1000, refused), call(T0 + 2000), call(T0 + 3000)];
+    const hits = run(new SignalDetectors(CONFIG), eager);
+    assert.deepEqual(
+      hits.map((h) => [h.kind, h.subject, h.count]),
+      [["ignored_retry_after", "t_a", 3]],
+    );
+  });
+
+  it("report floods of near-duplicate inputs, not identical ones nor unrelated ones", () => {
+    const tensor = (values: number[]) => [{ name: "x", shape: [1, values.length], data: values }];
+    const base = Array.from({ length: 40 }, (_, i) => i + 1);
+    // Each call moves one of 40 values: inputs share about 95% of their shingles.
+    const near = Array.from({ length: 12 }, (_, i) => base.map((v, j) => (j === i ? v + 1000 : v)));
+    const entries = near.map((_, i) => call(T0 + i, { inputHash: `h${i}` }));
+    const hits = run(new SignalDetectors(CONFIG), entries, (_, i) =>
+      inputSignature(tensor(near[i] ?? [])),
+    );
+    assert.deepEqual(
+      hits.map((h) => [h.kind, h.count]),
+      [["near_duplicates", 10]],
+    );
+    const same = Array.from({ length: 12 }, (_, i) => call(T0 + i, { inputHash: "same" }));
+    assert.deepEqual(
+      run(new SignalDetectors(CONFIG), same, () => inputSignature(tensor(base))),
+      [],
+    );
+    const unrelated = Array.from({ length: 12 }, (_, i) => call(T0 + i, { inputHash: `u${i}` }));
+    assert.deepEqual(
+      run(new SignalDetectors(CONFIG), unrelated, (_, i) =>
+        inputSignature(tensor(base.map((v) => v * (i + 2) * 7.3))),
+      ),
+      [],
+    );
+  });
+
+  it("keep at most the configured number of keys", () => {
+    const d = new SignalDetectors({ ...CONFIG, keys: 2, probingFailures: 2 });
+    const probe = (address: string, at: number) =>
+      call(at, { tokenId: null, userId: null, address, status: 404 });
+    // The first address is dropped for the two after it, so its second failure starts again.
+    const hits = run(d, [
+      probe("a", T0),
+      probe("b", T0 + 1),
+      probe("c", T0 + 2),
+      probe("a", T0 + 3),
+      probe("c", T0 + 4),
+    ]);
+    assert.deepEqual(
+      hits.map((h) => h.subject),
+      ["c"],
+    );
+  });
+});

@@ -1,0 +1,376 @@
+import assert from "node:assert/strict";
+import { rm } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { runWebhookDeliveries } from "../../src/events/index.js";
+import { gatehouse, tempHome } from "../cli/run-cli.js";
+import { Receiver } from "../events/receiver.js";
+import { expectStatus } from "../security/support.js";
+import { enable, irisRequest, IRIS_ROWS, publishAt, trainIris } from "../serve/support.js";
+import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
+import { settleUsage } from "./usage-support.js";
+
+const INFER = "/v2/models/acme--iris/versions/v1/infer";
+
+/** Thresholds low enough for a test to trip each signal with a handful of calls. */
+const ENV = {
+  GATEHOUSE_SIGNAL_SPIKE_MIN_CALLS: "9",
+  GATEHOUSE_SIGNAL_SHARING_ADDRESSES: "2",
+  GATEHOUSE_SIGNAL_PROBING_FAILURES: "4",
+  GATEHOUSE_SIGNAL_RETRY_IGNORED: "2",
+  GATEHOUSE_SIGNAL_DUPLICATE_CALLS: "5",
+  GATEHOUSE_SIGNAL_ACTIONS: "spike=throttle, near_duplicates=suspend",
+  GATEHOUSE_SIGNAL_THROTTLE_PER_MINUTE: "1",
+  // The test client is the proxy: X-Forwarded-For gives each call its address.
+  GATEHOUSE_TRUST_PROXY: "127.0.0.1",
+  GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: "true",
+  GATEHOUSE_WEBHOOK_INTERVAL: "86400",
+};
+
+interface Signal {
+  id: string;
+  kind: string;
+  state: string;
+  subject: { kind: string; id: string | null };
+  tokenId: string | null;
+  version: string | null;
+  count: number;
+  action: string;
+  details: Record<string, unknown>;
+  closedBy: string | null;
+  closeReason: string | null;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`abuse signals from hosted-inference calls (${dialect})`, () => {
+    let hub: TestHub;
+    let iris: Awaited<ReturnType<typeof trainIris>>;
+    let receiver: Receiver;
+    let home: Awaited<ReturnType<typeof tempHome>>;
+    let owner: string;
+    let stranger: string;
+    const tokens: Record<string, string> = {};
+    let calls = 0;
+
+    const infer = async (token: string | undefined, body: unknown, address?: string) => {
+      calls += 1;
+      const res = await hub.request("POST", INFER, {
+        ...(token === undefined ? {} : { token }),
+        json: body,
+        headers: address === undefined ? {} : { "x-forwarded-for": address },
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown>, res };
+    };
+    /** Waits until every call so far is recorded and through the detectors, their signals stored. */
+    const settle = async () => {
+      await settleUsage(hub, calls);
+      await hub.built.ctx.signals.settle();
+    };
+    const list = async (token: string, query = "") => {
+      const res = await hub.request("GET", `/api/usage/signals${query}`, { token });
+      return { status: res.status, body: (await res.json()) as { signals: Signal[] } };
+    };
+    const signalOf = async (kind: string): Promise<Signal> => {
+      const found = (await list(hub.adminToken, `?kind=${kind}`)).body.signals;
+      assert.equal(found.length, 1, `one open ${kind} signal`);
+      const [signal] = found;
+      assert.ok(signal);
+      return signal;
+    };
+    const tokenIdOf = async (user: string) =>
+      (
+        await hub.built.ctx.db
+          .selectFrom("tokens as t")
+          .innerJoin("namespaces as n", "n.id", "t.user_id")
+          .select("t.id")
+          .where("n.name", "=", user)
+          .executeTakeFirstOrThrow()
+      ).id;
+
+    before(async () => {
+      iris = await trainIris();
+      hub = await startHub(dialect, ENV);
+      home = await tempHome();
+      receiver = await Receiver.start();
+      owner = await hub.createUser("olivia");
+      stranger = await hub.createUser("ursula");
+      for (const name of ["sam", "kim", "rex", "dan"]) {
+        tokens[name] = await hub.createUser(name);
+      }
+      await expectStatus(
+        hub.request("POST", "/api/orgs", { token: owner, json: { name: "acme" } }),
+        201,
+      );
+      await publishAt(hub, owner, "acme/iris", "api", "v1", { "model.onnx": iris.bytes });
+      await enable(hub, owner, "acme/iris", "v1");
+      await expectStatus(
+        hub.request("POST", "/api/namespaces/acme/webhooks", {
+          token: owner,
+          json: { url: receiver.url, events: ["usage.signal"] },
+        }),
+        201,
+      );
+    });
+    after(async () => {
+      await receiver.close();
+      await hub.close();
+      await iris.cleanup();
+      await rm(home.home, { recursive: true, force: true });
+    });
+
+    it("opens a spike signal on a burst from a new key, throttles its token, and opens no second one while it is open", async () => {
+      const sam = tokens.sam ?? "";
+      for (let i = 0; i < 9; i += 1) {
+        assert.equal((await infer(sam, irisRequest(IRIS_ROWS))).status, 200);
+      }
+      await settle();
+      const spike = await signalOf("spike");
+      const samToken = await tokenIdOf("sam");
+      assert.deepEqual(
+        [spike.state, spike.subject, spike.tokenId, spike.version, spike.count, spike.action],
+        ["open", { kind: "token", id: samToken }, samToken, "acme/iris@v1", 9, "throttle"],
+      );
+      assert.equal(spike.details.calls, 9);
+      // The throttle is the token's limits, set by the signal, through the limits' own table.
+      const limits = await hub.built.ctx.db
+        .selectFrom("usage_limits")
+        .selectAll()
+        .where("scope", "=", `token:${samToken}`)
+        .executeTakeFirstOrThrow();
+      assert.equal(limits.set_by, `signal:${spike.id}`);
+      assert.deepEqual(JSON.parse(limits.spec), { requests: { perMinute: 1 } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const answer = await infer(sam, irisRequest(IRIS_ROWS));
+        statuses.push(answer.status);
+        if (answer.status === 429) {
+          assert.equal(answer.res.headers.get("x-error-code"), "QUOTA_EXCEEDED");
+        }
+      }
+      assert.ok(statuses.includes(429), `throttled calls answer 429: ${statuses.join(", ")}`);
+      await settle();
+      assert.equal((await signalOf("spike")).id, spike.id, "no second signal while one is open");
+    });
+
+    it("opens key_sharing when one token calls from more addresses than allowed in an hour", async () => {
+      for (const address of ["198.51.100.1", "198.51.100.2", "198.51.100.3"]) {
+        assert.equal((await infer(tokens.kim, irisRequest(IRIS_ROWS), address)).status, 200);
+      }
+      await settle();
+      const shared = await signalOf("key_sharing");
+      assert.deepEqual(
+        [shared.subject, shared.action, shared.details.addresses],
+        [{ kind: "token", id: await tokenIdOf("kim") }, "notify", 3],
+      );
+    });
+
+    it("opens probing against an address that draws 401s, shown with its address to administrators only", async () => {
+      for (let i = 0; i < 4; i += 1) {
+        assert.equal((await infer(undefined, irisRequest(IRIS_ROWS), "203.0.113.9")).status, 401);
+      }
+      await settle();
+      const probing = await signalOf("probing");
+      assert.deepEqual(
+        [probing.subject, probing.version, probing.count, probing.details.lastStatus],
+        [{ kind: "address", id: "203.0.113.9" }, null, 4, 401],
+      );
+    });
+
+    it("opens ignored_retry_after when a caller keeps calling before its Retry-After passed", async () => {
+      await expectStatus(
+        hub.request("PUT", "/api/limits/users/rex", {
+          token: hub.adminToken,
+          json: { requests: { perMinute: 1 } },
+        }),
+        200,
+      );
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const answer = await infer(tokens.rex, irisRequest(IRIS_ROWS));
+        statuses.push(answer.status);
+        if (answer.status === 429) {
+          assert.ok(Number(answer.res.headers.get("retry-after")) > 0);
+        }
+      }
+      await settle();
+      const ignored = await signalOf("ignored_retry_after");
+      assert.equal(ignored.subject.id, await tokenIdOf("rex"));
+      assert.equal(ignored.count, 2, `answers ${statuses.join(", ")}`);
+    });
+
+    it("opens near_duplicates on a flood of slightly varied inputs, suspends the token, and closing it restores the token", async () => {
+      const dan = tokens.dan ?? "";
+      // Ten rows (40 values); each call moves one value far: about 95% of the shingles stay.
+      const rows = Array.from({ length: 10 }, (_, i) => IRIS_ROWS[i % 4]?.map((v) => v + i) ?? []);
+      for (let call = 0; call < 6; call += 1) {
+        const varied = rows.map((row, i) =>
+          i === call ? row.map((v, j) => (j === 0 ? v + 50 : v)) : row,
+        );
+        assert.equal((await infer(dan, irisRequest(varied))).status, 200);
+      }
+      await settle();
+      const flood = await signalOf("near_duplicates");
+      assert.deepEqual(
+        [flood.subject.id, flood.count, flood.action],
+        [await tokenIdOf("dan"), 5, "suspend"],
+      );
+      const refused = await infer(dan, irisRequest(IRIS_ROWS));
+      assert.equal(refused.status, 403);
+      assert.equal(refused.res.headers.get("x-error-code"), "FORBIDDEN");
+      assert.equal(
+        refused.body.error,
+        `this token is suspended by abuse signal ${flood.id}; an administrator restores it by closing the signal (gatehouse usage signals close ${flood.id} --reason TEXT)`,
+      );
+
+      const closed = await gatehouse(
+        ["usage", "signals", "close", flood.id, "--reason", "a load test of ours"],
+        { ...home, env: { GATEHOUSE_HUB: hub.url, GATEHOUSE_TOKEN: hub.adminToken } },
+      );
+      assert.equal(closed.code, 0, closed.stderr);
+      assert.equal(
+        closed.stdout,
+        `closed ${flood.id} (near_duplicates, token ${await tokenIdOf("dan")})\n`,
+      );
+      assert.equal((await infer(dan, irisRequest(IRIS_ROWS))).status, 200);
+      const row = await hub.built.ctx.db
+        .selectFrom("usage_signals")
+        .selectAll()
+        .where("id", "=", flood.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(
+        [row.state, row.close_reason, row.closed_by === null],
+        ["closed", "a load test of ours", false],
+      );
+      await settle();
+    });
+
+    it("audits each opening and closing, and notifies the model's namespace by webhook", async () => {
+      const events = await hub.built.ctx.db
+        .selectFrom("audit_events")
+        .select(["action", "resource", "actor_id", "details"])
+        .where("action", "in", ["signal.open", "signal.close"])
+        .orderBy("seq")
+        .execute();
+      assert.deepEqual(
+        events.map((e) => [e.action, (JSON.parse(e.details) as { kind?: string }).kind ?? null]),
+        [
+          ["signal.open", "spike"],
+          ["signal.open", "key_sharing"],
+          ["signal.open", "probing"],
+          ["signal.open", "ignored_retry_after"],
+          ["signal.open", "near_duplicates"],
+          ["signal.close", null],
+        ],
+      );
+      assert.equal(events[0]?.actor_id, null, "the hub opens signals");
+      const throttle = await hub.built.ctx.db
+        .selectFrom("audit_events")
+        .select("details")
+        .where("action", "=", "limits.set")
+        .where("actor_id", "is", null)
+        .executeTakeFirstOrThrow();
+      assert.ok(throttle.details.includes('"signal":"sig_'));
+
+      await runWebhookDeliveries(hub.built.ctx);
+      const delivered = receiver.accepted();
+      // The probe reached no model, so no namespace's subscription hears of it.
+      assert.deepEqual(
+        delivered.map((d) => [d.type, (d.data.signal as { kind: string }).kind]).sort(),
+        [
+          ["usage.signal", "ignored_retry_after"],
+          ["usage.signal", "key_sharing"],
+          ["usage.signal", "near_duplicates"],
+          ["usage.signal", "spike"],
+        ],
+      );
+      const spike = delivered.find((d) => (d.data.signal as { kind: string }).kind === "spike");
+      assert.ok(spike);
+      assert.deepEqual(spike.data.model, {
+        id: (spike.data.model as { id: string }).id,
+        name: "acme/iris",
+      });
+      assert.equal((spike.data.version as { name: string }).name, "v1");
+    });
+
+    it("lets administrators read every signal, organisation owners their models', and refuses others", async () => {
+      const all = await list(hub.adminToken, "?state=all");
+      assert.equal(all.status, 200);
+      assert.deepEqual(all.body.signals.map((s) => s.kind).sort(), [
+        "ignored_retry_after",
+        "key_sharing",
+        "near_duplicates",
+        "probing",
+        "spike",
+      ]);
+      assert.deepEqual(
+        (await list(hub.adminToken, "?state=closed")).body.signals.map((s) => s.kind),
+        ["near_duplicates"],
+      );
+      assert.equal((await list(hub.adminToken, "?state=all&limit=2")).body.signals.length, 2);
+      const mine = await list(owner, "?state=all");
+      assert.equal(mine.status, 200);
+      assert.deepEqual(mine.body.signals.map((s) => s.kind).sort(), [
+        "ignored_retry_after",
+        "key_sharing",
+        "near_duplicates",
+        "spike",
+      ]);
+      const refused = await list(stranger);
+      assert.equal(refused.status, 403);
+      assert.equal(
+        (refused.body as unknown as { error: string }).error,
+        "only a hub administrator or an organisation's owner may read abuse signals",
+      );
+      assert.equal((await hub.request("GET", "/api/usage/signals")).status, 401);
+      for (const bad of ["?state=shut", "?kind=ddos", "?limit=0", "?limit=1001", "?colour=red"]) {
+        assert.equal((await list(hub.adminToken, bad)).status, 400, bad);
+      }
+    });
+
+    it("lets an organisation owner close their models' signals only, with a reason", async () => {
+      const probing = await signalOf("probing");
+      const shared = await signalOf("key_sharing");
+      const close = (id: string, token: string, json: unknown = { reason: "checked" }) =>
+        hub.request("POST", `/api/usage/signals/${id}/close`, { token, json });
+      const hidden = await close(probing.id, owner);
+      assert.equal(hidden.status, 404);
+      assert.equal(
+        ((await hidden.json()) as { error: string }).error,
+        `there is no abuse signal "${probing.id}"; gatehouse usage signals lists them`,
+      );
+      assert.equal((await close("sig_nothing", hub.adminToken)).status, 404);
+      assert.equal((await close(shared.id, stranger)).status, 403);
+      assert.equal((await close(shared.id, owner, {})).status, 400);
+      assert.equal((await close(shared.id, owner, { reason: "" })).status, 400);
+      const done = await close(shared.id, owner);
+      assert.equal(done.status, 200);
+      const body = (await done.json()) as Signal;
+      assert.deepEqual([body.state, body.closeReason], ["closed", "checked"]);
+      assert.equal((await close(shared.id, owner)).status, 409);
+    });
+
+    it("lists signals in the CLI as a table and as JSON", async () => {
+      const env = { GATEHOUSE_HUB: hub.url, GATEHOUSE_TOKEN: hub.adminToken };
+      const text = await gatehouse(["usage", "signals", "--kind", "probing"], { ...home, env });
+      assert.equal(text.code, 0, text.stderr);
+      const probing = await signalOf("probing");
+      const lines = text.stdout.trimEnd().split("\n");
+      assert.equal(lines.length, 2);
+      assert.match(lines[0] ?? "", /^id +kind +state +subject +calls +action +last seen +version$/);
+      assert.match(
+        lines[1] ?? "",
+        new RegExp(`^${probing.id} +probing +open +address 203\\.0\\.113\\.9 +4 +notify +\\S+ +-$`),
+      );
+      const json = await gatehouse(["usage", "signals", "--all", "--json"], { ...home, env });
+      assert.equal(json.code, 0, json.stderr);
+      const parsed = JSON.parse(json.stdout) as { signals: Signal[] };
+      assert.equal(parsed.signals.length, 5);
+      const none = await gatehouse(["usage", "signals", "--kind", "key_sharing"], {
+        ...home,
+        env,
+      });
+      assert.equal(none.stdout, "no open abuse signals you may see\n");
+      const bad = await gatehouse(["usage", "signals", "--kind", "ddos"], { ...home, env });
+      assert.equal(bad.code, 2);
+    });
+  });
+}
