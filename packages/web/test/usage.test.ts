@@ -175,7 +175,13 @@ for (const dialect of DIALECTS) {
         await page.goto(`${hub.url}/olivia/quiet/usage`);
         await page.getByText(words.empty).waitFor();
         assert.equal(await page.locator(".plot").count(), 0);
-        assert.equal((await shownTotals(page)).requests, "0");
+        assert.deepEqual(await shownTotals(page), {
+          requests: "0",
+          errors: "0",
+          "error-rate": "—",
+          "latency-avg": "—",
+          "latency-max": "—",
+        });
         await screenshot(page, `usage-empty-${language}`);
         assert.deepEqual(refused, []);
         await page.context().close();

@@ -30,13 +30,26 @@ function Totals({ series }: { readonly series: UsageSeries }) {
   const format = useFormat();
   const ms = useMs();
   const { requests, errors, latencyAvgMs, latencyMaxMs } = series.totals;
-  const rate = requests === 0 ? 0 : (errors / requests) * 100;
+  // Without calls there is no rate and no latency, rather than 0 of them.
+  const none = requests === 0;
   const figures: [string, string, string][] = [
     ["requests", t("totals.requests"), format.number(requests)],
     ["errors", t("totals.errors"), format.number(errors)],
-    ["error-rate", t("totals.errorRate"), t("totals.percent", { value: ms(rate) })],
-    ["latency-avg", t("totals.latencyAvg"), t("totals.ms", { value: ms(latencyAvgMs) })],
-    ["latency-max", t("totals.latencyMax"), t("totals.ms", { value: ms(latencyMaxMs) })],
+    [
+      "error-rate",
+      t("totals.errorRate"),
+      none ? "—" : t("totals.percent", { value: ms((errors / requests) * 100) }),
+    ],
+    [
+      "latency-avg",
+      t("totals.latencyAvg"),
+      none ? "—" : t("totals.ms", { value: ms(latencyAvgMs) }),
+    ],
+    [
+      "latency-max",
+      t("totals.latencyMax"),
+      none ? "—" : t("totals.ms", { value: ms(latencyMaxMs) }),
+    ],
   ];
   return (
     <dl className="usage-totals">

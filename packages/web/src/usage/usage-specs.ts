@@ -26,6 +26,7 @@ function twoLines(
   labels: SeriesLabels,
   pick: (b: UsageBucket) => readonly [number | null, number | null],
   colours: readonly [string, string],
+  counts: boolean,
 ): TopLevelSpec {
   const values = buckets.flatMap((b) => {
     const [first, second] = pick(b);
@@ -62,7 +63,13 @@ function twoLines(
         ...(hourly ? {} : { scale: { type: "utc" } }),
         axis: { format: hourly ? "%H:%M" : "%m-%d", labelOverlap: true },
       },
-      y: { field: "value", type: "quantitative", title: labels.value },
+      y: {
+        field: "value",
+        type: "quantitative",
+        title: labels.value,
+        // Calls come whole: no tick at half a call.
+        ...(counts ? { axis: { tickMinStep: 1, format: "d" } } : {}),
+      },
       color: {
         field: "line",
         type: "nominal",
@@ -77,7 +84,8 @@ export const callsSpec = (
   buckets: readonly UsageBucket[],
   period: UsagePeriod,
   labels: SeriesLabels,
-): TopLevelSpec => twoLines(buckets, period, labels, (b) => [b.requests, b.errors], [BLUE, RED]);
+): TopLevelSpec =>
+  twoLines(buckets, period, labels, (b) => [b.requests, b.errors], [BLUE, RED], true);
 
 /** Average and highest latency per bucket, in milliseconds; none for a bucket without calls. */
 export const latencySpec = (
@@ -91,4 +99,5 @@ export const latencySpec = (
     labels,
     (b) => (b.requests === 0 ? [null, null] : [b.latencyAvgMs, b.latencyMaxMs]),
     [BLUE, "#8250df"],
+    false,
   );
