@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
@@ -45,6 +47,24 @@ const WORDS = {
   },
 } as const;
 
+/** The Iris repository `gatehouse train` writes, trained once for every dialect's hub. */
+let trained: string | null = null;
+
+async function irisRepository(hub: WebHub): Promise<string> {
+  if (trained === null) {
+    const dir = await mkdtemp(path.join(tmpdir(), "gatehouse-web-usage-"));
+    await hub.cli(["train", "iris", "--out", path.join(dir, "iris"), "--epochs", "1"]);
+    trained = path.join(dir, "iris");
+  }
+  return trained;
+}
+
+after(async () => {
+  if (trained !== null) {
+    await rm(path.dirname(trained), { recursive: true, force: true });
+  }
+});
+
 for (const dialect of DIALECTS) {
   describe(`the usage tabs in a real browser (${dialect})`, () => {
     let hub: WebHub;
@@ -87,10 +107,11 @@ for (const dialect of DIALECTS) {
         ["mary", "maintainer"],
         ["rita", "member"],
       ]);
-      const trained = path.join(hub.workDir, "iris");
-      await hub.cli(["train", "iris", "--out", trained, "--epochs", "3"]);
       await hub.cli(["model", "create", "acme/iris", "--open"], token("olivia"));
-      await hub.cli(["push", trained, "acme/iris", "--version", "v1"], token("olivia"));
+      await hub.cli(
+        ["push", await irisRepository(hub), "acme/iris", "--version", "v1"],
+        token("olivia"),
+      );
       await hub.cli(["serve", "enable", "acme/iris@v1"], token("olivia"));
       await pushModel(
         hub,
