@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { findNamespace, relationTo, type UserActor } from "../auth/index.js";
+import { findNamespace, type Namespace, type OrgRole, type UserActor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { loadModel, repoNotFound, resolveVersion } from "../registry/index.js";
@@ -69,12 +69,34 @@ type Filter =
   | { readonly subject: string; readonly orgId: string };
 
 /**
+ * The caller's own role in a namespace: `owner` of their personal one, their
+ * role in an organisation. Read from the store, not from `relationTo`, which
+ * answers `admin` for an administrator whatever their token's scope.
+ */
+async function roleIn(
+  ctx: HubContext,
+  actor: UserActor,
+  namespace: Namespace,
+): Promise<OrgRole | null> {
+  if (namespace.kind === "user") {
+    return namespace.id === actor.userId ? "owner" : null;
+  }
+  const row = await ctx.db
+    .selectFrom("org_members")
+    .select("role")
+    .where("org_id", "=", namespace.id)
+    .where("user_id", "=", actor.userId)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}
+
+/**
  * The filter for a subject the caller may watch, or the answer for one that
- * does not exist. A model's usage is for its owners and maintainers, an
- * organisation's for its owners; administrators (with an admin-scoped token)
- * see all. A caller who may see the model or organisation but not its usage
- * is answered as for one that does not exist, so usage pages reveal nothing
- * more than that it exists.
+ * does not exist. A model's usage is for its namespace's owners and
+ * maintainers, an organisation's for its owners; administrators (with an
+ * admin-scoped token) see all. A caller who may see the model or
+ * organisation but not its usage is answered as for one that does not exist,
+ * so the series tells no one anything the model's page does not.
  */
 async function filterFor(
   ctx: HubContext,
@@ -83,8 +105,7 @@ async function filterFor(
 ): Promise<Filter> {
   if ("org" in subject) {
     const org = await findNamespace(ctx.db, subject.org);
-    const relation = org?.kind === "org" ? await relationTo(ctx.db, actor, org) : "none";
-    if (org?.kind !== "org" || !(seesAll(actor) || relation === "owner")) {
+    if (org?.kind !== "org" || !(seesAll(actor) || (await roleIn(ctx, actor, org)) === "owner")) {
       throw new HubError("NOT_FOUND", `organisation "${subject.org}" does not exist`);
     }
     return { subject: org.name, orgId: org.id };
@@ -94,7 +115,8 @@ async function filterFor(
     throw new HubError("BAD_REQUEST", `model "${subject.model}" is not namespace/name`);
   }
   const model = await loadModel(ctx, actor, namespace, name, "version.see");
-  if (!(seesAll(actor) || model.relation === "owner" || model.relation === "maintainer")) {
+  const role = seesAll(actor) ? "owner" : await roleIn(ctx, actor, model.namespace);
+  if (role !== "owner" && role !== "maintainer") {
     throw repoNotFound(subject.model, actor);
   }
   const version =

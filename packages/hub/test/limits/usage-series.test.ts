@@ -76,6 +76,13 @@ for (const dialect of DIALECTS) {
           200,
         );
       }
+      // An administrator's token without the admin scope carries only their own roles.
+      const adminRead = await hub.request("POST", "/api/tokens", {
+        token: hub.adminToken,
+        json: { scopes: ["read", "write"], name: "everyday" },
+      });
+      assert.equal(adminRead.status, 201);
+      tokens.adminRead = ((await adminRead.json()) as { token: string }).token;
       await publishAt(hub, owner, "acme/iris", "api", "v1", { "model.onnx": iris.bytes });
       await enable(hub, owner, "acme/iris", "v1");
 
@@ -178,6 +185,7 @@ for (const dialect of DIALECTS) {
         ["organisation member", tokens.rita],
         ["caller of the model", tokens.carl],
         ["other user", tokens.eve],
+        ["administrator without the admin scope", tokens.adminRead],
       ] as const) {
         const res = await series(query, token);
         assert.equal(res.status, 404, who);
@@ -208,6 +216,7 @@ for (const dialect of DIALECTS) {
         ["maintainer", tokens.mary],
         ["member", tokens.rita],
         ["other user", tokens.eve],
+        ["administrator without the admin scope", tokens.adminRead],
       ] as const) {
         const res = await series("?org=acme", token);
         assert.equal(res.status, 404, who);
