@@ -47,6 +47,7 @@ import {
 } from "./limits/index.js";
 import { registerSignalRoutes } from "./limits/signal-routes.js";
 import { registerUsageRoutes } from "./limits/usage-routes.js";
+import { registerUsageSeriesRoute } from "./limits/usage-series-route.js";
 import { registerHfPublishRoutes } from "./registry/hf-publish-routes.js";
 import { registerHfRoutes } from "./registry/hf-routes.js";
 import { newRegistryCaches } from "./registry/index.js";
@@ -298,6 +299,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerServingRoutes(app, ctx);
   // Before the OIP routes, whose calls its hook records.
   registerUsageRoutes(app, ctx);
+  registerUsageSeriesRoute(app, ctx);
   registerOipRoutes(app, ctx);
   registerLimitRoutes(app, ctx);
   registerSignalRoutes(app, ctx);

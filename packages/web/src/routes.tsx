@@ -22,6 +22,7 @@ const orgPages = () => import("./org/index.js");
 const auditPage = async () => (await import("./audit/audit-page.js")).AuditPage;
 const transparencyTab = async () =>
   (await import("./transparency/transparency-tab.js")).TransparencyTab;
+const usageTabs = () => import("./usage/index.js");
 
 /**
  * The pages of the UI. Their first path segments are names the hub reserves
@@ -51,6 +52,7 @@ export const routes: RouteObject[] = [
           { index: true, element: lazyPage(async () => (await orgPages()).MembersTab) },
           { path: "webhooks", element: lazyPage(async () => (await orgPages()).WebhooksTab) },
           { path: "webhooks/:id", element: lazyPage(async () => (await orgPages()).WebhookPage) },
+          { path: "usage", element: lazyPage(async () => (await usageTabs()).OrgUsageTab) },
         ],
       },
       { path: "settings/audit", element: lazyPage(auditPage) },
@@ -65,6 +67,7 @@ export const routes: RouteObject[] = [
           { path: "release", element: <ReleaseTab /> },
           { path: "access-records", element: <AccessRecordsTab /> },
           { path: "transparency", element: lazyPage(transparencyTab) },
+          { path: "usage", element: lazyPage(async () => (await usageTabs()).ModelUsageTab) },
         ],
       },
       { path: "*", element: <NotFound /> },

@@ -47,7 +47,7 @@ const COLUMN = {
 const DAY_MS = 86_400_000;
 
 /** Whether the caller sees every call: an administrator with a token of the admin scope. */
-const seesAll = (actor: UserActor): boolean =>
+export const seesAll = (actor: UserActor): boolean =>
   actor.isAdmin && hasScope(actor.token.scopes, "admin");
 
 /** Names for the keys of a report: what a reader recognises, never more than the caller may know. */

@@ -133,10 +133,16 @@ function registerUsageRecording(app: HubApp, ctx: HubContext): void {
   });
 }
 
-const MAX_WINDOW_TEXT = 64;
+/** The longest `since` or `until` text a usage route reads. */
+export const MAX_WINDOW_TEXT = 64;
 
 /** `since`/`until` as a time: an ISO date-time, or (since only) a duration back from now. */
-function pointIn(name: "since" | "until", text: string, now: Date, durations: boolean): Date {
+export function pointIn(
+  name: "since" | "until",
+  text: string,
+  now: Date,
+  durations: boolean,
+): Date {
   const ms = durations ? durationMs(text) : undefined;
   if (ms !== undefined) {
     return new Date(now.getTime() - ms);

@@ -11,6 +11,7 @@ export {
 export { isPublicStage } from "./hf-shapes.js";
 export {
   loadModel,
+  repoNotFound,
   seesVersion,
   versionResource,
   type ModelRecord,

@@ -72,6 +72,11 @@ export function OrgPage() {
           <li>
             <NavLink to={`${base}/webhooks`}>{t("tabs.webhooks")}</NavLink>
           </li>
+          {context?.managesMembers === true ? (
+            <li>
+              <NavLink to={`${base}/usage`}>{t("usage:tab")}</NavLink>
+            </li>
+          ) : null}
         </ul>
       </nav>
       {context !== null ? <Outlet context={context} /> : null}

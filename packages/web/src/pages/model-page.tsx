@@ -36,6 +36,8 @@ const TABS: readonly Tab[] = [
     shows: (info) => mayOnModel(info, "model.manage-access"),
   },
   { path: "transparency", label: "transparency:tab" },
+  // The hub shows a model's usage to its owners and maintainers: those who may release it.
+  { path: "usage", label: "usage:tab", shows: (info) => mayOnModel(info, "version.release") },
 ];
 
 function text(value: unknown): string | null {
