@@ -1,1 +1,2 @@
 export { systemClock, type Clock } from "./clock.js";
+export { runPeriodically } from "./run-periodically.js";

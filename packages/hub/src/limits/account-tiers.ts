@@ -1,3 +1,4 @@
+import { runPeriodically } from "../clock/index.js";
 import { sql } from "kysely";
 import { appendAuditEvent } from "../audit/index.js";
 import type { HubContext } from "../context.js";
@@ -288,25 +289,5 @@ export function startTierPromotion(
   if (ctx.policy.tiers.length === 0) {
     return () => undefined;
   }
-  let running = false;
-  const pass = (): void => {
-    if (running) {
-      return;
-    }
-    running = true;
-    promoteTiers(ctx, onError)
-      .then(() => undefined)
-      .catch(onError)
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(pass, 0);
-  first.unref();
-  const timer = setInterval(pass, intervalMs);
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return runPeriodically(() => promoteTiers(ctx, onError), 0, intervalMs, onError);
 }

@@ -1,4 +1,4 @@
-import type { Clock } from "../clock/index.js";
+import { runPeriodically, type Clock } from "../clock/index.js";
 import type { Db } from "../store/index.js";
 import { dayBucket, hourBucket } from "./usage-rollups.js";
 
@@ -78,24 +78,10 @@ export function startUsagePruning(
   intervalMs: number,
   onError: (err: unknown) => void,
 ): () => void {
-  let running = false;
-  const pass = (): void => {
-    if (running) {
-      return;
-    }
-    running = true;
-    pruneUsage(db, clock.now(), retention)
-      .catch(onError)
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(pass, Math.min(FIRST_PASS_MS, intervalMs));
-  first.unref();
-  const timer = setInterval(pass, intervalMs);
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
+  return runPeriodically(
+    () => pruneUsage(db, clock.now(), retention),
+    Math.min(FIRST_PASS_MS, intervalMs),
+    intervalMs,
+    onError,
+  );
 }
