@@ -63,6 +63,21 @@ export async function rotateToken(
         `token ${tokenId} is ${old.revoked_at === null ? "expired" : "revoked"}; only a live token can be rotated, so create a new one`,
       );
     }
+    // A new secret would escape the suspension, which names the old token.
+    const suspension = await trx
+      .selectFrom("usage_signals")
+      .select("id")
+      .where("state", "=", "open")
+      .where("action", "=", "suspend")
+      .where("subject_kind", "=", "token")
+      .where("subject", "=", tokenId)
+      .executeTakeFirst();
+    if (suspension !== undefined) {
+      throw new HubError(
+        "CONFLICT",
+        `token ${tokenId} is suspended by abuse signal ${suspension.id}; an administrator closes the signal before it can be rotated (gatehouse usage signals close ${suspension.id} --reason TEXT)`,
+      );
+    }
     const graceEnd = new Date(now.getTime() + graceMs);
     const oldExpiry =
       old.expires_at !== null && new Date(old.expires_at) < graceEnd

@@ -220,6 +220,14 @@ for (const dialect of DIALECTS) {
         refused.body.error,
         `this token is suspended by abuse signal ${flood.id}; an administrator restores it by closing the signal (gatehouse usage signals close ${flood.id} --reason TEXT)`,
       );
+      // Rotating it would hand out a secret the suspension does not name.
+      const danId = await tokenIdOf("dan");
+      const rotation = await hub.request("POST", `/api/tokens/${danId}/rotate`, { token: dan });
+      assert.equal(rotation.status, 409);
+      assert.equal(
+        ((await rotation.json()) as { error: { message: string } }).error.message,
+        `token ${danId} is suspended by abuse signal ${flood.id}; an administrator closes the signal before it can be rotated (gatehouse usage signals close ${flood.id} --reason TEXT)`,
+      );
 
       const closed = await gatehouse(
         ["usage", "signals", "close", flood.id, "--reason", "a load test of ours"],

@@ -6,8 +6,9 @@ import { startHub, type TestHub } from "../support/harness.js";
 import { publishAt, wideMlp, wideRows, WIDE_FEATURES } from "./support.js";
 
 const FLOOD = 40;
-// Rows per call: enough that a run (about 15 ms) outlasts the arrival of the next call, so the flood queues.
-const ROWS = 64;
+// Rows per call: enough that a run (about 60 ms) outlasts the arrival of the next call, so the flood
+// queues even on a busy machine, where the calls arrive slowly.
+const ROWS = 256;
 const INFER = "/v2/models/olivia--wide/versions/v1/infer";
 const SERVING = "/api/models/olivia/wide/versions/v1/serving";
 
