@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import { runWebhookDeliveries } from "../../src/events/index.js";
 import { gatehouse, tempHome } from "../cli/run-cli.js";
 import { Receiver } from "../events/receiver.js";
-import { expectStatus } from "../security/support.js";
+import { expectError, expectStatus } from "../security/support.js";
 import { enable, irisRequest, IRIS_ROWS, publishAt, trainIris } from "../serve/support.js";
 import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
 import { settleUsage } from "./usage-support.js";
@@ -222,10 +222,13 @@ for (const dialect of DIALECTS) {
       );
       // Rotating it would hand out a secret the suspension does not name.
       const danId = await tokenIdOf("dan");
-      const rotation = await hub.request("POST", `/api/tokens/${danId}/rotate`, { token: dan });
-      assert.equal(rotation.status, 409);
+      const rotation = await expectError(
+        hub.request("POST", `/api/tokens/${danId}/rotate`, { token: dan }),
+        409,
+        "CONFLICT",
+      );
       assert.equal(
-        ((await rotation.json()) as { error: { message: string } }).error.message,
+        rotation.error,
         `token ${danId} is suspended by abuse signal ${flood.id}; an administrator closes the signal before it can be rotated (gatehouse usage signals close ${flood.id} --reason TEXT)`,
       );
 
