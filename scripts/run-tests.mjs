@@ -41,6 +41,9 @@ const result = spawnSync(
     "tsx",
     "--test",
     "--test-reporter=spec",
+    "--test-reporter-destination=stdout",
+    "--test-reporter=./scripts/slowest-files.mjs",
+    "--test-reporter-destination=stdout",
     // Two files at a time on a two-core machine; more where the runner has the cores.
     `--test-concurrency=${Math.min(4, Math.max(2, availableParallelism()))}`,
     "--test-timeout=600000",

@@ -10,7 +10,7 @@ import {
   screenshot,
   type TestBrowser,
 } from "./support/browser.js";
-import { DIALECTS, startWebHub, type WebHub } from "./support/hub.js";
+import { browserDialect, startWebHub, type WebHub } from "./support/hub.js";
 import { card, pushModel } from "./support/models.js";
 import { createOrg, createUsers, signIn } from "./support/users.js";
 
@@ -65,170 +65,168 @@ after(async () => {
   }
 });
 
-// SQLite only: the series route is tested on both dialects by the hub's tests, and a second
-// hub with a served model would double the cost of a test that is about the page.
-for (const dialect of DIALECTS.filter((d) => d === "sqlite")) {
-  describe(`the usage tabs in a real browser (${dialect})`, () => {
-    let hub: WebHub;
-    let browser: TestBrowser;
-    let totals: Totals;
+const dialect = browserDialect("sqlite");
 
-    async function signedIn(name: string, language: "en" | "zh-CN" = "en"): Promise<Page> {
-      const context = await browser.newContext(language);
-      const page = await context.newPage();
-      await signIn(page, hub, name, PASSWORD);
-      return page;
+describe(`the usage tabs in a real browser (${dialect})`, () => {
+  let hub: WebHub;
+  let browser: TestBrowser;
+  let totals: Totals;
+
+  async function signedIn(name: string, language: "en" | "zh-CN" = "en"): Promise<Page> {
+    const context = await browser.newContext(language);
+    const page = await context.newPage();
+    await signIn(page, hub, name, PASSWORD);
+    return page;
+  }
+
+  /** The figures of the totals on the page, by their key. */
+  async function shownTotals(page: Page): Promise<Record<string, string>> {
+    await page.locator(".usage-totals").waitFor();
+    const shown: Record<string, string> = {};
+    for (const item of await page.locator(".usage-totals > div").all()) {
+      const key = (await item.getAttribute("data-total")) ?? "";
+      shown[key] = (await item.locator("dd").innerText()).trim();
     }
+    return shown;
+  }
 
-    /** The figures of the totals on the page, by their key. */
-    async function shownTotals(page: Page): Promise<Record<string, string>> {
-      await page.locator(".usage-totals").waitFor();
-      const shown: Record<string, string> = {};
-      for (const item of await page.locator(".usage-totals > div").all()) {
-        const key = (await item.getAttribute("data-total")) ?? "";
-        shown[key] = (await item.locator("dd").innerText()).trim();
-      }
-      return shown;
+  /** Waits for both charts to be drawn, with lines and points in them. */
+  async function expectCharts(page: Page, language: keyof typeof WORDS): Promise<void> {
+    for (const name of [WORDS[language].calls, WORDS[language].latency]) {
+      const chart = page.getByRole("region", { name }).locator(".plot svg");
+      await chart.waitFor();
+      assert.ok((await chart.locator(".mark-line path").count()) >= 2, `${name}: lines`);
+      assert.ok((await chart.locator(".mark-symbol path").count()) >= 2, `${name}: points`);
     }
+  }
 
-    /** Waits for both charts to be drawn, with lines and points in them. */
-    async function expectCharts(page: Page, language: keyof typeof WORDS): Promise<void> {
-      for (const name of [WORDS[language].calls, WORDS[language].latency]) {
-        const chart = page.getByRole("region", { name }).locator(".plot svg");
-        await chart.waitFor();
-        assert.ok((await chart.locator(".mark-line path").count()) >= 2, `${name}: lines`);
-        assert.ok((await chart.locator(".mark-symbol path").count()) >= 2, `${name}: points`);
-      }
+  before(async () => {
+    hub = await startWebHub(dialect);
+    browser = await launchBrowser();
+    const token = await createUsers(hub, ["olivia", "mary", "rita", "carl"], PASSWORD);
+    await createOrg(hub, "acme", token("olivia"), [
+      ["mary", "maintainer"],
+      ["rita", "member"],
+    ]);
+    await hub.cli(["model", "create", "acme/iris", "--open"], token("olivia"));
+    await hub.cli(
+      ["push", await irisRepository(hub), "acme/iris", "--version", "v1"],
+      token("olivia"),
+    );
+    await hub.cli(["serve", "enable", "acme/iris@v1"], token("olivia"));
+    await pushModel(
+      hub,
+      "olivia/quiet",
+      { "README.md": card("license: mit", "# Quiet\n") },
+      { token: token("olivia") },
+    );
+
+    const rows = [
+      [5.1, 3.5, 1.4, 0.2],
+      [6.4, 3.2, 4.5, 1.5],
+    ];
+    const good = { inputs: [{ name: "features", shape: [2, 4], datatype: "FP32", data: rows }] };
+    const bad = { inputs: [{ name: "nope", shape: [1, 4], datatype: "FP32", data: rows[0] }] };
+    for (const body of [good, good, good, bad]) {
+      const res = await hub.api("POST", IRIS, body, token("carl"));
+      await res.arrayBuffer();
     }
-
-    before(async () => {
-      hub = await startWebHub(dialect);
-      browser = await launchBrowser();
-      const token = await createUsers(hub, ["olivia", "mary", "rita", "carl"], PASSWORD);
-      await createOrg(hub, "acme", token("olivia"), [
-        ["mary", "maintainer"],
-        ["rita", "member"],
-      ]);
-      await hub.cli(["model", "create", "acme/iris", "--open"], token("olivia"));
-      await hub.cli(
-        ["push", await irisRepository(hub), "acme/iris", "--version", "v1"],
-        token("olivia"),
-      );
-      await hub.cli(["serve", "enable", "acme/iris@v1"], token("olivia"));
-      await pushModel(
-        hub,
-        "olivia/quiet",
-        { "README.md": card("license: mit", "# Quiet\n") },
-        { token: token("olivia") },
-      );
-
-      const rows = [
-        [5.1, 3.5, 1.4, 0.2],
-        [6.4, 3.2, 4.5, 1.5],
-      ];
-      const good = { inputs: [{ name: "features", shape: [2, 4], datatype: "FP32", data: rows }] };
-      const bad = { inputs: [{ name: "nope", shape: [1, 4], datatype: "FP32", data: rows[0] }] };
-      for (const body of [good, good, good, bad]) {
-        const res = await hub.api("POST", IRIS, body, token("carl"));
-        await res.arrayBuffer();
+    // Calls are recorded as their answers go out and written a moment later.
+    for (let waited = 0; ; waited += 100) {
+      const res = await hub.api("GET", "/api/usage/series?org=acme");
+      totals = ((await res.json()) as { totals: Totals }).totals;
+      if (totals.requests === 4 || waited > 20_000) {
+        break;
       }
-      // Calls are recorded as their answers go out and written a moment later.
-      for (let waited = 0; ; waited += 100) {
-        const res = await hub.api("GET", "/api/usage/series?org=acme");
-        totals = ((await res.json()) as { totals: Totals }).totals;
-        if (totals.requests === 4 || waited > 20_000) {
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      assert.equal(totals.requests, 4);
-      assert.equal(totals.errors, 1);
-    });
-
-    after(async () => {
-      await browser.close();
-      await hub.stop();
-    });
-
-    for (const language of ["en", "zh-CN"] as const) {
-      const words = WORDS[language];
-      const number = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
-
-      it(`shows a model's and an organisation's calls as totals and charts (${language})`, async () => {
-        const page = await signedIn("olivia", language);
-        // Vega must draw without eval: the page's Content-Security-Policy would refuse it, loudly.
-        const refused: string[] = [];
-        page.on("console", (message) => {
-          if (/Content Security Policy|unsafe-eval/i.test(message.text())) {
-            refused.push(message.text());
-          }
-        });
-        page.on("pageerror", (error) => {
-          refused.push(error.message);
-        });
-        const expected = {
-          requests: "4",
-          errors: "1",
-          "error-rate": words.percent(number.format(25)),
-          "latency-avg": words.ms(number.format(totals.latencyAvgMs)),
-          "latency-max": words.ms(number.format(totals.latencyMaxMs)),
-        };
-
-        await page.goto(`${hub.url}/acme/iris`);
-        await page.getByRole("link", { name: words.tab, exact: true }).click();
-        await page.waitForURL(/\/acme\/iris\/usage$/);
-        assert.deepEqual(await shownTotals(page), expected);
-        await expectCharts(page, language);
-        await expectAccessible(page, "a model's usage tab");
-        await screenshot(page, `usage-model-${language}`);
-
-        await page.getByLabel(words.day).check();
-        await page.waitForURL(/\?period=day$/);
-        await expectCharts(page, language);
-        assert.deepEqual(await shownTotals(page), expected);
-
-        await page.goto(`${hub.url}/organizations/acme`);
-        await page.getByRole("link", { name: words.tab, exact: true }).click();
-        await page.waitForURL(/\/organizations\/acme\/usage$/);
-        assert.deepEqual(await shownTotals(page), expected);
-        await expectCharts(page, language);
-        await expectAccessible(page, "an organisation's usage tab");
-        await screenshot(page, `usage-org-${language}`);
-
-        await page.goto(`${hub.url}/olivia/quiet/usage`);
-        await page.getByText(words.empty).waitFor();
-        assert.equal(await page.locator(".plot").count(), 0);
-        assert.deepEqual(await shownTotals(page), {
-          requests: "0",
-          errors: "0",
-          "error-rate": "—",
-          "latency-avg": "—",
-          "latency-max": "—",
-        });
-        await screenshot(page, `usage-empty-${language}`);
-        assert.deepEqual(refused, []);
-        await page.context().close();
-      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-
-    it("shows the tabs only to those who may see the usage", async () => {
-      const maintainer = await signedIn("mary");
-      await maintainer.goto(`${hub.url}/acme/iris`);
-      await maintainer.getByRole("link", { name: "Usage", exact: true }).waitFor();
-      await maintainer.goto(`${hub.url}/organizations/acme`);
-      await maintainer.getByRole("link", { name: "Webhooks" }).waitFor();
-      assert.equal(await maintainer.getByRole("link", { name: "Usage", exact: true }).count(), 0);
-      await maintainer.context().close();
-
-      const member = await signedIn("rita");
-      await member.goto(`${hub.url}/acme/iris`);
-      await member.getByRole("link", { name: "Files" }).waitFor();
-      assert.equal(await member.getByRole("link", { name: "Usage", exact: true }).count(), 0);
-      // The address typed by hand gets the hub's answer for a model it does not know of.
-      await member.goto(`${hub.url}/acme/iris/usage`);
-      await member.getByText(/Repository not found: acme\/iris/).waitFor();
-      assert.equal(await member.locator(".usage-totals").count(), 0);
-      await member.context().close();
-    });
+    assert.equal(totals.requests, 4);
+    assert.equal(totals.errors, 1);
   });
-}
+
+  after(async () => {
+    await browser.close();
+    await hub.stop();
+  });
+
+  for (const language of ["en", "zh-CN"] as const) {
+    const words = WORDS[language];
+    const number = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
+
+    it(`shows a model's and an organisation's calls as totals and charts (${language})`, async () => {
+      const page = await signedIn("olivia", language);
+      // Vega must draw without eval: the page's Content-Security-Policy would refuse it, loudly.
+      const refused: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy|unsafe-eval/i.test(message.text())) {
+          refused.push(message.text());
+        }
+      });
+      page.on("pageerror", (error) => {
+        refused.push(error.message);
+      });
+      const expected = {
+        requests: "4",
+        errors: "1",
+        "error-rate": words.percent(number.format(25)),
+        "latency-avg": words.ms(number.format(totals.latencyAvgMs)),
+        "latency-max": words.ms(number.format(totals.latencyMaxMs)),
+      };
+
+      await page.goto(`${hub.url}/acme/iris`);
+      await page.getByRole("link", { name: words.tab, exact: true }).click();
+      await page.waitForURL(/\/acme\/iris\/usage$/);
+      assert.deepEqual(await shownTotals(page), expected);
+      await expectCharts(page, language);
+      await expectAccessible(page, "a model's usage tab");
+      await screenshot(page, `usage-model-${language}`);
+
+      await page.getByLabel(words.day).check();
+      await page.waitForURL(/\?period=day$/);
+      await expectCharts(page, language);
+      assert.deepEqual(await shownTotals(page), expected);
+
+      await page.goto(`${hub.url}/organizations/acme`);
+      await page.getByRole("link", { name: words.tab, exact: true }).click();
+      await page.waitForURL(/\/organizations\/acme\/usage$/);
+      assert.deepEqual(await shownTotals(page), expected);
+      await expectCharts(page, language);
+      await expectAccessible(page, "an organisation's usage tab");
+      await screenshot(page, `usage-org-${language}`);
+
+      await page.goto(`${hub.url}/olivia/quiet/usage`);
+      await page.getByText(words.empty).waitFor();
+      assert.equal(await page.locator(".plot").count(), 0);
+      assert.deepEqual(await shownTotals(page), {
+        requests: "0",
+        errors: "0",
+        "error-rate": "—",
+        "latency-avg": "—",
+        "latency-max": "—",
+      });
+      await screenshot(page, `usage-empty-${language}`);
+      assert.deepEqual(refused, []);
+      await page.context().close();
+    });
+  }
+
+  it("shows the tabs only to those who may see the usage", async () => {
+    const maintainer = await signedIn("mary");
+    await maintainer.goto(`${hub.url}/acme/iris`);
+    await maintainer.getByRole("link", { name: "Usage", exact: true }).waitFor();
+    await maintainer.goto(`${hub.url}/organizations/acme`);
+    await maintainer.getByRole("link", { name: "Webhooks" }).waitFor();
+    assert.equal(await maintainer.getByRole("link", { name: "Usage", exact: true }).count(), 0);
+    await maintainer.context().close();
+
+    const member = await signedIn("rita");
+    await member.goto(`${hub.url}/acme/iris`);
+    await member.getByRole("link", { name: "Files" }).waitFor();
+    assert.equal(await member.getByRole("link", { name: "Usage", exact: true }).count(), 0);
+    // The address typed by hand gets the hub's answer for a model it does not know of.
+    await member.goto(`${hub.url}/acme/iris/usage`);
+    await member.getByText(/Repository not found: acme\/iris/).waitFor();
+    assert.equal(await member.locator(".usage-totals").count(), 0);
+    await member.context().close();
+  });
+});

@@ -64,7 +64,8 @@ function Filters() {
   const [facets] = useApi<Facets>("/api/models-facets");
   const [draft, setDraft] = useState(() => params.get("q") ?? "");
   const choose = (key: string, value: string) => {
-    const next = new URLSearchParams(params);
+    // From the address, not `params`: two choices made before the page renders again must both stay.
+    const next = new URLSearchParams(window.location.search);
     if (value === "") {
       next.delete(key);
     } else {
