@@ -1,4 +1,4 @@
-import type { EpochReport } from "@gatehouse/ml";
+import type { EpochReport, LmProgress } from "@gatehouse/ml";
 import cliProgress from "cli-progress";
 
 /** Reports the bytes of a transfer of many files: a bar on a terminal, a line per file otherwise. */
@@ -130,6 +130,60 @@ export function createEpochProgress(
         bar.start(f.epochs, 0, { figures: "" });
       }
       bar.update(f.epoch, { figures: describe(f) });
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+/** Seconds as `1h02m`, `4m05s` or `12s`, for an ETA. */
+function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) {
+    return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+  }
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+/**
+ * Language-model training progress: a bar of steps with the loss, tokens a
+ * second and the time left on a terminal; otherwise a line at every tenth of
+ * the run.
+ */
+export function createStepProgress(
+  label: string,
+  stream: NodeJS.WriteStream,
+): { step(progress: LmProgress): void; stop(): void } {
+  const describe = (p: LmProgress) =>
+    `loss ${p.loss.toFixed(4)} | ${Math.round(p.tokensPerSecond)} tokens/s | ETA ${duration(p.etaSeconds)}`;
+  if (!stream.isTTY) {
+    return {
+      step(p) {
+        const every = Math.max(1, Math.round(p.steps / 10));
+        if (p.step % every === 0 || p.step === p.steps) {
+          stream.write(`${label} step ${p.step}/${p.steps}: ${describe(p)}\n`);
+        }
+      },
+      stop() {},
+    };
+  }
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    step(p) {
+      if (bar === undefined) {
+        bar = new cliProgress.SingleBar(
+          {
+            stream,
+            format: `${label} {bar} step {value}/{total} | {figures}`,
+            hideCursor: true,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(p.steps, p.step - 1, { figures: "" });
+      }
+      bar.update(p.step, { figures: describe(p) });
     },
     stop() {
       bar?.stop();

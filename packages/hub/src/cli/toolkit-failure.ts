@@ -2,6 +2,7 @@ import {
   BudgetLedgerError,
   DataError,
   KAnonymityError,
+  LmInputError,
   MembershipAuditError,
   MetricInputError,
   OnnxError,
@@ -35,7 +36,11 @@ export function toolkitFailure(err: unknown): unknown {
   if (err instanceof MetricInputError) {
     return new CliFailure(err.message, "BAD_DATA");
   }
-  if (err instanceof TrainInputError || err instanceof ReferenceTrainingError) {
+  if (
+    err instanceof TrainInputError ||
+    err instanceof ReferenceTrainingError ||
+    err instanceof LmInputError
+  ) {
     return new CliFailure(err.message, "TRAINING_REFUSED");
   }
   if (err instanceof MembershipAuditError) {

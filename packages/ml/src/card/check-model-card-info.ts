@@ -38,6 +38,12 @@ export function checkModelCardInfo(info: ModelCardInfo): void {
   text("pipelineTag", info.pipelineTag);
   text("dataset.id", info.dataset.id);
   text("dataset.name", info.dataset.name);
+  if (info.baseModel !== undefined) {
+    text("baseModel.id", info.baseModel.id);
+  }
+  info.sections?.forEach((section, i) => {
+    text(`sections[${i}].heading`, section.heading);
+  });
   positiveInteger("dataset.rows", info.dataset.rows);
   const split = info.dataset.split;
   if (split !== undefined) {

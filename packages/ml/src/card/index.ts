@@ -1,10 +1,12 @@
 export { CardInputError } from "./card-input-error.js";
 export { modelCardMarkdown } from "./model-card-markdown.js";
 export type {
+  CardBaseModel,
   CardDataset,
   CardEarlyStopping,
   CardPrivacy,
   CardResult,
+  CardSection,
   CardSplit,
   CardTraining,
   CardUsage,

@@ -30,6 +30,24 @@ export interface ModelCardInfo {
   readonly usage?: CardUsage;
   /** The differential-privacy guarantee of the training run; absent: the card says there is none. */
   readonly privacy?: CardPrivacy;
+  /** The card's `library_name`: what loads the files; "onnx" by default. */
+  readonly libraryName?: string;
+  /** The model this one was made from, as the card's `base_model` and `base_model_relation`. */
+  readonly baseModel?: CardBaseModel;
+  /** Further sections, after the results: heading and Markdown body, e.g. samples of generated text. */
+  readonly sections?: readonly CardSection[];
+}
+
+/** A base model on the hub, `NS/NAME` or `NS/NAME@VERSION`, and how this model derives from it. */
+export interface CardBaseModel {
+  readonly id: string;
+  readonly relation: "finetune" | "adapter" | "merge" | "quantized";
+}
+
+/** A section of Markdown the caller writes whole. */
+export interface CardSection {
+  readonly heading: string;
+  readonly markdown: string;
 }
 
 /** The training data. */

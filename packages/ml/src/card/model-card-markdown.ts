@@ -38,7 +38,9 @@ function frontMatter(info: ModelCardInfo): string {
   const hasResults = info.results.length > 0;
   return toYaml({
     license: info.license,
-    library_name: "onnx",
+    library_name: info.libraryName ?? "onnx",
+    base_model: info.baseModel?.id,
+    base_model_relation: info.baseModel?.relation,
     pipeline_tag: info.pipelineTag,
     tags: nonEmpty(info.tags),
     datasets: [info.dataset.id],
@@ -250,6 +252,7 @@ export function modelCardMarkdown(info: ModelCardInfo): string {
     dataSection(info.dataset),
     info.training === undefined ? undefined : trainingSection(info.training),
     resultsSection(info.results),
+    ...(info.sections ?? []).map((s) => `## ${inline(s.heading)}\n\n${s.markdown.trim()}`),
     info.usage === undefined ? undefined : usageSection(info.usage, info.dataset.features),
     privacySection(info.privacy),
   ].filter((s): s is string => s !== undefined);

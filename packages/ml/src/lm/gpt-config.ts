@@ -1,3 +1,5 @@
+import { LmInputError } from "./lm-input-error.js";
+
 /** The shape of a GPT-style decoder: what `train lm` calls its size settings. */
 export interface GptConfig {
   readonly vocabSize: number;
@@ -24,11 +26,11 @@ export function checkGptConfig(config: GptConfig): GptConfig {
   for (const [name, min, max] of bounds) {
     const value = config[name];
     if (!Number.isInteger(value) || value < min || value > max) {
-      throw new RangeError(`${name} is ${value}; use a whole number from ${min} to ${max}`);
+      throw new LmInputError(`${name} is ${value}; use a whole number from ${min} to ${max}`);
     }
   }
   if (config.width % config.heads !== 0) {
-    throw new RangeError(
+    throw new LmInputError(
       `width ${config.width} does not split into ${config.heads} heads; use a multiple of ${config.heads}`,
     );
   }

@@ -15,3 +15,21 @@ export {
   type TrainedLm,
   type TrainLmOptions,
 } from "./train-lm.js";
+export { GREEDY, chooseToken, tokenProbabilities, type SamplingSettings } from "./choose-token.js";
+export { generateLm, type GenerateOptions } from "./generate-lm.js";
+export {
+  LM_CORPORA,
+  loadLmCorpus,
+  splitLmCorpus,
+  type LmCorpus,
+  type LmSplit,
+} from "./lm-corpus.js";
+export { END_OF_TEXT, LM_FILES, readLmFolder, writeLmFolder, type LmFolder } from "./lm-folder.js";
+export {
+  DEFAULT_LM_SIZE,
+  trainLanguageModel,
+  type LmSize,
+  type TrainedLanguageModel,
+  type TrainLanguageModelOptions,
+} from "./train-language-model.js";
+export { LmInputError } from "./lm-input-error.js";

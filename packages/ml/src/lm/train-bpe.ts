@@ -1,4 +1,5 @@
 import { BYTE_CHARS, splitWords, toByteChars } from "./byte-level.js";
+import { LmInputError } from "./lm-input-error.js";
 
 /** What byte-level BPE training learns: the vocabulary (by id) and the merges in the order learnt. */
 export interface BpeVocabulary {
@@ -72,12 +73,12 @@ export function trainBpe(texts: Iterable<string>, options: TrainBpeOptions): Bpe
   );
   const tokens: string[] = [...specialTokens, ...alphabet];
   if (!Number.isInteger(options.vocabSize) || options.vocabSize < tokens.length) {
-    throw new RangeError(
+    throw new LmInputError(
       `vocabulary size ${options.vocabSize} is too small: the special tokens and the 256 byte characters alone take ${tokens.length}`,
     );
   }
   if (options.vocabSize > MAX_VOCAB_SIZE) {
-    throw new RangeError(
+    throw new LmInputError(
       `vocabulary size ${options.vocabSize} is above the limit of ${MAX_VOCAB_SIZE}`,
     );
   }

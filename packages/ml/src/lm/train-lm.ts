@@ -11,6 +11,7 @@ import {
   tensorValues,
   type LmCheckpoint,
 } from "./lm-checkpoint.js";
+import { LmInputError } from "./lm-input-error.js";
 
 /** What a language-model run is asked for, besides the model's shape. */
 export interface TrainLmOptions {
@@ -26,6 +27,8 @@ export interface TrainLmOptions {
   /** A folder for checkpoints: written every `checkpointEvery` steps and at the end, and resumed from. */
   readonly checkpointDir?: string;
   readonly checkpointEvery?: number;
+  /** Weights to start from instead of a fresh initialisation: a base model to fine-tune. */
+  readonly initialWeights?: ReadonlyMap<string, Float32Array>;
   readonly onStep?: (progress: LmProgress) => void;
 }
 
@@ -133,7 +136,7 @@ function checkResumable(checkpoint: LmCheckpoint, options: TrainLmOptions): void
   const have = { ...checkpoint.run, ...checkpoint.config };
   for (const [name, value] of Object.entries(want)) {
     if (have[name as keyof typeof have] !== value) {
-      throw new Error(
+      throw new LmInputError(
         `the checkpoint was written by a run with ${name} ${String(have[name as keyof typeof have])}, not ${value}; ` +
           "run with the same settings to resume it, or write to another folder",
       );
@@ -173,7 +176,7 @@ export async function trainLm(tokens: Int32Array, options: TrainLmOptions): Prom
   await useWasmBackend();
   const config = checkGptConfig(options.config);
   if (tokens.length < config.contextSize + 2) {
-    throw new RangeError(
+    throw new LmInputError(
       `the training text has ${tokens.length} tokens, fewer than one window of ${config.contextSize + 1}; use more text or a shorter context`,
     );
   }
@@ -188,9 +191,11 @@ export async function trainLm(tokens: Int32Array, options: TrainLmOptions): Prom
     checkResumable(checkpoint, options);
   }
   const weights =
-    checkpoint === null
-      ? initGptWeights(config, createRng(options.seed))
-      : gptWeightsFrom(config, new Map([...checkpoint.weights].map(([n, t]) => [n, t.data])));
+    checkpoint !== null
+      ? gptWeightsFrom(config, new Map([...checkpoint.weights].map(([n, t]) => [n, t.data])))
+      : options.initialWeights !== undefined
+        ? gptWeightsFrom(config, options.initialWeights)
+        : initGptWeights(config, createRng(options.seed));
   const variables = [...weights.values()];
   const optimizer = new ScheduledAdam(options.learningRate, 0.9, 0.95, 1e-8);
   if (checkpoint !== null) {
@@ -235,7 +240,9 @@ export async function trainLm(tokens: Int32Array, options: TrainLmOptions): Prom
     const value = (await loss.data())[0] ?? NaN;
     loss.dispose();
     if (!Number.isFinite(value)) {
-      throw new Error(`the loss became ${value} at step ${step + 1}; lower the learning rate`);
+      throw new LmInputError(
+        `the loss became ${value} at step ${step + 1}; lower the learning rate`,
+      );
     }
     losses.push(value);
     const done = step + 1 - first;

@@ -12,7 +12,9 @@ from safetensors.numpy import load_file
 
 job = json.load(sys.stdin)
 cfg = job["config"]
-w = {name: value.astype(np.float64) for name, value in load_file(job["weights"]).items()}
+# A model folder names the two tables as GPT-2's checkpoints do, `wte.weight` and `wpe.weight`.
+TABLES = {"wte.weight": "wte", "wpe.weight": "wpe"}
+w = {TABLES.get(name, name): value.astype(np.float64) for name, value in load_file(job["weights"]).items()}
 ids = np.array(job["ids"])
 targets = np.array(job["targets"])
 

@@ -6,12 +6,13 @@ import {
   trainReference,
   type ReferenceModelName,
 } from "@gatehouse/ml";
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import { UsageError } from "../context.js";
 import { numberFlag, openUnitIntervalFlag, wholeNumberFlag } from "../flags.js";
 import { createEpochProgress } from "../progress.js";
 import { formatMetric, printResult, wantsJson } from "../print-result.js";
 import { toolkitFailure } from "../toolkit-failure.js";
+import { registerTrainLmCommand } from "./train-lm.js";
 
 const wholeNumber = (min: number) => wholeNumberFlag(min, `give a whole number of at least ${min}`);
 const positiveNumber = numberFlag((n) => n > 0, "give a number > 0, e.g. 3");
@@ -34,21 +35,38 @@ function dpOptions(options: TrainOptions): { epsilon: number; delta: number } | 
   return { epsilon: options.epsilon, delta: options.delta };
 }
 
-function referenceModel(value: string): ReferenceModelName {
-  if (!(REFERENCE_MODELS as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`choose one of ${REFERENCE_MODELS.join(", ")}`);
-  }
-  return value as ReferenceModelName;
-}
-
-/** `gatehouse train MODEL --out DIR`: trains a reference model and writes a repository ready to push. */
+/**
+ * `gatehouse train MODEL --out DIR`: trains a reference model (or, with
+ * `train lm`, a language model) and writes a repository ready to push.
+ */
 export function registerTrainCommand(program: Command): void {
-  program
+  const train = program
     .command("train")
     .description(
-      "train a reference model and write model.onnx, metrics.json, plots and a README.md model card, ready for gatehouse push",
+      "train a model and write a repository ready for gatehouse push: a reference model, or a language model (train lm)",
     )
-    .argument("<model>", `reference model: ${REFERENCE_MODELS.join(" | ")}`, referenceModel)
+    .argument("[model]", `${REFERENCE_MODELS.join(" | ")} | lm`)
+    // An unknown model's own options must not hide that the model is unknown.
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((model: string | undefined) => {
+      throw new UsageError(
+        `${model === undefined ? "name the model to train" : `there is no model ${model} to train`}: choose one of ${[...REFERENCE_MODELS, "lm"].join(", ")}`,
+      );
+    });
+  for (const model of REFERENCE_MODELS) {
+    registerReference(train, model);
+  }
+  registerTrainLmCommand(train);
+}
+
+/** `gatehouse train iris|boston|spam --out DIR`. */
+function registerReference(train: Command, model: ReferenceModelName): void {
+  train
+    .command(model)
+    .description(
+      `train the ${model} reference model and write model.onnx, metrics.json, plots and a README.md model card`,
+    )
     .requiredOption("--out <dir>", "folder to write the model repository into")
     .option("--epochs <n>", "most epochs to train (early stopping may end sooner)", wholeNumber(1))
     .option("--seed <n>", "seed of the split, initial weights and batch order", wholeNumber(0), 42)
@@ -60,7 +78,7 @@ export function registerTrainCommand(program: Command): void {
       "--ledger <file>",
       "privacy budget ledger to spend --dp's (ε, δ) from before training (see gatehouse privacy budget)",
     )
-    .action(async (model: ReferenceModelName, options: TrainOptions, command: Command) => {
+    .action(async (options: TrainOptions, command: Command) => {
       const json = wantsJson(command);
       const dp = dpOptions(options);
       const progress = createEpochProgress(`train ${model}`, process.stderr);
