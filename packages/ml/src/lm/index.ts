@@ -15,3 +15,11 @@ export {
   type TrainedLm,
   type TrainLmOptions,
 } from "./train-lm.js";
+export { exportGptOnnx, type GptWeightValues } from "./export-gpt-onnx.js";
+export {
+  GPT_ONNX_CONFIG_KEY,
+  GPT_ONNX_DIMS,
+  GPT_ONNX_NAMES,
+  gptPastName,
+  gptPresentName,
+} from "./gpt-onnx-format.js";
