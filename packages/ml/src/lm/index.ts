@@ -33,3 +33,11 @@ export {
   type TrainLanguageModelOptions,
 } from "./train-language-model.js";
 export { LmInputError } from "./lm-input-error.js";
+export { exportGptOnnx, type GptWeightValues } from "./export-gpt-onnx.js";
+export {
+  GPT_ONNX_CONFIG_KEY,
+  GPT_ONNX_DIMS,
+  GPT_ONNX_NAMES,
+  gptPastName,
+  gptPresentName,
+} from "./gpt-onnx-format.js";

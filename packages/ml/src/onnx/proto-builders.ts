@@ -60,6 +60,15 @@ export function intAttribute(name: string, value: number): AttributeProto {
   });
 }
 
+/** A FLOAT attribute. */
+export function floatAttribute(name: string, value: number): AttributeProto {
+  return create(AttributeProtoSchema, {
+    name,
+    type: AttributeProto_AttributeType.FLOAT,
+    f: value,
+  });
+}
+
 /** An INTS attribute. */
 export function intsAttribute(name: string, values: readonly number[]): AttributeProto {
   return create(AttributeProtoSchema, {
