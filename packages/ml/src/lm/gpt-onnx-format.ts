@@ -32,3 +32,9 @@ export const GPT_ONNX_DIMS = {
 
 /** The `metadata_props` key that holds the decoder's configuration as JSON. */
 export const GPT_ONNX_CONFIG_KEY = "gatehouse.gpt_config";
+
+/** The `metadata_props` key that holds the tokenizer, as tokenizer.json holds it. */
+export const GPT_ONNX_TOKENIZER_KEY = "gatehouse.tokenizer";
+
+/** The `metadata_props` key that holds the generation settings, as generation_config.json holds them. */
+export const GPT_ONNX_GENERATION_KEY = "gatehouse.generation_config";

