@@ -43,3 +43,4 @@ export {
   gptPastName,
   gptPresentName,
 } from "./gpt-onnx-format.js";
+export { printableText } from "./printable-text.js";

@@ -14,6 +14,7 @@ import { CHECKPOINT_DIR, tensorValues } from "./lm-checkpoint.js";
 import { loadLmCorpus, splitLmCorpus, type LmCorpus } from "./lm-corpus.js";
 import { END_OF_TEXT, readLmFolder, writeLmFolder, type LmFolder } from "./lm-folder.js";
 import { trainBpe } from "./train-bpe.js";
+import { printableText } from "./printable-text.js";
 import { trainLm, type LmProgress } from "./train-lm.js";
 
 /** The model's shape when training from scratch; a fine-tune takes its base's. */
@@ -135,7 +136,7 @@ function cardText(
     `- **Time:** ${Math.round(run.seconds)} s on CPU (tfjs, WebAssembly backend)`,
   ];
   const samples = run.samples
-    .map((s) => `- *${s.prompt}*${s.text.replace(/\s+/g, " ").replace(/[\\`*_[\]<>|]/g, "\\$&")}`)
+    .map((s) => `- *${s.prompt}*${printableText(s.text).replace(/[\\`*_[\]<>|]/g, "\\$&")}`)
     .join("\n");
   const base = run.baseValidation;
   const description = fineTune

@@ -1,4 +1,10 @@
-import { DEFAULT_LM_SIZE, LM_CORPORA, trainLanguageModel, type LmSize } from "@gatehouse/ml";
+import {
+  DEFAULT_LM_SIZE,
+  LM_CORPORA,
+  printableText,
+  trainLanguageModel,
+  type LmSize,
+} from "@gatehouse/ml";
 import type { Command } from "commander";
 import { UsageError } from "../context.js";
 import { numberFlag, wholeNumberFlag } from "../flags.js";
@@ -161,10 +167,7 @@ export function registerTrainLmCommand(train: Command): void {
           `  the base on the same text: perplexity ${formatMetric(result.baseValidation.perplexity)}`,
         );
       }
-      lines.push(
-        "samples:",
-        ...result.samples.map((s) => `  ${s.prompt}${s.text.replace(/\s+/g, " ")}`),
-      );
+      lines.push("samples:", ...result.samples.map((s) => `  ${s.prompt}${printableText(s.text)}`));
       lines.push(`push it with: gatehouse push ${options.out} NAMESPACE/NAME --version v1`);
       printResult(command, lines, result);
     });
