@@ -8,7 +8,7 @@ export interface GenerationRequest {
   readonly maxTokens: number;
   /** How tokens are drawn; greedy where not given. Penalties count this request's generated tokens. */
   readonly sampling?: Partial<SamplingSettings>;
-  /** Seeds this request's own random stream, so its tokens repeat whatever else runs beside it. */
+  /** Seeds this request's own random stream (0 when not given), so its tokens repeat whatever else runs beside it. */
   readonly seed?: number;
   /** Texts that end the generation when they appear; they are left out of the text. */
   readonly stop?: readonly string[];
