@@ -42,12 +42,8 @@ export function toByteChars(word: string): string[] {
   return Array.from(utf8.encode(word), (byte) => BYTE_CHARS[byte] as string);
 }
 
-/**
- * Symbols of the byte alphabet back to text. A cut inside a multi-byte
- * character (a sample stopped mid-way) decodes to U+FFFD, as GPT-2's
- * `errors="replace"` does; a symbol outside the alphabet is an error.
- */
-export function fromByteChars(symbols: string): string {
+/** Symbols of the byte alphabet back to the bytes they stand for; a symbol outside the alphabet is an error. */
+export function byteCharsToBytes(symbols: string): Uint8Array {
   const bytes: number[] = [];
   for (const char of symbols) {
     const byte = BYTE_OF.get(char);
@@ -56,5 +52,14 @@ export function fromByteChars(symbols: string): string {
     }
     bytes.push(byte);
   }
-  return utf8Decoder.decode(Uint8Array.from(bytes));
+  return Uint8Array.from(bytes);
+}
+
+/**
+ * Symbols of the byte alphabet back to text. A cut inside a multi-byte
+ * character (a sample stopped mid-way) decodes to U+FFFD, as GPT-2's
+ * `errors="replace"` does; a symbol outside the alphabet is an error.
+ */
+export function fromByteChars(symbols: string): string {
+  return utf8Decoder.decode(byteCharsToBytes(symbols));
 }

@@ -1,4 +1,10 @@
-export { BYTE_CHARS, fromByteChars, splitWords, toByteChars } from "./byte-level.js";
+export {
+  BYTE_CHARS,
+  byteCharsToBytes,
+  fromByteChars,
+  splitWords,
+  toByteChars,
+} from "./byte-level.js";
 export { BpeTokenizer } from "./bpe-tokenizer.js";
 export { fromTokenizerJson, toTokenizerJson, type TokenizerJson } from "./tokenizer-json.js";
 export { MAX_VOCAB_SIZE, trainBpe, type BpeVocabulary, type TrainBpeOptions } from "./train-bpe.js";
@@ -44,3 +50,16 @@ export {
   gptPresentName,
 } from "./gpt-onnx-format.js";
 export { printableText } from "./printable-text.js";
+export { TokenTextStream } from "./token-text-stream.js";
+export { readLmOnnxMetadata, type LmOnnxMetadata } from "./read-lm-onnx-metadata.js";
+export {
+  GenerationEngine,
+  createGenerationEngine,
+  type GenerationEngineOptions,
+} from "./generation-engine.js";
+export type {
+  FinishReason,
+  GenerationRequest,
+  GenerationResult,
+  OnText,
+} from "./generation-types.js";
