@@ -267,7 +267,9 @@ describe("the request log of the started hub", () => {
         headers: { "x-request-id": "log-signed-bad" },
       });
       assert.equal(tampered.status, 403);
+      // A served download is logged when its stream ends, which may be after the refusal's line.
       await hub.waitFor('"reqId":"log-signed-bad"');
+      await hub.waitFor('"reqId":"log-signed-ok"');
       const lines = hub
         .output()
         .split("\n")
