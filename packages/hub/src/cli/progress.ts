@@ -92,23 +92,21 @@ export function createTransferProgress(
 }
 
 /**
- * Training progress: a bar of epochs with the loss and validation metric on a
- * terminal; otherwise a line at every tenth of the run, so logs stay short.
+ * A bar of `unit`s done out of a total, with figures beside it, on a
+ * terminal; otherwise a line at the first and every tenth of the run, so logs
+ * stay short.
  */
-export function createEpochProgress(
+function createCountProgress(
   label: string,
+  unit: string,
   stream: NodeJS.WriteStream,
-): { epoch(figures: EpochReport): void; stop(): void } {
-  const describe = (f: EpochReport) =>
-    `loss ${f.loss.toFixed(4)}` +
-    (f.valLoss === null ? "" : ` | val loss ${f.valLoss.toFixed(4)}`) +
-    (f.valMetric === null ? "" : ` | val ${f.metricName} ${f.valMetric.toFixed(4)}`);
+): { update(done: number, total: number, figures: string): void; stop(): void } {
   if (!stream.isTTY) {
     return {
-      epoch(f) {
-        const every = Math.max(1, Math.round(f.epochs / 10));
-        if (f.epoch === 1 || f.epoch % every === 0 || f.epoch === f.epochs) {
-          stream.write(`${label} epoch ${f.epoch}/${f.epochs}: ${describe(f)}\n`);
+      update(done, total, figures) {
+        const every = Math.max(1, Math.round(total / 10));
+        if (done === 1 || done % every === 0 || done === total) {
+          stream.write(`${label} ${unit} ${done}/${total}: ${figures}\n`);
         }
       },
       stop() {},
@@ -116,23 +114,46 @@ export function createEpochProgress(
   }
   let bar: cliProgress.SingleBar | undefined;
   return {
-    epoch(f) {
+    update(done, total, figures) {
       if (bar === undefined) {
         bar = new cliProgress.SingleBar(
           {
             stream,
-            format: `${label} {bar} epoch {value}/{total} | {figures}`,
+            format: `${label} {bar} ${unit} {value}/{total} | {figures}`,
             hideCursor: true,
             clearOnComplete: false,
           },
           cliProgress.Presets.shades_classic,
         );
-        bar.start(f.epochs, 0, { figures: "" });
+        // A resumed run starts its bar where it left off.
+        bar.start(total, done - 1, { figures: "" });
       }
-      bar.update(f.epoch, { figures: describe(f) });
+      bar.update(done, { figures });
     },
     stop() {
       bar?.stop();
+    },
+  };
+}
+
+/** Training progress by epoch: the loss and the validation metric. */
+export function createEpochProgress(
+  label: string,
+  stream: NodeJS.WriteStream,
+): { epoch(figures: EpochReport): void; stop(): void } {
+  const bar = createCountProgress(label, "epoch", stream);
+  return {
+    epoch(f) {
+      bar.update(
+        f.epoch,
+        f.epochs,
+        `loss ${f.loss.toFixed(4)}` +
+          (f.valLoss === null ? "" : ` | val loss ${f.valLoss.toFixed(4)}`) +
+          (f.valMetric === null ? "" : ` | val ${f.metricName} ${f.valMetric.toFixed(4)}`),
+      );
+    },
+    stop: () => {
+      bar.stop();
     },
   };
 }
@@ -146,47 +167,22 @@ function duration(seconds: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
 }
 
-/**
- * Language-model training progress: a bar of steps with the loss, tokens a
- * second and the time left on a terminal; otherwise a line at every tenth of
- * the run.
- */
+/** Language-model training progress by step: the loss, tokens a second and the time left. */
 export function createStepProgress(
   label: string,
   stream: NodeJS.WriteStream,
 ): { step(progress: LmProgress): void; stop(): void } {
-  const describe = (p: LmProgress) =>
-    `loss ${p.loss.toFixed(4)} | ${Math.round(p.tokensPerSecond)} tokens/s | ETA ${duration(p.etaSeconds)}`;
-  if (!stream.isTTY) {
-    return {
-      step(p) {
-        const every = Math.max(1, Math.round(p.steps / 10));
-        if (p.step % every === 0 || p.step === p.steps) {
-          stream.write(`${label} step ${p.step}/${p.steps}: ${describe(p)}\n`);
-        }
-      },
-      stop() {},
-    };
-  }
-  let bar: cliProgress.SingleBar | undefined;
+  const bar = createCountProgress(label, "step", stream);
   return {
     step(p) {
-      if (bar === undefined) {
-        bar = new cliProgress.SingleBar(
-          {
-            stream,
-            format: `${label} {bar} step {value}/{total} | {figures}`,
-            hideCursor: true,
-            clearOnComplete: false,
-          },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(p.steps, p.step - 1, { figures: "" });
-      }
-      bar.update(p.step, { figures: describe(p) });
+      bar.update(
+        p.step,
+        p.steps,
+        `loss ${p.loss.toFixed(4)} | ${Math.round(p.tokensPerSecond)} tokens/s | ETA ${duration(p.etaSeconds)}`,
+      );
     },
-    stop() {
-      bar?.stop();
+    stop: () => {
+      bar.stop();
     },
   };
 }

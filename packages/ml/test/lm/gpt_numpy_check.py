@@ -10,6 +10,8 @@ import sys
 import numpy as np
 from safetensors.numpy import load_file
 
+from gpt2_numpy import gelu, norm, softmax
+
 job = json.load(sys.stdin)
 cfg = job["config"]
 # A model folder names the two tables as GPT-2's checkpoints do, `wte.weight` and `wpe.weight`.
@@ -18,20 +20,6 @@ w = {TABLES.get(name, name): value.astype(np.float64) for name, value in load_fi
 ids = np.array(job["ids"])
 targets = np.array(job["targets"])
 
-
-def norm(x, g, b):
-    mean = x.mean(-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + 1e-5) * g + b
-
-
-def gelu(x):
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
-
-
-def softmax(x):
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
 
 
 batch, length = ids.shape

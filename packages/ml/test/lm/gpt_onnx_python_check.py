@@ -15,26 +15,14 @@ import onnx
 import onnxruntime as ort
 from safetensors.numpy import load_file
 
+from gpt2_numpy import gelu, norm, softmax
+
 job = json.load(sys.stdin)
 cfg = job["config"]
 heads, width, layers = cfg["heads"], cfg["width"], cfg["layers"]
 hw = width // heads
 w = {name: value.astype(np.float64) for name, value in load_file(job["weights"]).items()}
 
-
-def norm(x, g, b):
-    mean = x.mean(-1, keepdims=True)
-    var = ((x - mean) ** 2).mean(-1, keepdims=True)
-    return (x - mean) / np.sqrt(var + 1e-5) * g + b
-
-
-def gelu(x):
-    return 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))
-
-
-def softmax(x):
-    e = np.exp(x - x.max(-1, keepdims=True))
-    return e / e.sum(-1, keepdims=True)
 
 
 def forward(ids):
