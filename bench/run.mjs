@@ -1,5 +1,5 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|serve-memory|web-ui|mlp-train|onnx-infer|dp-sgd|pii-scan|policy|limiter ...]
+//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|serve-memory|web-ui|mlp-train|onnx-infer|lm-train|lm-generate|dp-sgd|pii-scan|policy|limiter ...]
 //                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
@@ -15,6 +15,8 @@ import { stopAllChildren } from "./lib/child.mjs";
 import { writeDataFile } from "./lib/data-file.mjs";
 import { ROOT, WORK_DIR, setHubNodeArgs } from "./lib/hub-process.mjs";
 import { printTable } from "./lib/report.mjs";
+import { benchLmGenerate } from "./lm-generate.mjs";
+import { benchLmTrain } from "./lm-train.mjs";
 import { benchMlpTrain } from "./mlp-train.mjs";
 import { benchOipInfer } from "./oip-infer.mjs";
 import { benchOnnxInfer } from "./onnx-infer.mjs";
@@ -38,6 +40,8 @@ const HUB_SECTIONS = [
 const ML_FIGURES = {
   "mlp-train": benchMlpTrain,
   "onnx-infer": benchOnnxInfer,
+  "lm-train": benchLmTrain,
+  "lm-generate": benchLmGenerate,
   "dp-sgd": benchDpSgd,
   "pii-scan": benchPiiScan,
   policy: benchPolicy,
