@@ -39,12 +39,19 @@ export function tokenProbabilities(
         (adjusted[id] ?? 0) - settings.presencePenalty - times * settings.frequencyPenalty;
     }
   }
+  if (settings.temperature === 0) {
+    // One pass, not a sort: greedy decoding asks this for every token.
+    let best = 0;
+    for (let id = 1; id < adjusted.length; id++) {
+      if ((adjusted[id] ?? 0) > (adjusted[best] ?? 0)) {
+        best = id;
+      }
+    }
+    return { ids: [best], probabilities: [1] };
+  }
   const order = [...adjusted.keys()].sort(
     (a, b) => (adjusted[b] ?? 0) - (adjusted[a] ?? 0) || a - b,
   );
-  if (settings.temperature === 0) {
-    return { ids: order.slice(0, 1), probabilities: [1] };
-  }
   const kept = settings.topK > 0 ? order.slice(0, settings.topK) : order;
   const top = adjusted[kept[0] ?? 0] ?? 0;
   // Shifted by the largest logit so that exp cannot overflow.
