@@ -65,6 +65,7 @@ import {
 import { registerReleaseRoutes } from "./release/routes.js";
 import { loggerOptions, RequestLogController, type LogFormat } from "./request-log.js";
 import { ServingPools } from "./serve/index.js";
+import { registerOpenAiRoutes } from "./openai/index.js";
 import { registerOipRoutes } from "./serve/oip-routes.js";
 import { registerServingRoutes } from "./serve/routes.js";
 import { registerSigningKeyRoutes } from "./signed-urls/routes.js";
@@ -301,6 +302,7 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
   registerUsageRoutes(app, ctx);
   registerUsageSeriesRoute(app, ctx);
   registerOipRoutes(app, ctx);
+  registerOpenAiRoutes(app, ctx);
   registerLimitRoutes(app, ctx);
   registerSignalRoutes(app, ctx);
   // Worker threads would keep the process alive after the server closes.

@@ -17,6 +17,10 @@ import type { HubApp } from "./hub-app.js";
  *   Protocol's `:model` segment names (`namespace--name`); a caller who may
  *   not see it gets the protocol's 404, word for word the one for a model
  *   that does not exist;
+ * - `openai`: acts with this action on the served model that the body's
+ *   `model` field names (`namespace/name[@version]`); a caller who may not
+ *   see it gets OpenAI's 404 `model_not_found`, word for word the one for a
+ *   model that does not exist;
  * - `signIn`: anyone, on the way to signing in, and a session cookie sent
  *   along is ignored (an ended session must not stop its user from signing
  *   in again): `password`, with the password the body holds, a wrong one 401
@@ -28,6 +32,7 @@ export type RouteAccess =
   | { readonly model: Action }
   | { readonly account: Scope; readonly restrictedTokens?: "allowed" }
   | { readonly oip: Action }
+  | { readonly openai: Action }
   | { readonly signIn: "password" | "oidc" };
 
 declare module "fastify" {

@@ -5,10 +5,14 @@ import { HubError } from "../errors/index.js";
 import { prepareQuery } from "../store/index.js";
 import { addressKey } from "./address-key.js";
 import { callerShare } from "./caller-share.js";
-import type { LimitSpec } from "./limit-spec.js";
+import { spendsQuota, type LimitSpec } from "./limit-spec.js";
 import { limitWindow, type LimitPeriod } from "./limit-windows.js";
-import { rateLimitHeaders, type RateLimitHeaders } from "./ratelimit-headers.js";
-import type { ConcurrencyLimit, WindowLimit } from "./usage-limiter.js";
+import {
+  openAiRateLimitHeaders,
+  rateLimitHeaders,
+  type RateLimitHeaders,
+} from "./ratelimit-headers.js";
+import type { ConcurrencyLimit, WindowLimit, WindowState } from "./usage-limiter.js";
 import { functionRefusal, hoursRefusal, type CallFunction } from "./usage-rules.js";
 
 /** A call to a served version, as the limits see it. */
@@ -165,6 +169,18 @@ function policyName(scope: string, what: string): string {
   return `${kind}-${what}`;
 }
 
+/** The RateLimit fields of a decision, and OpenAI's beside them for a call through its API. */
+function headersOf(
+  call: CallToLimit,
+  states: readonly WindowState[],
+  refused?: { readonly violated: readonly string[]; readonly retryAfterSeconds: number },
+): RateLimitHeaders {
+  return {
+    ...rateLimitHeaders(states, refused),
+    ...(call.protocol === "openai" ? openAiRateLimitHeaders(states) : {}),
+  };
+}
+
 /**
  * Lets a call through the limits that apply to it, or refuses it: a time
  * window or function rule with 403 naming the rule, a spent quota or a full
@@ -203,7 +219,7 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
       );
     }
   }
-  if (call.endpoint !== "infer") {
+  if (!spendsQuota(call.endpoint)) {
     return { headers: {}, flow, done: release };
   }
   const windows: WindowLimit[] = [];
@@ -262,12 +278,12 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
       {
         retryAfterSeconds: decision.retryAfterSeconds,
         violatedPolicies: decision.violated,
-        rateLimit: rateLimitHeaders(requestStates, decision),
+        rateLimit: headersOf(call, requestStates, decision),
       },
     );
   }
   return {
-    headers: rateLimitHeaders(requestStates),
+    headers: headersOf(call, requestStates),
     flow,
     done: async (computeMs) => {
       const rest = Math.round(computeMs) - 1;

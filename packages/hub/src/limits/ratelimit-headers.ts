@@ -38,6 +38,42 @@ export interface RateLimitHeaders {
   readonly "RateLimit-Policy"?: string;
   readonly RateLimit?: string;
   readonly "Retry-After"?: string;
+  /** OpenAI's fields, on the OpenAI-compatible API (openAiRateLimitHeaders). */
+  readonly "x-ratelimit-limit-requests"?: string;
+  readonly "x-ratelimit-remaining-requests"?: string;
+  readonly "x-ratelimit-reset-requests"?: string;
+}
+
+/** Seconds as a Go duration, the form of OpenAI's reset fields: `45s`, `6m0s`, `1h2m3s`. */
+export function goDuration(seconds: number): string {
+  const total = Math.max(0, Math.ceil(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) {
+    return `${h}h${m}m${s}s`;
+  }
+  return m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/**
+ * OpenAI's `x-ratelimit-*-requests` fields (serving.md §2) for the request
+ * windows of one decision: those of the window with the fewest requests left,
+ * which is the one that refuses first. No windows, no fields.
+ */
+export function openAiRateLimitHeaders(windows: readonly WindowState[]): RateLimitHeaders {
+  const tightest = windows.reduce<WindowState | undefined>(
+    (a, w) => (a === undefined || w.remaining < a.remaining ? w : a),
+    undefined,
+  );
+  if (tightest === undefined) {
+    return {};
+  }
+  return {
+    "x-ratelimit-limit-requests": String(sfInteger(tightest.quota)),
+    "x-ratelimit-remaining-requests": String(sfInteger(tightest.remaining)),
+    "x-ratelimit-reset-requests": goDuration(tightest.resetSeconds),
+  };
 }
 
 /**

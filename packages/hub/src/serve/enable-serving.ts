@@ -51,7 +51,7 @@ export async function enableServing(
   // settings follows GATEHOUSE_SERVE_MAX_BATCH and GATEHOUSE_SERVE_MAX_DELAY_MS.
   const maxBatch = asked.maxBatch ?? null;
   const maxDelayUs = asked.maxDelayMs === undefined ? null : Math.round(asked.maxDelayMs * 1000);
-  const pool = await ctx.serving.load({
+  const signature = await ctx.serving.enable({
     versionId: version.id,
     label: id,
     sha256: file.sha256,
@@ -68,7 +68,7 @@ export async function enableServing(
         workers,
         max_batch: maxBatch,
         max_delay_us: maxDelayUs,
-        signature: JSON.stringify(pool.signature),
+        signature: JSON.stringify(signature),
         enabled_by: user.userId,
         enabled_at: now.toISOString(),
       };

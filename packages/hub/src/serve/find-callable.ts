@@ -2,13 +2,19 @@ import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import type { CallFacts } from "../limits/index.js";
-import { loadModel, resolveVersion, type ModelRecord } from "../registry/index.js";
+import {
+  loadModel,
+  resolveVersion,
+  type ModelRecord,
+  type VersionRecord,
+} from "../registry/index.js";
 import { parseOipModelName } from "../names/index.js";
 import { findServed, servedOfModel, type ServedVersion } from "./served-versions.js";
 
 /** A served version the caller may call now. */
 export interface Callable {
   readonly model: ModelRecord;
+  readonly version: VersionRecord;
   readonly served: ServedVersion;
 }
 
@@ -30,11 +36,7 @@ const isNotFound = (err: unknown) =>
 
 /**
  * Finds the served version an OIP URL names, and decides `version.infer` on
- * it afresh (grants, allow-lists and stages change at any time, so a withdrawn
- * version stops answering at once). Without a version, the newest served
- * version the caller may call. A caller who may see a version but not call it
- * gets its stage's refusal (sign in, ask for access, withdrawn). The version
- * found is noted in `facts`, for the call's usage record.
+ * it afresh (findServedVersion).
  */
 export async function findCallable(
   ctx: HubContext,
@@ -43,15 +45,42 @@ export async function findCallable(
   versionName: string | undefined,
   facts?: CallFacts,
 ): Promise<Callable> {
-  const repo = parseOipModelName(oipName);
+  return findServedVersion(
+    ctx,
+    actor,
+    parseOipModelName(oipName),
+    versionName,
+    modelNotFound(oipName, versionName),
+    facts,
+  );
+}
+
+/**
+ * Finds the served version of `repo` named `versionName`, and decides
+ * `version.infer` on it afresh (grants, allow-lists and stages change at any
+ * time, so a withdrawn version stops answering at once). Without a version,
+ * the newest served version the caller may call. A model or version that does
+ * not exist, is not served or that the caller may not see gets `notFound`; a
+ * caller who may see a version but not call it gets its stage's refusal (sign
+ * in, ask for access, withdrawn). The version found is noted in `facts`, for
+ * the call's usage record.
+ */
+export async function findServedVersion(
+  ctx: HubContext,
+  actor: Actor,
+  repo: { namespace: string; name: string } | null,
+  versionName: string | undefined,
+  notFound: HubError,
+  facts?: CallFacts,
+): Promise<Callable> {
   if (repo === null) {
-    throw modelNotFound(oipName, versionName);
+    throw notFound;
   }
   let model: ModelRecord;
   try {
     model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.infer");
   } catch (err) {
-    throw isNotFound(err) ? modelNotFound(oipName, versionName) : err;
+    throw isNotFound(err) ? notFound : err;
   }
   const candidates = versionName === undefined ? await servedOfModel(ctx.db, model.id) : undefined;
   let refusal: Error | null = null;
@@ -66,7 +95,7 @@ export async function findCallable(
           facts.versionId = served.versionId;
           facts.orgId = model.namespace.kind === "org" ? model.namespace.id : null;
         }
-        return { model, served };
+        return { model, version, served };
       }
     } catch (err) {
       if (!isNotFound(err)) {
@@ -74,5 +103,5 @@ export async function findCallable(
       }
     }
   }
-  throw refusal ?? modelNotFound(oipName, versionName);
+  throw refusal ?? notFound;
 }

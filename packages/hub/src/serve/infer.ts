@@ -9,7 +9,9 @@ import {
   type OipOutput,
 } from "./oip-tensors.js";
 import { batchingOf } from "./served-versions.js";
-import { queueFull } from "./worker-pool.js";
+import { queueFull, type WorkerPool } from "./worker-pool.js";
+import { isDecoder } from "./decoder-signature.js";
+import { HubError } from "../errors/index.js";
 import type { TensorSpec, WireTensor } from "./tensor-types.js";
 
 /** Who calls, as the usage limits tell callers apart. */
@@ -97,6 +99,12 @@ export async function infer(
     target.version,
     facts,
   );
+  if (isDecoder(served.signature)) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `${model.fullName}@${served.versionName} is a language model served for generation; call it through the OpenAI-compatible API (POST /v1/completions with "model": "${model.fullName}@${served.versionName}")`,
+    );
+  }
   const { feeds, outputs, binaryOutputs, usesBinary } = decodeRequest(
     request,
     tensorBytes ?? new Uint8Array(0),
@@ -104,13 +112,15 @@ export async function infer(
     target.oipName,
   );
   const label = `${model.fullName}@${served.versionName}`;
-  const pool = await ctx.serving.poolFor({
+  // Not a decoder, so its runner is a WorkerPool.
+  const pool = (await ctx.serving.poolFor({
     versionId: served.versionId,
     label,
     sha256: served.sha256,
     workers: served.workers,
     batching: batchingOf(ctx.config.serve, served),
-  });
+    generative: false,
+  })) as WorkerPool;
   // A call the model has no room for is refused before the limits count it.
   if (!pool.hasRoom) {
     throw queueFull(label);

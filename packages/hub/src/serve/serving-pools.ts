@@ -1,7 +1,13 @@
 import type { BlobStore } from "../blobs/index.js";
 import type { ServeConfig } from "../config.js";
 import { HubError } from "../errors/index.js";
+import { isDecoder } from "./decoder-signature.js";
+import { GenerationPool } from "./generation-pool.js";
+import type { ModelSignature } from "./tensor-types.js";
 import { WorkerPool, type BatchSettings } from "./worker-pool.js";
+
+/** What runs a served version: OIP calls' workers, or a decoder's generation engines. */
+export type Runner = WorkerPool | GenerationPool;
 
 /** Which model file a served version runs, and with how many workers. */
 export interface PoolTarget {
@@ -11,6 +17,8 @@ export interface PoolTarget {
   readonly sha256: string;
   readonly workers: number;
   readonly batching: BatchSettings;
+  /** A decoder exported for generation (isDecoder), run by generation engines. */
+  readonly generative: boolean;
 }
 
 /** Whether a served version's workers are running in this process. */
@@ -31,8 +39,8 @@ export interface PoolStatus {
 }
 
 interface Entry {
-  pool: WorkerPool | null;
-  loading: Promise<WorkerPool> | null;
+  pool: Runner | null;
+  loading: Promise<Runner> | null;
   timer: NodeJS.Timeout | null;
 }
 
@@ -56,7 +64,7 @@ export class ServingPools {
    * one is ready; throws the runtime's refusal when the file does not load,
    * leaving what ran before untouched.
    */
-  async load(target: PoolTarget): Promise<WorkerPool> {
+  async load(target: PoolTarget): Promise<Runner> {
     const entry = this.entryOf(target.versionId);
     const loading = this.start(target);
     entry.loading = loading;
@@ -74,13 +82,34 @@ export class ServingPools {
     }
   }
 
+  /**
+   * Loads a version being enabled and returns its model's signature. OIP
+   * workers load it first, since onnxruntime reads the signature; a decoder
+   * exported for generation then gets generation engines in their place.
+   */
+  async enable(target: Omit<PoolTarget, "generative">): Promise<ModelSignature> {
+    // Loaded as not generative, the runner is a WorkerPool.
+    const { signature } = (await this.load({ ...target, generative: false })) as WorkerPool;
+    if (isDecoder(signature)) {
+      await this.load({ ...target, generative: true });
+    }
+    return signature;
+  }
+
   /** The running pool for `target`, loading it when it is not running (unloaded, or another process enabled it). */
-  async poolFor(target: PoolTarget): Promise<WorkerPool> {
+  async poolFor(target: PoolTarget): Promise<Runner> {
     const entry = this.entryOf(target.versionId);
-    if (entry.pool?.healthy === true && entry.pool.workers === target.workers) {
-      // Another process may have changed the settings; they apply without a reload.
-      entry.pool.setBatching(target.batching);
-      return entry.pool;
+    const pool = entry.pool;
+    if (
+      pool?.healthy === true &&
+      pool.workers === target.workers &&
+      pool instanceof GenerationPool === target.generative
+    ) {
+      // Another process may have changed the settings; an OIP pool applies them without a reload.
+      if (pool instanceof WorkerPool) {
+        pool.setBatching(target.batching);
+      }
+      return pool;
     }
     return entry.loading ?? this.load(target);
   }
@@ -101,8 +130,8 @@ export class ServingPools {
       queueDepth: pool?.queueDepth ?? 0,
       running: pool?.running ?? 0,
       batched: pool?.batched ?? false,
-      batches: pool?.batchStats.batches ?? 0,
-      batchedCalls: pool?.batchStats.batchedCalls ?? 0,
+      batches: pool instanceof WorkerPool ? pool.batchStats.batches : 0,
+      batchedCalls: pool instanceof WorkerPool ? pool.batchStats.batchedCalls : 0,
     };
   }
 
@@ -138,7 +167,7 @@ export class ServingPools {
     return entry;
   }
 
-  private async start(target: PoolTarget): Promise<WorkerPool> {
+  private async start(target: PoolTarget): Promise<Runner> {
     const modelPath = await this.blobs.localFile(target.sha256);
     if (modelPath === null) {
       throw new HubError(
@@ -146,13 +175,16 @@ export class ServingPools {
         `the content of model.onnx of ${target.label} (sha256 ${target.sha256}) is missing from the blob store`,
       );
     }
-    return WorkerPool.start(target.label, {
+    const options = {
       modelPath,
       workers: target.workers,
       intraOpThreads: this.config.intraOpThreads,
       queueLimit: this.config.queueLimit,
       batching: target.batching,
-    });
+    };
+    return target.generative
+      ? GenerationPool.start(target.label, options)
+      : WorkerPool.start(target.label, options);
   }
 
   private armIdleTimer(versionId: string, entry: Entry): void {

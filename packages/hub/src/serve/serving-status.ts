@@ -5,6 +5,7 @@ import { loadModel, resolveVersion } from "../registry/index.js";
 import { oipModelName } from "../names/index.js";
 import { allServed, batchingOf, findServed, type ServedVersion } from "./served-versions.js";
 import { batchableSignature } from "./batch-calls.js";
+import { isDecoder } from "./decoder-signature.js";
 import type { LoadState } from "./serving-pools.js";
 import type { TensorSpec } from "./tensor-types.js";
 
@@ -14,6 +15,12 @@ export interface ServingStatus {
   readonly version: string;
   /** Its name in the Open Inference Protocol's URLs. */
   readonly oipName: string;
+  /**
+   * How it is called: `oip` (POST /v2/models/{oipName}/versions/{version}/infer),
+   * or `openai` for a decoder exported for generation (POST /v1/completions and
+   * /v1/chat/completions with `"model": "{model}@{version}"`).
+   */
+  readonly protocol: "oip" | "openai";
   readonly workers: number;
   /** In this hub process: `loaded`, `loading`, or `idle` (unloaded; the next call loads it). */
   readonly state: LoadState;
@@ -43,6 +50,7 @@ export function statusOf(ctx: HubContext, served: ServedVersion): ServingStatus 
     model: served.model,
     version: served.versionName,
     oipName: oipModelName(served.namespace, served.name),
+    protocol: isDecoder(served.signature) ? "openai" : "oip",
     workers: served.workers,
     state: pool.state,
     queueDepth: pool.queueDepth,
@@ -52,7 +60,8 @@ export function statusOf(ctx: HubContext, served: ServedVersion): ServingStatus 
     batched:
       pool.state === "loaded"
         ? pool.batched
-        : batching.maxBatch > 1 && batchableSignature(served.signature),
+        : isDecoder(served.signature) ||
+          (batching.maxBatch > 1 && batchableSignature(served.signature)),
     batches: pool.batches,
     batchedCalls: pool.batchedCalls,
     inputs: served.signature.inputs,

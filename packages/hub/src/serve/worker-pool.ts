@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { HubError } from "../errors/index.js";
 import { FairOrder, insertByTag } from "./fair-order.js";
 import type { RunRequest, StopRequest, WorkerMessage, WorkerStart } from "./onnx-worker.js";
@@ -10,24 +10,8 @@ import {
   transferables,
   type BatchPart,
 } from "./batch-calls.js";
+import { firstMessage, startWorker } from "./start-worker.js";
 import type { ModelSignature, WireTensor } from "./tensor-types.js";
-
-/** The worker's entry file beside this one. */
-const FROM_SOURCE = import.meta.url.endsWith(".ts");
-const WORKER_FILE = new URL(FROM_SOURCE ? "./onnx-worker.ts" : "./onnx-worker.js", import.meta.url);
-
-/**
- * A worker running the model file. From the build, the entry file itself; when
- * the hub runs from its TypeScript source (its tests, under tsx), the worker
- * does not inherit tsx's loader, so it registers it before importing the entry.
- */
-function startWorker(start: WorkerStart): Worker {
-  if (!FROM_SOURCE) {
-    return new Worker(WORKER_FILE, { workerData: start });
-  }
-  const boot = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_FILE.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: start });
-}
 
 export interface PoolOptions {
   readonly modelPath: string;
@@ -133,9 +117,12 @@ export class WorkerPool {
    */
   static async start(name: string, options: PoolOptions): Promise<WorkerPool> {
     const workers = Array.from({ length: options.workers }, () =>
-      startWorker({ modelPath: options.modelPath, intraOpThreads: options.intraOpThreads }),
+      startWorker("onnx-worker", {
+        modelPath: options.modelPath,
+        intraOpThreads: options.intraOpThreads,
+      } satisfies WorkerStart),
     );
-    const loaded = await Promise.allSettled(workers.map((w) => firstMessage(w)));
+    const loaded = await Promise.allSettled(workers.map((w) => firstMessage(w, signatureOf)));
     const failure = loaded.find((r): r is PromiseRejectedResult => r.status === "rejected")
       ?.reason as Error | undefined;
     const first = loaded[0];
@@ -434,32 +421,11 @@ export class WorkerPool {
   }
 }
 
-/** The first message of a starting worker: its model's signature, or the runtime's refusal. */
-function firstMessage(worker: Worker): Promise<ModelSignature> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: WorkerMessage): void => {
-      cleanup();
-      if (message.kind === "ready") {
-        resolve(message.signature);
-      } else {
-        reject(new Error(message.kind === "failed" ? message.message : "unexpected message"));
-      }
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    const onExit = (code: number): void => {
-      cleanup();
-      reject(new Error(`the worker stopped (exit code ${code}) before loading the model`));
-    };
-    const cleanup = (): void => {
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-    };
-    worker.on("message", onMessage);
-    worker.on("error", onError);
-    worker.on("exit", onExit);
-  });
+/** A starting worker's model signature, or the runtime's refusal. */
+function signatureOf(posted: unknown): ModelSignature {
+  const message = posted as WorkerMessage;
+  if (message.kind === "ready") {
+    return message.signature;
+  }
+  throw new Error(message.kind === "failed" ? message.message : "unexpected message");
 }

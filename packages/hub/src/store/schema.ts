@@ -313,7 +313,7 @@ export interface UsageTiersTable {
 
 /** Which hosted-inference protocol and endpoint a call used. */
 export type UsageProtocol = "oip" | "openai";
-export type UsageEndpoint = "infer" | "metadata" | "ready";
+export type UsageEndpoint = "infer" | "metadata" | "ready" | "models" | "completions" | "chat";
 
 /**
  * One hosted-inference call, refusals included. People appear by opaque ids;

@@ -76,6 +76,8 @@ async function send(
   route: RouteEntry,
   url: string,
   token: string | undefined,
+  /** Fields that replace the example body's: the model an OpenAI-compatible call names. */
+  fields: Record<string, unknown> = {},
 ): Promise<{ status: number; code: string | null; text: string }> {
   const upload = route.method === "PUT" && route.url.includes("/files/");
   const headers: Record<string, string> = { "x-request-id": "route-coverage" };
@@ -85,7 +87,10 @@ async function send(
     body = "bytes";
   } else if (route.body !== undefined) {
     headers["content-type"] = "application/json";
-    body = JSON.stringify(exampleOf(route.body as Parameters<typeof exampleOf>[0]));
+    body = JSON.stringify({
+      ...(exampleOf(route.body as Parameters<typeof exampleOf>[0]) as object),
+      ...fields,
+    });
   }
   const res = await hub.request(route.method, url, {
     ...(token === undefined ? {} : { token }),
@@ -97,7 +102,8 @@ async function send(
     route.method === "HEAD"
       ? res.headers.get("x-error-code")
       : text.startsWith("{")
-        ? ((JSON.parse(text) as { code?: string }).code ?? null)
+        ? ((parsed: { code?: string; error?: { code?: string } }) =>
+            parsed.code ?? parsed.error?.code ?? null)(JSON.parse(text) as object)
         : null;
   return { status: res.status, code, text };
 }
@@ -158,7 +164,14 @@ for (const dialect of DIALECTS) {
 
     it("walks a route table that holds every kind of route", () => {
       const kinds = new Set(hub.built.routes.map((r) => Object.keys(r.access)[0]));
-      assert.deepEqual([...kinds].sort(), ["account", "model", "oip", "public", "signIn"]);
+      assert.deepEqual([...kinds].sort(), [
+        "account",
+        "model",
+        "oip",
+        "openai",
+        "public",
+        "signIn",
+      ]);
       assert.ok(hub.built.routes.length >= 40, `${hub.built.routes.length} routes`);
     });
 
@@ -169,9 +182,10 @@ for (const dialect of DIALECTS) {
       token: string | undefined,
       status: number,
       code: string,
+      fields: Record<string, unknown> = {},
     ): Promise<string> => {
       const before = await auditCount(hub);
-      const answer = await send(hub, route, url, token);
+      const answer = await send(hub, route, url, token, fields);
       assert.equal(answer.status, status, `${route.method} ${url}: ${answer.text}`);
       assert.equal(answer.code, code, `${route.method} ${url}: ${answer.text}`);
       assert.equal(await auditCount(hub), before, `${route.method} ${url} changed the store`);
@@ -249,6 +263,27 @@ for (const dialect of DIALECTS) {
           assert.equal(
             hidden.replaceAll(oipName(HIDDEN), oipName(MISSING)),
             missing,
+            `${route.method} ${route.url} to ${who}`,
+          );
+        }
+      }
+    });
+
+    it("checks every OpenAI-compatible model route: hidden answers 404 model_not_found as missing", async () => {
+      for (const route of hub.built.routes) {
+        if (!("openai" in route.access)) {
+          continue;
+        }
+        for (const [who, token] of [
+          ["anonymous", undefined],
+          ["an outsider", callers.outsider],
+          ["a token restricted to another model", callers.restricted],
+        ] as const) {
+          const answer = (model: string) =>
+            refused(route, route.url, token, 404, "model_not_found", { model });
+          assert.equal(
+            (await answer(`${HIDDEN}@v1`)).replaceAll(HIDDEN, MISSING),
+            await answer(`${MISSING}@v1`),
             `${route.method} ${route.url} to ${who}`,
           );
         }

@@ -32,6 +32,12 @@ export interface ModelCardInfo {
   readonly privacy?: CardPrivacy;
   /** The card's `library_name`: what loads the files; "onnx" by default. */
   readonly libraryName?: string;
+  /**
+   * A Jinja chat template (the card's `chat_template`, as a Hugging Face
+   * tokenizer_config.json holds it): how a chat becomes a prompt when the hub
+   * serves the model through its OpenAI-compatible chat endpoint.
+   */
+  readonly chatTemplate?: string;
   /** The model this one was made from, as the card's `base_model` and `base_model_relation`. */
   readonly baseModel?: CardBaseModel;
   /** Further sections, after the results: heading and Markdown body, e.g. samples of generated text. */

@@ -39,6 +39,7 @@ function frontMatter(info: ModelCardInfo): string {
   return toYaml({
     license: info.license,
     library_name: info.libraryName ?? "onnx",
+    chat_template: info.chatTemplate,
     base_model: info.baseModel?.id,
     base_model_relation: info.baseModel?.relation,
     pipeline_tag: info.pipelineTag,

@@ -77,6 +77,14 @@ export interface TrainedLanguageModel {
 /** Held-out tokens scored at most: enough for a stable figure, few enough to take seconds. */
 const MAX_VALIDATION_TOKENS = 65_536;
 
+/**
+ * The chat template of the card: each message as `Role: text` on a line, then
+ * `Assistant:` for the model to continue. The model was never taught to chat;
+ * the template lets the hub's chat endpoint serve it as it serves any model.
+ */
+const CHAT_TEMPLATE =
+  "{% for message in messages %}{{ message['role'] | capitalize }}: {{ message['content'] }}\n{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}";
+
 /** The card's samples: how each corpus's text begins, continued by the model. */
 const PROMPTS: Readonly<Record<string, readonly string[]>> = {
   "moby-dick": ["Call me", "The whale", "The sea was"],
@@ -151,6 +159,7 @@ function cardText(
     license: options.licence,
     libraryName: "gatehouse",
     pipelineTag: "text-generation",
+    chatTemplate: CHAT_TEMPLATE,
     taskName: "Text generation",
     tags: ["gpt2", "text-generation", "safetensors"],
     intendedUses: [

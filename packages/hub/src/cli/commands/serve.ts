@@ -13,6 +13,7 @@ interface ServingStatus {
   readonly model: string;
   readonly version: string;
   readonly oipName: string;
+  readonly protocol: "oip" | "openai";
   readonly workers: number;
   readonly state: string;
   readonly queueDepth: number;
@@ -37,12 +38,22 @@ const servingPath = (ref: ModelRef & { version: string }) =>
   `${modelPath(ref)}/versions/${encodeURIComponent(ref.version)}/serving`;
 
 const batchText = (s: ServingStatus) =>
-  s.batched
-    ? `batch ≤${s.maxBatch} rows, delay ${s.maxDelayMs} ms, ${s.batches} batches of ${s.batchedCalls} calls`
-    : "unbatched";
+  s.protocol === "openai"
+    ? `continuous batching of ≤${s.maxBatch} sequences`
+    : s.batched
+      ? `batch ≤${s.maxBatch} rows, delay ${s.maxDelayMs} ms, ${s.batches} batches of ${s.batchedCalls} calls`
+      : "unbatched";
 
 const statusLine = (s: ServingStatus) =>
-  `${s.model}@${s.version}  ${s.state}  workers ${s.workers}  queue ${s.queueDepth}  running ${s.running}  ${batchText(s)}  /v2/models/${s.oipName}/versions/${s.version}`;
+  `${s.model}@${s.version}  ${s.state}  workers ${s.workers}  queue ${s.queueDepth}  running ${s.running}  ${batchText(s)}  ${
+    s.protocol === "openai" ? "/v1/completions" : `/v2/models/${s.oipName}/versions/${s.version}`
+  }`;
+
+/** How to call a served version, for the line `serve enable` prints. */
+const howToCall = (s: ServingStatus) =>
+  s.protocol === "openai"
+    ? `call POST /v1/completions or /v1/chat/completions with "model": "${s.model}@${s.version}" (any OpenAI client, base URL HUB/v1, a hub token as the API key)`
+    : `call POST /v2/models/${s.oipName}/versions/${s.version}/infer, or gatehouse infer ${s.model}@${s.version} --input FILE.json`;
 
 /** `gatehouse serve enable|disable|status`: hosted inference of ONNX versions. */
 export function registerServeCommands(
@@ -82,7 +93,7 @@ export function registerServeCommands(
           ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
         });
         ctx.print(
-          `serving ${status.model}@${status.version} with ${status.workers} worker${status.workers === 1 ? "" : "s"}, ${batchText(status)}; call POST /v2/models/${status.oipName}/versions/${status.version}/infer, or gatehouse infer ${status.model}@${status.version} --input FILE.json`,
+          `serving ${status.model}@${status.version} with ${status.workers} worker${status.workers === 1 ? "" : "s"}, ${batchText(status)}; ${howToCall(status)}`,
           status,
         );
       },

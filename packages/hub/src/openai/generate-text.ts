@@ -1,0 +1,151 @@
+import { randomInt } from "node:crypto";
+import { performance } from "node:perf_hooks";
+import type { GenerationResult, SamplingSettings } from "@gatehouse/ml/generation";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { admitCall, type CallFacts, type RateLimitHeaders } from "../limits/index.js";
+import {
+  batchingOf,
+  findServedVersion,
+  isDecoder,
+  queueFull,
+  type Callable,
+  type Caller,
+  type GenerationPool,
+} from "../serve/index.js";
+import { modelNotFound, parseModelId } from "./model-id.js";
+
+/** A prompt: text, or the ids of its tokens. */
+export type Prompt = string | readonly number[];
+
+/** What a completion or chat call asks the model for. */
+export interface TextAsk {
+  readonly endpoint: "completions" | "chat";
+  /** The `model` field: `namespace/name` or `namespace/name@version`. */
+  readonly model: string;
+  /** The prompts, made once the version is known (a chat's by its card's template, which may name the end-of-text token). */
+  readonly prompts: (callable: Callable, eosToken: string) => readonly Prompt[];
+  /** The most tokens each choice may have; unset, 16 for a completion (OpenAI's default) and the context for a chat. */
+  readonly maxTokens: number | undefined;
+  /** Choices per prompt. */
+  readonly n: number;
+  readonly sampling: Partial<SamplingSettings>;
+  /** Seeds the first choice, `seed + i` the i-th; unset, each choice draws its own. */
+  readonly seed: number | undefined;
+  readonly stop: readonly string[];
+}
+
+/** Hears a call's progress: once when it is let through, then each piece of each choice's text. */
+export interface TextListener {
+  /** The version called, as `namespace/name@version`, the RateLimit fields of the call and its number of choices. */
+  started(model: string, headers: RateLimitHeaders, choices: number): void;
+  /** New text of choice `index` (prompt × n + choice). */
+  text(index: number, delta: string): void;
+}
+
+/** A finished call: each choice's generation, in index order. */
+export interface TextRun {
+  readonly model: string;
+  readonly results: readonly GenerationResult[];
+}
+
+/** OpenAI's default `max_tokens` for a completion. */
+const COMPLETION_DEFAULT_MAX_TOKENS = 16;
+
+/**
+ * Runs a completion or chat call on a served language model the caller may
+ * call: finds the version, checks `max_tokens` against the model's context,
+ * lets the call through the usage limits, then generates every choice at once
+ * (the engines batch them with whatever else runs) and reports their text as
+ * it comes. Aborting `signal` (the client went away) ends every choice at the
+ * next step; the call is still charged what ran.
+ */
+export async function generateText(
+  ctx: HubContext,
+  caller: Caller,
+  ask: TextAsk,
+  facts: CallFacts | undefined,
+  listener: TextListener,
+  signal: AbortSignal,
+): Promise<TextRun> {
+  const { repo, version } = parseModelId(ask.model);
+  const callable = await findServedVersion(
+    ctx,
+    caller.actor,
+    repo,
+    version,
+    modelNotFound(ask.model),
+    facts,
+  );
+  const { model, served } = callable;
+  const label = `${model.fullName}@${served.versionName}`;
+  if (!isDecoder(served.signature)) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `${label} is not a language model; call it through the Open Inference Protocol (gatehouse serve status ${label} shows its URL)`,
+      { param: "model" },
+    );
+  }
+  // A decoder's runner is a GenerationPool.
+  const pool = (await ctx.serving.poolFor({
+    versionId: served.versionId,
+    label,
+    sha256: served.sha256,
+    workers: served.workers,
+    batching: batchingOf(ctx.config.serve, served),
+    generative: true,
+  })) as GenerationPool;
+  const prompts = ask.prompts(callable, pool.eosToken);
+  const maxTokens =
+    ask.maxTokens ??
+    (ask.endpoint === "completions" ? COMPLETION_DEFAULT_MAX_TOKENS : pool.contextLength);
+  if (maxTokens > pool.contextLength) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `max_tokens is ${maxTokens}, but ${label} has a context of ${pool.contextLength} tokens, prompt included; ask for at most ${pool.contextLength}`,
+      { param: "max_tokens" },
+    );
+  }
+  if (!pool.hasRoom) {
+    throw queueFull(label);
+  }
+  const admission = await admitCall(ctx, {
+    ...caller,
+    versionId: served.versionId,
+    label,
+    protocol: "openai",
+    endpoint: ask.endpoint,
+    rows: prompts.length * ask.n,
+    binaryTensors: false,
+  });
+  let computeMs = 0;
+  try {
+    listener.started(label, admission.headers, prompts.length * ask.n);
+    const started = performance.now();
+    const results = await Promise.all(
+      prompts.flatMap((prompt, p) =>
+        Array.from({ length: ask.n }, (_, i) => {
+          const index = p * ask.n + i;
+          return pool.generate(
+            {
+              prompt,
+              maxTokens,
+              sampling: ask.sampling,
+              seed: ask.seed === undefined ? randomInt(2 ** 31) : ask.seed + i,
+              stop: ask.stop,
+            },
+            (delta) => {
+              listener.text(index, delta);
+            },
+            signal,
+          );
+        }),
+      ),
+    );
+    computeMs = performance.now() - started;
+    return { model: label, results };
+  } finally {
+    ctx.serving.called(served.versionId);
+    await admission.done(computeMs);
+  }
+}

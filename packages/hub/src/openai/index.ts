@@ -1,0 +1,1 @@
+export { registerOpenAiRoutes } from "./openai-routes.js";

@@ -1,0 +1,269 @@
+import type { Worker } from "node:worker_threads";
+import type { GenerationResult } from "@gatehouse/ml/generation";
+import { HubError } from "../errors/index.js";
+import type {
+  GenerateRequest,
+  GenerationWorkerMessage,
+  GenerationWorkerRequest,
+  GenerationWorkerStart,
+} from "./generation-worker.js";
+import { firstMessage, startWorker } from "./start-worker.js";
+import { queueFull, type BatchSettings } from "./worker-pool.js";
+
+/** What a generation asks for: a request in the worker's terms, without its id. */
+export type Generation = Omit<GenerateRequest, "kind" | "id">;
+
+export interface GenerationPoolOptions {
+  readonly modelPath: string;
+  readonly workers: number;
+  readonly intraOpThreads: number;
+  /** Generations that may wait beyond those being decoded; more are answered 503. */
+  readonly queueLimit: number;
+  /** `maxBatch` is the most sequences one worker decodes together. */
+  readonly batching: BatchSettings;
+}
+
+interface Job {
+  readonly onText: (delta: string) => void;
+  readonly resolve: (result: GenerationResult) => void;
+  readonly reject: (err: Error) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly jobs: Map<number, Job>;
+}
+
+/** Pulls a worker's error message apart into the refusal a caller sees. */
+function refusalOf(
+  name: string,
+  message: Extract<GenerationWorkerMessage, { kind: "error" }>,
+): HubError {
+  if (!message.input) {
+    return new HubError("INTERNAL", `generating with ${name} failed: ${message.message}`);
+  }
+  return new HubError(
+    "BAD_REQUEST",
+    message.message,
+    message.code === undefined ? undefined : { reason: message.code },
+  );
+}
+
+/**
+ * Worker threads each holding a generation engine of the same decoder, which
+ * batches the sequences it is given at every decoding step (continuous
+ * batching); a new generation goes to the worker decoding the fewest. The
+ * text of each comes back piece by piece as the worker streams it.
+ */
+export class GenerationPool {
+  private nextId = 1;
+  private closed = false;
+
+  private constructor(
+    private readonly slots: readonly Slot[],
+    private readonly model: { readonly contextLength: number; readonly eosToken: string },
+    private readonly options: GenerationPoolOptions,
+    private readonly name: string,
+  ) {
+    for (const slot of slots) {
+      slot.worker.on("message", (message: GenerationWorkerMessage) => {
+        this.settle(slot, message);
+      });
+      slot.worker.on("error", (err) => {
+        this.fail(slot, err);
+      });
+      slot.worker.on("exit", (code) => {
+        this.fail(slot, new Error(`the worker stopped (exit code ${code})`));
+      });
+    }
+  }
+
+  /**
+   * Starts the workers and waits until every one has loaded the decoder; when
+   * one cannot, every worker is stopped and the error carries its reason.
+   */
+  static async start(name: string, options: GenerationPoolOptions): Promise<GenerationPool> {
+    const workers = Array.from({ length: options.workers }, () =>
+      startWorker("generation-worker", {
+        modelPath: options.modelPath,
+        intraOpThreads: options.intraOpThreads,
+        maxBatchSize: options.batching.maxBatch,
+      } satisfies GenerationWorkerStart),
+    );
+    const loaded = await Promise.allSettled(
+      workers.map((w) =>
+        firstMessage(w, (posted) => {
+          const message = posted as GenerationWorkerMessage;
+          if (message.kind === "ready") {
+            return { contextLength: message.contextLength, eosToken: message.eosToken };
+          }
+          throw new Error(message.kind === "failed" ? message.message : "unexpected message");
+        }),
+      ),
+    );
+    const failure = loaded.find((r): r is PromiseRejectedResult => r.status === "rejected")
+      ?.reason as Error | undefined;
+    const first = loaded[0];
+    if (failure !== undefined || first?.status !== "fulfilled") {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw new HubError(
+        "BAD_REQUEST",
+        `${name} cannot be served for generation: ${failure?.message ?? "no worker started"}`,
+      );
+    }
+    return new GenerationPool(
+      workers.map((worker) => ({ worker, jobs: new Map() })),
+      first.value,
+      options,
+      name,
+    );
+  }
+
+  /** The most tokens a prompt and its completion may hold together. */
+  get contextLength(): number {
+    return this.model.contextLength;
+  }
+
+  /** The text of the decoder's end-of-text token. */
+  get eosToken(): string {
+    return this.model.eosToken;
+  }
+
+  private capacity(): number {
+    return this.slots.length * this.options.batching.maxBatch;
+  }
+
+  private inFlight(): number {
+    return this.slots.reduce((n, s) => n + s.jobs.size, 0);
+  }
+
+  /** Whether a generation now would be taken: a batch has a place or the queue has. */
+  get hasRoom(): boolean {
+    return !this.closed && this.inFlight() < this.capacity() + this.options.queueLimit;
+  }
+
+  /** Generations waiting for a place in a batch. */
+  get queueDepth(): number {
+    return Math.max(0, this.inFlight() - this.capacity());
+  }
+
+  /** Generations being decoded. */
+  get running(): number {
+    return Math.min(this.inFlight(), this.capacity());
+  }
+
+  get workers(): number {
+    return this.slots.length;
+  }
+
+  get healthy(): boolean {
+    return !this.closed;
+  }
+
+  /** Generations are always decoded in batches, joining and leaving at each step. */
+  get batched(): boolean {
+    return true;
+  }
+
+  /**
+   * Generates `generation`, giving each piece of new text to `onText` as the
+   * worker streams it. Aborting `signal` ends it at the next decoding step,
+   * resolving with finish reason `abort` and what was generated so far.
+   */
+  generate(
+    generation: Generation,
+    onText: (delta: string) => void,
+    signal?: AbortSignal,
+  ): Promise<GenerationResult> {
+    if (!this.hasRoom) {
+      return Promise.reject(queueFull(this.name));
+    }
+    const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    const id = this.nextId++;
+    return new Promise<GenerationResult>((resolve, reject) => {
+      const onAbort = (): void => {
+        slot.worker.postMessage({ kind: "abort", id } satisfies GenerationWorkerRequest);
+      };
+      const unlisten = (): void => {
+        signal?.removeEventListener("abort", onAbort);
+      };
+      slot.jobs.set(id, {
+        onText,
+        resolve: (result) => {
+          unlisten();
+          resolve(result);
+        },
+        reject: (err) => {
+          unlisten();
+          reject(err);
+        },
+      });
+      signal?.addEventListener("abort", onAbort, { once: true });
+      slot.worker.postMessage({
+        ...generation,
+        kind: "generate",
+        id,
+      } satisfies GenerationWorkerRequest);
+      if (signal?.aborted === true) {
+        onAbort();
+      }
+    });
+  }
+
+  /** Stops every worker; generations still running are refused at once. */
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    const unloaded = new HubError("UNAVAILABLE", `${this.name} was unloaded; call again`);
+    await Promise.all(
+      this.slots.map((slot) => {
+        for (const job of slot.jobs.values()) {
+          job.reject(unloaded);
+        }
+        slot.jobs.clear();
+        const exited = new Promise<void>((resolve) => {
+          slot.worker.once("exit", () => {
+            resolve();
+          });
+        });
+        // A thread must not be terminated while onnxruntime runs on it (onnx-worker.ts).
+        slot.worker.postMessage({ kind: "stop" } satisfies GenerationWorkerRequest);
+        return exited;
+      }),
+    );
+  }
+
+  private settle(slot: Slot, message: GenerationWorkerMessage): void {
+    if (message.kind === "ready" || message.kind === "failed") {
+      return;
+    }
+    const job = slot.jobs.get(message.id);
+    if (job === undefined) {
+      return;
+    }
+    if (message.kind === "text") {
+      job.onText(message.delta);
+      return;
+    }
+    slot.jobs.delete(message.id);
+    if (message.kind === "done") {
+      job.resolve(message.result);
+    } else {
+      job.reject(refusalOf(this.name, message));
+    }
+  }
+
+  /** A worker that failed or ended on its own: its generations are refused and the pool closes. */
+  private fail(slot: Slot, err: Error): void {
+    if (this.closed) {
+      return;
+    }
+    for (const job of slot.jobs.values()) {
+      job.reject(new HubError("INTERNAL", `generating with ${this.name} failed: ${err.message}`));
+    }
+    slot.jobs.clear();
+    void this.close();
+  }
+}

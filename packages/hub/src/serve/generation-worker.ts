@@ -1,0 +1,145 @@
+/**
+ * A worker thread holding one generation engine (continuous batching over one
+ * onnxruntime session of an exported decoder). onnxruntime-node's `run`
+ * blocks the thread it is called on (serving.md §4), so the decoding steps run
+ * here, away from the event loop that answers HTTP and streams the text.
+ *
+ * Protocol: after start it posts `{ kind: "ready", contextLength, eosToken }` or
+ * `{ kind: "failed", message }`. Each `{ kind: "generate", id, … }` is answered
+ * by `{ kind: "text", id, delta }` for each piece of new text, then one
+ * `{ kind: "done", id, result }` or `{ kind: "error", id, message, input }`;
+ * `{ kind: "abort", id }` ends a generation at its next step, and
+ * `{ kind: "stop" }` makes the worker finish, release its session and end.
+ */
+import { readFile } from "node:fs/promises";
+import { parentPort, workerData } from "node:worker_threads";
+import {
+  createGenerationEngine,
+  LmInputError,
+  type GenerationEngine,
+  type GenerationRequest,
+  type GenerationResult,
+} from "@gatehouse/ml/generation";
+
+export interface GenerationWorkerStart {
+  readonly modelPath: string;
+  readonly intraOpThreads: number;
+  /** The most sequences decoded together. */
+  readonly maxBatchSize: number;
+}
+
+/** A generation as the main thread asks for it: a request without its abort signal. */
+export type GenerateRequest = Omit<GenerationRequest, "signal"> & {
+  readonly kind: "generate";
+  readonly id: number;
+};
+
+export type GenerationWorkerRequest =
+  GenerateRequest | { readonly kind: "abort"; readonly id: number } | { readonly kind: "stop" };
+
+export type GenerationWorkerMessage =
+  | {
+      readonly kind: "ready";
+      readonly contextLength: number;
+      /** The text of the end-of-text token, for chat templates that name it. */
+      readonly eosToken: string;
+    }
+  | { readonly kind: "failed"; readonly message: string }
+  | { readonly kind: "text"; readonly id: number; readonly delta: string }
+  | { readonly kind: "done"; readonly id: number; readonly result: GenerationResult }
+  | {
+      readonly kind: "error";
+      readonly id: number;
+      readonly message: string;
+      /** The request itself was at fault (too long a prompt, a bad setting), not the model. */
+      readonly input: boolean;
+      /** Set when the prompt does not fit the model's context, which clients tell apart. */
+      readonly code?: "context_length_exceeded";
+    };
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (port === null) {
+    throw new Error("generation-worker runs as a worker thread");
+  }
+  const post = (message: GenerationWorkerMessage): void => {
+    port.postMessage(message);
+  };
+  const start = workerData as GenerationWorkerStart;
+  let engine: GenerationEngine;
+  try {
+    engine = await createGenerationEngine(await readFile(start.modelPath), {
+      maxBatchSize: start.maxBatchSize,
+      sessionOptions: {
+        executionProviders: ["cpu"],
+        intraOpNumThreads: start.intraOpThreads,
+        interOpNumThreads: 1,
+      },
+    });
+  } catch (err) {
+    post({ kind: "failed", message: (err as Error).message });
+    return;
+  }
+  const aborts = new Map<number, AbortController>();
+  port.on("message", (request: GenerationWorkerRequest) => {
+    if (request.kind === "stop") {
+      for (const controller of aborts.values()) {
+        controller.abort();
+      }
+      void engine.close().then(() => {
+        port.close();
+      });
+      return;
+    }
+    if (request.kind === "abort") {
+      aborts.get(request.id)?.abort();
+      return;
+    }
+    const { id, prompt, maxTokens, sampling, seed, stop } = request;
+    const ids = typeof prompt === "string" ? engine.tokenizer.encode(prompt) : prompt;
+    const { contextSize } = engine.config;
+    if (ids.length > contextSize) {
+      // llama.cpp's and OpenAI's refusal: the numbers let a client cut the prompt to fit.
+      post({
+        kind: "error",
+        id,
+        message: `This model's maximum context length is ${contextSize} tokens, but the prompt has ${ids.length} tokens; shorten the prompt`,
+        input: true,
+        code: "context_length_exceeded",
+      });
+      return;
+    }
+    const controller = new AbortController();
+    aborts.set(id, controller);
+    engine
+      .generate(
+        { prompt: ids, maxTokens, sampling, seed, stop, signal: controller.signal },
+        (delta) => {
+          post({ kind: "text", id, delta });
+        },
+      )
+      .then(
+        (result) => {
+          post({ kind: "done", id, result });
+        },
+        (err: unknown) => {
+          post({
+            kind: "error",
+            id,
+            message: (err as Error).message,
+            input: err instanceof LmInputError,
+          });
+        },
+      )
+      .finally(() => {
+        aborts.delete(id);
+      });
+  });
+  post({
+    kind: "ready",
+    contextLength: engine.config.contextSize,
+    eosToken: engine.tokenizer.decode([engine.eosTokenId]),
+  });
+}
+
+await main();

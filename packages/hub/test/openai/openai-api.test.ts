@@ -1,0 +1,388 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import OpenAI from "openai";
+import { expectStatus } from "../security/support.js";
+import { enable, publishAt, trainIris } from "../serve/support.js";
+import { settleUsage } from "../limits/usage-support.js";
+import { startHub, type TestHub } from "../support/harness.js";
+import { slowLm, trainTinyLm, type TinyLm } from "./support.js";
+import { pythonEnv, runProcess } from "../compat/python-client.js";
+
+const PYTHON_CLIENT = fileURLToPath(new URL("./openai_client.py", import.meta.url));
+const PYTHON_HINT =
+  "this test needs python3 with the openai package: python3 -m pip install openai";
+
+const LM = "acme/tiny-lm@v1";
+const PROMPT = "Call me";
+
+/** An SDK client of the hub with `token` as the API key, which never retries, so a refusal is seen once. */
+const clientOf = (hub: TestHub, token: string) =>
+  new OpenAI({ baseURL: `${hub.url}/v1`, apiKey: token, maxRetries: 0 });
+
+/** Posts to an OpenAI route without the SDK, for what the SDK would refuse to send. */
+async function post(hub: TestHub, route: string, token: string | undefined, json: unknown) {
+  const res = await hub.request("POST", route, { ...(token === undefined ? {} : { token }), json });
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as {
+      error: { message: string; type: string; param: string | null; code: string | null };
+    },
+  };
+}
+
+// The store is not what these tests are about: one dialect is enough.
+describe("the OpenAI-compatible API over a served language model", () => {
+  let hub: TestHub;
+  let lm: TinyLm;
+  let owner: string;
+  let caller: string;
+  let stranger: string;
+  let calls = 0;
+
+  before(async () => {
+    lm = await trainTinyLm();
+    hub = await startHub("sqlite");
+    owner = await hub.createUser("olivia");
+    caller = await hub.createUser("carl");
+    stranger = await hub.createUser("stan");
+    await expectStatus(
+      hub.request("POST", "/api/orgs", { token: owner, json: { name: "acme" } }),
+      201,
+    );
+    await publishAt(hub, owner, "acme/tiny-lm", "api", "v1", lm.files);
+    await publishAt(hub, owner, "acme/secret-lm", "private", "v1", lm.files);
+    await enable(hub, owner, "acme/tiny-lm", "v1");
+    await enable(hub, owner, "acme/secret-lm", "v1");
+  });
+  after(async () => {
+    await hub.close();
+    await lm.cleanup();
+  });
+
+  it("lists the served language models a caller may call, and not a private one", async () => {
+    const ids = async (token: string) =>
+      (await clientOf(hub, token).models.list()).data.map((m) => m.id).sort();
+    assert.deepEqual(await ids(caller), [LM]);
+    assert.deepEqual(await ids(owner), ["acme/secret-lm@v1", LM]);
+    calls += 2;
+  });
+
+  it("completes a prompt greedily as the model's own tfjs forward pass does, counting tokens with its tokenizer", async () => {
+    const expected = await lm.greedy(PROMPT, 12);
+    const completion = await clientOf(hub, caller).completions.create({
+      model: LM,
+      prompt: PROMPT,
+      max_tokens: 12,
+      temperature: 0,
+    });
+    calls += 1;
+    assert.equal(completion.object, "text_completion");
+    assert.equal(completion.model, LM);
+    assert.equal(completion.choices.length, 1);
+    assert.equal(completion.choices[0]?.text, expected);
+    const promptTokens = lm.tokenizer.encode(PROMPT).length;
+    const usage = completion.usage;
+    assert.ok(usage !== undefined, "the completion has no usage");
+    assert.equal(usage.prompt_tokens, promptTokens);
+    const completionTokens = usage.completion_tokens;
+    assert.ok(completionTokens >= 1 && completionTokens <= 12, `${completionTokens} tokens`);
+    assert.equal(usage.total_tokens, promptTokens + completionTokens);
+    assert.equal(completion.choices[0].finish_reason, completionTokens === 12 ? "length" : "stop");
+  });
+
+  it("streams a completion whose pieces join into the whole answer, ending with the usage chunk asked for", async () => {
+    const whole = await clientOf(hub, caller).completions.create({
+      model: LM,
+      prompt: PROMPT,
+      max_tokens: 10,
+      temperature: 0,
+    });
+    const stream = await clientOf(hub, caller).completions.create({
+      model: LM,
+      prompt: PROMPT,
+      max_tokens: 10,
+      temperature: 0,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    calls += 2;
+    let text = "";
+    const chunks = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      text += chunk.choices[0]?.text ?? "";
+    }
+    assert.equal(text, whole.choices[0]?.text);
+    const last = chunks.at(-1);
+    assert.deepEqual(last?.choices, []);
+    assert.deepEqual(last.usage, whole.usage);
+    // On the wire, every chunk before the last says usage null.
+    assert.ok(chunks.slice(0, -1).every((c) => (c as { usage?: unknown }).usage === null));
+    assert.equal(chunks.at(-2)?.choices[0]?.finish_reason, whole.choices[0]?.finish_reason);
+  });
+
+  it("answers a chat through the card's template, whole and streamed alike", async () => {
+    const messages = [{ role: "user" as const, content: "Who are you?" }];
+    // The card's template: "User: …" on a line, then "Assistant:" for the model to continue.
+    const expected = await lm.greedy("User: Who are you?\nAssistant:", 8);
+    const client = clientOf(hub, caller);
+    const chat = await client.chat.completions.create({
+      model: LM,
+      messages,
+      max_completion_tokens: 8,
+      temperature: 0,
+    });
+    assert.equal(chat.object, "chat.completion");
+    assert.equal(chat.choices[0]?.message.role, "assistant");
+    assert.equal(chat.choices[0].message.content, expected);
+    const stream = await client.chat.completions.create({
+      model: LM,
+      messages,
+      max_completion_tokens: 8,
+      temperature: 0,
+      stream: true,
+    });
+    calls += 2;
+    let content = "";
+    let role: string | undefined;
+    for await (const chunk of stream) {
+      assert.equal(chunk.object, "chat.completion.chunk");
+      role ??= chunk.choices[0]?.delta.role;
+      content += chunk.choices[0]?.delta.content ?? "";
+    }
+    assert.equal(role, "assistant");
+    assert.equal(content, expected);
+  });
+
+  it("gives n choices, each seeded apart, the same again for the same seed", async () => {
+    const ask = { model: LM, prompt: PROMPT, max_tokens: 8, n: 3, seed: 11, temperature: 1 };
+    const client = clientOf(hub, caller);
+    const first = await client.completions.create(ask);
+    const again = await client.completions.create(ask);
+    calls += 2;
+    assert.deepEqual(
+      first.choices.map((c) => c.index),
+      [0, 1, 2],
+    );
+    const texts = first.choices.map((c) => c.text);
+    assert.ok(new Set(texts).size > 1, `three choices alike: ${JSON.stringify(texts)}`);
+    assert.deepEqual(
+      again.choices.map((c) => c.text),
+      texts,
+    );
+    assert.equal(first.usage?.prompt_tokens, lm.tokenizer.encode(PROMPT).length);
+  });
+
+  it("answers a model that does not exist and one hidden from the caller alike: 404 model_not_found", async () => {
+    const client = clientOf(hub, stranger);
+    const refusal = async (model: string) => {
+      const err = await client.completions.create({ model, prompt: PROMPT, max_tokens: 2 }).then(
+        () => assert.fail("the call was answered"),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof OpenAI.NotFoundError, String(err));
+      assert.equal(err.code, "model_not_found");
+      assert.equal(err.param, "model");
+      return err.message.replaceAll(model, "MODEL");
+    };
+    assert.equal(await refusal("acme/secret-lm@v1"), await refusal("acme/missing@v1"));
+    assert.equal(await refusal("acme/secret-lm"), await refusal("not-a-model-name"));
+    calls += 4;
+  });
+
+  it("refuses a prompt longer than the context, naming both lengths, and max_tokens above it", async () => {
+    const long = "Call me Ishmael. ".repeat(100);
+    const tooLong = await post(hub, "/v1/completions", caller, {
+      model: LM,
+      prompt: long,
+      max_tokens: 1,
+    });
+    assert.equal(tooLong.status, 400);
+    assert.equal(tooLong.body.error.code, "context_length_exceeded");
+    assert.equal(tooLong.body.error.type, "invalid_request_error");
+    assert.match(
+      tooLong.body.error.message,
+      new RegExp(
+        `maximum context length is ${lm.contextSize} tokens, but the prompt has ${lm.tokenizer.encode(long).length} tokens`,
+      ),
+    );
+    const tooMany = await post(hub, "/v1/completions", caller, {
+      model: LM,
+      prompt: PROMPT,
+      max_tokens: lm.contextSize + 1,
+    });
+    assert.equal(tooMany.status, 400);
+    assert.equal(tooMany.body.error.param, "max_tokens");
+    assert.match(tooMany.body.error.message, new RegExp(`at most ${lm.contextSize}`));
+    calls += 2;
+  });
+
+  it("refuses unknown parameters, too many choices, a malformed message list and stream_options without a stream", async () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      [
+        "/v1/completions",
+        { model: LM, prompt: PROMPT, logit_bias: {} },
+        /unknown field "logit_bias"/,
+      ],
+      ["/v1/completions", { model: LM, prompt: PROMPT, n: 9 }, /n must be <= 8/],
+      ["/v1/completions", { model: LM }, /prompt/],
+      [
+        "/v1/chat/completions",
+        { model: LM, messages: [] },
+        /messages must NOT have fewer than 1 items/,
+      ],
+      ["/v1/chat/completions", { model: LM, messages: [{ role: "robot", content: "hi" }] }, /role/],
+      ["/v1/chat/completions", { model: LM, messages: [{ role: "user" }] }, /content/],
+      [
+        "/v1/completions",
+        { model: LM, prompt: PROMPT, stream_options: { include_usage: true } },
+        /stream_options is only allowed when stream is true/,
+      ],
+    ];
+    for (const [route, body, message] of cases) {
+      const answer = await post(hub, route, caller, body);
+      assert.equal(answer.status, 400, JSON.stringify(body));
+      assert.equal(answer.body.error.type, "invalid_request_error");
+      assert.match(answer.body.error.message, message);
+    }
+    calls += cases.length;
+  });
+
+  it("refuses a bad API key with 401 invalid_api_key, which the SDK raises as an AuthenticationError", async () => {
+    const err = await clientOf(hub, "hf_not_a_token")
+      .completions.create({ model: LM, prompt: PROMPT })
+      .then(
+        () => assert.fail("the call was answered"),
+        (e: unknown) => e,
+      );
+    assert.ok(err instanceof OpenAI.AuthenticationError, String(err));
+    assert.equal(err.code, "invalid_api_key");
+    calls += 1;
+  });
+
+  it("sends each model to its own protocol: a classifier is no language model, a language model takes no OIP call", async () => {
+    const iris = await trainIris();
+    try {
+      await publishAt(hub, owner, "acme/iris", "api", "v1", { "model.onnx": iris.bytes });
+      await enable(hub, owner, "acme/iris", "v1");
+      const chat = await post(hub, "/v1/completions", caller, {
+        model: "acme/iris@v1",
+        prompt: PROMPT,
+      });
+      assert.equal(chat.status, 400);
+      assert.match(chat.body.error.message, /acme\/iris@v1 is not a language model/);
+      const oip = await hub.request("POST", "/v2/models/acme--tiny-lm/versions/v1/infer", {
+        token: caller,
+        json: { inputs: [{ name: "input_ids", shape: [1, 1], datatype: "INT64", data: [1] }] },
+      });
+      assert.equal(oip.status, 400);
+      assert.match(((await oip.json()) as { error: string }).error, /OpenAI-compatible API/);
+      const status = (await (
+        await hub.request("GET", "/api/models/acme/tiny-lm/versions/v1/serving", { token: owner })
+      ).json()) as { protocol: string };
+      assert.equal(status.protocol, "openai");
+      calls += 1;
+    } finally {
+      await iris.cleanup();
+    }
+  });
+
+  it("lists, completes, streams and chats as the model writes, and raises the SDK's errors for a missing model and too many tokens", async () => {
+    const run = await runProcess(
+      [PYTHON_CLIENT],
+      pythonEnv(),
+      JSON.stringify({
+        base_url: `${hub.url}/v1`,
+        api_key: caller,
+        model: LM,
+        prompt: PROMPT,
+        max_tokens: 10,
+        missing: "acme/missing@v1",
+      }),
+    );
+    assert.equal(run.code, 0, `${PYTHON_HINT}\n${run.stderr}`);
+    const out = JSON.parse(run.stdout) as {
+      models: string[];
+      completion: { text: string; finish_reason: string; usage: Record<string, number> };
+      stream: { text: string; usage: Record<string, number> };
+      chat: string;
+      chat_stream: string;
+      missing: { status: number; code: string; param: string };
+      too_many: { status: number; param: string };
+    };
+    const expected = await lm.greedy(PROMPT, 10);
+    assert.deepEqual(out.models, [LM]);
+    assert.equal(out.completion.text, expected);
+    assert.equal(out.completion.usage.prompt_tokens, lm.tokenizer.encode(PROMPT).length);
+    assert.equal(out.stream.text, expected);
+    assert.deepEqual(out.stream.usage, out.completion.usage);
+    const chat = await lm.greedy("User: Who are you?\nAssistant:", 10);
+    assert.equal(out.chat, chat);
+    assert.equal(out.chat_stream, chat);
+    assert.deepEqual(out.missing, { status: 404, code: "model_not_found", param: "model" });
+    assert.deepEqual(out.too_many, { status: 400, param: "max_tokens" });
+    calls += 7;
+  });
+
+  it("stops generating when a streaming client leaves, and records the call as abandoned", async () => {
+    const dir = path.join(lm.dir, "slow");
+    await mkdir(dir);
+    await publishAt(hub, owner, "acme/slow-lm", "api", "v1", {
+      "model.onnx": await slowLm(lm.tokenizer, dir),
+    });
+    await enable(hub, owner, "acme/slow-lm", "v1");
+    const controller = new AbortController();
+    const res = await fetch(`${hub.url}/v1/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${caller}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "acme/slow-lm@v1",
+        prompt: PROMPT,
+        max_tokens: 1000,
+        temperature: 0,
+        stream: true,
+      }),
+      signal: controller.signal,
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+    const reader = res.body?.getReader();
+    assert.ok(reader !== undefined, "the stream has no body");
+    const first = await reader.read();
+    assert.match(new TextDecoder().decode(first.value as Uint8Array), /^data: \{/);
+    controller.abort();
+    calls += 1;
+    await settleUsage(hub, calls);
+    const records = await hub.built.ctx.db
+      .selectFrom("usage_records")
+      .select(["endpoint", "status", "error_code"])
+      .where("protocol", "=", "openai")
+      .execute();
+    assert.deepEqual(
+      records.filter((r) => r.status === 499),
+      [{ endpoint: "completions", status: 499, error_code: "CLIENT_GONE" }],
+    );
+    assert.ok(records.some((r) => r.endpoint === "chat" && r.status === 200));
+    assert.ok(records.some((r) => r.endpoint === "models" && r.status === 200));
+    // The generation ends at its next step; nothing stays queued or running.
+    const idle = async () => {
+      for (let waited = 0; waited < 20_000; waited += 20) {
+        const status = (await (
+          await hub.request("GET", "/api/models/acme/slow-lm/versions/v1/serving", {
+            token: owner,
+          })
+        ).json()) as { running: number; queueDepth: number };
+        if (status.running === 0 && status.queueDepth === 0) {
+          return true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return false;
+    };
+    assert.ok(await idle(), "the abandoned generation still runs");
+  });
+});

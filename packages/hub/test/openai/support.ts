@@ -1,0 +1,97 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import {
+  createRng,
+  END_OF_TEXT,
+  initGptWeights,
+  writeLmFolder,
+  generateLm,
+  GREEDY,
+  gptWeightsFrom,
+  readLmFolder,
+  trainLanguageModel,
+  type BpeTokenizer,
+  type F32Tensor,
+} from "@gatehouse/ml";
+
+/** A size that trains in seconds: what it writes is not the point, only that the hub serves it faithfully. */
+const TINY = { vocabSize: 300, contextSize: 128, layers: 1, heads: 2, width: 16 };
+
+/** A small language model as `gatehouse train lm` writes it, and an independent way to continue its text. */
+export interface TinyLm {
+  readonly dir: string;
+  /** model.onnx and README.md (whose card states the chat template). */
+  readonly files: { readonly "model.onnx": Buffer; readonly "README.md": Buffer };
+  readonly contextSize: number;
+  readonly tokenizer: BpeTokenizer;
+  /**
+   * The greedy continuation of `prompt` by the tfjs model of the folder (a
+   * full pass over the context each token), against which the hub's ONNX
+   * engine with its key/value cache is checked.
+   */
+  greedy(prompt: string, maxTokens: number): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+/** Trains a tiny language model on a few chapters of Moby Dick. */
+export async function trainTinyLm(): Promise<TinyLm> {
+  const dir = await mkdtemp(path.join(tmpdir(), "gatehouse-openai-lm-"));
+  await trainLanguageModel({
+    corpus: "moby-dick",
+    outDir: dir,
+    size: TINY,
+    steps: 8,
+    batchSize: 4,
+    learningRate: 3e-3,
+    warmupSteps: 2,
+    seed: 3,
+    licence: "openrail",
+  });
+  const folder = await readLmFolder(dir);
+  const values = new Map([...folder.weights].map(([name, t]) => [name, t.data]));
+  const weights = gptWeightsFrom(folder.config, values);
+  const eos = folder.tokenizer.id(END_OF_TEXT);
+  return {
+    dir,
+    files: {
+      "model.onnx": await readFile(path.join(dir, "model.onnx")),
+      "README.md": await readFile(path.join(dir, "README.md")),
+    },
+    contextSize: folder.config.contextSize,
+    tokenizer: folder.tokenizer,
+    greedy: (prompt, maxTokens) =>
+      generateLm(folder.config, weights, folder.tokenizer, prompt, {
+        ...GREEDY,
+        maxTokens,
+        seed: 0,
+        stopAt: eos,
+      }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A decoder with untrained weights, wide and long enough that generating its
+ * whole context takes a second or more, with `tokenizer`. Its end-of-text
+ * token's embedding is zero, so its logit is 0 at every step while the
+ * likeliest of the other tokens is above it: greedy decoding never ends
+ * before the context is full, and a test of a client leaving mid-stream does
+ * not race the model.
+ */
+export async function slowLm(tokenizer: BpeTokenizer, dir: string): Promise<Buffer> {
+  const config = { vocabSize: tokenizer.size, contextSize: 1024, layers: 4, heads: 4, width: 128 };
+  const eos = tokenizer.id(END_OF_TEXT);
+  const weights = new Map<string, F32Tensor>();
+  for (const [name, variable] of initGptWeights(config, createRng(9))) {
+    const data = variable.dataSync() as Float32Array;
+    const shape = variable.shape;
+    variable.dispose();
+    if (name === "wte") {
+      data.fill(0, eos * config.width, (eos + 1) * config.width);
+    }
+    weights.set(name, { shape, data });
+  }
+  await writeLmFolder(dir, { config, weights, tokenizer }, { eos_token_id: eos });
+  return readFile(path.join(dir, "model.onnx"));
+}
