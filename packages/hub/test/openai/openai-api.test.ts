@@ -252,6 +252,38 @@ describe("the OpenAI-compatible API over a served language model", () => {
     calls += cases.length;
   });
 
+  it("counts calls in the usage limits, with OpenAI's x-ratelimit fields, and refuses a spent quota with 429 rate_limit_exceeded", async () => {
+    await expectStatus(
+      hub.request("PUT", "/api/limits/users/stan", {
+        token: hub.adminToken,
+        json: { requests: { perMinute: 2 } },
+      }),
+      200,
+    );
+    const client = clientOf(hub, stranger);
+    const ask = { model: LM, prompt: PROMPT, max_tokens: 2 };
+    const first = await client.completions.create(ask).withResponse();
+    assert.equal(first.response.headers.get("x-ratelimit-limit-requests"), "2");
+    assert.equal(first.response.headers.get("x-ratelimit-remaining-requests"), "1");
+    assert.match(first.response.headers.get("x-ratelimit-reset-requests") ?? "", /^(\d+s|1m0s)$/);
+    const stream = await client.completions.create({ ...ask, stream: true }).withResponse();
+    assert.equal(stream.response.headers.get("x-ratelimit-remaining-requests"), "0");
+    for await (const chunk of stream.data) {
+      assert.equal(chunk.object, "text_completion");
+    }
+    const err = await client.completions.create(ask).then(
+      () => assert.fail("the call was answered"),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof OpenAI.RateLimitError, String(err));
+    assert.equal(err.code, "rate_limit_exceeded");
+    assert.equal(err.headers.get("x-ratelimit-remaining-requests"), "0");
+    const wait = Number(err.headers.get("retry-after"));
+    assert.ok(wait >= 1 && wait <= 60, `retry-after ${wait}`);
+    assert.equal(Number(err.headers.get("retry-after-ms")), wait * 1000);
+    calls += 3;
+  });
+
   it("refuses a bad API key with 401 invalid_api_key, which the SDK raises as an AuthenticationError", async () => {
     const err = await clientOf(hub, "hf_not_a_token")
       .completions.create({ model: LM, prompt: PROMPT })
