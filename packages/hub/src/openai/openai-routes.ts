@@ -10,7 +10,7 @@ import { chatPrompt } from "./chat-template.js";
 import { generateText, type TextAsk, type TextRun } from "./generate-text.js";
 import { listModels } from "./list-models.js";
 import { openAiError, sendOpenAiError } from "./openai-error.js";
-import { ChatBody, CompletionBody, samplingOf, stopsOf } from "./openai-schemas.js";
+import { ChatBody, CompletionBody, settingsOf, type Shared } from "./openai-schemas.js";
 
 /** How one endpoint's answers look: OpenAI's object names and where a choice's text goes. */
 interface Shape {
@@ -106,9 +106,10 @@ async function answer(
   reply: FastifyReply,
   ask: TextAsk,
   shape: Shape,
-  stream: boolean,
-  includeUsage: boolean,
+  body: Shared,
 ): Promise<object | undefined> {
+  const stream = body.stream === true;
+  const includeUsage = streamUsage(body);
   const controller = new AbortController();
   reply.raw.once("close", () => {
     if (!reply.raw.writableFinished) {
@@ -227,9 +228,6 @@ function streamUsage(body: {
   return body.stream_options?.include_usage === true;
 }
 
-/** The choices per prompt a body asks for. */
-const choicesOf = (body: { n?: number | null }) => body.n ?? 1;
-
 /**
  * The OpenAI-compatible API (serving.md §2) for the language models the hub
  * serves: `GET /v1/models`, `POST /v1/completions` and
@@ -280,14 +278,10 @@ export function registerOpenAiRoutes(app: HubApp, ctx: HubContext): void {
             model: body.model,
             prompts: () => prompts,
             maxTokens: body.max_tokens ?? undefined,
-            n: choicesOf(body),
-            sampling: samplingOf(body),
-            seed: body.seed ?? undefined,
-            stop: stopsOf(body),
+            ...settingsOf(body),
           },
           COMPLETION,
-          body.stream === true,
-          streamUsage(body),
+          body,
         );
       },
     );
@@ -322,14 +316,10 @@ export function registerOpenAiRoutes(app: HubApp, ctx: HubContext): void {
               ),
             ],
             maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
-            n: choicesOf(body),
-            sampling: samplingOf(body),
-            seed: body.seed ?? undefined,
-            stop: stopsOf(body),
+            ...settingsOf(body),
           },
           CHAT,
-          body.stream === true,
-          streamUsage(body),
+          body,
         );
       },
     );

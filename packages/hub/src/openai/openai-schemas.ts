@@ -113,24 +113,30 @@ export const ChatBody = Type.Object(
 );
 export type ChatBody = Static<typeof ChatBody>;
 
-type Shared = CompletionBody | ChatBody;
+/** A completion's or a chat's body. */
+export type Shared = CompletionBody | ChatBody;
 
-/** The sampling settings of a call, OpenAI's defaults (temperature 1) where it gives none. */
-export function samplingOf(body: Shared) {
+/**
+ * The settings of a call that completions and chats share, OpenAI's defaults
+ * where it gives none: temperature 1, one choice, every token a candidate.
+ */
+export function settingsOf(body: Shared) {
   return {
-    temperature: body.temperature ?? 1,
-    topP: body.top_p ?? 1,
-    // vLLM's -1 and OpenAI's absence both mean every token.
-    topK: Math.max(0, body.top_k ?? 0),
-    presencePenalty: body.presence_penalty ?? 0,
-    frequencyPenalty: body.frequency_penalty ?? 0,
+    n: body.n ?? 1,
+    sampling: {
+      temperature: body.temperature ?? 1,
+      topP: body.top_p ?? 1,
+      // vLLM's -1 and OpenAI's absence both mean every token.
+      topK: Math.max(0, body.top_k ?? 0),
+      presencePenalty: body.presence_penalty ?? 0,
+      frequencyPenalty: body.frequency_penalty ?? 0,
+    },
+    seed: body.seed ?? undefined,
+    stop:
+      body.stop === undefined || body.stop === null
+        ? []
+        : typeof body.stop === "string"
+          ? [body.stop]
+          : body.stop,
   };
 }
-
-/** The stop sequences of a call, as a list. */
-export const stopsOf = (body: Shared): readonly string[] =>
-  body.stop === undefined || body.stop === null
-    ? []
-    : typeof body.stop === "string"
-      ? [body.stop]
-      : body.stop;

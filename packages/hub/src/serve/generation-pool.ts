@@ -7,7 +7,7 @@ import type {
   GenerationWorkerRequest,
   GenerationWorkerStart,
 } from "./generation-worker.js";
-import { firstMessage, startWorker } from "./start-worker.js";
+import { startWorkers } from "./start-worker.js";
 import { queueFull, type BatchSettings } from "./worker-pool.js";
 
 /** What a generation asks for: a request in the worker's terms, without its id. */
@@ -83,37 +83,26 @@ export class GenerationPool {
    * one cannot, every worker is stopped and the error carries its reason.
    */
   static async start(name: string, options: GenerationPoolOptions): Promise<GenerationPool> {
-    const workers = Array.from({ length: options.workers }, () =>
-      startWorker("generation-worker", {
+    const { workers, first } = await startWorkers(
+      options.workers,
+      "generation-worker",
+      {
         modelPath: options.modelPath,
         intraOpThreads: options.intraOpThreads,
         maxBatchSize: options.batching.maxBatch,
-      } satisfies GenerationWorkerStart),
+      } satisfies GenerationWorkerStart,
+      (posted) => {
+        const message = posted as GenerationWorkerMessage;
+        if (message.kind === "ready") {
+          return { contextLength: message.contextLength, eosToken: message.eosToken };
+        }
+        throw new Error(message.kind === "failed" ? message.message : "unexpected message");
+      },
+      (reason) => new HubError("BAD_REQUEST", `${name} cannot be served for generation: ${reason}`),
     );
-    const loaded = await Promise.allSettled(
-      workers.map((w) =>
-        firstMessage(w, (posted) => {
-          const message = posted as GenerationWorkerMessage;
-          if (message.kind === "ready") {
-            return { contextLength: message.contextLength, eosToken: message.eosToken };
-          }
-          throw new Error(message.kind === "failed" ? message.message : "unexpected message");
-        }),
-      ),
-    );
-    const failure = loaded.find((r): r is PromiseRejectedResult => r.status === "rejected")
-      ?.reason as Error | undefined;
-    const first = loaded[0];
-    if (failure !== undefined || first?.status !== "fulfilled") {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw new HubError(
-        "BAD_REQUEST",
-        `${name} cannot be served for generation: ${failure?.message ?? "no worker started"}`,
-      );
-    }
     return new GenerationPool(
       workers.map((worker) => ({ worker, jobs: new Map() })),
-      first.value,
+      first,
       options,
       name,
     );

@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import type { HubError } from "../errors/index.js";
 
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 
@@ -8,7 +9,7 @@ const FROM_SOURCE = import.meta.url.endsWith(".ts");
  * TypeScript source (its tests, under tsx), the worker does not inherit tsx's
  * loader, so it registers it before importing the entry.
  */
-export function startWorker(entry: string, workerData: unknown): Worker {
+function startWorker(entry: string, workerData: unknown): Worker {
   const file = new URL(`./${entry}${FROM_SOURCE ? ".ts" : ".js"}`, import.meta.url);
   if (!FROM_SOURCE) {
     return new Worker(file, { workerData });
@@ -22,7 +23,7 @@ export function startWorker(entry: string, workerData: unknown): Worker {
  * the worker reported on loading or throws its refusal. Rejects as well when
  * the thread fails or exits first.
  */
-export function firstMessage<T>(worker: Worker, accept: (message: unknown) => T): Promise<T> {
+function firstMessage<T>(worker: Worker, accept: (message: unknown) => T): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: unknown): void => {
       cleanup();
@@ -49,4 +50,29 @@ export function firstMessage<T>(worker: Worker, accept: (message: unknown) => T)
     worker.on("error", onError);
     worker.on("exit", onExit);
   });
+}
+
+/**
+ * Starts `count` workers of `entry` and waits until every one has loaded its
+ * model, reading each first message with `accept`. If one cannot, every
+ * worker is stopped and `refusal` makes the error from the worker's reason.
+ * Resolves with the workers and what the first one reported.
+ */
+export async function startWorkers<T>(
+  count: number,
+  entry: string,
+  workerData: unknown,
+  accept: (message: unknown) => T,
+  refusal: (reason: string) => HubError,
+): Promise<{ workers: Worker[]; first: T }> {
+  const workers = Array.from({ length: count }, () => startWorker(entry, workerData));
+  const loaded = await Promise.allSettled(workers.map((w) => firstMessage(w, accept)));
+  const failure = loaded.find((r): r is PromiseRejectedResult => r.status === "rejected")
+    ?.reason as Error | undefined;
+  const first = loaded[0];
+  if (failure !== undefined || first?.status !== "fulfilled") {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw refusal(failure?.message ?? "no worker started");
+  }
+  return { workers, first: first.value };
 }

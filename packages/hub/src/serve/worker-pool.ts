@@ -10,7 +10,7 @@ import {
   transferables,
   type BatchPart,
 } from "./batch-calls.js";
-import { firstMessage, startWorker } from "./start-worker.js";
+import { startWorkers } from "./start-worker.js";
 import type { ModelSignature, WireTensor } from "./tensor-types.js";
 
 export interface PoolOptions {
@@ -116,26 +116,20 @@ export class WorkerPool {
    * stopped and the error carries the runtime's message.
    */
   static async start(name: string, options: PoolOptions): Promise<WorkerPool> {
-    const workers = Array.from({ length: options.workers }, () =>
-      startWorker("onnx-worker", {
+    const { workers, first } = await startWorkers(
+      options.workers,
+      "onnx-worker",
+      {
         modelPath: options.modelPath,
         intraOpThreads: options.intraOpThreads,
-      } satisfies WorkerStart),
+      } satisfies WorkerStart,
+      signatureOf,
+      (reason) =>
+        new HubError("BAD_REQUEST", `onnxruntime cannot load model.onnx of ${name}: ${reason}`),
     );
-    const loaded = await Promise.allSettled(workers.map((w) => firstMessage(w, signatureOf)));
-    const failure = loaded.find((r): r is PromiseRejectedResult => r.status === "rejected")
-      ?.reason as Error | undefined;
-    const first = loaded[0];
-    if (failure !== undefined || first?.status !== "fulfilled") {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw new HubError(
-        "BAD_REQUEST",
-        `onnxruntime cannot load model.onnx of ${name}: ${failure?.message ?? "no worker started"}`,
-      );
-    }
     return new WorkerPool(
       workers.map((worker) => ({ worker, jobs: null })),
-      first.value,
+      first,
       options.queueLimit,
       name,
       options.batching,
