@@ -23,6 +23,20 @@ export interface CallToLimit extends CallFunction {
   readonly label: string;
   /** The client's address, which counts for anonymous callers. */
   readonly address: string;
+  /** A generation call's tokens, which token windows count and `maxTokens` caps hold. */
+  readonly tokens?: GenerationTokens;
+}
+
+/** What a generation call asks for, in tokens. */
+export interface GenerationTokens {
+  /** The tokens of its prompts. */
+  readonly prompt: number;
+  /** Choices in all: prompts × n. */
+  readonly choices: number;
+  /** The most tokens a choice may have, as the call asked; undefined when it did not. */
+  readonly maxTokens: number | undefined;
+  /** What a choice may have when the call does not say: lowered to a cap below it. */
+  readonly defaultMaxTokens: number;
 }
 
 /** A call let through: the RateLimit headers of the windows it counted in, and the slot it holds until `done`. */
@@ -30,8 +44,13 @@ export interface Admission {
   readonly headers: RateLimitHeaders;
   /** The call's flow in a saturated model's fair order, and its weight (caller-share.ts). */
   readonly flow: { readonly key: string; readonly weight: number };
-  /** Charges the model's run time to compute quotas and frees the call's concurrency slots. */
-  done(computeMs: number): Promise<void>;
+  /** For a generation, the most tokens each choice may have: as asked, or the default under the caps. */
+  readonly maxTokens: number;
+  /**
+   * Charges the model's run time to compute quotas, corrects a generation's
+   * reserved tokens to `tokensUsed`, and frees the call's concurrency slots.
+   */
+  done(computeMs: number, tokensUsed?: number): Promise<void>;
 }
 
 interface ScopedSpec {
@@ -57,6 +76,12 @@ const REQUEST_PERIODS: readonly [keyof NonNullable<LimitSpec["requests"]>, Limit
 ];
 
 const COMPUTE_PERIODS: readonly [keyof NonNullable<LimitSpec["computeSeconds"]>, LimitPeriod][] = [
+  ["perDay", "day"],
+  ["perMonth", "month"],
+];
+
+const TOKEN_PERIODS: readonly [keyof NonNullable<LimitSpec["tokens"]>, LimitPeriod][] = [
+  ["perMinute", "minute"],
   ["perDay", "day"],
   ["perMonth", "month"],
 ];
@@ -169,16 +194,47 @@ function policyName(scope: string, what: string): string {
   return `${kind}-${what}`;
 }
 
-/** The RateLimit fields of a decision, and OpenAI's beside them for a call through its API. */
+/** The RateLimit fields of a decision's request windows, and OpenAI's beside them for a call through its API. */
 function headersOf(
   call: CallToLimit,
-  states: readonly WindowState[],
+  states: { readonly requests: readonly WindowState[]; readonly tokens: readonly WindowState[] },
   refused?: { readonly violated: readonly string[]; readonly retryAfterSeconds: number },
 ): RateLimitHeaders {
   return {
-    ...rateLimitHeaders(states, refused),
-    ...(call.protocol === "openai" ? openAiRateLimitHeaders(states) : {}),
+    ...rateLimitHeaders(states.requests, refused),
+    ...(call.protocol === "openai" ? openAiRateLimitHeaders(states.requests, states.tokens) : {}),
   };
+}
+
+/** The most tokens a choice may have when no cap applies: as asked, or the default. */
+const uncapped = (call: CallToLimit): number =>
+  call.tokens?.maxTokens ?? call.tokens?.defaultMaxTokens ?? 0;
+
+/**
+ * The most tokens each choice of a generation may have: what it asked for,
+ * refused with 400 naming the cap when a `maxTokens` cap is lower, or when it
+ * did not ask, its default lowered to the smallest cap.
+ */
+function maxTokensOf(
+  specs: readonly ScopedSpec[],
+  call: CallToLimit,
+  tokens: GenerationTokens,
+): number {
+  let most = tokens.maxTokens ?? tokens.defaultMaxTokens;
+  for (const { scope, spec } of specs) {
+    if (spec.maxTokens === undefined || most <= spec.maxTokens) {
+      continue;
+    }
+    if (tokens.maxTokens !== undefined) {
+      throw new HubError(
+        "BAD_REQUEST",
+        `max_tokens is ${tokens.maxTokens}, but ${scopeWord(scope, call)} allow at most ${spec.maxTokens} a call; ask for fewer`,
+        { param: "max_tokens", scope: scopeWord(scope, call) },
+      );
+    }
+    most = spec.maxTokens;
+  }
+  return most;
 }
 
 /**
@@ -202,7 +258,7 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
   const flow = { key: share.flow, weight: share.weight };
   const specs = [...(await storedSpecs(ctx, call)), ...fileSpecs(ctx, call), ...share.specs];
   if (specs.length === 0) {
-    return { headers: {}, flow, done: release };
+    return { headers: {}, flow, maxTokens: uncapped(call), done: release };
   }
   const now = ctx.clock.now();
   for (const { scope, spec } of specs) {
@@ -219,13 +275,19 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
       );
     }
   }
+  const maxTokens = call.tokens === undefined ? 0 : maxTokensOf(specs, call, call.tokens);
   if (!spendsQuota(call.endpoint)) {
-    return { headers: {}, flow, done: release };
+    return { headers: {}, flow, maxTokens, done: release };
   }
   const windows: WindowLimit[] = [];
   // Counted in milliseconds of model run time; a call needs one left to start, and is
   // charged the rest when it ends, so the call that crosses the quota finishes.
   const compute: WindowLimit[] = [];
+  // Counted in tokens: a call reserves its prompt and the most it may generate, and is
+  // corrected to what it used when it ends.
+  const tokens: WindowLimit[] = [];
+  const reserve =
+    call.tokens === undefined ? undefined : call.tokens.prompt + maxTokens * call.tokens.choices;
   const concurrency: ConcurrencyLimit[] = [];
   const nowMs = now.getTime();
   for (const scoped of specs) {
@@ -253,6 +315,18 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
         });
       }
     }
+    for (const [field, period] of TOKEN_PERIODS) {
+      const quota = spec.tokens?.[field];
+      if (quota !== undefined && reserve !== undefined) {
+        tokens.push({
+          name: policyName(scope, `tokens-per-${period}`),
+          key: `${key}|tokens|${period}`,
+          quota,
+          cost: reserve,
+          ...limitWindow(period, nowMs, spec.timeZone),
+        });
+      }
+    }
     if (spec.concurrency !== undefined) {
       concurrency.push({
         name: policyName(scope, "concurrency"),
@@ -261,38 +335,58 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
       });
     }
   }
-  if (windows.length === 0 && compute.length === 0 && concurrency.length === 0) {
-    return { headers: {}, flow, done: release };
+  if (
+    windows.length === 0 &&
+    compute.length === 0 &&
+    tokens.length === 0 &&
+    concurrency.length === 0
+  ) {
+    return { headers: {}, flow, maxTokens, done: release };
   }
-  // One unit is a request in a request window and a millisecond in a compute window.
+  // One unit is a request in a request window, a millisecond in a compute window and a
+  // token in a token window.
   const decision = await ctx.limiter.acquire(
-    { windows: [...windows, ...compute], concurrency, cost: 1 },
+    { windows: [...windows, ...compute, ...tokens], concurrency, cost: 1 },
     nowMs,
   );
-  // The RateLimit fields count requests; compute windows, in milliseconds, stay out of them.
-  const requestStates = decision.windows.filter((w) => !compute.some((c) => c.name === w.name));
+  // The RateLimit fields count requests; compute and token windows stay out of them.
+  const named = (limits: readonly WindowLimit[]) =>
+    decision.windows.filter((w) => limits.some((l) => l.name === w.name));
+  const states = { requests: named(windows), tokens: named(tokens) };
   if (!decision.allowed) {
+    // A month's tokens are a budget: it does not come back by waiting a moment.
+    const budget = tokens.some(
+      (t) => t.name.endsWith("tokens-per-month") && decision.violated.includes(t.name),
+    );
     throw new HubError(
       "QUOTA_EXCEEDED",
-      `${call.label}: the usage limit ${decision.violated.join(", ")} is spent; try again in ${decision.retryAfterSeconds} s`,
+      budget
+        ? `${call.label}: the monthly token budget ${decision.violated.join(", ")} is spent; it renews at the start of next month, or an administrator raises it`
+        : `${call.label}: the usage limit ${decision.violated.join(", ")} is spent; try again in ${decision.retryAfterSeconds} s`,
       {
+        ...(budget ? { reason: "insufficient_quota" } : {}),
         retryAfterSeconds: decision.retryAfterSeconds,
         violatedPolicies: decision.violated,
-        rateLimit: headersOf(call, requestStates, decision),
+        rateLimit: headersOf(call, states, decision),
       },
     );
   }
+  const reserved = reserve ?? 0;
   return {
-    headers: headersOf(call, requestStates),
+    headers: headersOf(call, states),
     flow,
-    done: async (computeMs) => {
+    maxTokens,
+    done: async (computeMs, tokensUsed) => {
       const rest = Math.round(computeMs) - 1;
       try {
         if (compute.length > 0 && rest > 0) {
           await ctx.limiter.charge(compute, rest);
         }
+        if (tokens.length > 0 && tokensUsed !== undefined && tokensUsed !== reserved) {
+          await ctx.limiter.charge(tokens, tokensUsed - reserved);
+        }
       } finally {
-        // The slot is freed whatever became of the charge.
+        // The slot is freed whatever became of the charges.
         await decision.release();
       }
     },

@@ -16,7 +16,12 @@ export {
   startTierPromotion,
   type TierChange,
 } from "./account-tiers.js";
-export { admitCall, type Admission, type CallToLimit } from "./admit-call.js";
+export {
+  admitCall,
+  type Admission,
+  type CallToLimit,
+  type GenerationTokens,
+} from "./admit-call.js";
 export { MemoryUsageLimiter } from "./memory-usage-limiter.js";
 export { openUsageLimiter } from "./open-usage-limiter.js";
 export {

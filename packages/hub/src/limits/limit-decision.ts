@@ -47,6 +47,9 @@ export function assertValidCheck(check: LimitCheck): void {
     throw new RangeError(`a check's cost must be a whole number ≥ 0, not ${check.cost}`);
   }
   for (const w of check.windows) {
+    if (w.cost !== undefined && (!Number.isSafeInteger(w.cost) || w.cost < 0)) {
+      throw new RangeError(`window "${w.name}" needs a whole cost ≥ 0, not ${w.cost}`);
+    }
     if (!Number.isSafeInteger(w.quota) || w.quota < 0 || !(w.endMs > w.startMs)) {
       throw new RangeError(
         `window "${w.name}" needs a whole quota ≥ 0 and an end after its start (quota ${w.quota}, ${w.startMs}–${w.endMs})`,
@@ -60,9 +63,12 @@ export function assertValidCheck(check: LimitCheck): void {
   }
 }
 
-/** Checks a charged amount: whole units ≥ 0, as counters hold (round compute time or tokens first). */
+/** Checks a charged amount: whole units, as counters hold (round compute time first); negative gives units back. */
 export function assertValidAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount < 0) {
-    throw new RangeError(`a charged amount must be a whole number ≥ 0, not ${amount}`);
+  if (!Number.isSafeInteger(amount)) {
+    throw new RangeError(`a charged amount must be a whole number, not ${amount}`);
   }
 }
+
+/** What `limit` costs in `check`: its own cost, or the check's. */
+export const costIn = (check: LimitCheck, limit: WindowLimit): number => limit.cost ?? check.cost;

@@ -48,7 +48,8 @@ end
  * counts change between its reads and its writes.
  * KEYS: n window counters, then m lease sets (sorted sets of lease ids scored
  * by their expiry in ms).
- * ARGV: n, cost, lease ms, lease id, n quotas, n counter lifetimes in ms, m maxima.
+ * ARGV: n, cost, lease ms, lease id, n quotas, n counter lifetimes in ms, m maxima,
+ * n costs (each window's; `cost` is the check's, which they repeat where a window has none).
  * Returns {admitted 0|1, counts, refused}: each window's count after the call
  * (before it on a refusal, when nothing is counted), and the 0-based indexes
  * of the limits that refused (windows first, then lease sets).
@@ -61,10 +62,12 @@ local lease = ARGV[4]
 local m = #KEYS - n
 local counts = {}
 local refused = {}
+local costs = {}
 for i = 1, n do
+  costs[i] = tonumber(ARGV[4 + 2 * n + m + i] or cost)
   local count = tonumber(redis.call('GET', KEYS[i]) or '0')
   counts[i] = count
-  if count + cost > tonumber(ARGV[4 + i]) then
+  if count + costs[i] > tonumber(ARGV[4 + i]) then
     refused[#refused + 1] = i - 1
   end
 end
@@ -85,7 +88,7 @@ if #refused > 0 then
   return {0, counts, refused}
 end
 for i = 1, n do
-  counts[i] = redis.call('INCRBY', KEYS[i], cost)
+  counts[i] = redis.call('INCRBY', KEYS[i], costs[i])
   redis.call('PEXPIRE', KEYS[i], ARGV[4 + n + i])
 end
 for j = 1, m do

@@ -35,8 +35,9 @@ const ALL = <T extends readonly string[]>(values: T) =>
 /**
  * Limits for one scope (the hub's defaults, a token, a user, an organisation
  * or a model version), each part optional. Counted limits (`requests`,
- * `concurrency`, `computeSeconds`) answer 429 when spent; `hours` and
- * `functions` are rules that answer 403 naming themselves.
+ * `concurrency`, `computeSeconds`, `tokens`) answer 429 when spent; `hours`
+ * and `functions` are rules that answer 403 naming themselves, and
+ * `maxTokens` a cap that answers 400.
  */
 export const LimitSpecSchema = Type.Object(
   {
@@ -62,6 +63,19 @@ export const LimitSpecSchema = Type.Object(
         { additionalProperties: false, minProperties: 1 },
       ),
     ),
+    tokens: Type.Optional(
+      Type.Object(
+        {
+          perMinute: Count("language-model tokens (prompt and completion) per minute"),
+          perDay: Count("language-model tokens per calendar day in timeZone"),
+          perMonth: Count(
+            "language-model tokens per calendar month in timeZone: a budget, whose end answers insufficient_quota",
+          ),
+        },
+        { additionalProperties: false, minProperties: 1 },
+      ),
+    ),
+    maxTokens: Count("the most tokens one generation call may ask for (max_tokens)"),
     hours: Type.Optional(
       Type.Object(
         {

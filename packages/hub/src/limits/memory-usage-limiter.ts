@@ -1,6 +1,12 @@
 import type { Clock } from "../clock/index.js";
 import { BoundedMap } from "../store/index.js";
-import { assertValidAmount, assertValidCheck, refusal, windowState } from "./limit-decision.js";
+import {
+  assertValidAmount,
+  assertValidCheck,
+  costIn,
+  refusal,
+  windowState,
+} from "./limit-decision.js";
 import type { LimitCheck, LimitDecision, UsageLimiter, WindowLimit } from "./usage-limiter.js";
 
 /** How often expired window counters are dropped. */
@@ -77,7 +83,7 @@ export class MemoryUsageLimiter implements UsageLimiter {
     const counts = check.windows.map((w) => this.count(w, nowMs));
     const refused: number[] = [];
     check.windows.forEach((w, i) => {
-      if ((counts[i] ?? 0) + check.cost > w.quota) {
+      if ((counts[i] ?? 0) + costIn(check, w) > w.quota) {
         refused.push(i);
       }
     });
@@ -89,7 +95,9 @@ export class MemoryUsageLimiter implements UsageLimiter {
     if (refused.length > 0) {
       return refusal(check, counts, refused, nowMs);
     }
-    const windows = check.windows.map((w) => windowState(w, this.add(w, check.cost, nowMs), nowMs));
+    const windows = check.windows.map((w) =>
+      windowState(w, this.add(w, costIn(check, w), nowMs), nowMs),
+    );
     const held = check.concurrency.map((c) => c.key);
     for (const key of held) {
       this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);

@@ -42,6 +42,9 @@ export interface RateLimitHeaders {
   readonly "x-ratelimit-limit-requests"?: string;
   readonly "x-ratelimit-remaining-requests"?: string;
   readonly "x-ratelimit-reset-requests"?: string;
+  readonly "x-ratelimit-limit-tokens"?: string;
+  readonly "x-ratelimit-remaining-tokens"?: string;
+  readonly "x-ratelimit-reset-tokens"?: string;
 }
 
 /** Seconds as a Go duration, the form of OpenAI's reset fields: `45s`, `6m0s`, `1h2m3s`. */
@@ -56,23 +59,39 @@ export function goDuration(seconds: number): string {
   return m > 0 ? `${m}m${s}s` : `${s}s`;
 }
 
-/**
- * OpenAI's `x-ratelimit-*-requests` fields (serving.md §2) for the request
- * windows of one decision: those of the window with the fewest requests left,
- * which is the one that refuses first. No windows, no fields.
- */
-export function openAiRateLimitHeaders(windows: readonly WindowState[]): RateLimitHeaders {
-  const tightest = windows.reduce<WindowState | undefined>(
+/** The window with the fewest units left: the one that refuses first. */
+const tightest = (windows: readonly WindowState[]) =>
+  windows.reduce<WindowState | undefined>(
     (a, w) => (a === undefined || w.remaining < a.remaining ? w : a),
     undefined,
   );
-  if (tightest === undefined) {
-    return {};
-  }
+
+/**
+ * OpenAI's `x-ratelimit-*-requests` and `x-ratelimit-*-tokens` fields
+ * (serving.md §2), each from the window of its kind with the fewest units
+ * left. No windows of a kind, no fields of it.
+ */
+export function openAiRateLimitHeaders(
+  requests: readonly WindowState[],
+  tokens: readonly WindowState[],
+): RateLimitHeaders {
+  const r = tightest(requests);
+  const t = tightest(tokens);
   return {
-    "x-ratelimit-limit-requests": String(sfInteger(tightest.quota)),
-    "x-ratelimit-remaining-requests": String(sfInteger(tightest.remaining)),
-    "x-ratelimit-reset-requests": goDuration(tightest.resetSeconds),
+    ...(r === undefined
+      ? {}
+      : {
+          "x-ratelimit-limit-requests": String(sfInteger(r.quota)),
+          "x-ratelimit-remaining-requests": String(sfInteger(r.remaining)),
+          "x-ratelimit-reset-requests": goDuration(r.resetSeconds),
+        }),
+    ...(t === undefined
+      ? {}
+      : {
+          "x-ratelimit-limit-tokens": String(sfInteger(t.quota)),
+          "x-ratelimit-remaining-tokens": String(sfInteger(t.remaining)),
+          "x-ratelimit-reset-tokens": goDuration(t.resetSeconds),
+        }),
   };
 }
 

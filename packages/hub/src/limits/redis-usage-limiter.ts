@@ -3,7 +3,13 @@ import { Redis } from "ioredis";
 import type { Clock } from "../clock/index.js";
 import { HubError } from "../errors/index.js";
 import { ACQUIRE, CHARGE, RELEASE, RENEW } from "./limit-scripts.js";
-import { assertValidAmount, assertValidCheck, refusal, windowState } from "./limit-decision.js";
+import {
+  assertValidAmount,
+  assertValidCheck,
+  costIn,
+  refusal,
+  windowState,
+} from "./limit-decision.js";
 import { MemoryUsageLimiter } from "./memory-usage-limiter.js";
 import type { LimitCheck, LimitDecision, UsageLimiter, WindowLimit } from "./usage-limiter.js";
 
@@ -173,6 +179,7 @@ export class RedisUsageLimiter implements UsageLimiter {
           ...check.windows.map((w) => w.quota),
           ...check.windows.map((w) => this.lifetimeMs(w, nowMs)),
           ...check.concurrency.map((c) => c.max),
+          ...check.windows.map((w) => costIn(check, w)),
         ],
       );
     } catch (err) {

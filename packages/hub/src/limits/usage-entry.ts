@@ -10,10 +10,20 @@ export interface CallFacts {
   versionId: string | null;
   /** The organisation owning the called model; null for a model of a user. */
   orgId: string | null;
+  /** A generation's tokens, once it ran. */
+  tokens: GenerationCount | null;
+}
+
+/** What a language model's call generated, for its usage record. */
+export interface GenerationCount {
+  readonly prompt: number;
+  readonly completion: number;
+  /** Milliseconds to the first token; null when none was generated. */
+  readonly timeToFirstTokenMs: number | null;
 }
 
 /** A fresh, empty CallFacts. */
-export const noCallFacts = (): CallFacts => ({ versionId: null, orgId: null });
+export const noCallFacts = (): CallFacts => ({ versionId: null, orgId: null, tokens: null });
 
 /** One hosted-inference call, as the recorder buffers it. */
 export interface UsageEntry {
@@ -33,6 +43,8 @@ export interface UsageEntry {
   /** sha256 of the canonical JSON of the inputs, then of their binary tensor data; the inputs themselves are never kept. */
   readonly inputHash: string | null;
   readonly latencyMs: number;
+  /** A language model's call: its tokens and time to the first; null for other calls. */
+  readonly tokens: GenerationCount | null;
   /** The Retry-After of a refusal, in seconds, for the signals; not stored. */
   readonly retryAfterS: number | null;
   /** The client address's key; erasable, kept apart from the record. */

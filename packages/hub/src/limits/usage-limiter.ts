@@ -10,6 +10,8 @@ export interface WindowLimit {
   readonly endMs: number;
   /** The window's nominal length in seconds, for `RateLimit-Policy`'s `w`. */
   readonly windowSeconds: number;
+  /** Units this call costs in this window when not the check's cost: a token window counts the call's tokens. */
+  readonly cost?: number;
 }
 
 /** At most `max` calls of `key` in flight at once. */
@@ -22,7 +24,7 @@ export interface ConcurrencyLimit {
 export interface LimitCheck {
   readonly windows: readonly WindowLimit[];
   readonly concurrency: readonly ConcurrencyLimit[];
-  /** Units this call costs in each window (1 for a request). */
+  /** Units this call costs in each window without a cost of its own (1 for a request). */
   readonly cost: number;
 }
 
@@ -60,7 +62,11 @@ export type LimitDecision =
  */
 export interface UsageLimiter {
   acquire(check: LimitCheck, nowMs: number): Promise<LimitDecision>;
-  /** Adds units measured after a call (compute seconds, tokens) to windows, never refusing; a later call sees them. */
+  /**
+   * Adds units measured after a call (compute seconds, tokens) to windows,
+   * never refusing; a later call sees them. A negative amount gives back
+   * what a call reserved and did not use.
+   */
   charge(windows: readonly WindowLimit[], amount: number): Promise<void>;
   close(): Promise<void>;
 }

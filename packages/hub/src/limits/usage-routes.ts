@@ -97,6 +97,7 @@ function entryOf(
     rows,
     inputHash,
     latencyMs: performance.now() - startedAt,
+    tokens: facts.tokens,
     address: addressKey(request.ip),
     userAgent: agent === undefined ? null : agent.slice(0, 256),
     retryAfterS: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,

@@ -50,6 +50,12 @@ export async function writeUsage(db: Db, entries: readonly UsageEntry[]): Promis
             batch_rows: e.rows,
             input_hash: e.inputHash,
             latency_ms: Math.round(e.latencyMs),
+            prompt_tokens: e.tokens?.prompt ?? null,
+            completion_tokens: e.tokens?.completion ?? null,
+            ttft_ms:
+              e.tokens === null || e.tokens.timeToFirstTokenMs === null
+                ? null
+                : Math.round(e.tokens.timeToFirstTokenMs),
           })),
         )
         .execute();

@@ -95,20 +95,33 @@ export async function generateText(
     batching: batchingOf(ctx.config.serve, served),
     generative: true,
   })) as GenerationPool;
-  const prompts = ask.prompts(callable, pool.eosToken);
-  const maxTokens =
-    ask.maxTokens ??
-    (ask.endpoint === "completions" ? COMPLETION_DEFAULT_MAX_TOKENS : pool.contextLength);
-  if (maxTokens > pool.contextLength) {
+  const prompts = ask
+    .prompts(callable, pool.eosToken)
+    .map((p) => (typeof p === "string" ? pool.encode(p) : p));
+  for (const ids of prompts) {
+    if (ids.length > pool.contextLength) {
+      // llama.cpp's and OpenAI's refusal: the numbers let a client cut the prompt to fit.
+      throw new HubError(
+        "BAD_REQUEST",
+        `This model's maximum context length is ${pool.contextLength} tokens, but the prompt has ${ids.length} tokens; shorten the prompt`,
+        {
+          reason: "context_length_exceeded",
+          param: ask.endpoint === "chat" ? "messages" : "prompt",
+        },
+      );
+    }
+  }
+  if (ask.maxTokens !== undefined && ask.maxTokens > pool.contextLength) {
     throw new HubError(
       "BAD_REQUEST",
-      `max_tokens is ${maxTokens}, but ${label} has a context of ${pool.contextLength} tokens, prompt included; ask for at most ${pool.contextLength}`,
+      `max_tokens is ${ask.maxTokens}, but ${label} has a context of ${pool.contextLength} tokens, prompt included; ask for at most ${pool.contextLength}`,
       { param: "max_tokens" },
     );
   }
   if (!pool.hasRoom) {
     throw queueFull(label);
   }
+  const promptTokens = prompts.reduce((n, ids) => n + ids.length, 0);
   const admission = await admitCall(ctx, {
     ...caller,
     versionId: served.versionId,
@@ -117,8 +130,17 @@ export async function generateText(
     endpoint: ask.endpoint,
     rows: prompts.length * ask.n,
     binaryTensors: false,
+    tokens: {
+      prompt: promptTokens,
+      choices: prompts.length * ask.n,
+      maxTokens: ask.maxTokens,
+      defaultMaxTokens:
+        ask.endpoint === "completions" ? COMPLETION_DEFAULT_MAX_TOKENS : pool.contextLength,
+    },
   });
   let computeMs = 0;
+  // Until the choices end, what the call used is its prompts: a failed call is charged no more.
+  let used = promptTokens;
   try {
     listener.started(label, admission.headers, prompts.length * ask.n);
     const started = performance.now();
@@ -129,7 +151,7 @@ export async function generateText(
           return pool.generate(
             {
               prompt,
-              maxTokens,
+              maxTokens: admission.maxTokens,
               sampling: ask.sampling,
               seed: ask.seed === undefined ? randomInt(2 ** 31) : ask.seed + i,
               stop: ask.stop,
@@ -143,9 +165,21 @@ export async function generateText(
       ),
     );
     computeMs = performance.now() - started;
+    const completion = results.reduce((n, r) => n + r.completionTokens, 0);
+    used = promptTokens + completion;
+    const firsts = results.flatMap((r) =>
+      r.timeToFirstTokenMs === undefined ? [] : [r.timeToFirstTokenMs],
+    );
+    if (facts !== undefined) {
+      facts.tokens = {
+        prompt: promptTokens,
+        completion,
+        timeToFirstTokenMs: firsts.length === 0 ? null : Math.min(...firsts),
+      };
+    }
     return { model: label, results };
   } finally {
     ctx.serving.called(served.versionId);
-    await admission.done(computeMs);
+    await admission.done(computeMs, used);
   }
 }

@@ -1,5 +1,9 @@
 import type { Worker } from "node:worker_threads";
-import type { GenerationResult } from "@gatehouse/ml/generation";
+import {
+  fromTokenizerJson,
+  type BpeTokenizer,
+  type GenerationResult,
+} from "@gatehouse/ml/generation";
 import { HubError } from "../errors/index.js";
 import type {
   GenerateRequest,
@@ -42,11 +46,7 @@ function refusalOf(
   if (!message.input) {
     return new HubError("INTERNAL", `generating with ${name} failed: ${message.message}`);
   }
-  return new HubError(
-    "BAD_REQUEST",
-    message.message,
-    message.code === undefined ? undefined : { reason: message.code },
-  );
+  return new HubError("BAD_REQUEST", message.message);
 }
 
 /**
@@ -61,7 +61,11 @@ export class GenerationPool {
 
   private constructor(
     private readonly slots: readonly Slot[],
-    private readonly model: { readonly contextLength: number; readonly eosToken: string },
+    private readonly model: {
+      readonly contextLength: number;
+      readonly eosToken: string;
+      readonly tokenizer: BpeTokenizer;
+    },
     private readonly options: GenerationPoolOptions,
     private readonly name: string,
   ) {
@@ -94,7 +98,11 @@ export class GenerationPool {
       (posted) => {
         const message = posted as GenerationWorkerMessage;
         if (message.kind === "ready") {
-          return { contextLength: message.contextLength, eosToken: message.eosToken };
+          return {
+            contextLength: message.contextLength,
+            eosToken: message.eosToken,
+            tokenizer: fromTokenizerJson(message.tokenizer),
+          };
         }
         throw new Error(message.kind === "failed" ? message.message : "unexpected message");
       },
@@ -116,6 +124,11 @@ export class GenerationPool {
   /** The text of the decoder's end-of-text token. */
   get eosToken(): string {
     return this.model.eosToken;
+  }
+
+  /** A text's token ids, by the model's own tokenizer. */
+  encode(text: string): number[] {
+    return this.model.tokenizer.encode(text);
   }
 
   private capacity(): number {

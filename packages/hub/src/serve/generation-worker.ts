@@ -4,7 +4,7 @@
  * blocks the thread it is called on (serving.md §4), so the decoding steps run
  * here, away from the event loop that answers HTTP and streams the text.
  *
- * Protocol: after start it posts `{ kind: "ready", contextLength, eosToken }` or
+ * Protocol: after start it posts `{ kind: "ready", contextLength, eosToken, tokenizer }` or
  * `{ kind: "failed", message }`. Each `{ kind: "generate", id, … }` is answered
  * by `{ kind: "text", id, delta }` for each piece of new text, then one
  * `{ kind: "done", id, result }` or `{ kind: "error", id, message, input }`;
@@ -16,9 +16,11 @@ import { parentPort, workerData } from "node:worker_threads";
 import {
   createGenerationEngine,
   LmInputError,
+  toTokenizerJson,
   type GenerationEngine,
   type GenerationRequest,
   type GenerationResult,
+  type TokenizerJson,
 } from "@gatehouse/ml/generation";
 
 export interface GenerationWorkerStart {
@@ -43,6 +45,8 @@ export type GenerationWorkerMessage =
       readonly contextLength: number;
       /** The text of the end-of-text token, for chat templates that name it. */
       readonly eosToken: string;
+      /** The model's tokenizer, so the main thread counts a prompt's tokens before it runs. */
+      readonly tokenizer: TokenizerJson;
     }
   | { readonly kind: "failed"; readonly message: string }
   | { readonly kind: "text"; readonly id: number; readonly delta: string }
@@ -53,8 +57,6 @@ export type GenerationWorkerMessage =
       readonly message: string;
       /** The request itself was at fault (too long a prompt, a bad setting), not the model. */
       readonly input: boolean;
-      /** Set when the prompt does not fit the model's context, which clients tell apart. */
-      readonly code?: "context_length_exceeded";
     };
 
 async function main(): Promise<void> {
@@ -96,28 +98,13 @@ async function main(): Promise<void> {
       return;
     }
     const { id, prompt, maxTokens, sampling, seed, stop } = request;
-    const ids = typeof prompt === "string" ? engine.tokenizer.encode(prompt) : prompt;
-    const { contextSize } = engine.config;
-    if (ids.length > contextSize) {
-      // llama.cpp's and OpenAI's refusal: the numbers let a client cut the prompt to fit.
-      post({
-        kind: "error",
-        id,
-        message: `This model's maximum context length is ${contextSize} tokens, but the prompt has ${ids.length} tokens; shorten the prompt`,
-        input: true,
-        code: "context_length_exceeded",
-      });
-      return;
-    }
+    // The main thread tokenised the prompt and held it to the context; the engine checks again.
     const controller = new AbortController();
     aborts.set(id, controller);
     engine
-      .generate(
-        { prompt: ids, maxTokens, sampling, seed, stop, signal: controller.signal },
-        (delta) => {
-          post({ kind: "text", id, delta });
-        },
-      )
+      .generate({ prompt, maxTokens, sampling, seed, stop, signal: controller.signal }, (delta) => {
+        post({ kind: "text", id, delta });
+      })
       .then(
         (result) => {
           post({ kind: "done", id, result });
@@ -139,6 +126,7 @@ async function main(): Promise<void> {
     kind: "ready",
     contextLength: engine.config.contextSize,
     eosToken: engine.tokenizer.decode([engine.eosTokenId]),
+    tokenizer: toTokenizerJson(engine.tokenizer),
   });
 }
 

@@ -667,6 +667,14 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0020-usage-tokens": {
+    async up(db: Kysely<unknown>) {
+      // A language model's calls count tokens; other calls leave these null.
+      for (const column of ["prompt_tokens", "completion_tokens", "ttft_ms"]) {
+        await db.schema.alterTable("usage_records").addColumn(column, "integer").execute();
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -337,6 +337,12 @@ export interface UsageRecordsTable {
   batch_rows: number;
   input_hash: string | null;
   latency_ms: number;
+  /** A language model's prompt tokens (each prompt once); null for other calls. */
+  prompt_tokens: number | null;
+  /** Tokens generated, every choice's; null for other calls. */
+  completion_tokens: number | null;
+  /** Milliseconds from the call to its first generated token; null when none was. */
+  ttft_ms: number | null;
 }
 
 /** Where a usage record's call came from: personal data, erasable. */

@@ -111,6 +111,40 @@ describe("gatehouse limits", () => {
     assert.match(again.stderr, /no limits are set for user olivia \(NOT_FOUND\)/);
   });
 
+  it("sets a user's token limits and cap on max_tokens from flags", async () => {
+    const set = await gatehouse(
+      [
+        "limits",
+        "set",
+        "user:olivia",
+        "--tokens-per-minute",
+        "4000",
+        "--tokens-per-month",
+        "1000000",
+        "--max-tokens",
+        "256",
+        "--protocols",
+        "openai",
+        "--endpoints",
+        "models,completions,chat",
+      ],
+      as(hub.adminToken),
+    );
+    assert.equal(set.code, 0, set.stderr);
+    const olivia = await hub.built.ctx.db
+      .selectFrom("namespaces")
+      .select("id")
+      .where("name", "=", "olivia")
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(await stored(`user:${olivia.id}`), {
+      tokens: { perMinute: 4000, perMonth: 1000000 },
+      maxTokens: 256,
+      functions: { protocols: ["openai"], endpoints: ["models", "completions", "chat"] },
+    });
+    const cleared = await gatehouse(["limits", "clear", "user:olivia"], as(hub.adminToken));
+    assert.equal(cleared.code, 0, cleared.stderr);
+  });
+
   it("refuses what it cannot send with exit 2, and prints the hub's refusals with exit 1", async () => {
     const usage: [string[], RegExp][] = [
       [["limits", "set", "team:x", "--per-second", "1"], /"team:x" is not a scope/],

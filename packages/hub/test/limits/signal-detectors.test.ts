@@ -49,6 +49,7 @@ function call(atMs: number, over: Partial<UsageEntry> = {}): UsageEntry {
     rows: 1,
     inputHash: null,
     latencyMs: 1,
+    tokens: null,
     retryAfterS: null,
     address: "192.0.2.1",
     userAgent: "client/1",

@@ -47,6 +47,7 @@ for (const dialect of DIALECTS) {
           rows: 1,
           inputHash: null,
           latencyMs: 1,
+          tokens: null,
           retryAfterS: null,
           address: null,
           userAgent: null,

@@ -28,6 +28,7 @@ function entry(at: Date, requestId: string, status = 200): UsageEntry {
     rows: 2,
     inputHash: "0".repeat(64),
     latencyMs: 3,
+    tokens: null,
     retryAfterS: null,
     address: "192.0.2.1",
     userAgent: "test",

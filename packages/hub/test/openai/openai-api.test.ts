@@ -284,6 +284,95 @@ describe("the OpenAI-compatible API over a served language model", () => {
     calls += 3;
   });
 
+  it("reserves a call's tokens in the token limits and corrects them to its usage; a spent monthly budget answers insufficient_quota, which the SDK does not retry", async () => {
+    const tina = await hub.createUser("tina");
+    await expectStatus(
+      hub.request("PUT", "/api/limits/users/tina", {
+        token: hub.adminToken,
+        json: { tokens: { perMonth: 60 }, maxTokens: 10 },
+      }),
+      200,
+    );
+    // The SDK's own retries stay on: the budget's refusal must tell it not to.
+    const client = new OpenAI({ baseURL: `${hub.url}/v1`, apiKey: tina });
+    const capped = await client.completions
+      .create({ model: LM, prompt: PROMPT, max_tokens: 20 })
+      .then(
+        () => assert.fail("the call was answered"),
+        (e: unknown) => e,
+      );
+    assert.ok(capped instanceof OpenAI.BadRequestError, String(capped));
+    assert.equal(capped.param, "max_tokens");
+    assert.match(
+      capped.message,
+      /max_tokens is 20, but your user's limits allow at most 10 a call/,
+    );
+
+    const promptTokens = lm.tokenizer.encode(PROMPT).length;
+    // Without max_tokens a completion may have 16 tokens, lowered to the cap of 10.
+    const reserve = promptTokens + 10;
+    let spent = 0;
+    const answers: { total: number; completion: number }[] = [];
+    let refusal: unknown = null;
+    for (let i = 0; i < 10 && refusal === null; i++) {
+      try {
+        const { data, response } = await client.completions
+          // A stop sequence ends most choices early, so the corrections give tokens back.
+          .create({ model: LM, prompt: PROMPT, temperature: 1, seed: i, stop: ["e"] })
+          .withResponse();
+        assert.equal(response.headers.get("x-ratelimit-limit-tokens"), "60");
+        // Counted at admission: the earlier calls' actual tokens and this call's reserve.
+        assert.equal(
+          response.headers.get("x-ratelimit-remaining-tokens"),
+          String(60 - spent - reserve),
+        );
+        assert.ok(data.usage !== undefined);
+        assert.ok(data.usage.completion_tokens <= 10);
+        spent += data.usage.total_tokens;
+        answers.push({ total: data.usage.total_tokens, completion: data.usage.completion_tokens });
+      } catch (err) {
+        refusal = err;
+      }
+    }
+    assert.ok(
+      answers.some((a) => a.total < reserve),
+      "no call used less than it reserved",
+    );
+    assert.ok(refusal instanceof OpenAI.RateLimitError, String(refusal));
+    assert.equal(refusal.code, "insufficient_quota");
+    assert.equal(refusal.type, "insufficient_quota");
+    assert.equal(refusal.headers.get("x-should-retry"), "false");
+    assert.ok(60 - spent < reserve, `${60 - spent} tokens were left, enough for ${reserve}`);
+    calls += 1 + answers.length + 1;
+
+    await settleUsage(hub, calls);
+    const tinaId = (
+      await hub.built.ctx.db
+        .selectFrom("namespaces")
+        .select("id")
+        .where("name", "=", "tina")
+        .executeTakeFirstOrThrow()
+    ).id;
+    const records = await hub.built.ctx.db
+      .selectFrom("usage_records")
+      .select(["status", "error_code", "prompt_tokens", "completion_tokens", "ttft_ms"])
+      .where("user_id", "=", tinaId)
+      .orderBy("at")
+      .execute();
+    // One refused call for the cap, the answered ones, and the budget's refusal once: no retry.
+    assert.deepEqual(
+      records.map((r) => r.status),
+      [400, ...answers.map(() => 200), 429],
+    );
+    const answered = records.filter((r) => r.status === 200);
+    assert.deepEqual(
+      answered.map((r) => [r.prompt_tokens, r.completion_tokens]),
+      answers.map((a) => [promptTokens, a.completion]),
+    );
+    assert.ok(answered.every((r) => r.ttft_ms !== null && r.ttft_ms >= 0));
+    assert.equal(records.at(-1)?.prompt_tokens, null);
+  });
+
   it("refuses a bad API key with 401 invalid_api_key, which the SDK raises as an AuthenticationError", async () => {
     const err = await clientOf(hub, "hf_not_a_token")
       .completions.create({ model: LM, prompt: PROMPT })

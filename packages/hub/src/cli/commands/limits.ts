@@ -116,6 +116,10 @@ interface SetOptions {
   readonly concurrency?: number;
   readonly computePerDay?: number;
   readonly computePerMonth?: number;
+  readonly tokensPerMinute?: number;
+  readonly tokensPerDay?: number;
+  readonly tokensPerMonth?: number;
+  readonly maxTokens?: number;
   readonly hours?: string;
   readonly timeZone?: string;
   readonly protocols?: string[];
@@ -143,6 +147,12 @@ function specOf(o: SetOptions): Record<string, unknown> {
       }),
       concurrency: o.concurrency,
       computeSeconds: defined({ perDay: o.computePerDay, perMonth: o.computePerMonth }),
+      tokens: defined({
+        perMinute: o.tokensPerMinute,
+        perDay: o.tokensPerDay,
+        perMonth: o.tokensPerMonth,
+      }),
+      maxTokens: o.maxTokens,
       hours: o.hours === undefined ? undefined : hoursOf(o.hours),
       functions: defined({
         protocols: o.protocols,
@@ -203,10 +213,30 @@ export function registerLimitsCommands(
       "seconds of model run time per month",
       count("--compute-per-month"),
     )
+    .option(
+      "--tokens-per-minute <n>",
+      "language-model tokens (prompt and completion) per minute",
+      count("--tokens-per-minute"),
+    )
+    .option("--tokens-per-day <n>", "language-model tokens per day", count("--tokens-per-day"))
+    .option(
+      "--tokens-per-month <n>",
+      "language-model tokens per month: a budget, whose end answers insufficient_quota",
+      count("--tokens-per-month"),
+    )
+    .option(
+      "--max-tokens <n>",
+      "the most tokens one generation call may ask for",
+      count("--max-tokens"),
+    )
     .option("--hours <window>", 'when calls are allowed, e.g. "mon-fri 08:00-20:00 Asia/Shanghai"')
     .option("--time-zone <zone>", "the IANA zone whose days and months quotas count in (UTC)")
-    .option("--protocols <list>", "the protocols allowed (oip)", commaList)
-    .option("--endpoints <list>", "the endpoints allowed: metadata, ready, infer", commaList)
+    .option("--protocols <list>", "the protocols allowed: oip, openai", commaList)
+    .option(
+      "--endpoints <list>",
+      "the endpoints allowed: metadata, ready, infer (oip); models, completions, chat (openai)",
+      commaList,
+    )
     .option("--max-batch <rows>", "the most rows one call may carry", count("--max-batch"))
     .option("--no-binary", "refuse the binary tensor extension")
     .action(async (scope: string, options: SetOptions) => {

@@ -159,6 +159,31 @@ export function usageLimiterContract(
       await assert.rejects(limiter.charge([tokens], 1.5), RangeError);
     });
 
+    it("counts each window at its own cost, a request window 1 and a token window the tokens reserved, and takes a reserve back", async () => {
+      const now = Date.now();
+      const requests = windowLimit("per-minute", "own-cost-requests", 10, 60, now);
+      const tokens = { ...windowLimit("tokens-per-minute", "own-cost-tokens", 100, 60, now) };
+      const reserve = await limiter.acquire(check([requests, { ...tokens, cost: 60 }]), now);
+      assert.ok(reserve.allowed);
+      assert.deepEqual(
+        reserve.windows.map((w) => w.remaining),
+        [9, 40],
+      );
+      // 60 do not fit in the 40 left: the request window counts nothing either.
+      const refused = await limiter.acquire(check([requests, { ...tokens, cost: 60 }]), now);
+      assert.ok(!refused.allowed);
+      assert.deepEqual(refused.violated, ["tokens-per-minute"]);
+      // The first call used 25 of its 60: the correction gives 35 back.
+      await limiter.charge([tokens], 25 - 60);
+      const after = await limiter.acquire(check([requests, { ...tokens, cost: 60 }]), now);
+      assert.ok(after.allowed);
+      assert.deepEqual(
+        after.windows.map((w) => w.remaining),
+        [8, 15],
+      );
+      await assert.rejects(limiter.acquire(check([{ ...tokens, cost: -1 }]), now), RangeError);
+    });
+
     it("refuses a cost larger than the quota, and starts a new window at zero", async () => {
       const now = thisMinute(0);
       const w = windowLimit("per-second", "big", 2, 1, now);
