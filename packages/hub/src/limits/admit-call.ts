@@ -12,7 +12,7 @@ import {
   rateLimitHeaders,
   type RateLimitHeaders,
 } from "./ratelimit-headers.js";
-import type { ConcurrencyLimit, WindowLimit, WindowState } from "./usage-limiter.js";
+import type { ConcurrencyLimit, LimitDecision, WindowLimit, WindowState } from "./usage-limiter.js";
 import { functionRefusal, hoursRefusal, type CallFunction } from "./usage-rules.js";
 
 /** A call to a served version, as the limits see it. */
@@ -37,6 +37,8 @@ export interface GenerationTokens {
   readonly maxTokens: number | undefined;
   /** What a choice may have when the call does not say: lowered to a cap below it. */
   readonly defaultMaxTokens: number;
+  /** Whether it may start with what the token windows have left when its reserve does not fit: a stream may, and is cut. */
+  readonly partial: boolean;
 }
 
 /** A call let through: the RateLimit headers of the windows it counted in, and the slot it holds until `done`. */
@@ -44,8 +46,17 @@ export interface Admission {
   readonly headers: RateLimitHeaders;
   /** The call's flow in a saturated model's fair order, and its weight (caller-share.ts). */
   readonly flow: { readonly key: string; readonly weight: number };
-  /** For a generation, the most tokens each choice may have: as asked, or the default under the caps. */
+  /**
+   * For a generation, the most tokens each choice may have: as asked, or the
+   * default under the caps, or for a stream let in with less, what the token
+   * windows had left.
+   */
   readonly maxTokens: number;
+  /**
+   * For a stream let in with fewer tokens than it asked for, the refusal to
+   * end it with once they are spent; null otherwise.
+   */
+  readonly shortfall: HubError | null;
   /**
    * Charges the model's run time to compute quotas, corrects a generation's
    * reserved tokens to `tokensUsed`, and frees the call's concurrency slots.
@@ -206,6 +217,59 @@ function headersOf(
   };
 }
 
+/** A decision's states of the request windows and of the token windows, for the headers. */
+function named(
+  decision: LimitDecision,
+  requests: readonly WindowLimit[],
+  tokens: readonly WindowLimit[],
+): { requests: WindowState[]; tokens: WindowState[] } {
+  const of = (limits: readonly WindowLimit[]) =>
+    decision.windows.filter((w) => limits.some((l) => l.name === w.name));
+  return { requests: of(requests), tokens: of(tokens) };
+}
+
+/**
+ * The tokens a refused call could still take: the least left in its token
+ * windows, when only token windows refused it; undefined otherwise.
+ */
+function tokenRoom(
+  decision: Extract<LimitDecision, { allowed: false }>,
+  tokens: readonly WindowLimit[],
+): number | undefined {
+  const names = new Set(tokens.map((t) => t.name));
+  if (tokens.length === 0 || !decision.violated.every((v) => names.has(v))) {
+    return undefined;
+  }
+  return Math.min(...decision.windows.filter((w) => names.has(w.name)).map((w) => w.remaining));
+}
+
+/**
+ * The 429 of a spent limit. A month's tokens are a budget: waiting a moment
+ * does not bring it back, so it answers `insufficient_quota`.
+ */
+function quotaRefusal(
+  call: CallToLimit,
+  tokens: readonly WindowLimit[],
+  decision: Extract<LimitDecision, { allowed: false }>,
+  states: { requests: WindowState[]; tokens: WindowState[] },
+): HubError {
+  const budget = tokens.some(
+    (t) => t.name.endsWith("tokens-per-month") && decision.violated.includes(t.name),
+  );
+  return new HubError(
+    "QUOTA_EXCEEDED",
+    budget
+      ? `${call.label}: the monthly token budget ${decision.violated.join(", ")} is spent; it renews at the start of next month, or an administrator raises it`
+      : `${call.label}: the usage limit ${decision.violated.join(", ")} is spent; try again in ${decision.retryAfterSeconds} s`,
+    {
+      ...(budget ? { reason: "insufficient_quota" } : {}),
+      retryAfterSeconds: decision.retryAfterSeconds,
+      violatedPolicies: decision.violated,
+      rateLimit: headersOf(call, states, decision),
+    },
+  );
+}
+
 /** The most tokens a choice may have when no cap applies: as asked, or the default. */
 const uncapped = (call: CallToLimit): number =>
   call.tokens?.maxTokens ?? call.tokens?.defaultMaxTokens ?? 0;
@@ -258,7 +322,7 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
   const flow = { key: share.flow, weight: share.weight };
   const specs = [...(await storedSpecs(ctx, call)), ...fileSpecs(ctx, call), ...share.specs];
   if (specs.length === 0) {
-    return { headers: {}, flow, maxTokens: uncapped(call), done: release };
+    return { headers: {}, flow, maxTokens: uncapped(call), shortfall: null, done: release };
   }
   const now = ctx.clock.now();
   for (const { scope, spec } of specs) {
@@ -275,9 +339,9 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
       );
     }
   }
-  const maxTokens = call.tokens === undefined ? 0 : maxTokensOf(specs, call, call.tokens);
+  let maxTokens = call.tokens === undefined ? 0 : maxTokensOf(specs, call, call.tokens);
   if (!spendsQuota(call.endpoint)) {
-    return { headers: {}, flow, maxTokens, done: release };
+    return { headers: {}, flow, maxTokens, shortfall: null, done: release };
   }
   const windows: WindowLimit[] = [];
   // Counted in milliseconds of model run time; a call needs one left to start, and is
@@ -341,41 +405,45 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
     tokens.length === 0 &&
     concurrency.length === 0
   ) {
-    return { headers: {}, flow, maxTokens, done: release };
+    return { headers: {}, flow, maxTokens, shortfall: null, done: release };
   }
   // One unit is a request in a request window, a millisecond in a compute window and a
   // token in a token window.
-  const decision = await ctx.limiter.acquire(
-    { windows: [...windows, ...compute, ...tokens], concurrency, cost: 1 },
-    nowMs,
-  );
-  // The RateLimit fields count requests; compute and token windows stay out of them.
-  const named = (limits: readonly WindowLimit[]) =>
-    decision.windows.filter((w) => limits.some((l) => l.name === w.name));
-  const states = { requests: named(windows), tokens: named(tokens) };
-  if (!decision.allowed) {
-    // A month's tokens are a budget: it does not come back by waiting a moment.
-    const budget = tokens.some(
-      (t) => t.name.endsWith("tokens-per-month") && decision.violated.includes(t.name),
+  const acquire = (tokenWindows: readonly WindowLimit[]) =>
+    ctx.limiter.acquire(
+      { windows: [...windows, ...compute, ...tokenWindows], concurrency, cost: 1 },
+      nowMs,
     );
-    throw new HubError(
-      "QUOTA_EXCEEDED",
-      budget
-        ? `${call.label}: the monthly token budget ${decision.violated.join(", ")} is spent; it renews at the start of next month, or an administrator raises it`
-        : `${call.label}: the usage limit ${decision.violated.join(", ")} is spent; try again in ${decision.retryAfterSeconds} s`,
-      {
-        ...(budget ? { reason: "insufficient_quota" } : {}),
-        retryAfterSeconds: decision.retryAfterSeconds,
-        violatedPolicies: decision.violated,
-        rateLimit: headersOf(call, states, decision),
-      },
-    );
+  let decision = await acquire(tokens);
+  let reserved = reserve ?? 0;
+  let shortfall: HubError | null = null;
+  // A stream whose reserve does not fit the token windows, though its prompt and a token a
+  // choice would, starts with what is left and is cut when it is spent.
+  const room = decision.allowed ? undefined : tokenRoom(decision, tokens);
+  if (
+    !decision.allowed &&
+    call.tokens?.partial === true &&
+    room !== undefined &&
+    room >= call.tokens.prompt + call.tokens.choices
+  ) {
+    const retry = await acquire(tokens.map((t) => ({ ...t, cost: room })));
+    if (retry.allowed) {
+      shortfall = quotaRefusal(call, tokens, decision, named(decision, windows, tokens));
+      decision = retry;
+      reserved = room;
+      maxTokens = Math.floor((room - call.tokens.prompt) / call.tokens.choices);
+    }
   }
-  const reserved = reserve ?? 0;
+  const states = named(decision, windows, tokens);
+  if (!decision.allowed) {
+    throw quotaRefusal(call, tokens, decision, states);
+  }
+  const held = decision;
   return {
     headers: headersOf(call, states),
     flow,
     maxTokens,
+    shortfall,
     done: async (computeMs, tokensUsed) => {
       const rest = Math.round(computeMs) - 1;
       try {
@@ -387,7 +455,7 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
         }
       } finally {
         // The slot is freed whatever became of the charges.
-        await decision.release();
+        await held.release();
       }
     },
   };

@@ -33,6 +33,8 @@ export interface TextAsk {
   /** Seeds the first choice, `seed + i` the i-th; unset, each choice draws its own. */
   readonly seed: number | undefined;
   readonly stop: readonly string[];
+  /** Whether the answer streams: a stream may start with fewer tokens than it asks for, and is cut. */
+  readonly stream: boolean;
 }
 
 /** Hears a call's progress: once when it is let through, then each piece of each choice's text. */
@@ -136,6 +138,7 @@ export async function generateText(
       maxTokens: ask.maxTokens,
       defaultMaxTokens:
         ask.endpoint === "completions" ? COMPLETION_DEFAULT_MAX_TOKENS : pool.contextLength,
+      partial: ask.stream,
     },
   });
   let computeMs = 0;
@@ -176,6 +179,14 @@ export async function generateText(
         completion,
         timeToFirstTokenMs: firsts.length === 0 ? null : Math.min(...firsts),
       };
+    }
+    // A stream let in with what the token windows had left ends with their refusal once a
+    // choice has spent its share, as a stream that exhausts its quota does.
+    const cut = results.some(
+      (r) => r.finishReason === "length" && r.completionTokens >= admission.maxTokens,
+    );
+    if (admission.shortfall !== null && cut) {
+      throw admission.shortfall;
     }
     return { model: label, results };
   } finally {

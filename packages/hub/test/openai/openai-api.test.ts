@@ -16,6 +16,8 @@ const PYTHON_HINT =
   "this test needs python3 with the openai package: python3 -m pip install openai";
 
 const LM = "acme/tiny-lm@v1";
+/** A model that never ends a text early (support.ts: slowLm). */
+const SLOW = "acme/slow-lm@v1";
 const PROMPT = "Call me";
 
 /** An SDK client of the hub with `token` as the API key, which never retries, so a refusal is seen once. */
@@ -57,6 +59,12 @@ describe("the OpenAI-compatible API over a served language model", () => {
     await publishAt(hub, owner, "acme/secret-lm", "private", "v1", lm.files);
     await enable(hub, owner, "acme/tiny-lm", "v1");
     await enable(hub, owner, "acme/secret-lm", "v1");
+    const dir = path.join(lm.dir, "slow");
+    await mkdir(dir);
+    await publishAt(hub, owner, "acme/slow-lm", "api", "v1", {
+      "model.onnx": await slowLm(lm.tokenizer, dir),
+    });
+    await enable(hub, owner, "acme/slow-lm", "v1");
   });
   after(async () => {
     await hub.close();
@@ -66,8 +74,8 @@ describe("the OpenAI-compatible API over a served language model", () => {
   it("lists the served language models a caller may call, and not a private one", async () => {
     const ids = async (token: string) =>
       (await clientOf(hub, token).models.list()).data.map((m) => m.id).sort();
-    assert.deepEqual(await ids(caller), [LM]);
-    assert.deepEqual(await ids(owner), ["acme/secret-lm@v1", LM]);
+    assert.deepEqual(await ids(caller), [SLOW, LM]);
+    assert.deepEqual(await ids(owner), ["acme/secret-lm@v1", SLOW, LM]);
     calls += 2;
   });
 
@@ -373,6 +381,83 @@ describe("the OpenAI-compatible API over a served language model", () => {
     assert.equal(records.at(-1)?.prompt_tokens, null);
   });
 
+  it("lets a stream start with the tokens its quota has left and ends it with the quota's error once they are spent", async () => {
+    const uma = await hub.createUser("uma");
+    const promptTokens = lm.tokenizer.encode(PROMPT).length;
+    await expectStatus(
+      hub.request("PUT", "/api/limits/users/uma", {
+        token: hub.adminToken,
+        json: { tokens: { perMonth: promptTokens + 5 } },
+      }),
+      200,
+    );
+    const client = clientOf(hub, uma);
+    // Whole, 20 tokens do not fit: refused before it runs.
+    const whole = await client.completions
+      .create({ model: SLOW, prompt: PROMPT, max_tokens: 20, temperature: 0 })
+      .then(
+        () => assert.fail("the call was answered"),
+        (e: unknown) => e,
+      );
+    assert.ok(whole instanceof OpenAI.RateLimitError, String(whole));
+    assert.equal(whole.code, "insufficient_quota");
+    // Streamed, it starts with the 5 tokens left and is cut when they are spent.
+    const stream = await client.completions.create({
+      model: SLOW,
+      prompt: PROMPT,
+      max_tokens: 20,
+      temperature: 0,
+      stream: true,
+    });
+    let text = "";
+    const cut = await (async () => {
+      try {
+        for await (const chunk of stream) {
+          text += chunk.choices[0]?.text ?? "";
+        }
+        return null;
+      } catch (err) {
+        return err;
+      }
+    })();
+    assert.ok(cut instanceof OpenAI.APIError, String(cut));
+    assert.equal(cut.code, "insufficient_quota");
+    assert.match(cut.message, /monthly token budget/);
+    assert.equal(lm.tokenizer.encode(text).length <= 5, true);
+    assert.ok(text.length > 0, "the stream sent no text before it was cut");
+    calls += 2;
+    await settleUsage(hub, calls);
+    const umaId = (
+      await hub.built.ctx.db
+        .selectFrom("namespaces")
+        .select("id")
+        .where("name", "=", "uma")
+        .executeTakeFirstOrThrow()
+    ).id;
+    const records = await hub.built.ctx.db
+      .selectFrom("usage_records")
+      .select(["status", "prompt_tokens", "completion_tokens"])
+      .where("user_id", "=", umaId)
+      .orderBy("at")
+      .execute();
+    assert.deepEqual(
+      records.map((r) => [r.status, r.prompt_tokens, r.completion_tokens]),
+      [
+        [429, null, null],
+        [200, promptTokens, 5],
+      ],
+    );
+    // The budget is spent to the token: nothing more streams.
+    const after = await client.completions
+      .create({ model: SLOW, prompt: PROMPT, max_tokens: 1, stream: true })
+      .then(
+        () => assert.fail("the call was answered"),
+        (e: unknown) => e,
+      );
+    assert.ok(after instanceof OpenAI.RateLimitError, String(after));
+    calls += 1;
+  });
+
   it("refuses a bad API key with 401 invalid_api_key, which the SDK raises as an AuthenticationError", async () => {
     const err = await clientOf(hub, "hf_not_a_token")
       .completions.create({ model: LM, prompt: PROMPT })
@@ -412,7 +497,15 @@ describe("the OpenAI-compatible API over a served language model", () => {
     }
   });
 
-  it("lists, completes, streams and chats as the model writes, and raises the SDK's errors for a missing model and too many tokens", async () => {
+  it("lists, completes, streams and chats as the model writes, and raises the SDK's errors for a missing model, too many tokens and a stream cut by its budget", async () => {
+    const vic = await hub.createUser("vic");
+    await expectStatus(
+      hub.request("PUT", "/api/limits/users/vic", {
+        token: hub.adminToken,
+        json: { tokens: { perMonth: lm.tokenizer.encode(PROMPT).length + 5 } },
+      }),
+      200,
+    );
     const run = await runProcess(
       [PYTHON_CLIENT],
       pythonEnv(),
@@ -423,6 +516,7 @@ describe("the OpenAI-compatible API over a served language model", () => {
         prompt: PROMPT,
         max_tokens: 10,
         missing: "acme/missing@v1",
+        cut: { api_key: vic, model: SLOW },
       }),
     );
     assert.equal(run.code, 0, `${PYTHON_HINT}\n${run.stderr}`);
@@ -434,9 +528,10 @@ describe("the OpenAI-compatible API over a served language model", () => {
       chat_stream: string;
       missing: { status: number; code: string; param: string };
       too_many: { status: number; param: string };
+      cut: { code: string; text: string } | null;
     };
     const expected = await lm.greedy(PROMPT, 10);
-    assert.deepEqual(out.models, [LM]);
+    assert.deepEqual(out.models, [SLOW, LM]);
     assert.equal(out.completion.text, expected);
     assert.equal(out.completion.usage.prompt_tokens, lm.tokenizer.encode(PROMPT).length);
     assert.equal(out.stream.text, expected);
@@ -446,22 +541,18 @@ describe("the OpenAI-compatible API over a served language model", () => {
     assert.equal(out.chat_stream, chat);
     assert.deepEqual(out.missing, { status: 404, code: "model_not_found", param: "model" });
     assert.deepEqual(out.too_many, { status: 400, param: "max_tokens" });
-    calls += 7;
+    assert.equal(out.cut?.code, "insufficient_quota");
+    assert.ok(out.cut.text.length > 0 && lm.tokenizer.encode(out.cut.text).length <= 5);
+    calls += 8;
   });
 
   it("stops generating when a streaming client leaves, and records the call as abandoned", async () => {
-    const dir = path.join(lm.dir, "slow");
-    await mkdir(dir);
-    await publishAt(hub, owner, "acme/slow-lm", "api", "v1", {
-      "model.onnx": await slowLm(lm.tokenizer, dir),
-    });
-    await enable(hub, owner, "acme/slow-lm", "v1");
     const controller = new AbortController();
     const res = await fetch(`${hub.url}/v1/completions`, {
       method: "POST",
       headers: { authorization: `Bearer ${caller}`, "content-type": "application/json" },
       body: JSON.stringify({
-        model: "acme/slow-lm@v1",
+        model: SLOW,
         prompt: PROMPT,
         max_tokens: 1000,
         temperature: 0,

@@ -1,6 +1,7 @@
 """Calls a Gatehouse hub through the official `openai` Python package, as a user would.
 
-Reads one JSON job on stdin: {"base_url", "api_key", "model", "prompt", "max_tokens", "missing"}.
+Reads one JSON job on stdin: {"base_url", "api_key", "model", "prompt", "max_tokens", "missing",
+"cut": {"api_key", "model"}}, the last a caller whose token budget a stream outruns.
 Writes one JSON object on stdout with what each call gave back, so that the test
 compares it with what the model itself writes.
 """
@@ -76,6 +77,18 @@ def main() -> None:
         out["too_many"] = None
     except openai.BadRequestError as err:
         out["too_many"] = {"status": err.status_code, "param": err.param}
+
+    cut = openai.OpenAI(base_url=job["base_url"], api_key=job["cut"]["api_key"], max_retries=0)
+    pieces = []
+    try:
+        for chunk in cut.completions.create(
+            model=job["cut"]["model"], prompt=prompt, max_tokens=20, temperature=0, stream=True
+        ):
+            if chunk.choices:
+                pieces.append(chunk.choices[0].text)
+        out["cut"] = None
+    except openai.APIError as err:
+        out["cut"] = {"code": err.code, "text": "".join(pieces)}
 
     json.dump(out, sys.stdout)
 
