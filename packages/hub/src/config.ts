@@ -229,6 +229,13 @@ export interface ServeConfig {
   readonly maxBatch: number;
   /** How long a partial batch may wait for more calls, in µs, for versions enabled without their own (GATEHOUSE_SERVE_MAX_DELAY_MS, milliseconds, default 0). */
   readonly maxDelayUs: number;
+  /**
+   * The API keys the hub sends to upstream engines, by their origin
+   * (GATEHOUSE_UPSTREAM_KEYS, a JSON object such as
+   * `{"http://10.0.0.5:8000": "sk-…"}`): kept in the environment, never in the
+   * database.
+   */
+  readonly upstreamKeys: ReadonlyMap<string, string>;
 }
 
 /** The most rows of one batched run a version may ask for. */
@@ -260,7 +267,42 @@ function parseServe(env: Env): ServeConfig {
     maxDelayUs: Math.round(
       nonNegativeNumberOr(env, "GATEHOUSE_SERVE_MAX_DELAY_MS", 0, MAX_DELAY_LIMIT_MS) * 1000,
     ),
+    upstreamKeys: parseUpstreamKeys(env.GATEHOUSE_UPSTREAM_KEYS),
   };
+}
+
+/** GATEHOUSE_UPSTREAM_KEYS: a JSON object of origins (`http://host:port`) to API keys. */
+function parseUpstreamKeys(raw: string | undefined): ReadonlyMap<string, string> {
+  const variable = "GATEHOUSE_UPSTREAM_KEYS";
+  if (raw === undefined || raw.trim() === "") {
+    return new Map();
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(variable, 'is not JSON; write {"http://host:port": "KEY"}');
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(variable, 'must be a JSON object such as {"http://host:port": "KEY"}');
+  }
+  const keys = new Map<string, string>();
+  for (const [origin, key] of Object.entries(parsed)) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError(
+        variable,
+        `"${origin}" is not a URL; write an origin such as http://host:port`,
+      );
+    }
+    if (typeof key !== "string" || key === "") {
+      throw new ConfigError(variable, `the key of ${origin} must be a non-empty string`);
+    }
+    keys.set(url.origin, key);
+  }
+  return keys;
 }
 
 /** A setting that cannot be used; `variable` names the environment variable or flag. */

@@ -38,6 +38,7 @@ export type ErrorCode =
   | "USAGE_NOT_ALLOWED"
   | "TOO_MANY_CONNECTIONS"
   | "UNAVAILABLE"
+  | "BAD_GATEWAY"
   | "INTERNAL";
 
 export const HF_ERROR_CODES: Partial<Record<ErrorCode, string>> = {
@@ -96,6 +97,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 429;
     case "UNAVAILABLE":
       return 503;
+    case "BAD_GATEWAY":
+      return 502;
     case "INTERNAL":
       return 500;
   }

@@ -44,7 +44,12 @@ export type {
   WindowLimit,
   WindowState,
 } from "./usage-limiter.js";
-export { noCallFacts, type CallFacts, type UsageEntry } from "./usage-entry.js";
+export {
+  noCallFacts,
+  type CallFacts,
+  type GenerationCount,
+  type UsageEntry,
+} from "./usage-entry.js";
 export {
   pruneUsage,
   startUsagePruning,

@@ -21,8 +21,6 @@ export type Prompt = string | readonly number[];
 /** What a completion or chat call asks the model for. */
 export interface TextAsk {
   readonly endpoint: "completions" | "chat";
-  /** The `model` field: `namespace/name` or `namespace/name@version`. */
-  readonly model: string;
   /** The prompts, made once the version is known (a chat's by its card's template, which may name the end-of-text token). */
   readonly prompts: (callable: Callable, eosToken: string) => readonly Prompt[];
   /** The most tokens each choice may have; unset, 16 for a completion (OpenAI's default) and the context for a chat. */
@@ -55,8 +53,23 @@ export interface TextRun {
 const COMPLETION_DEFAULT_MAX_TOKENS = 16;
 
 /**
- * Runs a completion or chat call on a served language model the caller may
- * call: finds the version, checks `max_tokens` against the model's context,
+ * The served version a call's `model` field names (`namespace/name` or
+ * `namespace/name@version`), if the caller may call it; OpenAI's 404
+ * `model_not_found` otherwise.
+ */
+export function findTextModel(
+  ctx: HubContext,
+  caller: Caller,
+  model: string,
+  facts: CallFacts | undefined,
+): Promise<Callable> {
+  const { repo, version } = parseModelId(model);
+  return findServedVersion(ctx, caller.actor, repo, version, modelNotFound(model), facts);
+}
+
+/**
+ * Runs a completion or chat call on a served language model the hub runs:
+ * checks `max_tokens` against the model's context,
  * lets the call through the usage limits, then generates every choice at once
  * (the engines batch them with whatever else runs) and reports their text as
  * it comes. Aborting `signal` (the client went away) ends every choice at the
@@ -65,23 +78,16 @@ const COMPLETION_DEFAULT_MAX_TOKENS = 16;
 export async function generateText(
   ctx: HubContext,
   caller: Caller,
+  callable: Callable,
   ask: TextAsk,
   facts: CallFacts | undefined,
   listener: TextListener,
   signal: AbortSignal,
 ): Promise<TextRun> {
-  const { repo, version } = parseModelId(ask.model);
-  const callable = await findServedVersion(
-    ctx,
-    caller.actor,
-    repo,
-    version,
-    modelNotFound(ask.model),
-    facts,
-  );
   const { model, served } = callable;
   const label = `${model.fullName}@${served.versionName}`;
-  if (!isDecoder(served.signature)) {
+  const sha256 = served.sha256;
+  if (sha256 === null || !isDecoder(served.signature)) {
     throw new HubError(
       "BAD_REQUEST",
       `${label} is not a language model; call it through the Open Inference Protocol (gatehouse serve status ${label} shows its URL)`,
@@ -92,7 +98,7 @@ export async function generateText(
   const pool = (await ctx.serving.poolFor({
     versionId: served.versionId,
     label,
-    sha256: served.sha256,
+    sha256,
     workers: served.workers,
     batching: batchingOf(ctx.config.serve, served),
     generative: true,

@@ -7,7 +7,9 @@ import type { HubApp } from "../http/index.js";
 import { toHubError } from "../http/index.js";
 import type { RateLimitHeaders } from "../limits/index.js";
 import { chatPrompt } from "./chat-template.js";
-import { generateText, type TextAsk, type TextRun } from "./generate-text.js";
+import { findTextModel, generateText, type TextAsk, type TextRun } from "./generate-text.js";
+import { proxyUpstream } from "./proxy-upstream.js";
+import { openEventStream, sendEvent } from "./sse.js";
 import { listModels } from "./list-models.js";
 import { openAiError, sendOpenAiError } from "./openai-error.js";
 import { ChatBody, CompletionBody, settingsOf, type Shared } from "./openai-schemas.js";
@@ -120,10 +122,29 @@ async function answer(
   const created = createdAt(ctx);
   const caller = { actor: request.actor, address: request.ip };
   const facts = request.usageFacts ?? undefined;
+  const callable = await findTextModel(ctx, caller, body.model, facts);
+  const upstream = callable.served.upstream;
+  if (upstream !== null) {
+    return proxyUpstream(
+      ctx,
+      {
+        caller,
+        callable,
+        upstream,
+        endpoint: ask.endpoint,
+        body,
+        facts,
+        signal: controller.signal,
+      },
+      reply,
+      includeUsage,
+    );
+  }
   if (!stream) {
     const run = await generateText(
       ctx,
       caller,
+      callable,
       ask,
       facts,
       {
@@ -146,9 +167,7 @@ async function answer(
   // Set once the stream opens (in a callback, so held in an object the compiler does not narrow).
   const opened: { model: string | null } = { model: null };
   const send = (data: object | string): void => {
-    if (!reply.raw.destroyed) {
-      reply.raw.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
-    }
+    sendEvent(reply, data);
   };
   const chunk = (choices: object[]) => ({
     id,
@@ -161,17 +180,7 @@ async function answer(
   });
   const open = (label: string, headers: RateLimitHeaders, choices: number): void => {
     opened.model = label;
-    reply.hijack();
-    const own = Object.fromEntries(
-      Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined),
-    );
-    reply.raw.writeHead(200, {
-      ...own,
-      ...headers,
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-    });
+    openEventStream(reply, { ...headers });
     if (shape.opening !== null) {
       const opening = shape.opening;
       send(chunk(Array.from({ length: choices }, (_, i) => opening(i))));
@@ -181,6 +190,7 @@ async function answer(
     const run = await generateText(
       ctx,
       caller,
+      callable,
       ask,
       facts,
       {
@@ -275,7 +285,6 @@ export function registerOpenAiRoutes(app: HubApp, ctx: HubContext): void {
           reply,
           {
             endpoint: "completions",
-            model: body.model,
             prompts: () => prompts,
             maxTokens: body.max_tokens ?? undefined,
             ...settingsOf(body),
@@ -307,7 +316,6 @@ export function registerOpenAiRoutes(app: HubApp, ctx: HubContext): void {
           reply,
           {
             endpoint: "chat",
-            model: body.model,
             prompts: ({ model, version }, eosToken) => [
               chatPrompt(
                 `${model.fullName}@${version.name}`,

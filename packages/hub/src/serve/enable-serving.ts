@@ -3,7 +3,7 @@ import { requireUser, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { loadModel, resolveVersion } from "../registry/index.js";
-import { findServed } from "./served-versions.js";
+import { findServed, type Upstream } from "./served-versions.js";
 import { notServed, statusOf, type ServingStatus } from "./serving-status.js";
 
 /** The file a served version runs. */
@@ -22,7 +22,7 @@ export async function enableServing(
   actor: Actor,
   repo: { namespace: string; name: string },
   versionName: string,
-  asked: { workers?: number; maxBatch?: number; maxDelayMs?: number },
+  asked: { workers?: number; maxBatch?: number; maxDelayMs?: number; upstream?: Upstream },
   origin: RequestOrigin,
 ): Promise<ServingStatus> {
   const model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.release");
@@ -32,8 +32,11 @@ export async function enableServing(
   if (access.stage === "withdrawn") {
     throw new HubError("CONFLICT", `${id} was withdrawn and cannot be served`);
   }
+  if (asked.upstream !== undefined) {
+    await checkUpstream(ctx, asked.upstream, id);
+  }
   const file = version.files.find((f) => f.path === MODEL_FILE);
-  if (file === undefined) {
+  if (file === undefined && asked.upstream === undefined) {
     throw new HubError(
       "BAD_REQUEST",
       `${id} has no ${MODEL_FILE}; the hub serves ONNX models, so publish a version holding ${MODEL_FILE}`,
@@ -51,16 +54,25 @@ export async function enableServing(
   // settings follows GATEHOUSE_SERVE_MAX_BATCH and GATEHOUSE_SERVE_MAX_DELAY_MS.
   const maxBatch = asked.maxBatch ?? null;
   const maxDelayUs = asked.maxDelayMs === undefined ? null : Math.round(asked.maxDelayMs * 1000);
-  const signature = await ctx.serving.enable({
-    versionId: version.id,
-    label: id,
-    sha256: file.sha256,
-    workers,
-    batching: {
-      maxBatch: maxBatch ?? ctx.config.serve.maxBatch,
-      maxDelayUs: maxDelayUs ?? ctx.config.serve.maxDelayUs,
-    },
-  });
+  // An upstream engine runs the model: the hub loads nothing, and the version is no
+  // tensor model (no inputs or outputs for OIP).
+  const signature =
+    asked.upstream !== undefined || file === undefined
+      ? { inputs: [], outputs: [] }
+      : await ctx.serving.enable({
+          versionId: version.id,
+          label: id,
+          sha256: file.sha256,
+          workers,
+          batching: {
+            maxBatch: maxBatch ?? ctx.config.serve.maxBatch,
+            maxDelayUs: maxDelayUs ?? ctx.config.serve.maxDelayUs,
+          },
+        });
+  if (asked.upstream !== undefined) {
+    // Workers of an earlier enabling without an upstream stop.
+    await ctx.serving.unload(version.id);
+  }
   const now = ctx.clock.now();
   try {
     await ctx.db.transaction().execute(async (trx) => {
@@ -69,6 +81,8 @@ export async function enableServing(
         max_batch: maxBatch,
         max_delay_us: maxDelayUs,
         signature: JSON.stringify(signature),
+        upstream_url: asked.upstream?.url ?? null,
+        upstream_model: asked.upstream?.model ?? null,
         enabled_by: user.userId,
         enabled_at: now.toISOString(),
       };
@@ -91,6 +105,7 @@ export async function enableServing(
           workers,
           ...(maxBatch === null ? {} : { maxBatch }),
           ...(asked.maxDelayMs === undefined ? {} : { maxDelayMs: asked.maxDelayMs }),
+          ...(asked.upstream === undefined ? {} : { upstream: asked.upstream }),
         },
         at: now,
         origin,
@@ -140,4 +155,55 @@ export async function disableServing(
     throw notServed(`${model.fullName}@${version.name}`, repo, version.name);
   }
   await ctx.serving.unload(version.id);
+}
+
+/**
+ * Checks that an upstream engine answers at `upstream.url` and serves
+ * `upstream.model`, by its `GET /models` with the hub's key for it, so that a
+ * typo is refused when enabling rather than on every call.
+ */
+async function checkUpstream(ctx: HubContext, upstream: Upstream, id: string): Promise<void> {
+  let base: URL;
+  try {
+    base = new URL(upstream.url);
+  } catch {
+    throw new HubError(
+      "BAD_REQUEST",
+      `upstream.url "${upstream.url}" is not a URL; write one such as http://10.0.0.5:8000/v1`,
+    );
+  }
+  if (base.protocol !== "http:" && base.protocol !== "https:") {
+    throw new HubError("BAD_REQUEST", `upstream.url must be http or https, not ${base.protocol}`);
+  }
+  const key = ctx.config.serve.upstreamKeys.get(base.origin);
+  let listed: unknown;
+  try {
+    const response = await fetch(`${upstream.url.replace(/\/+$/, "")}/models`, {
+      headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) {
+      throw new Error(
+        `GET /models answered ${response.status}${response.status === 401 ? "; set its key in GATEHOUSE_UPSTREAM_KEYS" : ""}`,
+      );
+    }
+    listed = await response.json();
+  } catch (err) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `${id}: the engine at ${upstream.url} cannot be used: ${(err as Error).message}`,
+    );
+  }
+  const data = (listed as { data?: unknown } | null)?.data;
+  const ids = Array.isArray(data)
+    ? data.flatMap((m: unknown) =>
+        typeof (m as { id?: unknown } | null)?.id === "string" ? [(m as { id: string }).id] : [],
+      )
+    : [];
+  if (!ids.includes(upstream.model)) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `${id}: the engine at ${upstream.url} serves no model "${upstream.model}"; it serves ${ids.length === 0 ? "none" : ids.join(", ")}`,
+    );
+  }
 }

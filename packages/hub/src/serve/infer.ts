@@ -99,7 +99,8 @@ export async function infer(
     target.version,
     facts,
   );
-  if (isDecoder(served.signature)) {
+  const sha256 = served.sha256;
+  if (served.upstream !== null || sha256 === null || isDecoder(served.signature)) {
     throw new HubError(
       "BAD_REQUEST",
       `${model.fullName}@${served.versionName} is a language model served for generation; call it through the OpenAI-compatible API (POST /v1/completions with "model": "${model.fullName}@${served.versionName}")`,
@@ -116,7 +117,7 @@ export async function infer(
   const pool = (await ctx.serving.poolFor({
     versionId: served.versionId,
     label,
-    sha256: served.sha256,
+    sha256,
     workers: served.workers,
     batching: batchingOf(ctx.config.serve, served),
     generative: false,

@@ -17,7 +17,7 @@ export function registerServingRoutes(app: HubApp, ctx: HubContext): void {
       config: { access: { model: "version.release" } },
       schema: {
         description:
-          "Serve a published version holding model.onnx for hosted inference (Open Inference Protocol v2 at /v2). Its workers load the file first; one onnxruntime cannot load is refused 400 with the runtime's message. Again on a served version: changes its workers and batching.",
+          "Serve a published version holding model.onnx for hosted inference (Open Inference Protocol v2 at /v2; a language model through the OpenAI-compatible API at /v1). Its workers load the file first; one onnxruntime cannot load is refused 400 with the runtime's message. With `upstream`, an engine elsewhere runs the version and the hub proxies the OpenAI-compatible API to it. Again on a served version: changes its settings.",
         params: VersionParams,
         body: Type.Object(
           {
@@ -44,6 +44,24 @@ export function registerServingRoutes(app: HubApp, ctx: HubContext): void {
                 description:
                   "dynamic batching: how long a partial batch may wait for more calls, counted from its oldest call, in ms, kept to the µs (default: GATEHOUSE_SERVE_MAX_DELAY_MS)",
               }),
+            ),
+            upstream: Type.Optional(
+              Type.Object(
+                {
+                  url: Type.String({
+                    minLength: 8,
+                    maxLength: 2048,
+                    description:
+                      "the OpenAI-compatible base URL of the engine (vLLM, TGI, llama.cpp's server, another hub), such as http://10.0.0.5:8000/v1; its API key, if any, is in GATEHOUSE_UPSTREAM_KEYS",
+                  }),
+                  model: Type.String({
+                    minLength: 1,
+                    maxLength: 300,
+                    description: "the engine's name for the model, as its GET /models lists it",
+                  }),
+                },
+                { additionalProperties: false },
+              ),
             ),
           },
           { additionalProperties: false },

@@ -3,6 +3,13 @@ import { prepareQuery, type Db } from "../store/index.js";
 import type { BatchSettings } from "./worker-pool.js";
 import type { ModelSignature } from "./tensor-types.js";
 
+/** An OpenAI-compatible engine that runs a served version: its base URL and its name for the model. */
+export interface Upstream {
+  /** The base URL the engine's routes hang from, such as `http://10.0.0.5:8000/v1`. */
+  readonly url: string;
+  readonly model: string;
+}
+
 /** A served version as stored: what enabling fixed, and by whom. */
 export interface ServedVersion {
   readonly versionId: string;
@@ -17,9 +24,11 @@ export interface ServedVersion {
   readonly maxBatch: number | null;
   /** How long a partial batch may wait, in µs; null: the hub's default. */
   readonly maxDelayUs: number | null;
-  /** The content of its `model.onnx`. */
-  readonly sha256: string;
+  /** The content of its `model.onnx`; null for a version an upstream engine runs. */
+  readonly sha256: string | null;
   readonly signature: ModelSignature;
+  /** The engine that runs it, when it is not the hub (enableServing's `upstream`). */
+  readonly upstream: Upstream | null;
   /** The enabling user's name, or null once erased. */
   readonly enabledBy: string | null;
   readonly enabledAt: string;
@@ -31,7 +40,7 @@ const served = (db: Db) =>
     .innerJoin("versions as v", "v.id", "s.version_id")
     .innerJoin("models as m", "m.id", "s.model_id")
     .innerJoin("namespaces as n", "n.id", "m.namespace_id")
-    .innerJoin("version_files as f", (join) =>
+    .leftJoin("version_files as f", (join) =>
       join.onRef("f.version_id", "=", "s.version_id").on("f.path", "=", "model.onnx"),
     )
     .leftJoin("namespaces as u", "u.id", "s.enabled_by")
@@ -43,6 +52,8 @@ const served = (db: Db) =>
       "s.max_delay_us",
       "s.signature",
       "s.enabled_at",
+      "s.upstream_url",
+      "s.upstream_model",
       "f.sha256",
       "v.name as version_name",
       "m.name as model_name",
@@ -65,6 +76,10 @@ function toServed(row: Row): ServedVersion {
     maxDelayUs: row.max_delay_us,
     sha256: row.sha256,
     signature: JSON.parse(row.signature) as ModelSignature,
+    upstream:
+      row.upstream_url === null || row.upstream_model === null
+        ? null
+        : { url: row.upstream_url, model: row.upstream_model },
     enabledBy: row.enabled_by,
     enabledAt: row.enabled_at,
   };

@@ -3,7 +3,13 @@ import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { loadModel, resolveVersion } from "../registry/index.js";
 import { oipModelName } from "../names/index.js";
-import { allServed, batchingOf, findServed, type ServedVersion } from "./served-versions.js";
+import {
+  allServed,
+  batchingOf,
+  findServed,
+  type ServedVersion,
+  type Upstream,
+} from "./served-versions.js";
 import { batchableSignature } from "./batch-calls.js";
 import { isDecoder } from "./decoder-signature.js";
 import type { LoadState } from "./serving-pools.js";
@@ -21,6 +27,8 @@ export interface ServingStatus {
    * /v1/chat/completions with `"model": "{model}@{version}"`).
    */
   readonly protocol: "oip" | "openai";
+  /** The engine that runs it, whose OpenAI-compatible API the hub proxies; null when the hub runs it. */
+  readonly upstream: Upstream | null;
   readonly workers: number;
   /** In this hub process: `loaded`, `loading`, or `idle` (unloaded; the next call loads it). */
   readonly state: LoadState;
@@ -50,7 +58,8 @@ export function statusOf(ctx: HubContext, served: ServedVersion): ServingStatus 
     model: served.model,
     version: served.versionName,
     oipName: oipModelName(served.namespace, served.name),
-    protocol: isDecoder(served.signature) ? "openai" : "oip",
+    protocol: served.upstream !== null || isDecoder(served.signature) ? "openai" : "oip",
+    upstream: served.upstream,
     workers: served.workers,
     state: pool.state,
     queueDepth: pool.queueDepth,

@@ -675,6 +675,14 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  "0021-serving-upstream": {
+    async up(db: Kysely<unknown>) {
+      // A version served by an engine elsewhere: the OpenAI-compatible base URL and the
+      // engine's name for the model. Its API key is in the hub's environment, not here.
+      await db.schema.alterTable("served_versions").addColumn("upstream_url", "text").execute();
+      await db.schema.alterTable("served_versions").addColumn("upstream_model", "text").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

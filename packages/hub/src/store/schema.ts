@@ -286,6 +286,10 @@ export interface ServedVersionsTable {
   max_delay_us: number | null;
   enabled_by: string;
   enabled_at: string;
+  /** The OpenAI-compatible base URL of the engine that runs it; null when the hub runs it. */
+  upstream_url: string | null;
+  /** The engine's name for the model; null when the hub runs it. */
+  upstream_model: string | null;
 }
 
 export interface UsageLimitsTable {

@@ -14,6 +14,7 @@ interface ServingStatus {
   readonly version: string;
   readonly oipName: string;
   readonly protocol: "oip" | "openai";
+  readonly upstream: { readonly url: string; readonly model: string } | null;
   readonly workers: number;
   readonly state: string;
   readonly queueDepth: number;
@@ -38,11 +39,13 @@ const servingPath = (ref: ModelRef & { version: string }) =>
   `${modelPath(ref)}/versions/${encodeURIComponent(ref.version)}/serving`;
 
 const batchText = (s: ServingStatus) =>
-  s.protocol === "openai"
-    ? `continuous batching of ≤${s.maxBatch} sequences`
-    : s.batched
-      ? `batch ≤${s.maxBatch} rows, delay ${s.maxDelayMs} ms, ${s.batches} batches of ${s.batchedCalls} calls`
-      : "unbatched";
+  s.upstream !== null
+    ? `proxied to ${s.upstream.model} at ${s.upstream.url}`
+    : s.protocol === "openai"
+      ? `continuous batching of ≤${s.maxBatch} sequences`
+      : s.batched
+        ? `batch ≤${s.maxBatch} rows, delay ${s.maxDelayMs} ms, ${s.batches} batches of ${s.batchedCalls} calls`
+        : "unbatched";
 
 const statusLine = (s: ServingStatus) =>
   `${s.model}@${s.version}  ${s.state}  workers ${s.workers}  queue ${s.queueDepth}  running ${s.running}  ${batchText(s)}  ${
@@ -83,19 +86,42 @@ export function registerServeCommands(
       "dynamic batching: how long a partial batch may wait for more calls (default: the hub's)",
       numberFlag((n) => n >= 0, "--max-delay-ms takes a number of milliseconds, 0 or more"),
     )
+    .option(
+      "--upstream <url>",
+      "proxy the OpenAI-compatible API to an engine at this base URL (vLLM, TGI, llama.cpp's server, another hub), e.g. http://10.0.0.5:8000/v1; its key goes in the hub's GATEHOUSE_UPSTREAM_KEYS",
+    )
+    .option("--upstream-model <name>", "the engine's name for the model (with --upstream)")
     .action(
-      async (id: string, options: { workers?: number; maxBatch?: number; maxDelayMs?: number }) => {
+      async (
+        id: string,
+        options: {
+          workers?: number;
+          maxBatch?: number;
+          maxDelayMs?: number;
+          upstream?: string;
+          upstreamModel?: string;
+        },
+      ) => {
         const ref = versionRef(id);
+        if ((options.upstream === undefined) !== (options.upstreamModel === undefined)) {
+          throw new UsageError(
+            "give --upstream URL and --upstream-model NAME together: the engine and its name for the model",
+          );
+        }
         const ctx = await contextOf();
         const status = await ctx.client.json<ServingStatus>("PUT", servingPath(ref), {
           ...(options.workers === undefined ? {} : { workers: options.workers }),
           ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
           ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }),
+          ...(options.upstream === undefined || options.upstreamModel === undefined
+            ? {}
+            : { upstream: { url: options.upstream, model: options.upstreamModel } }),
         });
-        ctx.print(
-          `serving ${status.model}@${status.version} with ${status.workers} worker${status.workers === 1 ? "" : "s"}, ${batchText(status)}; ${howToCall(status)}`,
-          status,
-        );
+        const how =
+          status.upstream === null
+            ? `with ${status.workers} worker${status.workers === 1 ? "" : "s"}, ${batchText(status)}`
+            : batchText(status);
+        ctx.print(`serving ${status.model}@${status.version} ${how}; ${howToCall(status)}`, status);
       },
     );
 

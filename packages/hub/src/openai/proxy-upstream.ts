@@ -1,0 +1,232 @@
+import { performance } from "node:perf_hooks";
+import { Readable } from "node:stream";
+import type { FastifyReply } from "fastify";
+import type { HubContext } from "../context.js";
+import { HubError } from "../errors/index.js";
+import { toHubError } from "../http/index.js";
+import { admitCall, type CallFacts, type GenerationCount } from "../limits/index.js";
+import type { Callable, Caller, Upstream } from "../serve/index.js";
+import { openAiError } from "./openai-error.js";
+import type { Shared } from "./openai-schemas.js";
+import { eventData, openEventStream, sendEvent } from "./sse.js";
+import { upstreamRefusal } from "./upstream-error.js";
+
+/** OpenAI's rule of thumb for a prompt the hub cannot tokenise: four characters a token. */
+const CHARS_PER_TOKEN = 4;
+/** The most a choice is taken to generate when a call does not say, for its reserve. */
+const DEFAULT_MAX_TOKENS = { completions: 16, chat: 1024 } as const;
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null;
+
+/** What a proxied call is: who calls which version, through which endpoint, with what body. */
+export interface ProxyCall {
+  readonly caller: Caller;
+  readonly callable: Callable;
+  readonly upstream: Upstream;
+  readonly endpoint: "completions" | "chat";
+  readonly body: Shared;
+  readonly facts: CallFacts | undefined;
+  /** Aborted when the caller goes away: the engine's request is cancelled with it. */
+  readonly signal: AbortSignal;
+}
+
+/** The prompts' text of a body, for an estimate of its tokens. */
+function promptText(body: Shared): string {
+  if ("messages" in body) {
+    return body.messages
+      .map((m) =>
+        typeof m.content === "string" ? m.content : m.content.map((p) => p.text).join(""),
+      )
+      .join("\n");
+  }
+  return Array.isArray(body.prompt) ? body.prompt.join(" ") : body.prompt;
+}
+
+/** A usage object's counts, when it has them. */
+function countsOf(usage: unknown): { prompt: number; completion: number } | null {
+  if (
+    isObject(usage) &&
+    typeof usage.prompt_tokens === "number" &&
+    typeof usage.completion_tokens === "number"
+  ) {
+    return { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
+  }
+  return null;
+}
+
+/** Whether a chunk carries text: a completion's `text` or a chat's `delta.content`. */
+const hasText = (chunk: Json): boolean =>
+  Array.isArray(chunk.choices) &&
+  chunk.choices.some(
+    (c: unknown) =>
+      isObject(c) &&
+      ((typeof c.text === "string" && c.text !== "") ||
+        (isObject(c.delta) && typeof c.delta.content === "string" && c.delta.content !== "")),
+  );
+
+/**
+ * Sends a completion or chat call on to the engine that serves the version
+ * (vLLM, TGI, llama.cpp's server, another Gatehouse), under the hub's access
+ * rules and limits: the call reserves an estimate of its tokens (four
+ * characters a prompt token, and its `max_tokens`) and is corrected to the
+ * engine's own counts. A stream is passed through as it comes, with
+ * `include_usage` forced on upstream so the hub can meter it and the usage
+ * chunk dropped when the caller did not ask for it; the engine's request is
+ * cancelled when the caller goes away. The engine's errors answer in OpenAI's
+ * shape (upstream-error.ts); `model` in every answer is the hub's id.
+ */
+export async function proxyUpstream(
+  ctx: HubContext,
+  call: ProxyCall,
+  reply: FastifyReply,
+  includeUsage: boolean,
+): Promise<object | undefined> {
+  const { model, served } = call.callable;
+  const label = `${model.fullName}@${served.versionName}`;
+  const { body, endpoint, upstream } = call;
+  const stream = body.stream === true;
+  const asked =
+    "messages" in body
+      ? (body.max_completion_tokens ?? body.max_tokens ?? undefined)
+      : (body.max_tokens ?? undefined);
+  const prompts = "messages" in body || !Array.isArray(body.prompt) ? 1 : body.prompt.length;
+  const promptTokens = Math.ceil(promptText(body).length / CHARS_PER_TOKEN);
+  const admission = await admitCall(ctx, {
+    ...call.caller,
+    versionId: served.versionId,
+    label,
+    protocol: "openai",
+    endpoint,
+    rows: prompts * (body.n ?? 1),
+    binaryTensors: false,
+    tokens: {
+      prompt: promptTokens,
+      choices: prompts * (body.n ?? 1),
+      maxTokens: asked,
+      defaultMaxTokens: DEFAULT_MAX_TOKENS[endpoint],
+      partial: false,
+    },
+  });
+  const reserve = promptTokens + admission.maxTokens * prompts * (body.n ?? 1);
+  const started = performance.now();
+  let used: GenerationCount | null = null;
+  let opened = false;
+  try {
+    const forward: Json = { ...body, model: upstream.model };
+    // A cap lowered what a call that named no max_tokens may have: the engine must hold to it.
+    if (asked === undefined && admission.maxTokens < DEFAULT_MAX_TOKENS[endpoint]) {
+      forward.max_tokens = admission.maxTokens;
+    }
+    if (stream) {
+      forward.stream_options = { include_usage: true };
+    }
+    const response = await send(ctx, upstream, endpoint, forward, call.signal, label);
+    if (!stream) {
+      const answer = (await response.json()) as Json;
+      const counts = countsOf(answer.usage);
+      used = counts === null ? null : { ...counts, timeToFirstTokenMs: null };
+      return { ...answer, model: label };
+    }
+    openEventStream(reply, { ...admission.headers });
+    opened = true;
+    let first: number | null = null;
+    if (response.body === null) {
+      throw new HubError("BAD_GATEWAY", `the engine serving ${label} sent no stream`);
+    }
+    for await (const data of eventData(Readable.fromWeb(response.body))) {
+      if (data === "[DONE]") {
+        sendEvent(reply, "[DONE]");
+        break;
+      }
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(data);
+      } catch {
+        throw new HubError(
+          "BAD_GATEWAY",
+          `the engine serving ${label} sent an event that is not JSON`,
+        );
+      }
+      if (!isObject(chunk)) {
+        continue;
+      }
+      if (isObject(chunk.error) || typeof chunk.error === "string") {
+        sendEvent(reply, openAiError(upstreamRefusal(label, 400, data, null)));
+        break;
+      }
+      first ??= hasText(chunk) ? performance.now() - started : null;
+      const counts = countsOf(chunk.usage);
+      if (counts !== null) {
+        used = { ...counts, timeToFirstTokenMs: first };
+      }
+      const usageOnly = Array.isArray(chunk.choices) && chunk.choices.length === 0;
+      if (includeUsage) {
+        sendEvent(reply, { ...chunk, model: label });
+      } else if (!usageOnly) {
+        // vLLM's continuous usage stats ride on every chunk: they go only to who asked.
+        sendEvent(reply, { ...chunk, usage: undefined, model: label });
+      }
+    }
+    return undefined;
+  } catch (err) {
+    if (!opened) {
+      throw err;
+    }
+    if (!call.signal.aborted) {
+      sendEvent(reply, openAiError(toHubError(err)));
+    }
+    return undefined;
+  } finally {
+    if (opened) {
+      reply.raw.end();
+    }
+    if (call.facts !== undefined && used !== null) {
+      call.facts.tokens = used;
+    }
+    // Without the engine's counts, the call keeps its whole reserve.
+    await admission.done(
+      performance.now() - started,
+      used === null ? reserve : used.prompt + used.completion,
+    );
+  }
+}
+
+/** Posts `body` to the engine's endpoint with the hub's key for it; an error answer becomes its refusal. */
+async function send(
+  ctx: HubContext,
+  upstream: Upstream,
+  endpoint: "completions" | "chat",
+  body: Json,
+  signal: AbortSignal,
+  label: string,
+): Promise<Response> {
+  const url = `${upstream.url.replace(/\/+$/, "")}/${endpoint === "chat" ? "chat/completions" : "completions"}`;
+  const key = ctx.config.serve.upstreamKeys.get(new URL(url).origin);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
+      },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    throw new HubError(
+      "BAD_GATEWAY",
+      `the engine serving ${label} at ${upstream.url} cannot be reached (${(err as Error).message})`,
+    );
+  }
+  if (!response.ok) {
+    throw upstreamRefusal(
+      label,
+      response.status,
+      (await response.text()).slice(0, 64 * 1024),
+      response.headers.get("retry-after"),
+    );
+  }
+  return response;
+}
