@@ -27,6 +27,7 @@ function typeAndCode(hubError: HubError): { type: string; code: string | null } 
         ? { type: "insufficient_quota", code: "insufficient_quota" }
         : { type: "requests", code: "rate_limit_exceeded" };
     case 500:
+    case 502:
     case 503:
       return { type: "server_error", code: hubError.status === 503 ? "service_unavailable" : null };
     default:
