@@ -1,13 +1,12 @@
 // Language-model generation: @gatehouse/ml's generation engine against a plain loop of
 // onnxruntime-node runs over the same exported decoder, for the same tokens, in the same run.
 import { loadMl } from "./lib/load-ml.mjs";
+import { randomLm } from "./lib/random-lm.mjs";
 import { median } from "./lib/report.mjs";
 
 const ROUNDS = 3;
 const STREAMS = 16;
 const PROMPT_TOKENS = 8;
-/** Chapters of Moby Dick the byte-level BPE tokenizer is trained on; enough for 1024 tokens. */
-const TOKENIZER_CHAPTERS = 20;
 
 /** The id of the largest of the `vocab` logits from `offset`, the lowest among equals, as the engine picks greedily. */
 function argmax(logits, offset, vocab) {
@@ -165,26 +164,7 @@ async function compare({ ml, loop, label, engine, prompts, maxTokens, log }) {
  */
 export async function benchLmGenerate({ log }) {
   const ml = await loadMl();
-  const corpus = await ml.loadLmCorpus("moby-dick");
-  const size = ml.DEFAULT_LM_SIZE;
-  const tokenizer = new ml.BpeTokenizer(
-    ml.trainBpe(corpus.documents.slice(0, TOKENIZER_CHAPTERS), {
-      vocabSize: size.vocabSize,
-      specialTokens: [ml.END_OF_TEXT],
-    }),
-  );
-  const config = { ...size, vocabSize: tokenizer.size };
-  const eos = tokenizer.id(ml.END_OF_TEXT);
-  // The weights are drawn as tfjs tensors, which need its backend picked first.
-  await ml.useWasmBackend();
-  const weights = ml.initGptWeights(config, ml.createRng(1));
-  const bytes = ml.exportGptOnnx(config, weights, {
-    [ml.GPT_ONNX_TOKENIZER_KEY]: JSON.stringify(ml.toTokenizerJson(tokenizer)),
-    [ml.GPT_ONNX_GENERATION_KEY]: JSON.stringify({ bos_token_id: eos, eos_token_id: eos }),
-  });
-  for (const w of weights.values()) {
-    w.dispose();
-  }
+  const { bytes, config, eos } = await randomLm(ml);
   const rng = ml.createRng(2);
   const prompts = Array.from({ length: STREAMS }, () =>
     Array.from({ length: PROMPT_TOKENS }, () => {

@@ -1,5 +1,5 @@
 // `npm run bench`: the speed and memory figures, each a ratio against a baseline measured in the same run.
-//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|serve-memory|web-ui|mlp-train|onnx-infer|lm-train|lm-generate|dp-sgd|pii-scan|policy|limiter ...]
+//   node bench/run.mjs [push|download|gated-download|hf-publish|api|oip-infer|proxy-ttft|serve-memory|web-ui|mlp-train|onnx-infer|lm-train|lm-generate|dp-sgd|pii-scan|policy|limiter ...]
 //                      [--runs N] [--size MiB] [--json] [--cpu-prof DIR]
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, rmdir } from "node:fs/promises";
@@ -19,6 +19,7 @@ import { benchLmGenerate } from "./lm-generate.mjs";
 import { benchLmTrain } from "./lm-train.mjs";
 import { benchMlpTrain } from "./mlp-train.mjs";
 import { benchOipInfer } from "./oip-infer.mjs";
+import { benchProxyTtft } from "./proxy-ttft.mjs";
 import { benchOnnxInfer } from "./onnx-infer.mjs";
 import { benchPiiScan } from "./pii-scan.mjs";
 import { benchPolicy } from "./policy.mjs";
@@ -34,6 +35,7 @@ const HUB_SECTIONS = [
   "hf-publish",
   "api",
   "oip-infer",
+  "proxy-ttft",
   "serve-memory",
   "web-ui",
 ];
@@ -164,6 +166,9 @@ try {
   }
   if (selected.includes("oip-infer")) {
     rows.push(...(await benchOipInfer({ work, log })).rows);
+  }
+  if (selected.includes("proxy-ttft")) {
+    rows.push(...(await benchProxyTtft({ work, log })).rows);
   }
   if (selected.includes("serve-memory")) {
     rows.push(...(await benchServeMemory({ work, log })).rows);

@@ -203,7 +203,7 @@ async function checkUpstream(ctx: HubContext, upstream: Upstream, id: string): P
   if (!ids.includes(upstream.model)) {
     throw new HubError(
       "BAD_REQUEST",
-      `${id}: the engine at ${upstream.url} serves no model "${upstream.model}"; it serves ${ids.length === 0 ? "none" : ids.join(", ")}`,
+      `${id}: the engine at ${upstream.url} serves no model "${upstream.model}" that the hub's key may call; it lists ${ids.length === 0 ? "none" : ids.join(", ")}`,
     );
   }
 }

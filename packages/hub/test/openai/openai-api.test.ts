@@ -8,7 +8,14 @@ import { expectStatus } from "../security/support.js";
 import { enable, publishAt, trainIris } from "../serve/support.js";
 import { settleUsage } from "../limits/usage-support.js";
 import { startHub, type TestHub } from "../support/harness.js";
-import { slowLm, trainTinyLm, type TinyLm } from "./support.js";
+import {
+  leaveMidStream,
+  refusalOf,
+  slowLm,
+  trainTinyLm,
+  userIdOf,
+  type TinyLm,
+} from "./support.js";
 import { pythonEnv, runProcess } from "../compat/python-client.js";
 
 const PYTHON_CLIENT = fileURLToPath(new URL("./openai_client.py", import.meta.url));
@@ -188,9 +195,8 @@ describe("the OpenAI-compatible API over a served language model", () => {
   it("answers a model that does not exist and one hidden from the caller alike: 404 model_not_found", async () => {
     const client = clientOf(hub, stranger);
     const refusal = async (model: string) => {
-      const err = await client.completions.create({ model, prompt: PROMPT, max_tokens: 2 }).then(
-        () => assert.fail("the call was answered"),
-        (e: unknown) => e,
+      const err = await refusalOf(
+        client.completions.create({ model, prompt: PROMPT, max_tokens: 2 }),
       );
       assert.ok(err instanceof OpenAI.NotFoundError, String(err));
       assert.equal(err.code, "model_not_found");
@@ -279,10 +285,7 @@ describe("the OpenAI-compatible API over a served language model", () => {
     for await (const chunk of stream.data) {
       assert.equal(chunk.object, "text_completion");
     }
-    const err = await client.completions.create(ask).then(
-      () => assert.fail("the call was answered"),
-      (e: unknown) => e,
-    );
+    const err = await refusalOf(client.completions.create(ask));
     assert.ok(err instanceof OpenAI.RateLimitError, String(err));
     assert.equal(err.code, "rate_limit_exceeded");
     assert.equal(err.headers.get("x-ratelimit-remaining-requests"), "0");
@@ -303,12 +306,9 @@ describe("the OpenAI-compatible API over a served language model", () => {
     );
     // The SDK's own retries stay on: the budget's refusal must tell it not to.
     const client = new OpenAI({ baseURL: `${hub.url}/v1`, apiKey: tina });
-    const capped = await client.completions
-      .create({ model: LM, prompt: PROMPT, max_tokens: 20 })
-      .then(
-        () => assert.fail("the call was answered"),
-        (e: unknown) => e,
-      );
+    const capped = await refusalOf(
+      client.completions.create({ model: LM, prompt: PROMPT, max_tokens: 20 }),
+    );
     assert.ok(capped instanceof OpenAI.BadRequestError, String(capped));
     assert.equal(capped.param, "max_tokens");
     assert.match(
@@ -354,13 +354,7 @@ describe("the OpenAI-compatible API over a served language model", () => {
     calls += 1 + answers.length + 1;
 
     await settleUsage(hub, calls);
-    const tinaId = (
-      await hub.built.ctx.db
-        .selectFrom("namespaces")
-        .select("id")
-        .where("name", "=", "tina")
-        .executeTakeFirstOrThrow()
-    ).id;
+    const tinaId = await userIdOf(hub, "tina");
     const records = await hub.built.ctx.db
       .selectFrom("usage_records")
       .select(["status", "error_code", "prompt_tokens", "completion_tokens", "ttft_ms"])
@@ -393,12 +387,9 @@ describe("the OpenAI-compatible API over a served language model", () => {
     );
     const client = clientOf(hub, uma);
     // Whole, 20 tokens do not fit: refused before it runs.
-    const whole = await client.completions
-      .create({ model: SLOW, prompt: PROMPT, max_tokens: 20, temperature: 0 })
-      .then(
-        () => assert.fail("the call was answered"),
-        (e: unknown) => e,
-      );
+    const whole = await refusalOf(
+      client.completions.create({ model: SLOW, prompt: PROMPT, max_tokens: 20, temperature: 0 }),
+    );
     assert.ok(whole instanceof OpenAI.RateLimitError, String(whole));
     assert.equal(whole.code, "insufficient_quota");
     // Streamed, it starts with the 5 tokens left and is cut when they are spent.
@@ -427,13 +418,7 @@ describe("the OpenAI-compatible API over a served language model", () => {
     assert.ok(text.length > 0, "the stream sent no text before it was cut");
     calls += 2;
     await settleUsage(hub, calls);
-    const umaId = (
-      await hub.built.ctx.db
-        .selectFrom("namespaces")
-        .select("id")
-        .where("name", "=", "uma")
-        .executeTakeFirstOrThrow()
-    ).id;
+    const umaId = await userIdOf(hub, "uma");
     const records = await hub.built.ctx.db
       .selectFrom("usage_records")
       .select(["status", "prompt_tokens", "completion_tokens"])
@@ -448,23 +433,17 @@ describe("the OpenAI-compatible API over a served language model", () => {
       ],
     );
     // The budget is spent to the token: nothing more streams.
-    const after = await client.completions
-      .create({ model: SLOW, prompt: PROMPT, max_tokens: 1, stream: true })
-      .then(
-        () => assert.fail("the call was answered"),
-        (e: unknown) => e,
-      );
+    const after = await refusalOf(
+      client.completions.create({ model: SLOW, prompt: PROMPT, max_tokens: 1, stream: true }),
+    );
     assert.ok(after instanceof OpenAI.RateLimitError, String(after));
     calls += 1;
   });
 
   it("refuses a bad API key with 401 invalid_api_key, which the SDK raises as an AuthenticationError", async () => {
-    const err = await clientOf(hub, "hf_not_a_token")
-      .completions.create({ model: LM, prompt: PROMPT })
-      .then(
-        () => assert.fail("the call was answered"),
-        (e: unknown) => e,
-      );
+    const err = await refusalOf(
+      clientOf(hub, "hf_not_a_token").completions.create({ model: LM, prompt: PROMPT }),
+    );
     assert.ok(err instanceof OpenAI.AuthenticationError, String(err));
     assert.equal(err.code, "invalid_api_key");
     calls += 1;
@@ -547,26 +526,12 @@ describe("the OpenAI-compatible API over a served language model", () => {
   });
 
   it("stops generating when a streaming client leaves, and records the call as abandoned", async () => {
-    const controller = new AbortController();
-    const res = await fetch(`${hub.url}/v1/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${caller}`, "content-type": "application/json" },
-      body: JSON.stringify({
-        model: SLOW,
-        prompt: PROMPT,
-        max_tokens: 1000,
-        temperature: 0,
-        stream: true,
-      }),
-      signal: controller.signal,
+    await leaveMidStream(hub, caller, {
+      model: SLOW,
+      prompt: PROMPT,
+      max_tokens: 1000,
+      temperature: 0,
     });
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
-    const reader = res.body?.getReader();
-    assert.ok(reader !== undefined, "the stream has no body");
-    const first = await reader.read();
-    assert.match(new TextDecoder().decode(first.value as Uint8Array), /^data: \{/);
-    controller.abort();
     calls += 1;
     await settleUsage(hub, calls);
     const records = await hub.built.ctx.db

@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,6 +15,7 @@ import {
   type BpeTokenizer,
   type F32Tensor,
 } from "@gatehouse/ml";
+import type { TestHub } from "../support/harness.js";
 
 /** A size that trains in seconds: what it writes is not the point, only that the hub serves it faithfully. */
 const TINY = { vocabSize: 300, contextSize: 128, layers: 1, heads: 2, width: 16 };
@@ -94,4 +96,47 @@ export async function slowLm(tokenizer: BpeTokenizer, dir: string): Promise<Buff
   }
   await writeLmFolder(dir, { config, weights, tokenizer }, { eos_token_id: eos });
   return readFile(path.join(dir, "model.onnx"));
+}
+
+/** What a call a test expects to be refused throws; the test fails if it is answered. */
+export function refusalOf(call: Promise<unknown>): Promise<unknown> {
+  return call.then(
+    () => assert.fail("the call was answered"),
+    (err: unknown) => err,
+  );
+}
+
+/** A user's id by name, as usage records hold it. */
+export async function userIdOf(hub: TestHub, name: string): Promise<string> {
+  const row = await hub.built.ctx.db
+    .selectFrom("namespaces")
+    .select("id")
+    .where("name", "=", name)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/**
+ * Starts a streamed completion as `token`, reads its first event and hangs
+ * up, as a client that goes away mid-stream.
+ */
+export async function leaveMidStream(
+  hub: TestHub,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<void> {
+  const controller = new AbortController();
+  const res = await fetch(`${hub.url}/v1/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ ...body, stream: true }),
+    signal: controller.signal,
+  });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+  const reader = res.body?.getReader();
+  assert.ok(reader !== undefined, "the stream has no body");
+  const first = await reader.read();
+  assert.match(new TextDecoder().decode(first.value as Uint8Array), /^data: \{/);
+  controller.abort();
 }
