@@ -168,6 +168,7 @@ describe("configuration", () => {
       idleUnloadMs: 900_000,
       maxBatch: 32,
       maxDelayUs: 0,
+      upstreamKeys: new Map(),
     });
     const two = loadConfig({ GATEHOUSE_SERVE_INTRA_OP_THREADS: "2" }).serve;
     assert.equal(two.maxWorkers, Math.max(1, Math.floor(cores / 2)));
@@ -186,9 +187,35 @@ describe("configuration", () => {
         idleUnloadMs: 60_000,
         maxBatch: 8,
         maxDelayUs: 2500,
+        upstreamKeys: new Map(),
       },
     );
   });
+
+  it("reads the upstream engines' keys from GATEHOUSE_UPSTREAM_KEYS, by origin", () => {
+    const keys = loadConfig({
+      GATEHOUSE_UPSTREAM_KEYS: '{"http://10.0.0.5:8000/v1": "sk-a", "https://llm.example": "sk-b"}',
+    }).serve.upstreamKeys;
+    assert.deepEqual(
+      [...keys],
+      [
+        ["http://10.0.0.5:8000", "sk-a"],
+        ["https://llm.example", "sk-b"],
+      ],
+    );
+  });
+
+  for (const bad of [
+    "sk-a",
+    '["sk-a"]',
+    '{"not a url": "sk-a"}',
+    '{"http://h:1": ""}',
+    '{"http://h:1": 5}',
+  ]) {
+    it(`rejects GATEHOUSE_UPSTREAM_KEYS=${bad}`, () => {
+      assertRejects({ GATEHOUSE_UPSTREAM_KEYS: bad }, "GATEHOUSE_UPSTREAM_KEYS");
+    });
+  }
 
   for (const [variable, bad] of [
     ["GATEHOUSE_SERVE_INTRA_OP_THREADS", "0"],
