@@ -450,8 +450,10 @@ export async function admitCall(ctx: HubContext, call: CallToLimit): Promise<Adm
         if (compute.length > 0 && rest > 0) {
           await ctx.limiter.charge(compute, rest);
         }
-        if (tokens.length > 0 && tokensUsed !== undefined && tokensUsed !== reserved) {
-          await ctx.limiter.charge(tokens, tokensUsed - reserved);
+        const correction = tokensUsed === undefined ? 0 : tokensUsed - reserved;
+        // A reserve decided while the shared store was unreachable is not in it to give back.
+        if (tokens.length > 0 && correction !== 0 && (correction > 0 || held.apart !== true)) {
+          await ctx.limiter.charge(tokens, correction);
         }
       } finally {
         // The slot is freed whatever became of the charges.

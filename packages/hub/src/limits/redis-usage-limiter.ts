@@ -212,9 +212,11 @@ export class RedisUsageLimiter implements UsageLimiter {
         );
       case "open":
         // Nothing was counted, so no window can be shown.
-        return { allowed: true, windows: [], release: () => Promise.resolve() };
-      case "local":
-        return this.local.decide(check, nowMs);
+        return { allowed: true, windows: [], release: () => Promise.resolve(), apart: true };
+      case "local": {
+        const decision = this.local.decide(check, nowMs);
+        return decision.allowed ? { ...decision, apart: true } : decision;
+      }
     }
   }
 

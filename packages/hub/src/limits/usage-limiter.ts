@@ -44,6 +44,12 @@ export type LimitDecision =
       readonly windows: readonly WindowState[];
       /** Frees the concurrency slots taken; idempotent. */
       release(): Promise<void>;
+      /**
+       * Decided apart from the limiter's shared store, which could not be
+       * reached: what the call reserved is not there, so nothing may be given
+       * back there.
+       */
+      readonly apart?: true;
     }
   | {
       readonly allowed: false;

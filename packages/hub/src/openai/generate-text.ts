@@ -126,7 +126,17 @@ export async function generateText(
       { param: "max_tokens" },
     );
   }
-  if (!pool.hasRoom) {
+  const empty = prompts.findIndex((ids) => ids.length === 0);
+  if (empty >= 0) {
+    throw new HubError(
+      "BAD_REQUEST",
+      prompts.length === 1
+        ? "the prompt is empty; give at least one token to continue"
+        : `prompt ${empty} is empty; give at least one token to continue`,
+      { param: ask.endpoint === "chat" ? "messages" : "prompt" },
+    );
+  }
+  if (!pool.hasRoomFor(prompts.length * ask.n)) {
     throw queueFull(label);
   }
   const promptTokens = prompts.reduce((n, ids) => n + ids.length, 0);
@@ -153,29 +163,52 @@ export async function generateText(
   try {
     listener.started(label, admission.headers, prompts.length * ask.n);
     const started = performance.now();
-    const results = await Promise.all(
+    // One failed choice ends the others at their next step: nothing runs unmetered.
+    const stop = new AbortController();
+    const onAbort = (): void => {
+      stop.abort();
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (signal.aborted) {
+      stop.abort();
+    }
+    const settled = await Promise.allSettled(
       prompts.flatMap((prompt, p) =>
         Array.from({ length: ask.n }, (_, i) => {
           const index = p * ask.n + i;
-          return pool.generate(
-            {
-              prompt,
-              maxTokens: admission.maxTokens,
-              sampling: ask.sampling,
-              seed: ask.seed === undefined ? randomInt(2 ** 31) : ask.seed + i,
-              stop: ask.stop,
-            },
-            (delta) => {
-              listener.text(index, delta);
-            },
-            signal,
-          );
+          return pool
+            .generate(
+              {
+                prompt,
+                maxTokens: admission.maxTokens,
+                sampling: ask.sampling,
+                seed: ask.seed === undefined ? randomInt(2 ** 31) : ask.seed + i,
+                stop: ask.stop,
+              },
+              (delta) => {
+                if (!stop.signal.aborted) {
+                  listener.text(index, delta);
+                }
+              },
+              stop.signal,
+            )
+            .catch((err: unknown) => {
+              stop.abort();
+              throw err;
+            });
         }),
       ),
-    );
+    ).finally(() => {
+      signal.removeEventListener("abort", onAbort);
+    });
+    const results = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    used = promptTokens + results.reduce((n, r) => n + r.completionTokens, 0);
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure !== undefined) {
+      throw failure.reason;
+    }
     computeMs = performance.now() - started;
-    const completion = results.reduce((n, r) => n + r.completionTokens, 0);
-    used = promptTokens + completion;
+    const completion = used - promptTokens;
     const firsts = results.flatMap((r) =>
       r.timeToFirstTokenMs === undefined ? [] : [r.timeToFirstTokenMs],
     );

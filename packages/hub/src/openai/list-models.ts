@@ -21,7 +21,7 @@ export interface OpenAiModel {
 export async function listModels(ctx: HubContext, actor: Actor): Promise<OpenAiModel[]> {
   const models: OpenAiModel[] = [];
   for (const served of await allServed(ctx.db)) {
-    if (!isDecoder(served.signature)) {
+    if (served.upstream === null && !isDecoder(served.signature)) {
       continue;
     }
     const id = `${served.model}@${served.versionName}`;

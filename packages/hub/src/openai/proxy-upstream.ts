@@ -33,6 +33,10 @@ export interface ProxyCall {
 
 /** The prompts' text of a body, for an estimate of its tokens. */
 function promptText(body: Shared): string {
+  if (!("messages" in body) && Array.isArray(body.prompt) && typeof body.prompt[0] === "number") {
+    // Token ids: one token each, four characters by the estimate's own measure.
+    return " ".repeat(body.prompt.length * CHARS_PER_TOKEN);
+  }
   if ("messages" in body) {
     return body.messages
       .map((m) =>
@@ -45,11 +49,8 @@ function promptText(body: Shared): string {
 
 /** A usage object's counts, when it has them. */
 function countsOf(usage: unknown): { prompt: number; completion: number } | null {
-  if (
-    isObject(usage) &&
-    typeof usage.prompt_tokens === "number" &&
-    typeof usage.completion_tokens === "number"
-  ) {
+  const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (isObject(usage) && count(usage.prompt_tokens) && count(usage.completion_tokens)) {
     return { prompt: usage.prompt_tokens, completion: usage.completion_tokens };
   }
   return null;
@@ -90,7 +91,11 @@ export async function proxyUpstream(
     "messages" in body
       ? (body.max_completion_tokens ?? body.max_tokens ?? undefined)
       : (body.max_tokens ?? undefined);
-  const prompts = "messages" in body || !Array.isArray(body.prompt) ? 1 : body.prompt.length;
+  // A list of texts is several prompts; token ids are one.
+  const prompts =
+    "messages" in body || !Array.isArray(body.prompt) || typeof body.prompt[0] !== "string"
+      ? 1
+      : body.prompt.length;
   const promptTokens = Math.ceil(promptText(body).length / CHARS_PER_TOKEN);
   const admission = await admitCall(ctx, {
     ...call.caller,
@@ -123,6 +128,7 @@ export async function proxyUpstream(
     }
     const response = await send(ctx, upstream, endpoint, forward, call.signal, label);
     if (!stream) {
+      void reply.headers({ ...admission.headers });
       const answer = (await response.json()) as Json;
       const counts = countsOf(answer.usage);
       used = counts === null ? null : { ...counts, timeToFirstTokenMs: null };
@@ -214,10 +220,11 @@ async function send(
       body: JSON.stringify(body),
       signal,
     });
-  } catch (err) {
+  } catch {
     throw new HubError(
       "BAD_GATEWAY",
-      `the engine serving ${label} at ${upstream.url} cannot be reached (${(err as Error).message})`,
+      // The engine's address is the operator's business, not the caller's.
+      `the engine serving ${label} cannot be reached; an administrator checks its upstream settings (gatehouse serve status ${label})`,
     );
   }
   if (!response.ok) {

@@ -24,7 +24,7 @@ export function openEventStream(
 
 /** Sends one event, `data: …` (JSON, or a bare text such as `[DONE]`), unless the client has gone. */
 export function sendEvent(reply: FastifyReply, data: object | string): void {
-  if (!reply.raw.destroyed) {
+  if (!reply.raw.destroyed && !reply.raw.writableEnded) {
     reply.raw.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
   }
 }
@@ -41,7 +41,8 @@ export async function* eventData(body: AsyncIterable<Uint8Array>): AsyncGenerato
   for await (const bytes of body) {
     buffer += decoder.decode(bytes, { stream: true });
     let end = buffer.search(/\r\n|\r|\n/);
-    while (end >= 0) {
+    // A CR at the end may be the first half of a CRLF cut between two chunks: it waits.
+    while (end >= 0 && !(end === buffer.length - 1 && buffer.endsWith("\r"))) {
       const line = buffer.slice(0, end);
       const width = buffer.startsWith("\r\n", end) ? 2 : 1;
       buffer = buffer.slice(end + width);

@@ -141,7 +141,12 @@ export class GenerationPool {
 
   /** Whether a generation now would be taken: a batch has a place or the queue has. */
   get hasRoom(): boolean {
-    return !this.closed && this.inFlight() < this.capacity() + this.options.queueLimit;
+    return this.hasRoomFor(1);
+  }
+
+  /** Whether `count` generations now would all be taken. */
+  hasRoomFor(count: number): boolean {
+    return !this.closed && this.inFlight() + count <= this.capacity() + this.options.queueLimit;
   }
 
   /** Generations waiting for a place in a batch. */

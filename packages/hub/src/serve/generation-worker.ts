@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       for (const controller of aborts.values()) {
         controller.abort();
       }
-      void engine.close().then(() => {
+      void engine.close().finally(() => {
         port.close();
       });
       return;

@@ -40,7 +40,8 @@ export interface PoolStatus {
 
 interface Entry {
   pool: Runner | null;
-  loading: Promise<Runner> | null;
+  /** The pool being loaded, and whether it is one of generation engines. */
+  loading: { readonly pool: Promise<Runner>; readonly generative: boolean } | null;
   timer: NodeJS.Timeout | null;
 }
 
@@ -66,10 +67,10 @@ export class ServingPools {
    */
   async load(target: PoolTarget): Promise<Runner> {
     const entry = this.entryOf(target.versionId);
-    const loading = this.start(target);
+    const loading = { pool: this.start(target), generative: target.generative };
     entry.loading = loading;
     try {
-      const pool = await loading;
+      const pool = await loading.pool;
       const old = entry.pool;
       entry.pool = pool;
       this.armIdleTimer(target.versionId, entry);
@@ -111,7 +112,9 @@ export class ServingPools {
       }
       return pool;
     }
-    return entry.loading ?? this.load(target);
+    // A load of the other kind (enabling reads a decoder's signature with OIP workers first) is
+    // no answer for this call.
+    return entry.loading?.generative === target.generative ? entry.loading.pool : this.load(target);
   }
 
   /** Marks a call finished: the idle time counts from the last call. */
@@ -146,7 +149,7 @@ export class ServingPools {
       clearTimeout(entry.timer);
     }
     await entry.pool?.close();
-    await entry.loading?.then((p) => p.close()).catch(() => undefined);
+    await entry.loading?.pool.then((p) => p.close()).catch(() => undefined);
   }
 
   /** Stops every worker, when the hub closes, so that the process can exit. */

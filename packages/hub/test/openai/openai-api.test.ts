@@ -243,6 +243,7 @@ describe("the OpenAI-compatible API over a served language model", () => {
         /unknown field "logit_bias"/,
       ],
       ["/v1/completions", { model: LM, prompt: PROMPT, n: 9 }, /n must be <= 8/],
+      ["/v1/completions", { model: LM, prompt: [PROMPT, ""] }, /prompt 1 is empty/],
       ["/v1/completions", { model: LM }, /prompt/],
       [
         "/v1/chat/completions",

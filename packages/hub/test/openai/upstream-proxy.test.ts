@@ -122,6 +122,12 @@ describe("a version served by an upstream engine, through the front hub's OpenAI
       })
     ).json()) as { protocol: string; upstream: { url: string; model: string } };
     assert.equal(status.protocol, "openai");
+    const listed = await clientOf(front, caller).models.list();
+    calls += 1;
+    assert.deepEqual(listed.data.map((m) => m.id).sort(), [
+      "acme/proxied-lm@v1",
+      "acme/proxied-slow@v1",
+    ]);
     assert.deepEqual(status.upstream, { url: `${engine.url}/v1`, model: UPSTREAM_LM });
   });
 
