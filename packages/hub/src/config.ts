@@ -142,6 +142,8 @@ export interface SignalConfig {
   readonly duplicateCalls: number;
   /** The estimated Jaccard similarity from which inputs are near-duplicates (GATEHOUSE_SIGNAL_DUPLICATE_SIMILARITY, default 0.8). */
   readonly duplicateSimilarity: number;
+  /** This many calls of one key refused by use checks in ten minutes (GATEHOUSE_SIGNAL_CONTENT_POLICY_REFUSALS, default 1). */
+  readonly contentPolicyRefusals: number;
   /** Keys each detector keeps in memory, the least recently seen dropped first (GATEHOUSE_SIGNAL_KEYS, default 10000). */
   readonly keys: number;
   /** The action per kind (GATEHOUSE_SIGNAL_ACTIONS, e.g. `spike=throttle,key_sharing=suspend`; notify otherwise). */
@@ -185,6 +187,12 @@ function parseSignals(env: Env): SignalConfig {
     retryIgnored: positiveIntOr(env, "GATEHOUSE_SIGNAL_RETRY_IGNORED", 10, 1_000_000_000),
     duplicateCalls: positiveIntOr(env, "GATEHOUSE_SIGNAL_DUPLICATE_CALLS", 200, 1_000_000_000),
     duplicateSimilarity: nonNegativeNumberOr(env, "GATEHOUSE_SIGNAL_DUPLICATE_SIMILARITY", 0.8, 1),
+    contentPolicyRefusals: positiveIntOr(
+      env,
+      "GATEHOUSE_SIGNAL_CONTENT_POLICY_REFUSALS",
+      1,
+      1_000_000_000,
+    ),
     keys: positiveIntOr(env, "GATEHOUSE_SIGNAL_KEYS", 10_000, 10_000_000),
     actions: parseSignalActions(env),
     throttlePerMinute: positiveIntOr(
@@ -236,6 +244,20 @@ export interface ServeConfig {
    * database.
    */
   readonly upstreamKeys: ReadonlyMap<string, string>;
+  /** The moderation endpoint use checks may ask (docs/use-checks.md); null when none is set. */
+  readonly moderation: ModerationConfig | null;
+}
+
+/** An endpoint in OpenAI's moderation shape (`POST {input, model}` → `results[].categories`). */
+export interface ModerationConfig {
+  /** GATEHOUSE_MODERATION_URL: the endpoint's whole URL, such as https://api.openai.com/v1/moderations. */
+  readonly url: string;
+  /** GATEHOUSE_MODERATION_KEY: sent as `Authorization: Bearer`; none when unset. */
+  readonly key: string | null;
+  /** GATEHOUSE_MODERATION_MODEL, default omni-moderation-latest. */
+  readonly model: string;
+  /** GATEHOUSE_MODERATION_TIMEOUT, seconds, default 10: a check not answered by then refuses the call. */
+  readonly timeoutMs: number;
 }
 
 /** The most rows of one batched run a version may ask for. */
@@ -268,6 +290,35 @@ function parseServe(env: Env): ServeConfig {
       nonNegativeNumberOr(env, "GATEHOUSE_SERVE_MAX_DELAY_MS", 0, MAX_DELAY_LIMIT_MS) * 1000,
     ),
     upstreamKeys: parseUpstreamKeys(env.GATEHOUSE_UPSTREAM_KEYS),
+    moderation: parseModeration(env),
+  };
+}
+
+function parseModeration(env: Env): ModerationConfig | null {
+  const variable = "GATEHOUSE_MODERATION_URL";
+  const raw = env[variable];
+  if (raw === undefined || raw.trim() === "") {
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      variable,
+      "is not a URL; write the endpoint's whole URL, such as https://api.openai.com/v1/moderations",
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(variable, "must be an http or https URL");
+  }
+  const key = env.GATEHOUSE_MODERATION_KEY;
+  const model = env.GATEHOUSE_MODERATION_MODEL;
+  return {
+    url: url.href,
+    key: key === undefined || key === "" ? null : key,
+    model: model === undefined || model.trim() === "" ? "omni-moderation-latest" : model.trim(),
+    timeoutMs: positiveIntOr(env, "GATEHOUSE_MODERATION_TIMEOUT", 10, 600) * 1000,
   };
 }
 

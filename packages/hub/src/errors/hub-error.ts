@@ -10,6 +10,7 @@ export type ErrorCode =
   | "INVALID_CARD"
   | "CHECKSUM_MISMATCH"
   | "INCOMPLETE_UPLOAD"
+  | "CONTENT_POLICY"
   | "UNAUTHENTICATED"
   | "INVALID_TOKEN"
   | "INVALID_CREDENTIALS"
@@ -57,6 +58,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case "INVALID_CARD":
     case "CHECKSUM_MISMATCH":
     case "INCOMPLETE_UPLOAD":
+    case "CONTENT_POLICY":
       return 400;
     case "UNAUTHENTICATED":
     case "INVALID_TOKEN":

@@ -12,6 +12,7 @@ export const SIGNAL_WINDOWS_MS = {
   probing: 10 * MINUTE,
   ignored_retry_after: 10 * MINUTE,
   near_duplicates: 10 * MINUTE,
+  content_policy: 10 * MINUTE,
 } as const satisfies Record<SignalKind, number>;
 
 /**
@@ -106,6 +107,7 @@ export class SignalDetectors {
   private readonly probing: BoundedMap<string, WindowCount>;
   private readonly retries: BoundedMap<string, RetryState>;
   private readonly duplicates: BoundedMap<string, DuplicateState>;
+  private readonly refusals: BoundedMap<string, WindowCount>;
 
   constructor(private readonly config: SignalConfig) {
     this.spikes = new BoundedMap(config.keys);
@@ -113,6 +115,7 @@ export class SignalDetectors {
     this.probing = new BoundedMap(config.keys);
     this.retries = new BoundedMap(config.keys);
     this.duplicates = new BoundedMap(config.keys);
+    this.refusals = new BoundedMap(config.keys);
   }
 
   /** Counts one call; returns what it tripped. */
@@ -178,6 +181,17 @@ export class SignalDetectors {
           nearDuplicates: similar,
           similarity: this.config.duplicateSimilarity,
           windowMinutes: SIGNAL_WINDOWS_MS.near_duplicates / MINUTE,
+        });
+      }
+    }
+    if (entry.errorCode === "CONTENT_POLICY") {
+      const w = current(this.refusals, id, at, SIGNAL_WINDOWS_MS.content_policy);
+      w.count += 1;
+      if (!w.fired && w.count >= this.config.contentPolicyRefusals) {
+        w.fired = true;
+        add("content_policy", key, w.count, {
+          refusals: w.count,
+          windowMinutes: SIGNAL_WINDOWS_MS.content_policy / MINUTE,
         });
       }
     }

@@ -9,6 +9,7 @@ export const SIGNAL_KINDS = {
   ignored_retry_after: "a key kept calling after a 429 before its Retry-After had passed",
   near_duplicates:
     "one key sent a flood of near-duplicate inputs within ten minutes, as model extraction does",
+  content_policy: "a key's calls were refused by the use checks of the version it called",
 } as const;
 
 export type SignalKind = keyof typeof SIGNAL_KINDS;

@@ -31,6 +31,7 @@ export function registerSignalRoutes(app: HubApp, ctx: HubContext): void {
                   Type.Literal("probing"),
                   Type.Literal("ignored_retry_after"),
                   Type.Literal("near_duplicates"),
+                  Type.Literal("content_policy"),
                 ],
                 { description: "only signals of this kind" },
               ),

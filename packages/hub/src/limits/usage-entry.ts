@@ -12,6 +12,8 @@ export interface CallFacts {
   orgId: string | null;
   /** A generation's tokens, once it ran. */
   tokens: GenerationCount | null;
+  /** The code of an error that ended a stream whose answer had begun, and so carries no X-Error-Code. */
+  errorCode: string | null;
 }
 
 /** What a language model's call generated, for its usage record. */
@@ -23,7 +25,12 @@ export interface GenerationCount {
 }
 
 /** A fresh, empty CallFacts. */
-export const noCallFacts = (): CallFacts => ({ versionId: null, orgId: null, tokens: null });
+export const noCallFacts = (): CallFacts => ({
+  versionId: null,
+  orgId: null,
+  tokens: null,
+  errorCode: null,
+});
 
 /** One hosted-inference call, as the recorder buffers it. */
 export interface UsageEntry {

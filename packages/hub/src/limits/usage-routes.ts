@@ -93,7 +93,7 @@ function entryOf(
     protocol: usage.protocol,
     endpoint: usage.endpoint,
     status: gone ? CLIENT_GONE : reply.statusCode,
-    errorCode: gone ? "CLIENT_GONE" : typeof errorCode === "string" ? errorCode : null,
+    errorCode: gone ? "CLIENT_GONE" : typeof errorCode === "string" ? errorCode : facts.errorCode,
     rows,
     inputHash,
     latencyMs: performance.now() - startedAt,

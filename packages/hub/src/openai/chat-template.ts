@@ -13,7 +13,7 @@ export interface ChatMessage {
 export const CHAT_TEMPLATE_FIELD = "chat_template";
 
 /** A message's text: its parts of text joined. */
-const textOf = (message: ChatMessage): string =>
+export const textOf = (message: ChatMessage): string =>
   typeof message.content === "string"
     ? message.content
     : message.content.map((part) => part.text).join("");

@@ -14,6 +14,7 @@ import {
   type GenerationPool,
 } from "../serve/index.js";
 import { modelNotFound, parseModelId } from "./model-id.js";
+import { UseRestrictions } from "./use-restrictions.js";
 
 /** A prompt: text, or the ids of its tokens. */
 export type Prompt = string | readonly number[];
@@ -23,6 +24,8 @@ export interface TextAsk {
   readonly endpoint: "completions" | "chat";
   /** The prompts, made once the version is known (a chat's by its card's template, which may name the end-of-text token). */
   readonly prompts: (callable: Callable, eosToken: string) => readonly Prompt[];
+  /** The caller's own text, which the version's use checks read: the prompts, or a chat's messages. */
+  readonly checked: readonly Prompt[];
   /** The most tokens each choice may have; unset, 16 for a completion (OpenAI's default) and the context for a chat. */
   readonly maxTokens: number | undefined;
   /** Choices per prompt. */
@@ -136,6 +139,17 @@ export async function generateText(
       { param: ask.endpoint === "chat" ? "messages" : "prompt" },
     );
   }
+  const restrictions = UseRestrictions.of(
+    label,
+    callable.version.card,
+    ctx.config.serve.moderation,
+  );
+  if (restrictions !== null) {
+    await restrictions.checkPrompts(
+      ask.checked.map((p) => (typeof p === "string" ? p : decodePrompt(pool, p))),
+      ask.endpoint === "chat" ? "messages" : "prompt",
+    );
+  }
   if (!pool.hasRoomFor(prompts.length * ask.n)) {
     throw queueFull(label);
   }
@@ -168,6 +182,9 @@ export async function generateText(
     const onAbort = (): void => {
       stop.abort();
     };
+    // An output a use check stopped: the call ends with its refusal once every choice stopped.
+    // Held in an object: the compiler does not follow assignments made in callbacks.
+    const refused: { by: Error | null } = { by: null };
     signal.addEventListener("abort", onAbort, { once: true });
     if (signal.aborted) {
       stop.abort();
@@ -176,6 +193,18 @@ export async function generateText(
       prompts.flatMap((prompt, p) =>
         Array.from({ length: ask.n }, (_, i) => {
           const index = p * ask.n + i;
+          const guard = restrictions?.guard();
+          const pass = (text: () => string): void => {
+            try {
+              const out = text();
+              if (out !== "") {
+                listener.text(index, out);
+              }
+            } catch (err) {
+              refused.by ??= err as Error;
+              stop.abort();
+            }
+          };
           return pool
             .generate(
               {
@@ -187,11 +216,17 @@ export async function generateText(
               },
               (delta) => {
                 if (!stop.signal.aborted) {
-                  listener.text(index, delta);
+                  pass(() => (guard === undefined ? delta : guard.add(delta)));
                 }
               },
               stop.signal,
             )
+            .then((result) => {
+              if (guard !== undefined && !stop.signal.aborted) {
+                pass(() => guard.end());
+              }
+              return result;
+            })
             .catch((err: unknown) => {
               stop.abort();
               throw err;
@@ -203,22 +238,26 @@ export async function generateText(
     });
     const results = settled.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     used = promptTokens + results.reduce((n, r) => n + r.completionTokens, 0);
-    const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failure !== undefined) {
-      throw failure.reason;
-    }
     computeMs = performance.now() - started;
-    const completion = used - promptTokens;
     const firsts = results.flatMap((r) =>
       r.timeToFirstTokenMs === undefined ? [] : [r.timeToFirstTokenMs],
     );
     if (facts !== undefined) {
+      // Recorded for a refused call too: what ran is what it used.
       facts.tokens = {
         prompt: promptTokens,
-        completion,
+        completion: used - promptTokens,
         timeToFirstTokenMs: firsts.length === 0 ? null : Math.min(...firsts),
       };
     }
+    if (refused.by !== null) {
+      throw refused.by;
+    }
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure !== undefined) {
+      throw failure.reason;
+    }
+    await restrictions?.checkOutputs(results.map((r) => r.text));
     // A stream let in with what the token windows had left ends with their refusal once a
     // choice has spent its share, as a stream that exhausts its quota does.
     const cut = results.some(
@@ -231,5 +270,14 @@ export async function generateText(
   } finally {
     ctx.serving.called(served.versionId);
     await admission.done(computeMs, used);
+  }
+}
+
+/** A prompt of token ids as text, for the use checks; ids outside the vocabulary are the caller's to fix. */
+function decodePrompt(pool: GenerationPool, ids: readonly number[]): string {
+  try {
+    return pool.decode(ids);
+  } catch (err) {
+    throw new HubError("BAD_REQUEST", (err as Error).message, { param: "prompt" });
   }
 }

@@ -6,7 +6,7 @@ import { HubError } from "../errors/index.js";
 import type { HubApp } from "../http/index.js";
 import { toHubError } from "../http/index.js";
 import type { RateLimitHeaders } from "../limits/index.js";
-import { chatPrompt } from "./chat-template.js";
+import { chatPrompt, textOf } from "./chat-template.js";
 import { findTextModel, generateText, type TextAsk, type TextRun } from "./generate-text.js";
 import { proxyUpstream } from "./proxy-upstream.js";
 import { openEventStream, sendEvent } from "./sse.js";
@@ -217,7 +217,12 @@ async function answer(
     if (opened.model === null) {
       throw err;
     }
-    send(openAiError(toHubError(err)));
+    const hubError = toHubError(err);
+    if (facts !== undefined) {
+      // The answer's status is out already: the record keeps the code of what ended the stream.
+      facts.errorCode = hubError.code;
+    }
+    send(openAiError(hubError));
   }
   reply.raw.end();
   return undefined;
@@ -286,6 +291,7 @@ export function registerOpenAiRoutes(app: HubApp, ctx: HubContext): void {
           {
             endpoint: "completions",
             prompts: () => prompts,
+            checked: prompts,
             maxTokens: body.max_tokens ?? undefined,
             ...settingsOf(body),
             stream: body.stream === true,
@@ -324,6 +330,7 @@ export function registerOpenAiRoutes(app: HubApp, ctx: HubContext): void {
                 eosToken,
               ),
             ],
+            checked: body.messages.map(textOf),
             maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
             ...settingsOf(body),
             stream: body.stream === true,

@@ -6,10 +6,12 @@ import { HubError } from "../errors/index.js";
 import { toHubError } from "../http/index.js";
 import { admitCall, type CallFacts, type GenerationCount } from "../limits/index.js";
 import type { Callable, Caller, Upstream } from "../serve/index.js";
+import { textOf } from "./chat-template.js";
 import { openAiError } from "./openai-error.js";
 import type { Shared } from "./openai-schemas.js";
 import { eventData, openEventStream, sendEvent } from "./sse.js";
 import { upstreamRefusal } from "./upstream-error.js";
+import { UseRestrictions, type GuardedOutput } from "./use-restrictions.js";
 
 /** OpenAI's rule of thumb for a prompt the hub cannot tokenise: four characters a token. */
 const CHARS_PER_TOKEN = 4;
@@ -45,6 +47,71 @@ function promptText(body: Shared): string {
       .join("\n");
   }
   return Array.isArray(body.prompt) ? body.prompt.join(" ") : body.prompt;
+}
+
+/** The caller's own texts, which the use checks read; token ids cannot be read here and are refused. */
+function checkedTexts(body: Shared, label: string): string[] {
+  if ("messages" in body) {
+    return body.messages.map(textOf);
+  }
+  const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
+  if (!prompts.every((p): p is string => typeof p === "string")) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `${label} checks prompts against its acceptable-use terms, which read text; send the prompt as text, not token ids`,
+      { param: "prompt" },
+    );
+  }
+  return prompts;
+}
+
+/** Where a choice's text is: a completion's `text`, a chat answer's `message.content` or a chunk's `delta.content`. */
+function textSlot(choice: Json, position: number): { index: number; holder: Json; key: string } {
+  const index = Number.isSafeInteger(choice.index) ? (choice.index as number) : position;
+  const holder = isObject(choice.message)
+    ? choice.message
+    : isObject(choice.delta)
+      ? choice.delta
+      : choice;
+  return { index, holder, key: holder === choice ? "text" : "content" };
+}
+
+/** Each choice's text in a whole answer. */
+function choiceTexts(answer: Json): string[] {
+  if (!Array.isArray(answer.choices)) {
+    return [];
+  }
+  return answer.choices.flatMap((c: unknown, i: number) => {
+    if (!isObject(c)) {
+      return [];
+    }
+    const { holder, key } = textSlot(c, i);
+    return typeof holder[key] === "string" ? [holder[key]] : [];
+  });
+}
+
+/**
+ * Passes a chunk's text through each choice's guard: the text becomes what
+ * may go out now, and a choice that finishes gets what was held back.
+ */
+function guardChunk(chunk: Json, guardOf: (index: number) => GuardedOutput): void {
+  if (!Array.isArray(chunk.choices)) {
+    return;
+  }
+  chunk.choices.forEach((c: unknown, i: number) => {
+    if (!isObject(c)) {
+      return;
+    }
+    const { index, holder, key } = textSlot(c, i);
+    const piece = holder[key];
+    let out = guardOf(index).add(typeof piece === "string" ? piece : "");
+    if (c.finish_reason !== null && c.finish_reason !== undefined) {
+      out += guardOf(index).end();
+    }
+    if (typeof piece === "string" || out !== "") {
+      holder[key] = out;
+    }
+  });
 }
 
 /** A usage object's counts, when it has them. */
@@ -96,6 +163,15 @@ export async function proxyUpstream(
     "messages" in body || !Array.isArray(body.prompt) || typeof body.prompt[0] !== "string"
       ? 1
       : body.prompt.length;
+  const restrictions = UseRestrictions.of(
+    label,
+    call.callable.version.card,
+    ctx.config.serve.moderation,
+  );
+  await restrictions?.checkPrompts(
+    checkedTexts(body, label),
+    "messages" in body ? "messages" : "prompt",
+  );
   const promptTokens = Math.ceil(promptText(body).length / CHARS_PER_TOKEN);
   const admission = await admitCall(ctx, {
     ...call.caller,
@@ -132,6 +208,7 @@ export async function proxyUpstream(
       const answer = (await response.json()) as Json;
       const counts = countsOf(answer.usage);
       used = counts === null ? null : { ...counts, timeToFirstTokenMs: null };
+      await restrictions?.checkOutputs(choiceTexts(answer));
       return { ...answer, model: label };
     }
     openEventStream(reply, { ...admission.headers });
@@ -140,8 +217,11 @@ export async function proxyUpstream(
     if (response.body === null) {
       throw new HubError("BAD_GATEWAY", `the engine serving ${label} sent no stream`);
     }
+    // Each choice's output so far, let out word by word once the use checks passed it.
+    const guards = new Map<number, GuardedOutput>();
     for await (const data of eventData(Readable.fromWeb(response.body))) {
       if (data === "[DONE]") {
+        await restrictions?.checkOutputs([...guards.values()].map((g) => g.whole));
         sendEvent(reply, "[DONE]");
         break;
       }
@@ -162,6 +242,16 @@ export async function proxyUpstream(
         break;
       }
       first ??= hasText(chunk) ? performance.now() - started : null;
+      if (restrictions !== null) {
+        guardChunk(chunk, (index) => {
+          let guard = guards.get(index);
+          if (guard === undefined) {
+            guard = restrictions.guard();
+            guards.set(index, guard);
+          }
+          return guard;
+        });
+      }
       const counts = countsOf(chunk.usage);
       if (counts !== null) {
         used = { ...counts, timeToFirstTokenMs: first };
@@ -180,7 +270,11 @@ export async function proxyUpstream(
       throw err;
     }
     if (!call.signal.aborted) {
-      sendEvent(reply, openAiError(toHubError(err)));
+      const hubError = toHubError(err);
+      if (call.facts !== undefined) {
+        call.facts.errorCode = hubError.code;
+      }
+      sendEvent(reply, openAiError(hubError));
     }
     return undefined;
   } finally {

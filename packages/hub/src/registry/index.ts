@@ -35,3 +35,4 @@ export {
   type GateConfig,
   type GateField,
 } from "./gate-config.js";
+export { needsModeration, useChecksOf, type CheckedText, type UseCheck } from "./use-checks.js";

@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq, type Node, type Scalar } from "yaml";
 import { HubError } from "../errors/index.js";
 import { readCardYaml, shown } from "./card-yaml.js";
 import { GateConfigError, gateConfigOf } from "./gate-config.js";
+import { USE_CHECKS_FIELD, UseChecksError, useChecksOf } from "./use-checks.js";
 
 /** The parsed YAML front matter of a model card (README.md). */
 export type CardData = Record<string, unknown>;
@@ -74,6 +75,7 @@ const FIELD_CHECKS: ReadonlyMap<string, Check> = new Map(
     prohibited_uses: strOrList,
     limitations: strOrList,
     widget: list,
+    [USE_CHECKS_FIELD]: list,
   }),
 );
 
@@ -169,14 +171,24 @@ export function parseModelCard(text: string): CardData {
     }
   }
   const data = read.fields.toJSON() as CardData;
+  const fields = read.fields;
+  const lineOfKey = (key: string): number => {
+    const pair = fields.items.find((p) => (p.key as Scalar<string>).value === key);
+    return lineOf((pair?.key as Node | undefined)?.range?.[0] ?? 0);
+  };
   try {
     gateConfigOf(data);
+    useChecksOf(data);
   } catch (err) {
     if (err instanceof GateConfigError) {
       // The message starts with the setting it concerns: `gate.…` or `extra_gated_…`.
-      const key = err.message.startsWith("gate") ? "gate" : "extra_gated_fields";
-      const pair = read.fields.items.find((p) => (p.key as Scalar<string>).value === key);
-      throw cardError(lineOf((pair?.key as Node | undefined)?.range?.[0] ?? 0), err.message);
+      throw cardError(
+        lineOfKey(err.message.startsWith("gate") ? "gate" : "extra_gated_fields"),
+        err.message,
+      );
+    }
+    if (err instanceof UseChecksError) {
+      throw cardError(lineOfKey(USE_CHECKS_FIELD), err.message);
     }
     throw err;
   }

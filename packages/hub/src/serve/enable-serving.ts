@@ -2,7 +2,7 @@ import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { requireUser, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
-import { loadModel, resolveVersion } from "../registry/index.js";
+import { loadModel, needsModeration, resolveVersion, useChecksOf } from "../registry/index.js";
 import { findServed, type Upstream } from "./served-versions.js";
 import { notServed, statusOf, type ServingStatus } from "./serving-status.js";
 
@@ -31,6 +31,12 @@ export async function enableServing(
   const id = `${model.fullName}@${version.name}`;
   if (access.stage === "withdrawn") {
     throw new HubError("CONFLICT", `${id} was withdrawn and cannot be served`);
+  }
+  if (needsModeration(useChecksOf(version.card)) && ctx.config.serve.moderation === null) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `the use checks of ${id} ask a moderation endpoint and this hub has none; an administrator sets GATEHOUSE_MODERATION_URL (docs/use-checks.md), or publish a version whose checks need none`,
+    );
   }
   if (asked.upstream !== undefined) {
     await checkUpstream(ctx, asked.upstream, id);

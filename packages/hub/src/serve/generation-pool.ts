@@ -131,6 +131,11 @@ export class GenerationPool {
     return this.model.tokenizer.encode(text);
   }
 
+  /** The text of token ids, by the model's own tokenizer. */
+  decode(ids: readonly number[]): string {
+    return this.model.tokenizer.decode(ids);
+  }
+
   private capacity(): number {
     return this.slots.length * this.options.batching.maxBatch;
   }

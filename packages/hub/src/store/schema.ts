@@ -375,7 +375,13 @@ export interface UsageRollupsTable {
 /** An abuse signal about one subject's calls (docs/signals.md). */
 export interface UsageSignalsTable {
   id: string;
-  kind: "spike" | "key_sharing" | "probing" | "ignored_retry_after" | "near_duplicates";
+  kind:
+    | "spike"
+    | "key_sharing"
+    | "probing"
+    | "ignored_retry_after"
+    | "near_duplicates"
+    | "content_policy";
   state: "open" | "closed";
   subject_kind: "token" | "user" | "address";
   /** A token or user id, or an address key. */

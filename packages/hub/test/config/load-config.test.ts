@@ -169,6 +169,7 @@ describe("configuration", () => {
       maxBatch: 32,
       maxDelayUs: 0,
       upstreamKeys: new Map(),
+      moderation: null,
     });
     const two = loadConfig({ GATEHOUSE_SERVE_INTRA_OP_THREADS: "2" }).serve;
     assert.equal(two.maxWorkers, Math.max(1, Math.floor(cores / 2)));
@@ -188,6 +189,7 @@ describe("configuration", () => {
         maxBatch: 8,
         maxDelayUs: 2500,
         upstreamKeys: new Map(),
+        moderation: null,
       },
     );
   });
@@ -216,6 +218,54 @@ describe("configuration", () => {
       assertRejects({ GATEHOUSE_UPSTREAM_KEYS: bad }, "GATEHOUSE_UPSTREAM_KEYS");
     });
   }
+
+  it("reads the moderation endpoint of use checks, with OpenAI's model and ten seconds by default, and none when unset", () => {
+    assert.equal(loadConfig({}).serve.moderation, null);
+    assert.deepEqual(
+      loadConfig({ GATEHOUSE_MODERATION_URL: "https://mod.example/v1/moderations" }).serve
+        .moderation,
+      {
+        url: "https://mod.example/v1/moderations",
+        key: null,
+        model: "omni-moderation-latest",
+        timeoutMs: 10_000,
+      },
+    );
+    assert.deepEqual(
+      loadConfig({
+        GATEHOUSE_MODERATION_URL: "http://10.0.0.7:8000/v1/moderations",
+        GATEHOUSE_MODERATION_KEY: "sk-m",
+        GATEHOUSE_MODERATION_MODEL: "text-moderation-stable",
+        GATEHOUSE_MODERATION_TIMEOUT: "2",
+      }).serve.moderation,
+      {
+        url: "http://10.0.0.7:8000/v1/moderations",
+        key: "sk-m",
+        model: "text-moderation-stable",
+        timeoutMs: 2000,
+      },
+    );
+  });
+
+  for (const [variable, bad] of [
+    ["GATEHOUSE_MODERATION_URL", "mod.example/v1/moderations"],
+    ["GATEHOUSE_MODERATION_URL", "ftp://mod.example/v1/moderations"],
+    ["GATEHOUSE_SIGNAL_CONTENT_POLICY_REFUSALS", "0"],
+  ] as const) {
+    it(`rejects ${variable}="${bad}"`, () => {
+      assertRejects({ [variable]: bad }, variable);
+    });
+  }
+
+  it("rejects a moderation timeout that is not a whole number of seconds", () => {
+    assertRejects(
+      {
+        GATEHOUSE_MODERATION_URL: "https://mod.example/v1/moderations",
+        GATEHOUSE_MODERATION_TIMEOUT: "10s",
+      },
+      "GATEHOUSE_MODERATION_TIMEOUT",
+    );
+  });
 
   for (const [variable, bad] of [
     ["GATEHOUSE_SERVE_INTRA_OP_THREADS", "0"],

@@ -18,6 +18,7 @@ const CONFIG: SignalConfig = {
   retryIgnored: 3,
   duplicateCalls: 10,
   duplicateSimilarity: 0.8,
+  contentPolicyRefusals: 2,
   keys: 100,
   actions: {
     spike: "notify",
@@ -25,6 +26,7 @@ const CONFIG: SignalConfig = {
     probing: "notify",
     ignored_retry_after: "notify",
     near_duplicates: "notify",
+    content_policy: "notify",
   },
   throttlePerMinute: 10,
 };
@@ -127,6 +129,25 @@ describe("the abuse-signal detectors", () => {
     assert.deepEqual(
       hits.map((h) => [h.kind, h.subjectKind, h.subject, h.count]),
       [["probing", "address", "198.51.100.7", 5]],
+    );
+  });
+
+  it("report a key's use-check refusals once they reach the threshold in ten minutes, and only those", () => {
+    const refused = { status: 400, errorCode: "CONTENT_POLICY", protocol: "openai" as const };
+    const entries = [
+      call(T0, refused),
+      call(T0 + 1, { status: 400, errorCode: "BAD_REQUEST" }),
+      call(T0 + 2, { ...refused, tokenId: "t_b" }),
+      // A stream ended by a refusal answered 200 before it was stopped.
+      call(T0 + 3, { ...refused, status: 200 }),
+      call(T0 + 4, refused),
+      // The next window counts afresh.
+      call(T0 + SIGNAL_WINDOWS_MS.content_policy, refused),
+    ];
+    const hits = run(new SignalDetectors(CONFIG), entries);
+    assert.deepEqual(
+      hits.map((h) => [h.kind, h.subjectKind, h.subject, h.count, h.details.refusals]),
+      [["content_policy", "token", "t_a", 2, 2]],
     );
   });
 

@@ -245,4 +245,65 @@ describe("a version served by an upstream engine, through the front hub's OpenAI
       .execute();
     assert.equal(records.length, 1);
   });
+
+  it("runs the front hub's use checks on what the engine streams back, and refuses token ids it cannot read", async () => {
+    const expected = await lm.greedy(PROMPT, 12);
+    const word = /(?<![\p{L}\p{N}_])\p{L}{2,}(?![\p{L}\p{N}_])/u.exec(expected)?.[0];
+    assert.ok(word !== undefined, `the greedy continuation ${JSON.stringify(expected)} has a word`);
+    const card = lm.files["README.md"]
+      .toString("utf8")
+      .replace(
+        /^---\n/,
+        `---\nuse_checks:\n  - restriction: harmful-pii\n    on: prompt\n    patterns: ['\\d{3}-\\d{2}-\\d{4}']\n  - restriction: violence\n    on: output\n    words: [${JSON.stringify(word)}]\n`,
+      );
+    await publishAt(front, owner, "acme/checked-lm", "api", "v1", { "README.md": card });
+    await expectStatus(
+      enableUpstream(front, owner, "acme/checked-lm", `${engine.url}/v1`, UPSTREAM_LM),
+      200,
+    );
+    const client = clientOf(front, caller);
+    const pii = await refusalOf(
+      client.completions.create({ model: "acme/checked-lm@v1", prompt: "SSN 123-45-6789" }),
+    );
+    assert.ok(pii instanceof OpenAI.BadRequestError, String(pii));
+    assert.deepEqual([pii.code, pii.param], ["content_policy_violation", "prompt"]);
+    const ids = await refusalOf(
+      client.completions.create({ model: "acme/checked-lm@v1", prompt: [5, 6, 7] }),
+    );
+    assert.ok(ids instanceof OpenAI.BadRequestError, String(ids));
+    assert.equal(
+      (ids.error as { message: string }).message,
+      "acme/checked-lm@v1 checks prompts against its acceptable-use terms, which read text; send the prompt as text, not token ids",
+    );
+    const whole = await refusalOf(
+      client.completions.create({
+        model: "acme/checked-lm@v1",
+        prompt: PROMPT,
+        max_tokens: 12,
+        temperature: 0,
+      }),
+    );
+    assert.ok(whole instanceof OpenAI.BadRequestError, String(whole));
+    assert.equal(whole.code, "content_policy_violation");
+    const stream = await client.completions.create({
+      model: "acme/checked-lm@v1",
+      prompt: PROMPT,
+      max_tokens: 12,
+      temperature: 0,
+      stream: true,
+    });
+    let sent = "";
+    const cut = await refusalOf(
+      (async () => {
+        for await (const chunk of stream) {
+          sent += chunk.choices[0]?.text ?? "";
+        }
+      })(),
+    );
+    calls += 4;
+    assert.match(String(cut), /under its use restriction "violence"/);
+    const at = expected.search(new RegExp(`(?<![\\p{L}\\p{N}_])${word}(?![\\p{L}\\p{N}_])`, "u"));
+    assert.ok(expected.startsWith(sent), `${JSON.stringify(sent)} begins the greedy text`);
+    assert.ok(sent.length <= at, `${JSON.stringify(sent)} stops before ${JSON.stringify(word)}`);
+  });
 });

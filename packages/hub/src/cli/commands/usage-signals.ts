@@ -8,6 +8,7 @@ const KINDS = [
   "probing",
   "ignored_retry_after",
   "near_duplicates",
+  "content_policy",
 ] as const;
 type Kind = (typeof KINDS)[number];
 
