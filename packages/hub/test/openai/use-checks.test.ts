@@ -3,7 +3,7 @@ import { after, before, describe, it } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
 import OpenAI from "openai";
 import { expectError, expectStatus } from "../security/support.js";
-import { publishAt } from "../serve/support.js";
+import { enable, publishAt } from "../serve/support.js";
 import { settleUsage } from "../limits/usage-support.js";
 import { startHub, type TestHub } from "../support/harness.js";
 import { refusalOf, trainTinyLm, type TinyLm } from "./support.js";
@@ -141,13 +141,7 @@ describe("use checks of a version's acceptable-use terms at call time", () => {
       false,
     );
     for (const v of ["v1", "v2"]) {
-      await expectStatus(
-        hub.request("PUT", `/api/models/acme/lm/versions/${v}/serving`, {
-          token: owner,
-          json: { workers: 1 },
-        }),
-        200,
-      );
+      await enable(hub, owner, "acme/lm", v);
     }
   });
   after(async () => {
@@ -329,13 +323,7 @@ describe("use checks of a version's acceptable-use terms at call time", () => {
         "model.onnx": lm.files["model.onnx"],
         "README.md": withChecks(lm.files["README.md"], PROMPT_CHECKS),
       });
-      await expectStatus(
-        strict.request("PUT", "/api/models/olivia/lm/versions/v1/serving", {
-          token: olivia,
-          json: { workers: 1 },
-        }),
-        200,
-      );
+      await enable(strict, olivia, "olivia/lm", "v1");
       const call = (prompt: string) =>
         strict.request("POST", "/v1/completions", {
           token: mallory,
