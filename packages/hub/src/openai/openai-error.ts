@@ -15,9 +15,6 @@ export interface OpenAiErrorBody {
 /** OpenAI's `type` and `code` for a refusal, by status; the hub's code where OpenAI has none. */
 function typeAndCode(hubError: HubError): { type: string; code: string | null } {
   const reason = hubError.details?.reason;
-  if (hubError.code === "CONTENT_POLICY") {
-    return { type: "invalid_request_error", code: "content_policy_violation" };
-  }
   switch (hubError.status) {
     case 401:
       return { type: "invalid_request_error", code: "invalid_api_key" };

@@ -40,11 +40,7 @@ function promptText(body: Shared): string {
     return " ".repeat(body.prompt.length * CHARS_PER_TOKEN);
   }
   if ("messages" in body) {
-    return body.messages
-      .map((m) =>
-        typeof m.content === "string" ? m.content : m.content.map((p) => p.text).join(""),
-      )
-      .join("\n");
+    return body.messages.map(textOf).join("\n");
   }
   return Array.isArray(body.prompt) ? body.prompt.join(" ") : body.prompt;
 }
@@ -114,6 +110,17 @@ function guardChunk(chunk: Json, guardOf: (index: number) => GuardedOutput): voi
   });
 }
 
+/** Whether a chunk carries text: a completion's `text` or a chat's `delta.content`. */
+const hasText = (chunk: Json): boolean =>
+  Array.isArray(chunk.choices) &&
+  chunk.choices.some((c: unknown, i: number) => {
+    if (!isObject(c)) {
+      return false;
+    }
+    const { holder, key } = textSlot(c, i);
+    return typeof holder[key] === "string" && holder[key] !== "";
+  });
+
 /** A usage object's counts, when it has them. */
 function countsOf(usage: unknown): { prompt: number; completion: number } | null {
   const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -122,16 +129,6 @@ function countsOf(usage: unknown): { prompt: number; completion: number } | null
   }
   return null;
 }
-
-/** Whether a chunk carries text: a completion's `text` or a chat's `delta.content`. */
-const hasText = (chunk: Json): boolean =>
-  Array.isArray(chunk.choices) &&
-  chunk.choices.some(
-    (c: unknown) =>
-      isObject(c) &&
-      ((typeof c.text === "string" && c.text !== "") ||
-        (isObject(c.delta) && typeof c.delta.content === "string" && c.delta.content !== "")),
-  );
 
 /**
  * Sends a completion or chat call on to the engine that serves the version

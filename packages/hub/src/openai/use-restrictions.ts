@@ -19,7 +19,12 @@ function refusal(label: string, check: UseCheck, on: CheckedText, param: string 
     on === "prompt"
       ? `${label} refuses this prompt under its use restriction "${check.restriction}"; rewrite it within the model's acceptable-use terms`
       : `the output of ${label} was stopped under its use restriction "${check.restriction}"`,
-    { restriction: check.restriction, on, ...(param === null ? {} : { param }) },
+    {
+      reason: "content_policy_violation",
+      restriction: check.restriction,
+      on,
+      ...(param === null ? {} : { param }),
+    },
   );
 }
 
