@@ -230,6 +230,32 @@ describe(`the release panel and sign-offs in a real browser (${dialect})`, () =>
     await alice.close();
   });
 
+  it("names the base's terms a derivative breaks under the rule that refused it", async () => {
+    await publishModel(
+      hub,
+      "acme/rail-base",
+      { "README.md": card("license: openrail", "# Base\n\nA base under OpenRAIL-M.\n") },
+      "internal",
+      token("alice"),
+    );
+    const derived = card(
+      "license: apache-2.0\nbase_model: acme/rail-base\nbase_model_relation: finetune",
+      "# Derived\n\nA fine-tune that forgot its base's terms.\n",
+    );
+    await publishModel(hub, "acme/derived", { "README.md": derived }, "internal", token("alice"));
+    const alice = await as("alice", "/acme/derived/release");
+    await requestChange(alice, "gated", "partners asked for the weights");
+    const row = alice.getByRole("alert").locator("tr[data-rule='lineage-clean']");
+    await row.waitFor();
+    assert.match(
+      await row.locator(".rule-findings").innerText(),
+      /lineage-restrictions-dropped base acme\/rail-base@v1 is under openrail, .* but Apache-2\.0 drops .*medical-advice/,
+    );
+    await expectAccessible(alice, "a refusal with lineage findings");
+    await screenshot(alice, "release-lineage-en");
+    await alice.close();
+  });
+
   it("withdraws a version with a reason, which its tombstone shows on the versions lists", async () => {
     const alice = await as("alice", "/acme/later/release");
     await alice.getByLabel("Reason (shown on the tombstone)").fill("leaks training data");

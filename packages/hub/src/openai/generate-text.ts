@@ -125,7 +125,7 @@ export async function generateText(
   if (ask.maxTokens !== undefined && ask.maxTokens > pool.contextLength) {
     throw new HubError(
       "BAD_REQUEST",
-      `max_tokens is ${ask.maxTokens}, but ${label} has a context of ${pool.contextLength} tokens, prompt included; ask for at most ${pool.contextLength}`,
+      `max_tokens is ${ask.maxTokens}, more than ${label}'s context of ${pool.contextLength} tokens; ask for at most ${pool.contextLength} (a completion also ends where it and the prompt fill the context)`,
       { param: "max_tokens" },
     );
   }

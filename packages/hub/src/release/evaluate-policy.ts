@@ -2,7 +2,7 @@ import { isCelError } from "@bufbuild/cel";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { POLICY_VARIABLES, type CelShape } from "./cel-types.js";
 import type { Awaits, CelProgram, PolicySet } from "./load-policy.js";
-import type { PolicyInput } from "./policy-input.js";
+import type { Finding, PolicyInput } from "./policy-input.js";
 
 /** What one rule made of one transition. */
 export interface RuleResult {
@@ -19,6 +19,22 @@ export interface RuleResult {
   readonly awaits: Awaits;
   /** Whether it failed and an admin override made it pass. */
   readonly overridden: boolean;
+  /**
+   * When it failed: the findings of the checks its expression reads (card
+   * lint, lineage), which say what to change where the rule only says "clean".
+   */
+  readonly findings: readonly Finding[];
+}
+
+/** The checks a rule may read as a whole (`lineage.clean`), each with the findings that explain it. */
+const CHECKS = [
+  { variable: /\bcardLint\b/, findings: (input: PolicyInput) => input.cardLint.findings },
+  { variable: /\blineage\b/, findings: (input: PolicyInput) => input.lineage.findings },
+] as const;
+
+/** The findings behind a failed rule: those of every check its expression names. */
+function findingsFor(expression: string, input: PolicyInput): readonly Finding[] {
+  return CHECKS.flatMap((c) => (c.variable.test(expression) ? c.findings(input) : []));
 }
 
 /**
@@ -131,6 +147,7 @@ export function evaluatePolicy(policies: PolicySet, input: PolicyInput): PolicyD
         expression: r.require,
         awaits: r.awaits,
         overridden: false,
+        findings: [],
       })),
     };
   }
@@ -145,20 +162,22 @@ export function evaluatePolicy(policies: PolicySet, input: PolicyInput): PolicyD
       rule.whenProgram === null
         ? ({ ok: true, value: true } as const)
         : run(rule.whenProgram, variables);
+    const passed = { applies: true, passed: true, message: null, overridden: false, findings: [] };
     if (when.ok && !when.value) {
-      return { ...base, applies: false, passed: true, message: null, overridden: false };
+      return { ...base, ...passed, applies: false };
     }
     const held = when.ok ? run(rule.requireProgram, variables) : when;
     if (held.ok && held.value) {
-      return { ...base, applies: true, passed: true, message: null, overridden: false };
+      return { ...base, ...passed };
     }
     if (rule.override && input.transition.override) {
-      return { ...base, applies: true, passed: true, message: rule.message, overridden: true };
+      return { ...base, ...passed, message: rule.message, overridden: true };
     }
     const message = held.ok
       ? rule.message
       : `${rule.message} (CEL error in ${when.ok ? "require" : "when"}: ${held.error})`;
-    return { ...base, applies: true, passed: false, message, overridden: false };
+    const findings = findingsFor(rule.require, input);
+    return { ...base, applies: true, passed: false, message, overridden: false, findings };
   });
   const failed = results.filter((r) => !r.passed);
   const outcome =

@@ -192,8 +192,14 @@ const transitionQuery = (db: Db) =>
       "t.outcome",
     ]);
 
+/** A decision as stored: those stored before rules carried findings have none. */
+interface StoredDecision {
+  readonly results: readonly (Omit<RuleResult, "findings"> &
+    Partial<Pick<RuleResult, "findings">>)[];
+}
+
 function viewOf(model: ModelRecord, row: TransitionRow): TransitionView {
-  const outcome = row.outcome === null ? null : (JSON.parse(row.outcome) as PolicyDecision);
+  const outcome = row.outcome === null ? null : (JSON.parse(row.outcome) as StoredDecision);
   return {
     id: row.id,
     model: model.fullName,
@@ -208,7 +214,10 @@ function viewOf(model: ModelRecord, row: TransitionRow): TransitionView {
     status: row.status,
     decidedAt: row.decided_at,
     policyHash: row.policy_hash,
-    failed: outcome?.results.filter((r) => !r.passed) ?? [],
+    failed:
+      outcome?.results
+        .filter((r) => !r.passed)
+        .map((r) => ({ ...r, findings: r.findings ?? [] })) ?? [],
   };
 }
 
@@ -318,7 +327,10 @@ export async function moveFacts(
 export function failedRules(decision: PolicyDecision): string {
   return decision.results
     .filter((r) => !r.passed)
-    .map((r) => `${r.id}: ${r.message ?? "failed"} (${r.expression})`)
+    .map(
+      (r) =>
+        `${r.id}: ${r.message ?? "failed"} (${r.expression})${r.findings.map((f) => `; ${f.rule}: ${f.message}`).join("")}`,
+    )
     .join("; ");
 }
 
@@ -594,7 +606,12 @@ export async function requestTransition(
         policyHash: decision.policyHash,
         failed: decision.results
           .filter((r) => !r.passed)
-          .map((r) => ({ id: r.id, message: r.message, expression: r.expression })),
+          .map((r) => ({
+            id: r.id,
+            message: r.message,
+            expression: r.expression,
+            findings: r.findings,
+          })),
       },
     );
   }

@@ -90,6 +90,15 @@ describe("gatehouse train lm", () => {
       false,
       "the checkpoint is removed once the run ends",
     );
+    const config = JSON.parse(await readFile(path.join(out, "config.json"), "utf8")) as Record<
+      string,
+      number
+    >;
+    assert.deepEqual(
+      [config.vocab_size, config.n_ctx, config.n_layer, config.n_head, config.n_embd],
+      [300, 16, 1, 2, 16],
+      "every size flag is applied",
+    );
 
     const json = await run([
       "--json",

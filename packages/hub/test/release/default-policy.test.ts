@@ -57,6 +57,36 @@ describe("the default policy", () => {
     assert.deepEqual([d.outcome, ...failed(d)], ["refuse", "lineage-clean"]);
   });
 
+  it("gives a failed rule the findings of the checks it reads, and a passed or unrelated one none", () => {
+    const lint = { rule: "card-section-missing", message: "add a Limitations section", line: 3 };
+    const lineage = {
+      rule: "lineage-restrictions-dropped",
+      message: "base acme/base@v1 is under openrail, but apache-2.0 drops medical-advice",
+      line: null,
+    };
+    const d = evaluatePolicy(
+      policy,
+      makeInput({
+        cardLint: { clean: false, findings: [lint] },
+        lineage: { clean: false, findings: [lineage] },
+        transition: { to: "open" },
+      }),
+    );
+    const findingsOf = (id: string) => d.results.find((r) => r.id === id)?.findings;
+    assert.deepEqual(findingsOf("card-lint-clean"), [lint]);
+    assert.deepEqual(findingsOf("lineage-clean"), [lineage]);
+    assert.deepEqual(findingsOf("licence-known"), [], "it passed");
+    const clean = evaluatePolicy(
+      policy,
+      makeInput({ lineage: { clean: false, findings: [lineage] } }),
+    );
+    assert.deepEqual(
+      clean.results.filter((r) => r.findings.length > 0).map((r) => r.id),
+      ["lineage-clean"],
+      "only the rule that reads the lineage carries its findings",
+    );
+  });
+
   it("holds any transition a reviewer rejected, until they approve instead", () => {
     const d = evaluatePolicy(
       policy,

@@ -24,8 +24,9 @@ function stateOf(rule: RuleResult): RuleState {
 
 /**
  * A policy decision rule by rule: whether each rule applied, passed, failed
- * or waits, why (the rule's message, with a CEL error if any), and its
- * expression, so a refusal says exactly what to fix.
+ * or waits, why (the rule's message, with a CEL error if any, and the card
+ * lint or lineage findings behind it), and its expression, so a refusal says
+ * exactly what to fix.
  */
 export function PolicyRules({
   decision,
@@ -77,6 +78,15 @@ export function PolicyRules({
                   {rule.passed && !rule.overridden
                     ? t("rules.noMessage")
                     : (rule.message ?? t("rules.noMessage"))}
+                  {rule.findings.length > 0 ? (
+                    <ul className="rule-findings">
+                      {rule.findings.map((f, i) => (
+                        <li key={i}>
+                          <code>{f.rule}</code> {f.message}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
                 </td>
                 <td>
                   <code className="expression">{rule.expression}</code>

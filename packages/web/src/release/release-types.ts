@@ -10,6 +10,14 @@ export interface RuleResult {
   readonly expression: string;
   readonly awaits: "signoffs" | "time" | null;
   readonly overridden: boolean;
+  /** When it failed, the card-lint or lineage findings behind it. */
+  readonly findings: readonly Finding[];
+}
+
+/** One finding of a check a rule reads (card lint, lineage). */
+export interface Finding {
+  readonly rule: string;
+  readonly message: string;
 }
 
 export interface PolicyDecision {
@@ -83,6 +91,7 @@ export interface RefusedRule {
   readonly id: string;
   readonly message: string | null;
   readonly expression: string;
+  readonly findings: readonly Finding[];
 }
 
 /** A version as GET …/versions lists it: published, draft, or a withdrawn one's tombstone. */

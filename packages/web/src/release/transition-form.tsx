@@ -42,6 +42,7 @@ function decisionOfRefusal(error: ApiError): PolicyDecision {
       expression: r.expression,
       awaits: null,
       overridden: false,
+      findings: r.findings,
     })),
   };
 }

@@ -7,10 +7,16 @@ import type { WebHub } from "./hub.js";
 /**
  * A release policy with a two-person rule: the weights leave (gated, open)
  * only with a passing ethics review, which refuses without one, and the
- * approvals of two different reviewers, which the change waits for.
+ * approvals of two different reviewers, which the change waits for. A
+ * derivative leaves only under terms its bases allow.
  */
 export const TWO_PERSON_POLICY = `policy: two-person
 rules:
+  - id: lineage-clean
+    description: A derivative keeps its bases' terms.
+    when: transition.to in ['gated', 'open']
+    require: lineage.clean
+    message: resolve the lineage findings before the weights leave
   - id: ethics-review-attached
     description: A version's weights leave only with a passing ethics review.
     when: transition.to in ['gated', 'open']

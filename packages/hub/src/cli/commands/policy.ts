@@ -17,6 +17,7 @@ interface Explanation {
       readonly awaits: string | null;
       readonly message: string | null;
       readonly expression: string;
+      readonly findings?: readonly { readonly rule: string; readonly message: string }[];
     }[];
   };
 }
@@ -57,7 +58,8 @@ export function registerPolicyCommands(
                   ? "✘"
                   : "…";
           const why = r.applies && !r.passed ? `: ${r.message ?? ""}` : "";
-          return `${mark} ${r.id}${why}\n    ${r.expression}`;
+          const findings = (r.findings ?? []).map((f) => `\n    · ${f.rule}: ${f.message}`);
+          return `${mark} ${r.id}${why}\n    ${r.expression}${findings.join("")}`;
         }),
         `policy ${e.decision.policyHash.slice(0, 12)}`,
       ];

@@ -18,13 +18,25 @@ const positiveNumber = numberFlag((n) => n > 0, "give a number > 0, e.g. 0.003")
 /** A model on the hub as a card's `base_model` names it. */
 const BASE_MODEL = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*(@[\w.-]+)?$/;
 
-/** The size flags: each is the base's when fine-tuning, so none may be given with --base. */
-const SIZE_FLAGS: readonly [keyof LmSize, string][] = [
-  ["vocabSize", "--vocab-size"],
-  ["contextSize", "--context"],
-  ["layers", "--layers"],
-  ["heads", "--heads"],
-  ["width", "--width"],
+/** The size flags as commander names their values. */
+interface SizeOptions {
+  readonly vocabSize?: number;
+  readonly context?: number;
+  readonly layers?: number;
+  readonly heads?: number;
+  readonly width?: number;
+}
+
+/**
+ * The size flags, by the size each sets and the option commander reads it
+ * into: each is the base's when fine-tuning, so none may be given with --base.
+ */
+const SIZE_FLAGS: readonly [keyof LmSize, keyof SizeOptions, string][] = [
+  ["vocabSize", "vocabSize", "--vocab-size"],
+  ["contextSize", "context", "--context"],
+  ["layers", "layers", "--layers"],
+  ["heads", "heads", "--heads"],
+  ["width", "width", "--width"],
 ];
 
 /** Pretraining and fine-tuning want different runs; these are each's defaults. */
@@ -33,7 +45,7 @@ const RUNS = {
   finetune: { steps: 300, learningRate: 1e-3, warmupSteps: 20 },
 } as const;
 
-interface TrainLmOptions extends Partial<LmSize> {
+interface TrainLmOptions extends SizeOptions {
   readonly corpus: string;
   readonly out: string;
   readonly base?: string;
@@ -64,7 +76,9 @@ function baseOf(options: TrainLmOptions): { dir: string; model: string } | undef
       `--base-model ${options.baseModel} is not NS/NAME or NS/NAME@VERSION, e.g. acme/moby-gpt@v1`,
     );
   }
-  const given = SIZE_FLAGS.filter(([key]) => options[key] !== undefined).map(([, flag]) => flag);
+  const given = SIZE_FLAGS.filter(([, option]) => options[option] !== undefined).map(
+    ([, , flag]) => flag,
+  );
   if (given.length > 0) {
     throw new UsageError(`a fine-tune keeps its base's size: drop ${given.join(", ")}`);
   }
@@ -120,7 +134,7 @@ export function registerTrainLmCommand(train: Command): void {
       const base = baseOf(options);
       const run = RUNS[base === undefined ? "pretrain" : "finetune"];
       const size = Object.fromEntries(
-        SIZE_FLAGS.map(([key]) => [key, options[key] ?? DEFAULT_LM_SIZE[key]]),
+        SIZE_FLAGS.map(([key, option]) => [key, options[option] ?? DEFAULT_LM_SIZE[key]]),
       ) as unknown as LmSize;
       const label = base === undefined ? "train lm" : "fine-tune lm";
       const progress = createStepProgress(label, process.stderr);
