@@ -7,13 +7,24 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 /** The protocols served versions answer, and their endpoints a function rule can name. */
 export const PROTOCOLS = ["oip", "openai"] as const;
-export const ENDPOINTS = ["metadata", "ready", "infer", "models", "completions", "chat"] as const;
+export const ENDPOINTS = [
+  "metadata",
+  "ready",
+  "infer",
+  "models",
+  "completions",
+  "chat",
+  "embeddings",
+] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 /** The endpoints that run a model, and so count against quotas; the others only look. */
 export const spendsQuota = (endpoint: Endpoint): boolean =>
-  endpoint === "infer" || endpoint === "completions" || endpoint === "chat";
+  endpoint === "infer" ||
+  endpoint === "completions" ||
+  endpoint === "chat" ||
+  endpoint === "embeddings";
 
 const Count = (description: string) =>
   Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000, description }));

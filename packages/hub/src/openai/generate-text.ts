@@ -71,22 +71,14 @@ export function findTextModel(
 }
 
 /**
- * Runs a completion or chat call on a served language model the hub runs:
- * checks `max_tokens` against the model's context,
- * lets the call through the usage limits, then generates every choice at once
- * (the engines batch them with whatever else runs) and reports their text as
- * it comes. Aborting `signal` (the client went away) ends every choice at the
- * next step; the call is still charged what ran.
+ * The engines of a served language model the hub runs, loading them if they
+ * are not; a version that is not a decoder is refused, pointing to the Open
+ * Inference Protocol.
  */
-export async function generateText(
+export async function generationPoolOf(
   ctx: HubContext,
-  caller: Caller,
   callable: Callable,
-  ask: TextAsk,
-  facts: CallFacts | undefined,
-  listener: TextListener,
-  signal: AbortSignal,
-): Promise<TextRun> {
+): Promise<{ label: string; pool: GenerationPool }> {
   const { model, served } = callable;
   const label = `${model.fullName}@${served.versionName}`;
   const sha256 = served.sha256;
@@ -106,6 +98,28 @@ export async function generateText(
     batching: batchingOf(ctx.config.serve, served),
     generative: true,
   })) as GenerationPool;
+  return { label, pool };
+}
+
+/**
+ * Runs a completion or chat call on a served language model the hub runs:
+ * checks `max_tokens` against the model's context,
+ * lets the call through the usage limits, then generates every choice at once
+ * (the engines batch them with whatever else runs) and reports their text as
+ * it comes. Aborting `signal` (the client went away) ends every choice at the
+ * next step; the call is still charged what ran.
+ */
+export async function generateText(
+  ctx: HubContext,
+  caller: Caller,
+  callable: Callable,
+  ask: TextAsk,
+  facts: CallFacts | undefined,
+  listener: TextListener,
+  signal: AbortSignal,
+): Promise<TextRun> {
+  const { served } = callable;
+  const { label, pool } = await generationPoolOf(ctx, callable);
   const prompts = ask
     .prompts(callable, pool.eosToken)
     .map((p) => (typeof p === "string" ? pool.encode(p) : p));
@@ -274,10 +288,14 @@ export async function generateText(
 }
 
 /** A prompt of token ids as text, for the use checks; ids outside the vocabulary are the caller's to fix. */
-function decodePrompt(pool: GenerationPool, ids: readonly number[]): string {
+export function decodePrompt(
+  pool: GenerationPool,
+  ids: readonly number[],
+  param = "prompt",
+): string {
   try {
     return pool.decode(ids);
   } catch (err) {
-    throw new HubError("BAD_REQUEST", (err as Error).message, { param: "prompt" });
+    throw new HubError("BAD_REQUEST", (err as Error).message, { param });
   }
 }

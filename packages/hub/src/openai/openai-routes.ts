@@ -8,11 +8,19 @@ import { toHubError } from "../http/index.js";
 import type { RateLimitHeaders } from "../limits/index.js";
 import { chatPrompt, textOf } from "./chat-template.js";
 import { findTextModel, generateText, type TextAsk, type TextRun } from "./generate-text.js";
-import { proxyUpstream } from "./proxy-upstream.js";
+import { embedText } from "./embed-text.js";
+import { proxyEmbeddings, proxyUpstream } from "./proxy-upstream.js";
 import { openEventStream, sendEvent } from "./sse.js";
 import { listModels } from "./list-models.js";
 import { openAiError, sendOpenAiError } from "./openai-error.js";
-import { ChatBody, CompletionBody, settingsOf, type Shared } from "./openai-schemas.js";
+import {
+  ChatBody,
+  CompletionBody,
+  EmbeddingBody,
+  embeddingInputs,
+  settingsOf,
+  type Shared,
+} from "./openai-schemas.js";
 
 /** How one endpoint's answers look: OpenAI's object names and where a choice's text goes. */
 interface Shape {
@@ -228,6 +236,59 @@ async function answer(
   return undefined;
 }
 
+/** A vector as the caller asked: numbers, or its little-endian float32 bytes in base64. */
+function encodeVector(vector: Float32Array, format: "float" | "base64"): number[] | string {
+  // Typed arrays hold the machine's byte order; the servers Node runs on are little-endian.
+  return format === "base64"
+    ? Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString("base64")
+    : Array.from(vector);
+}
+
+/** Answers an embeddings call, from the hub's engines or the version's upstream engine. */
+async function answerEmbeddings(
+  ctx: HubContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: EmbeddingBody,
+): Promise<object> {
+  const caller = { actor: request.actor, address: request.ip };
+  const facts = request.usageFacts ?? undefined;
+  const callable = await findTextModel(ctx, caller, body.model, facts);
+  const upstream = callable.served.upstream;
+  if (upstream !== null) {
+    const controller = new AbortController();
+    reply.raw.once("close", () => {
+      if (!reply.raw.writableFinished) {
+        controller.abort();
+      }
+    });
+    return proxyEmbeddings(
+      ctx,
+      { caller, callable, upstream, body, facts, signal: controller.signal },
+      reply,
+    );
+  }
+  const run = await embedText(
+    ctx,
+    caller,
+    callable,
+    { inputs: embeddingInputs(body.input), dimensions: body.dimensions ?? undefined },
+    facts,
+  );
+  void reply.headers({ ...run.headers });
+  const format = body.encoding_format ?? "float";
+  return {
+    object: "list",
+    data: run.vectors.map((vector, index) => ({
+      object: "embedding",
+      index,
+      embedding: encodeVector(vector, format),
+    })),
+    model: run.model,
+    usage: { prompt_tokens: run.promptTokens, total_tokens: run.promptTokens },
+  };
+}
+
 /** Whether a streamed answer ends with a usage chunk; `stream_options` without `stream` is refused, as OpenAI does. */
 function streamUsage(body: {
   stream?: boolean | null;
@@ -246,7 +307,7 @@ function streamUsage(body: {
 /**
  * The OpenAI-compatible API (serving.md §2) for the language models the hub
  * serves: `GET /v1/models`, `POST /v1/completions` and
- * `POST /v1/chat/completions`, whole or streamed. Hub tokens are the API keys
+ * `POST /v1/chat/completions`, whole or streamed, and `POST /v1/embeddings`. Hub tokens are the API keys
  * (`Authorization: Bearer`); errors answer in OpenAI's shape.
  */
 export function registerOpenAiRoutes(app: HubApp, ctx: HubContext): void {
@@ -339,6 +400,21 @@ export function registerOpenAiRoutes(app: HubApp, ctx: HubContext): void {
           body,
         );
       },
+    );
+    scope.post(
+      "/v1/embeddings",
+      {
+        config: {
+          access: { openai: "version.infer" },
+          usage: { protocol: "openai", endpoint: "embeddings" },
+        },
+        schema: {
+          description:
+            "Embeds texts or token ids: each vector is the mean of the model's last hidden state over the input, of length 1.",
+          body: EmbeddingBody,
+        },
+      },
+      async (request, reply) => answerEmbeddings(ctx, request, reply, request.body),
     );
     done();
   });

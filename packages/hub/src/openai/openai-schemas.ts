@@ -6,11 +6,19 @@ export const MAX_CHOICES = 8;
 export const MAX_PROMPTS = 16;
 /** The most stop sequences, as OpenAI allows. */
 export const MAX_STOPS = 4;
+/** The most inputs one embeddings call may give: OpenAI takes 2048, a hub on CPUs fewer. */
+export const MAX_EMBEDDING_INPUTS = 256;
 
 const ModelField = Type.String({
   minLength: 1,
   maxLength: 300,
   description: "namespace/name, or namespace/name@version; GET /v1/models lists them",
+});
+
+/** A prompt or input given as its tokens' ids. */
+const TokenIds = Type.Array(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }), {
+  minItems: 1,
+  maxItems: 1_000_000,
 });
 
 /** The sampling and streaming fields completions and chats share, in OpenAI's names and ranges. */
@@ -68,15 +76,57 @@ export const CompletionBody = Type.Object(
     prompt: Type.Union([
       Type.String({ maxLength: 1_000_000 }),
       Type.Array(Type.String({ maxLength: 1_000_000 }), { minItems: 1, maxItems: MAX_PROMPTS }),
-      Type.Array(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 }), {
-        minItems: 1,
-        maxItems: 1_000_000,
-      }),
+      TokenIds,
     ]),
   },
   { additionalProperties: false },
 );
 export type CompletionBody = Static<typeof CompletionBody>;
+
+export const EmbeddingBody = Type.Object(
+  {
+    model: ModelField,
+    input: Type.Union(
+      [
+        Type.String({ maxLength: 1_000_000 }),
+        Type.Array(Type.String({ maxLength: 1_000_000 }), {
+          minItems: 1,
+          maxItems: MAX_EMBEDDING_INPUTS,
+        }),
+        TokenIds,
+        Type.Array(TokenIds, { minItems: 1, maxItems: MAX_EMBEDDING_INPUTS }),
+      ],
+      { description: "a text, a list of texts, token ids, or a list of token id lists" },
+    ),
+    encoding_format: Type.Optional(
+      Type.Union([Type.Literal("float"), Type.Literal("base64"), Type.Null()], {
+        description: "float: lists of numbers; base64: each vector's little-endian float32 bytes",
+      }),
+    ),
+    dimensions: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()], {
+        description: "the length of each vector; only the model's own is served",
+      }),
+    ),
+    user: Type.Optional(Type.String({ maxLength: 256 })),
+  },
+  { additionalProperties: false },
+);
+export type EmbeddingBody = Static<typeof EmbeddingBody>;
+
+/** An embeddings call's inputs one by one: a text or token ids alone is one input. */
+export function embeddingInputs(
+  input: EmbeddingBody["input"],
+): readonly (string | readonly number[])[] {
+  if (typeof input === "string") {
+    return [input];
+  }
+  const items: readonly unknown[] = input;
+  if (items.every((p): p is number => typeof p === "number")) {
+    return [items];
+  }
+  return input as readonly (string | readonly number[])[];
+}
 
 const TextPart = Type.Object(
   { type: Type.Literal("text"), text: Type.String({ maxLength: 1_000_000 }) },

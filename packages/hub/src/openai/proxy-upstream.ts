@@ -8,7 +8,7 @@ import { admitCall, type CallFacts, type GenerationCount } from "../limits/index
 import type { Callable, Caller, Upstream } from "../serve/index.js";
 import { textOf } from "./chat-template.js";
 import { openAiError } from "./openai-error.js";
-import type { Shared } from "./openai-schemas.js";
+import { embeddingInputs, type EmbeddingBody, type Shared } from "./openai-schemas.js";
 import { eventData, openEventStream, sendEvent } from "./sse.js";
 import { upstreamRefusal } from "./upstream-error.js";
 import { UseRestrictions, type GuardedOutput } from "./use-restrictions.js";
@@ -289,16 +289,97 @@ export async function proxyUpstream(
   }
 }
 
+/**
+ * Sends an embeddings call on to the engine that serves the version, under
+ * the hub's access rules and limits: its inputs reserve an estimate of their
+ * tokens (four characters a token, one a token id), corrected to the
+ * engine's `usage.prompt_tokens`; the use checks read the texts, and token
+ * ids are refused when there are checks, since the hub cannot read them.
+ */
+export async function proxyEmbeddings(
+  ctx: HubContext,
+  call: Omit<ProxyCall, "endpoint" | "body"> & { readonly body: EmbeddingBody },
+  reply: FastifyReply,
+): Promise<object> {
+  const { model, served } = call.callable;
+  const label = `${model.fullName}@${served.versionName}`;
+  const { body, upstream } = call;
+  const inputs = embeddingInputs(body.input);
+  const restrictions = UseRestrictions.of(
+    label,
+    call.callable.version.card,
+    ctx.config.serve.moderation,
+  );
+  if (restrictions !== null) {
+    if (!inputs.every((p): p is string => typeof p === "string")) {
+      throw new HubError(
+        "BAD_REQUEST",
+        `${label} checks inputs against its acceptable-use terms, which read text; send the input as text, not token ids`,
+        { param: "input" },
+      );
+    }
+    await restrictions.checkPrompts(inputs, "input");
+  }
+  const reserve = inputs.reduce(
+    (n, p) => n + (typeof p === "string" ? Math.ceil(p.length / CHARS_PER_TOKEN) : p.length),
+    0,
+  );
+  const admission = await admitCall(ctx, {
+    ...call.caller,
+    versionId: served.versionId,
+    label,
+    protocol: "openai",
+    endpoint: "embeddings",
+    rows: inputs.length,
+    binaryTensors: false,
+    tokens: {
+      prompt: reserve,
+      choices: inputs.length,
+      maxTokens: undefined,
+      defaultMaxTokens: 0,
+      partial: false,
+    },
+  });
+  const started = performance.now();
+  let used: number | null = null;
+  try {
+    const response = await send(
+      ctx,
+      upstream,
+      "embeddings",
+      { ...body, model: upstream.model },
+      call.signal,
+      label,
+    );
+    const answer = (await response.json()) as Json;
+    const prompt = isObject(answer.usage) ? answer.usage.prompt_tokens : undefined;
+    if (Number.isSafeInteger(prompt) && (prompt as number) >= 0) {
+      used = prompt as number;
+      if (call.facts !== undefined) {
+        call.facts.tokens = { prompt: used, completion: 0, timeToFirstTokenMs: null };
+      }
+    }
+    void reply.headers({ ...admission.headers });
+    return { ...answer, model: label };
+  } finally {
+    // Without the engine's count, the call keeps its whole reserve.
+    await admission.done(performance.now() - started, used ?? reserve);
+  }
+}
+
+/** Each endpoint's path under the engine's base URL. */
+const PATHS = { completions: "completions", chat: "chat/completions", embeddings: "embeddings" };
+
 /** Posts `body` to the engine's endpoint with the hub's key for it; an error answer becomes its refusal. */
 async function send(
   ctx: HubContext,
   upstream: Upstream,
-  endpoint: "completions" | "chat",
+  endpoint: keyof typeof PATHS,
   body: Json,
   signal: AbortSignal,
   label: string,
 ): Promise<Response> {
-  const url = `${upstream.url.replace(/\/+$/, "")}/${endpoint === "chat" ? "chat/completions" : "completions"}`;
+  const url = `${upstream.url.replace(/\/+$/, "")}/${PATHS[endpoint]}`;
   const key = ctx.config.serve.upstreamKeys.get(new URL(url).origin);
   let response: Response;
   try {

@@ -27,11 +27,19 @@ export interface GenerationPoolOptions {
   readonly batching: BatchSettings;
 }
 
-interface Job {
-  readonly onText: (delta: string) => void;
-  readonly resolve: (result: GenerationResult) => void;
-  readonly reject: (err: Error) => void;
-}
+/** A generation or an embedding the pool waits on a worker for. */
+type Job =
+  | {
+      readonly kind: "generate";
+      readonly onText: (delta: string) => void;
+      readonly resolve: (result: GenerationResult) => void;
+      readonly reject: (err: Error) => void;
+    }
+  | {
+      readonly kind: "embed";
+      readonly resolve: (vectors: Float32Array[]) => void;
+      readonly reject: (err: Error) => void;
+    };
 
 interface Slot {
   readonly worker: Worker;
@@ -63,6 +71,7 @@ export class GenerationPool {
     private readonly slots: readonly Slot[],
     private readonly model: {
       readonly contextLength: number;
+      readonly width: number;
       readonly eosToken: string;
       readonly tokenizer: BpeTokenizer;
     },
@@ -100,6 +109,7 @@ export class GenerationPool {
         if (message.kind === "ready") {
           return {
             contextLength: message.contextLength,
+            width: message.width,
             eosToken: message.eosToken,
             tokenizer: fromTokenizerJson(message.tokenizer),
           };
@@ -119,6 +129,11 @@ export class GenerationPool {
   /** The most tokens a prompt and its completion may hold together. */
   get contextLength(): number {
     return this.model.contextLength;
+  }
+
+  /** The length of an embedding: the width of the decoder's residual stream. */
+  get embeddingSize(): number {
+    return this.model.width;
   }
 
   /** The text of the decoder's end-of-text token. */
@@ -200,6 +215,7 @@ export class GenerationPool {
         signal?.removeEventListener("abort", onAbort);
       };
       slot.jobs.set(id, {
+        kind: "generate",
         onText,
         resolve: (result) => {
           unlisten();
@@ -219,6 +235,23 @@ export class GenerationPool {
       if (signal?.aborted === true) {
         onAbort();
       }
+    });
+  }
+
+  /**
+   * The embedding of each input (token ids, each within the context), from
+   * the worker with the least to do: the mean of the decoder's last hidden
+   * state over the input, of length 1 (GenerationEngine.embed).
+   */
+  embed(inputs: readonly (readonly number[])[]): Promise<Float32Array[]> {
+    if (!this.hasRoom) {
+      return Promise.reject(queueFull(this.name));
+    }
+    const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    const id = this.nextId++;
+    return new Promise<Float32Array[]>((resolve, reject) => {
+      slot.jobs.set(id, { kind: "embed", resolve, reject });
+      slot.worker.postMessage({ kind: "embed", id, inputs } satisfies GenerationWorkerRequest);
     });
   }
 
@@ -256,14 +289,18 @@ export class GenerationPool {
       return;
     }
     if (message.kind === "text") {
-      job.onText(message.delta);
+      if (job.kind === "generate") {
+        job.onText(message.delta);
+      }
       return;
     }
     slot.jobs.delete(message.id);
-    if (message.kind === "done") {
-      job.resolve(message.result);
-    } else {
+    if (message.kind === "error") {
       job.reject(refusalOf(this.name, message));
+    } else if (message.kind === "done" && job.kind === "generate") {
+      job.resolve(message.result);
+    } else if (message.kind === "embedded" && job.kind === "embed") {
+      job.resolve(message.vectors);
     }
   }
 

@@ -4,10 +4,12 @@
  * blocks the thread it is called on (serving.md §4), so the decoding steps run
  * here, away from the event loop that answers HTTP and streams the text.
  *
- * Protocol: after start it posts `{ kind: "ready", contextLength, eosToken, tokenizer }` or
+ * Protocol: after start it posts `{ kind: "ready", contextLength, width, eosToken, tokenizer }` or
  * `{ kind: "failed", message }`. Each `{ kind: "generate", id, … }` is answered
  * by `{ kind: "text", id, delta }` for each piece of new text, then one
  * `{ kind: "done", id, result }` or `{ kind: "error", id, message, input }`;
+ * each `{ kind: "embed", id, inputs }` by `{ kind: "embedded", id, vectors }`
+ * or that error;
  * `{ kind: "abort", id }` ends a generation at its next step, and
  * `{ kind: "stop" }` makes the worker finish, release its session and end.
  */
@@ -36,13 +38,25 @@ export type GenerateRequest = Omit<GenerationRequest, "signal"> & {
   readonly id: number;
 };
 
+/** Token ids to embed, one list an input. */
+export interface EmbedRequest {
+  readonly kind: "embed";
+  readonly id: number;
+  readonly inputs: readonly (readonly number[])[];
+}
+
 export type GenerationWorkerRequest =
-  GenerateRequest | { readonly kind: "abort"; readonly id: number } | { readonly kind: "stop" };
+  | GenerateRequest
+  | EmbedRequest
+  | { readonly kind: "abort"; readonly id: number }
+  | { readonly kind: "stop" };
 
 export type GenerationWorkerMessage =
   | {
       readonly kind: "ready";
       readonly contextLength: number;
+      /** The width of the residual stream: the length of an embedding. */
+      readonly width: number;
       /** The text of the end-of-text token, for chat templates that name it. */
       readonly eosToken: string;
       /** The model's tokenizer, so the main thread counts a prompt's tokens before it runs. */
@@ -51,6 +65,7 @@ export type GenerationWorkerMessage =
   | { readonly kind: "failed"; readonly message: string }
   | { readonly kind: "text"; readonly id: number; readonly delta: string }
   | { readonly kind: "done"; readonly id: number; readonly result: GenerationResult }
+  | { readonly kind: "embedded"; readonly id: number; readonly vectors: Float32Array[] }
   | {
       readonly kind: "error";
       readonly id: number;
@@ -58,6 +73,12 @@ export type GenerationWorkerMessage =
       /** The request itself was at fault (too long a prompt, a bad setting), not the model. */
       readonly input: boolean;
     };
+
+/** An engine's error as the main thread hears it: the request's fault, or the model's. */
+const failure = (err: unknown) => ({
+  message: (err as Error).message,
+  input: err instanceof LmInputError,
+});
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -97,6 +118,18 @@ async function main(): Promise<void> {
       aborts.get(request.id)?.abort();
       return;
     }
+    if (request.kind === "embed") {
+      const { id, inputs } = request;
+      engine.embed(inputs).then(
+        (vectors) => {
+          post({ kind: "embedded", id, vectors });
+        },
+        (err: unknown) => {
+          post({ kind: "error", id, ...failure(err) });
+        },
+      );
+      return;
+    }
     const { id, prompt, maxTokens, sampling, seed, stop } = request;
     // The main thread tokenised the prompt and held it to the context; the engine checks again.
     const controller = new AbortController();
@@ -110,12 +143,7 @@ async function main(): Promise<void> {
           post({ kind: "done", id, result });
         },
         (err: unknown) => {
-          post({
-            kind: "error",
-            id,
-            message: (err as Error).message,
-            input: err instanceof LmInputError,
-          });
+          post({ kind: "error", id, ...failure(err) });
         },
       )
       .finally(() => {
@@ -125,6 +153,7 @@ async function main(): Promise<void> {
   post({
     kind: "ready",
     contextLength: engine.config.contextSize,
+    width: engine.config.width,
     eosToken: engine.tokenizer.decode([engine.eosTokenId]),
     tokenizer: toTokenizerJson(engine.tokenizer),
   });

@@ -317,7 +317,8 @@ export interface UsageTiersTable {
 
 /** Which hosted-inference protocol and endpoint a call used. */
 export type UsageProtocol = "oip" | "openai";
-export type UsageEndpoint = "infer" | "metadata" | "ready" | "models" | "completions" | "chat";
+export type UsageEndpoint =
+  "infer" | "metadata" | "ready" | "models" | "completions" | "chat" | "embeddings";
 
 /**
  * One hosted-inference call, refusals included. People appear by opaque ids;

@@ -127,9 +127,10 @@ function metadataProps(
  *   `attention_mask` (int64 [batch, past + sequence], 0 for padding) and, for
  *   each layer i, `past_key_values.i.key` / `.value` (float32 [batch, heads,
  *   past, head size]; past may be 0 on the first call);
- * - outputs `logits` (float32 [batch, sequence, vocab]) and `present.i.key` /
+ * - outputs `logits` (float32 [batch, sequence, vocab]), `present.i.key` /
  *   `.value` (the past with the new tokens appended), fed back as the next
- *   call's past.
+ *   call's past, and `last_hidden_state` (float32 [batch, sequence, width]),
+ *   the final layer norm's output, from which embeddings are pooled.
  *
  * Attention is causal among the new tokens, sees every past token, and skips
  * keys whose mask is 0, so left-padded sequences batch together. Positions
@@ -159,7 +160,9 @@ export function exportGptOnnx(
   for (let layer = 0; layer < config.layers; layer++) {
     x = addBlock(config, layer, x, allowed, parts);
   }
-  addLogits(config, addLayerNorm(x, "ln_f", parts), parts);
+  const hidden = addLayerNorm(x, "ln_f", parts);
+  parts.nodes.push(node("Identity", [hidden], [GPT_ONNX_NAMES.lastHiddenState]));
+  addLogits(config, hidden, parts);
 
   const { batch, sequence, past, total } = GPT_ONNX_DIMS;
   const { FLOAT, INT64 } = TensorProto_DataType;
@@ -186,6 +189,7 @@ export function exportGptOnnx(
         cache(gptPresentName(i, "key"), total),
         cache(gptPresentName(i, "value"), total),
       ]),
+      tensorValueInfo(GPT_ONNX_NAMES.lastHiddenState, FLOAT, [batch, sequence, config.width]),
     ],
   });
   const model = create(ModelProtoSchema, {

@@ -197,22 +197,70 @@ export class GenerationEngine {
     await this.session.release();
   }
 
-  private checkRequest(request: GenerationRequest, promptIds: readonly number[]): void {
+  /**
+   * The embedding of each input: the mean of the last hidden state over its
+   * tokens, scaled to length 1 as OpenAI's embeddings are, so that a dot
+   * product is the cosine similarity. A mean rather than the last token's
+   * state: a decoder trained only to predict the next token packs into its
+   * last state what comes next more than what was said. Each input runs on
+   * its own between the decoding steps. Rejects with {@link LmInputError} as
+   * `generate` does for an empty input, one longer than the context or one
+   * with an id outside the vocabulary, and when the file was exported
+   * without `last_hidden_state`.
+   */
+  async embed(inputs: readonly (readonly number[])[]): Promise<Float32Array[]> {
+    if (this.closed) {
+      throw new Error("the generation engine was closed; start a new one to embed");
+    }
+    if (!this.session.outputNames.includes(GPT_ONNX_NAMES.lastHiddenState)) {
+      throw new LmInputError(
+        `the model was exported without ${GPT_ONNX_NAMES.lastHiddenState}, so it gives no embeddings; export it again with this version of the toolkit`,
+      );
+    }
+    inputs.forEach((ids) => {
+      this.checkPrompt(ids, "input");
+    });
+    const width = this.config.width;
+    const vectors: Float32Array[] = [];
+    for (const ids of inputs) {
+      const out = await this.run(this.promptFeeds(ids), [GPT_ONNX_NAMES.lastHiddenState]);
+      const hidden = floats(out, GPT_ONNX_NAMES.lastHiddenState);
+      const mean = new Float32Array(width);
+      for (let t = 0; t < ids.length; t++) {
+        for (let j = 0; j < width; j++) {
+          mean[j] = (mean[j] ?? 0) + (hidden[t * width + j] ?? 0) / ids.length;
+        }
+      }
+      const norm = Math.hypot(...mean);
+      vectors.push(norm === 0 ? mean : mean.map((v) => v / norm));
+    }
+    return vectors;
+  }
+
+  private checkPrompt(promptIds: readonly number[], what: "prompt" | "input"): void {
     const { contextSize, vocabSize } = this.config;
     if (promptIds.length === 0) {
-      throw new LmInputError("the prompt is empty; give at least one token to continue");
+      throw new LmInputError(
+        what === "prompt"
+          ? "the prompt is empty; give at least one token to continue"
+          : "the input is empty; give at least one token to embed",
+      );
     }
     if (promptIds.length > contextSize) {
       throw new LmInputError(
-        `the prompt has ${promptIds.length} tokens; this model's context is ${contextSize}; shorten the prompt`,
+        `the ${what} has ${promptIds.length} tokens; this model's context is ${contextSize}; shorten the ${what}`,
       );
     }
     const outside = promptIds.find((id) => !Number.isInteger(id) || id < 0 || id >= vocabSize);
     if (outside !== undefined) {
       throw new LmInputError(
-        `prompt token id ${outside} is outside the vocabulary of ${vocabSize}`,
+        `${what} token id ${outside} is outside the vocabulary of ${vocabSize}`,
       );
     }
+  }
+
+  private checkRequest(request: GenerationRequest, promptIds: readonly number[]): void {
+    this.checkPrompt(promptIds, "prompt");
     if (!Number.isInteger(request.maxTokens) || request.maxTokens < 1) {
       throw new LmInputError(`maxTokens is ${request.maxTokens}; use a whole number of at least 1`);
     }
@@ -262,8 +310,8 @@ export class GenerationEngine {
     }
   }
 
-  private async prefill(sequence: Sequence): Promise<void> {
-    const { promptIds, cache } = sequence;
+  /** The inputs of a run over one whole prompt, with an empty past. */
+  private promptFeeds(promptIds: readonly number[]): Record<string, Tensor> {
     const length = promptIds.length;
     const feeds: Record<string, Tensor> = {
       [GPT_ONNX_NAMES.inputIds]: int64(promptIds, [1, length]),
@@ -277,7 +325,13 @@ export class GenerationEngine {
       ),
     };
     this.addPasts(feeds, 1, 0, []);
-    const out = await this.run(feeds);
+    return feeds;
+  }
+
+  private async prefill(sequence: Sequence): Promise<void> {
+    const { promptIds, cache } = sequence;
+    const length = promptIds.length;
+    const out = await this.run(this.promptFeeds(promptIds));
     if (this.closed) {
       return;
     }
@@ -363,9 +417,13 @@ export class GenerationEngine {
     );
   }
 
-  private async run(feeds: Record<string, Tensor>): Promise<InferenceSession.ReturnType> {
+  /** Runs the model for `fetches` (every output unless named). */
+  private async run(
+    feeds: Record<string, Tensor>,
+    fetches?: readonly string[],
+  ): Promise<InferenceSession.ReturnType> {
     this.runCount += 1;
-    return this.session.run(feeds);
+    return fetches === undefined ? this.session.run(feeds) : this.session.run(feeds, [...fetches]);
   }
 
   /** Draws the sequence's next token from its logits, streams its text, and ends it when it is done. */

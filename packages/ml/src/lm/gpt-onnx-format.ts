@@ -10,6 +10,8 @@ export const GPT_ONNX_NAMES = {
   attentionMask: "attention_mask",
   positionIds: "position_ids",
   logits: "logits",
+  /** The final layer norm's output, before the tied output layer: what embeddings are pooled from. */
+  lastHiddenState: "last_hidden_state",
 } as const;
 
 /** The input holding layer `layer`'s keys or values from earlier calls. */

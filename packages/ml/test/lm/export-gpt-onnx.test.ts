@@ -224,7 +224,7 @@ describe("GPT decoder exported to ONNX with past keys and values", () => {
     assert.ok(worst < TOLERANCE, `largest difference ${worst}`);
   });
 
-  it("runs in Python's onnxruntime as a numpy GPT-2 computes it, to 1e-4", async (t) => {
+  it("runs in Python's onnxruntime as a numpy GPT-2 computes it, last hidden state too, to 1e-4", async (t) => {
     const model = path.join(dir, "model.onnx");
     writeFileSync(model, bytes);
     const file = path.join(dir, "model.safetensors");
@@ -258,9 +258,10 @@ describe("GPT decoder exported to ONNX with past keys and values", () => {
       logits: number;
       step: number;
       cache: number;
+      hidden: number;
     };
     t.diagnostic(
-      `largest differences: logits ${result.logits}, step ${result.step}, cache ${result.cache}`,
+      `largest differences: logits ${result.logits}, step ${result.step}, cache ${result.cache}, last hidden state ${result.hidden}`,
     );
     assert.equal(result.checker, "ok");
     assert.ok(result.configInMetadata);
@@ -279,8 +280,9 @@ describe("GPT decoder exported to ONNX with past keys and values", () => {
       "present.0.value",
       "present.1.key",
       "present.1.value",
+      "last_hidden_state",
     ]);
-    for (const key of ["logits", "step", "cache"] as const) {
+    for (const key of ["logits", "step", "cache", "hidden"] as const) {
       assert.ok(result[key] < TOLERANCE, `${key}: largest difference ${result[key]}`);
     }
   });

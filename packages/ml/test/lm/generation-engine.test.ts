@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
+import { InferenceSession, Tensor } from "onnxruntime-node";
 import { createRng } from "../../src/random/seeded.js";
 import { useWasmBackend } from "../../src/train/index.js";
 import {
@@ -10,7 +11,9 @@ import {
   exportGptOnnx,
   generateLm,
   GPT_ONNX_GENERATION_KEY,
+  GPT_ONNX_NAMES,
   GPT_ONNX_TOKENIZER_KEY,
+  gptPastName,
   gptWeightsFrom,
   GREEDY,
   initGptWeights,
@@ -310,6 +313,61 @@ describe("generation engine over the exported decoder", () => {
       /prompt token id 300 is outside the vocabulary of 300/,
     );
     assert.equal(engine.activeCount, 0);
+  });
+
+  it("embeds each input as the mean of its last hidden state, scaled to length 1", async () => {
+    const texts = ["the cat sat on the mat", "a café on the corner", "the cat sat on the mat"];
+    const inputs = texts.map((text) => tokenizer.encode(text));
+    const vectors = await engine.embed(inputs);
+    // The reference: the exported file run once per input by onnxruntime itself (the
+    // export's tests hold last_hidden_state to a numpy GPT-2), pooled here.
+    const session = await InferenceSession.create(bytes);
+    const headSize = CONFIG.width / CONFIG.heads;
+    const int64 = (values: readonly number[]) =>
+      new Tensor("int64", BigInt64Array.from(values, BigInt), [1, values.length]);
+    try {
+      for (const [i, ids] of inputs.entries()) {
+        const feeds: Record<string, Tensor> = {
+          [GPT_ONNX_NAMES.inputIds]: int64(ids),
+          [GPT_ONNX_NAMES.attentionMask]: int64(ids.map(() => 1)),
+          [GPT_ONNX_NAMES.positionIds]: int64(ids.map((_, j) => j)),
+        };
+        for (let layer = 0; layer < CONFIG.layers; layer++) {
+          for (const kind of ["key", "value"] as const) {
+            feeds[gptPastName(layer, kind)] = new Tensor("float32", new Float32Array(0), [
+              1,
+              CONFIG.heads,
+              0,
+              headSize,
+            ]);
+          }
+        }
+        const hidden = (await session.run(feeds))[GPT_ONNX_NAMES.lastHiddenState]
+          ?.data as Float32Array;
+        const mean = Array.from(
+          { length: CONFIG.width },
+          (_, j) =>
+            ids.reduce((sum, _id, t) => sum + (hidden[t * CONFIG.width + j] ?? 0), 0) / ids.length,
+        );
+        const length = Math.sqrt(mean.reduce((sum, v) => sum + v * v, 0));
+        const vector = vectors[i] ?? new Float32Array(0);
+        assert.equal(vector.length, CONFIG.width);
+        mean.forEach((v, j) => {
+          assert.ok(Math.abs((vector[j] ?? NaN) - v / length) < 1e-5, `input ${i}, dimension ${j}`);
+        });
+      }
+    } finally {
+      await session.release();
+    }
+    assert.deepEqual(vectors[0], vectors[2], "the same text, the same vector");
+    await assert.rejects(
+      engine.embed([[]]),
+      /the input is empty; give at least one token to embed/,
+    );
+    await assert.rejects(
+      engine.embed([Array.from({ length: CONFIG.contextSize + 1 }, () => 10)]),
+      /the input has 25 tokens; this model's context is 24; shorten the input/,
+    );
   });
 
   it("refuses a model without a tokenizer in its metadata, naming the key", async () => {

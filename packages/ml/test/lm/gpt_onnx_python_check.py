@@ -5,7 +5,8 @@ token ids, each row's real length, and one more token a row. The model runs the 
 empty past keys and values, then one step on `next` with the presents as the past. The reference
 is GPT-2's forward pass (openai/gpt-2 model.py) in float64 on each unpadded sequence alone, its
 weights loaded from safetensors rather than from the ONNX file. Prints the largest absolute
-differences of the logits and of the key/value cache, and what the ONNX checker said.
+differences of the logits, of the key/value cache and of the last hidden state (the final layer
+norm's output), and what the ONNX checker said.
 """
 import json
 import sys
@@ -26,7 +27,8 @@ w = {name: value.astype(np.float64) for name, value in load_file(job["weights"])
 
 
 def forward(ids):
-    """Logits [length, vocab] and each layer's keys and values [heads, length, head size]."""
+    """Logits [length, vocab], each layer's keys and values [heads, length, head size], and the
+    final layer norm's output [length, width]."""
     length = len(ids)
     x = w["wte"][ids] + w["wpe"][:length]
     causal = np.tril(np.ones((length, length), dtype=bool))
@@ -40,7 +42,8 @@ def forward(ids):
         x = x + (softmax(scores) @ v).transpose(1, 0, 2).reshape(length, width) @ w[p + "attn.c_proj.weight"] + w[p + "attn.c_proj.bias"]
         m = norm(x, w[p + "ln_2.weight"], w[p + "ln_2.bias"]) @ w[p + "mlp.c_fc.weight"] + w[p + "mlp.c_fc.bias"]
         x = x + gelu(m) @ w[p + "mlp.c_proj.weight"] + w[p + "mlp.c_proj.bias"]
-    return norm(x, w["ln_f.weight"], w["ln_f.bias"]) @ w["wte"].T, cache
+    hidden = norm(x, w["ln_f.weight"], w["ln_f.bias"])
+    return hidden @ w["wte"].T, cache, hidden
 
 
 model = onnx.load(job["model"])
@@ -74,11 +77,12 @@ for i in range(layers):
     step[f"past_key_values.{i}.value"] = first[f"present.{i}.value"]
 second = dict(zip(names, session.run(None, step)))
 
-logits_diff = step_diff = cache_diff = 0.0
+logits_diff = step_diff = cache_diff = hidden_diff = 0.0
 for b in range(batch):
     n, p = lengths[b], pads[b]
-    ref_logits, ref_cache = forward(list(ids[b, p:]) + [job["next"][b]])
+    ref_logits, ref_cache, ref_hidden = forward(list(ids[b, p:]) + [job["next"][b]])
     logits_diff = max(logits_diff, float(np.abs(first["logits"][b, p:] - ref_logits[:n]).max()))
+    hidden_diff = max(hidden_diff, float(np.abs(first["last_hidden_state"][b, p:] - ref_hidden[:n]).max()))
     step_diff = max(step_diff, float(np.abs(second["logits"][b, 0] - ref_logits[n]).max()))
     for i, (k, v) in enumerate(ref_cache):
         cache_diff = max(
@@ -96,6 +100,7 @@ print(
             "logits": logits_diff,
             "step": step_diff,
             "cache": cache_diff,
+            "hidden": hidden_diff,
         }
     )
 )

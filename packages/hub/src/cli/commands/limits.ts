@@ -234,7 +234,7 @@ export function registerLimitsCommands(
     .option("--protocols <list>", "the protocols allowed: oip, openai", commaList)
     .option(
       "--endpoints <list>",
-      "the endpoints allowed: metadata, ready, infer (oip); models, completions, chat (openai)",
+      "the endpoints allowed: metadata, ready, infer (oip); models, completions, chat, embeddings (openai)",
       commaList,
     )
     .option("--max-batch <rows>", "the most rows one call may carry", count("--max-batch"))
