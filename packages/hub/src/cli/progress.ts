@@ -186,3 +186,34 @@ export function createStepProgress(
     },
   };
 }
+
+/**
+ * A training command's report on stderr: a line of facts once the data is
+ * ready, then the step progress; nothing with --json, whose stdout is the
+ * result alone.
+ */
+export function createTrainingProgress(
+  label: string,
+  json: boolean,
+): {
+  readonly ready: (facts: string) => void;
+  readonly step: (progress: LmProgress) => void;
+  readonly stop: () => void;
+} {
+  const steps = createStepProgress(label, process.stderr);
+  return {
+    ready: (facts) => {
+      if (!json) {
+        process.stderr.write(`${label}: ${facts}\n`);
+      }
+    },
+    step: (p) => {
+      if (!json) {
+        steps.step(p);
+      }
+    },
+    stop: () => {
+      steps.stop();
+    },
+  };
+}

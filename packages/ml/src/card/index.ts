@@ -12,3 +12,4 @@ export type {
   CardUsage,
   ModelCardInfo,
 } from "./model-card-info.js";
+export { readCardLicence } from "./read-card-licence.js";

@@ -25,6 +25,7 @@ import {
   isSplitOf,
   parseTrainingSplit,
   TRAINING_SPLIT_KEY,
+  type TrainingSplit,
 } from "./training-split.js";
 
 /** Which rows to score: the model's own test split when it records one for this data, or all. */
@@ -86,13 +87,39 @@ function outputOf(model: OnnxModel, outputs: Awaited<ReturnType<OnnxModel["run"]
   return output;
 }
 
+/** The chosen rows, their fingerprint and how they were chosen. */
+interface ChosenRows<D> {
+  readonly data: D;
+  readonly fingerprint: string;
+  readonly split: Omit<EvaluationSplit, "fingerprint" | "rows">;
+}
+
+/** The test rows of a recorded split of `data`. */
+function testRowsOf<D extends TabularDataset | TextDataset>(
+  data: D,
+  split: TrainingSplit,
+): ChosenRows<D> {
+  const test = applyTrainingSplit(data, split).test;
+  return {
+    data: test,
+    fingerprint: datasetFingerprint(test),
+    split: {
+      name: "test",
+      seed: split.seed,
+      testFraction: split.testFraction,
+      valFraction: split.valFraction,
+      stratified: split.stratified,
+    },
+  };
+}
+
 /** The rows to score and their fingerprint; `fingerprint` is that of all of `data`. */
 function chooseSplit<D extends TabularDataset | TextDataset>(
   model: OnnxModel,
   data: D,
   fingerprint: string,
   rows: EvaluationRows,
-): { data: D; fingerprint: string; split: Omit<EvaluationSplit, "fingerprint" | "rows"> } {
+): ChosenRows<D> {
   const recorded = parseTrainingSplit(model.metadata.metadataProps[TRAINING_SPLIT_KEY]);
   const matches = recorded !== undefined && isSplitOf(recorded, data, fingerprint);
   if (rows === "test" && !matches) {
@@ -103,18 +130,7 @@ function chooseSplit<D extends TabularDataset | TextDataset>(
     );
   }
   if (rows !== "all" && matches) {
-    const test = applyTrainingSplit(data, recorded).test;
-    return {
-      data: test,
-      fingerprint: datasetFingerprint(test),
-      split: {
-        name: "test",
-        seed: recorded.seed,
-        testFraction: recorded.testFraction,
-        valFraction: recorded.valFraction,
-        stratified: recorded.stratified,
-      },
-    };
+    return testRowsOf(data, recorded);
   }
   return {
     data,
@@ -180,30 +196,80 @@ export async function evaluateOnnxModel(
       predicted = Array.from(values, Number);
       result = regressionMetrics(actual, predicted);
     }
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
-    const report: EvaluationReport = {
-      ...evidenceEnvelope("evaluation", {
-        subject: { sha256, path: name },
-        summary: evaluationSummary(name, data.name, chosen.split.name, rows, result.metrics),
-        passed: null,
-      }),
-      task,
-      artifact: { name, sha256, bytes: bytes.length },
-      dataset: {
-        name: data.name,
-        fingerprint,
-        rows: targetsOf(data).length,
-        features: isTextDataset(data) ? ["text"] : data.featureNames,
-        target: isTextDataset(data) ? "label" : data.targetName,
-        classes: data.classes,
-      },
-      split: { ...chosen.split, rows, fingerprint: chosen.fingerprint },
-      ...result,
-    };
+    const report = reportOf({ name, bytes }, data, fingerprint, chosen, task, result);
     return { report, actual, predicted };
   } finally {
     await model.close();
   }
+}
+
+/** The evidence of an evaluation of the file `artifact` on the rows `chosen` of `data`. */
+function reportOf(
+  artifact: { readonly name: string; readonly bytes: Uint8Array },
+  data: TabularDataset | TextDataset,
+  fingerprint: string,
+  chosen: ChosenRows<TabularDataset | TextDataset>,
+  task: EvaluationReport["task"],
+  result: Pick<
+    EvaluationReport,
+    "metrics" | "perClass" | "confusionMatrix" | "curves" | "calibration"
+  >,
+): EvaluationReport {
+  const { name, bytes } = artifact;
+  const rows = targetsOf(chosen.data).length;
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  return {
+    ...evidenceEnvelope("evaluation", {
+      subject: { sha256, path: name },
+      summary: evaluationSummary(name, data.name, chosen.split.name, rows, result.metrics),
+      passed: null,
+    }),
+    task,
+    artifact: { name, sha256, bytes: bytes.length },
+    dataset: {
+      name: data.name,
+      fingerprint,
+      rows: targetsOf(data).length,
+      features: isTextDataset(data) ? ["text"] : data.featureNames,
+      target: isTextDataset(data) ? "label" : data.targetName,
+      classes: data.classes,
+    },
+    split: { ...chosen.split, rows, fingerprint: chosen.fingerprint },
+    ...result,
+  };
+}
+
+/**
+ * Evaluates a text classifier whose inputs the evaluator cannot make from
+ * text itself (a fine-tuned language model's token ids and mask): the
+ * caller's `probabilities` runs the file `modelFile` on the test rows of
+ * `split` and gives one row of class probabilities each, in `data`'s class
+ * order. The report is the one `evaluateOnnxModel` writes, naming the file's bytes.
+ */
+export async function evaluateTextClassifier(
+  modelFile: string,
+  data: TextDataset,
+  split: TrainingSplit,
+  probabilities: (test: TextDataset) => Promise<number[][]>,
+): Promise<Evaluation> {
+  const bytes = await readFile(modelFile);
+  const chosen = testRowsOf(data, split);
+  const actual = Array.from(chosen.data.labels);
+  const { predicted, ...result } = classificationMetrics(
+    actual,
+    await probabilities(chosen.data),
+    data.classes,
+  );
+  const artifact = { name: path.basename(modelFile), bytes };
+  const report = reportOf(
+    artifact,
+    data,
+    datasetFingerprint(data),
+    chosen,
+    "classification",
+    result,
+  );
+  return { report, actual, predicted };
 }
 
 /** The metrics a summary quotes first, by task: the ones a reader usually asks for. */

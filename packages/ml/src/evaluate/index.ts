@@ -7,6 +7,7 @@ export { regressionMetrics, type RegressionResult } from "./regression-metrics.j
 export type { EvaluationReport, EvaluationSplit } from "./evaluation-report.js";
 export {
   evaluateOnnxModel,
+  evaluateTextClassifier,
   type EvaluateOptions,
   type Evaluation,
   type EvaluationRows,

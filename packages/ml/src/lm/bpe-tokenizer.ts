@@ -53,19 +53,26 @@ export class BpeTokenizer {
     return id;
   }
 
-  encode(text: string): number[] {
+  /** The ids of `text`, or of its first `maxTokens` tokens, encoding no further than they reach. */
+  encode(text: string, maxTokens = Infinity): number[] {
     const ids: number[] = [];
     const parts = this.specials === null ? [text] : text.split(this.specials);
-    parts.forEach((part, i) => {
+    for (const [i, part] of parts.entries()) {
       // split() with a capturing group puts the special tokens at the odd places.
       if (i % 2 === 1) {
         ids.push(this.id(part));
-        return;
+      } else {
+        for (const word of splitWords(part)) {
+          ids.push(...this.encodeWord(word));
+          if (ids.length >= maxTokens) {
+            break;
+          }
+        }
       }
-      for (const word of splitWords(part)) {
-        ids.push(...this.encodeWord(word));
+      if (ids.length >= maxTokens) {
+        return ids.slice(0, maxTokens);
       }
-    });
+    }
     return ids;
   }
 

@@ -1,23 +1,14 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import * as tf from "@tensorflow/tfjs";
 import type { GraphParts } from "../onnx/dense-head.js";
 import {
   GraphProtoSchema,
   ModelProtoSchema,
   TensorProto_DataType,
-  type TensorProto,
 } from "../onnx/gen/onnx/onnx_pb.js";
 import { ONNX_IR_VERSION, ONNX_OPSET, ONNX_PRODUCER_NAME } from "../onnx/onnx-format.js";
-import {
-  floatTensor,
-  int64Tensor,
-  intAttribute,
-  node,
-  tensorValueInfo,
-} from "../onnx/proto-builders.js";
+import { int64Tensor, intAttribute, node, tensorValueInfo } from "../onnx/proto-builders.js";
 import { checkGptConfig, type GptConfig } from "./gpt-config.js";
-import { addAttentionAllowed } from "./gpt-onnx-attention.js";
-import { addBlock, addLayerNorm } from "./gpt-onnx-block.js";
+import { addGptBody, gptConfigProp, type GptWeightValues } from "./gpt-onnx-body.js";
 import {
   GPT_ONNX_CONFIG_KEY,
   GPT_ONNX_DIMS,
@@ -25,53 +16,6 @@ import {
   gptPastName,
   gptPresentName,
 } from "./gpt-onnx-format.js";
-import { gptWeightShapes } from "./gpt-weights.js";
-
-/** A weight's values: a flat row-major array, or a tensor such as a trained `GptWeights` variable. */
-export type GptWeightValues = Float32Array | tf.Tensor;
-
-/** Every weight as an initializer under its GPT-2 name, each checked against the configuration's shape. */
-function weightInitializers(
-  config: GptConfig,
-  weights: ReadonlyMap<string, GptWeightValues>,
-): TensorProto[] {
-  return gptWeightShapes(config).map(([name, shape]) => {
-    const values = weights.get(name);
-    if (values === undefined) {
-      throw new Error(`the weights have no ${name}; a model of this configuration needs it`);
-    }
-    const size = shape.reduce((a, b) => a * b, 1);
-    if (values instanceof tf.Tensor) {
-      if (values.shape.join(",") !== shape.join(",")) {
-        throw new RangeError(
-          `weight ${name} has shape [${values.shape.join(", ")}]; a model of this configuration needs [${shape.join(", ")}]`,
-        );
-      }
-      return floatTensor(name, shape, values.dataSync());
-    }
-    if (values.length !== size) {
-      throw new RangeError(
-        `weight ${name} has ${values.length} values; a model of this configuration needs ${size} ([${shape.join(", ")}])`,
-      );
-    }
-    return floatTensor(name, shape, values);
-  });
-}
-
-/** Embeddings of the tokens at their positions: the residual stream's start. */
-function addEmbeddings(parts: GraphParts): string {
-  parts.nodes.push(
-    node("Gather", ["wte", GPT_ONNX_NAMES.inputIds], ["embed.tokens"], [intAttribute("axis", 0)]),
-    node(
-      "Gather",
-      ["wpe", GPT_ONNX_NAMES.positionIds],
-      ["embed.positions"],
-      [intAttribute("axis", 0)],
-    ),
-    node("Add", ["embed.tokens", "embed.positions"], ["embed.out"]),
-  );
-  return "embed.out";
-}
 
 /**
  * The output layer, the token table tied: logits = h · wteᵀ. Gemm with
@@ -106,12 +50,8 @@ function metadataProps(
       `metadata key ${GPT_ONNX_CONFIG_KEY} is written by the export from the configuration; remove it from the metadata`,
     );
   }
-  const { vocabSize, contextSize, layers, heads, width } = config;
   return [
-    {
-      key: GPT_ONNX_CONFIG_KEY,
-      value: JSON.stringify({ vocabSize, contextSize, layers, heads, width }),
-    },
+    gptConfigProp(config),
     ...Object.keys(metadata)
       .sort()
       .map((key) => ({ key, value: metadata[key] ?? "" })),
@@ -154,13 +94,8 @@ export function exportGptOnnx(
 ): Uint8Array {
   checkGptConfig(config);
   const props = metadataProps(config, metadata);
-  const parts: GraphParts = { nodes: [], initializers: weightInitializers(config, weights) };
-  const allowed = addAttentionAllowed(parts);
-  let x = addEmbeddings(parts);
-  for (let layer = 0; layer < config.layers; layer++) {
-    x = addBlock(config, layer, x, allowed, parts);
-  }
-  const hidden = addLayerNorm(x, "ln_f", parts);
+  const parts: GraphParts = { nodes: [], initializers: [] };
+  const hidden = addGptBody(config, weights, parts, { cache: true });
   parts.nodes.push(node("Identity", [hidden], [GPT_ONNX_NAMES.lastHiddenState]));
   addLogits(config, hidden, parts);
 

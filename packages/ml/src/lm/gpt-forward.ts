@@ -45,12 +45,14 @@ function causalMask(length: number): tf.Tensor {
 }
 
 /**
- * The decoder's logits for each position of `ids` [batch, length]:
- * token and position embeddings, pre-norm blocks of causal multi-head
- * attention and a GELU MLP, a final layer norm and the token table again
- * (tied) as the output layer. Call inside `tf.tidy` or a gradient function.
+ * The decoder's body: its final hidden state [batch, length, width] for each
+ * position of `ids` [batch, length], from token and position embeddings,
+ * pre-norm blocks of causal multi-head attention and a GELU MLP, and a final
+ * layer norm. A position sees only those before it, so padding after a
+ * sequence leaves the sequence's states as they are alone. Call inside
+ * `tf.tidy` or a gradient function.
  */
-export function gptLogits(config: GptConfig, weights: GptWeights, ids: tf.Tensor2D): tf.Tensor3D {
+export function gptHidden(config: GptConfig, weights: GptWeights, ids: tf.Tensor2D): tf.Tensor3D {
   const [batch, length] = ids.shape;
   if (length > config.contextSize) {
     throw new RangeError(
@@ -118,12 +120,20 @@ export function gptLogits(config: GptConfig, weights: GptWeights, ids: tf.Tensor
       ),
     );
   }
-  const out = layerNorm(x, weight(weights, "ln_f.weight"), weight(weights, "ln_f.bias"));
-  return matMulTransposed(out.reshape([batch * length, width]), wte).reshape([
-    batch,
-    length,
-    config.vocabSize,
-  ]);
+  return layerNorm(x, weight(weights, "ln_f.weight"), weight(weights, "ln_f.bias")) as tf.Tensor3D;
+}
+
+/**
+ * The decoder's logits for each position of `ids` [batch, length]: the body's
+ * hidden states times the token table again (tied) as the output layer. Call
+ * inside `tf.tidy` or a gradient function.
+ */
+export function gptLogits(config: GptConfig, weights: GptWeights, ids: tf.Tensor2D): tf.Tensor3D {
+  const [batch, length] = ids.shape;
+  return matMulTransposed(
+    gptHidden(config, weights, ids).reshape([batch * length, config.width]),
+    weight(weights, "wte"),
+  ).reshape([batch, length, config.vocabSize]);
 }
 
 /** Mean cross-entropy (nats a token) of predicting `targets` [batch, length] from the logits. */

@@ -53,8 +53,9 @@ export function addAttentionAllowed(parts: GraphParts): string {
 /**
  * Emits layer `layer`'s multi-head attention on `normed` [batch, sequence,
  * width] and returns the name of its output projection, before the residual
- * add. The new keys and values are appended to the layer's past ones and
- * given out as its `present` outputs, [batch, heads, past + sequence, head size].
+ * add. With `cache`, the new keys and values are appended to the layer's past
+ * ones and given out as its `present` outputs, [batch, heads, past +
+ * sequence, head size]; without, the new tokens attend to each other alone.
  */
 export function addAttention(
   config: GptConfig,
@@ -62,6 +63,7 @@ export function addAttention(
   normed: string,
   allowed: string,
   parts: GraphParts,
+  cache: boolean,
 ): string {
   const { nodes, initializers } = parts;
   const { heads, width } = config;
@@ -94,16 +96,20 @@ export function addAttention(
   toHeads(`${p}.q_flat`, `${p}.q`);
   toHeads(`${p}.k_flat`, `${p}.k_new`);
   toHeads(`${p}.v_flat`, `${p}.v_new`);
-  const keys = gptPresentName(layer, "key");
-  const values = gptPresentName(layer, "value");
+  const keys = cache ? gptPresentName(layer, "key") : `${p}.k_new`;
+  const values = cache ? gptPresentName(layer, "value") : `${p}.v_new`;
+  if (cache) {
+    nodes.push(
+      node("Concat", [gptPastName(layer, "key"), `${p}.k_new`], [keys], [intAttribute("axis", 2)]),
+      node(
+        "Concat",
+        [gptPastName(layer, "value"), `${p}.v_new`],
+        [values],
+        [intAttribute("axis", 2)],
+      ),
+    );
+  }
   nodes.push(
-    node("Concat", [gptPastName(layer, "key"), `${p}.k_new`], [keys], [intAttribute("axis", 2)]),
-    node(
-      "Concat",
-      [gptPastName(layer, "value"), `${p}.v_new`],
-      [values],
-      [intAttribute("axis", 2)],
-    ),
     node("Transpose", [keys], [`${p}.k_transposed`], [intsAttribute("perm", [0, 1, 3, 2])]),
     node("MatMul", [`${p}.q`, `${p}.k_transposed`], [`${p}.dot`]),
     node("Mul", [`${p}.dot`, `${p}.scale`], [`${p}.scores`]),

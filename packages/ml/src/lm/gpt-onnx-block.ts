@@ -52,7 +52,8 @@ function addMlp(layer: number, normed: string, parts: GraphParts): string {
 
 /**
  * Emits decoder block `layer` on the residual stream `x`: pre-norm attention
- * and pre-norm MLP, each added back. Returns the stream's new name.
+ * (over past keys and values too with `cache`) and pre-norm MLP, each added
+ * back. Returns the stream's new name.
  */
 export function addBlock(
   config: GptConfig,
@@ -60,9 +61,11 @@ export function addBlock(
   x: string,
   allowed: string,
   parts: GraphParts,
+  cache: boolean,
 ): string {
   const h = `h.${layer}`;
-  const attended = addAttention(config, layer, addLayerNorm(x, `${h}.ln_1`, parts), allowed, parts);
+  const normed = addLayerNorm(x, `${h}.ln_1`, parts);
+  const attended = addAttention(config, layer, normed, allowed, parts, cache);
   parts.nodes.push(node("Add", [x, attended], [`${h}.after_attn`]));
   const mlp = addMlp(layer, addLayerNorm(`${h}.after_attn`, `${h}.ln_2`, parts), parts);
   parts.nodes.push(node("Add", [`${h}.after_attn`, mlp], [`${h}.out`]));

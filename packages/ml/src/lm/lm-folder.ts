@@ -37,23 +37,21 @@ export interface LmFolder {
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
 /**
- * Writes config.json (GPT-2's keys), model.safetensors, tokenizer.json and
- * generation_config.json into `dir`, the files a Hugging Face GPT-2
- * repository holds, and model.onnx, the decoder exported for generation
- * with the tokenizer and settings in its metadata.
+ * Writes config.json (GPT-2's keys, then `configFields`), model.safetensors
+ * and tokenizer.json into `dir`, the files every GPT-2 folder holds, and
+ * returns tokenizer.json's text.
  */
-export async function writeLmFolder(
+export async function writeGptFiles(
   dir: string,
   folder: LmFolder,
-  generation: Readonly<Record<string, number | boolean>>,
-): Promise<string[]> {
+  configFields: Readonly<Record<string, unknown>>,
+): Promise<string> {
   const { config, tokenizer } = folder;
   const eos = tokenizer.id(END_OF_TEXT);
   await writeFile(
     path.join(dir, LM_FILES.config),
     json({
       model_type: "gpt2",
-      architectures: ["GPT2LMHeadModel"],
       vocab_size: config.vocabSize,
       n_positions: config.contextSize,
       n_ctx: config.contextSize,
@@ -65,6 +63,7 @@ export async function writeLmFolder(
       tie_word_embeddings: true,
       bos_token_id: eos,
       eos_token_id: eos,
+      ...configFields,
     }),
   );
   const renamed = new Map(
@@ -72,13 +71,29 @@ export async function writeLmFolder(
   );
   await writeSafetensors(path.join(dir, LM_FILES.weights), renamed, { format: "pt" });
   const tokenizerJson = json(toTokenizerJson(tokenizer));
-  const generationJson = json({ bos_token_id: eos, eos_token_id: eos, ...generation });
   await writeFile(path.join(dir, LM_FILES.tokenizer), tokenizerJson);
+  return tokenizerJson;
+}
+
+/**
+ * Writes config.json, model.safetensors, tokenizer.json and
+ * generation_config.json into `dir`, the files a Hugging Face GPT-2
+ * repository holds, and model.onnx, the decoder exported for generation
+ * with the tokenizer and settings in its metadata.
+ */
+export async function writeLmFolder(
+  dir: string,
+  folder: LmFolder,
+  generation: Readonly<Record<string, number | boolean>>,
+): Promise<string[]> {
+  const tokenizerJson = await writeGptFiles(dir, folder, { architectures: ["GPT2LMHeadModel"] });
+  const eos = folder.tokenizer.id(END_OF_TEXT);
+  const generationJson = json({ bos_token_id: eos, eos_token_id: eos, ...generation });
   await writeFile(path.join(dir, LM_FILES.generation), generationJson);
   // The export carries the tokenizer and settings, so a server needs the one file.
   await writeFile(
     path.join(dir, LM_FILES.onnx),
-    exportGptOnnx(config, new Map([...folder.weights].map(([name, t]) => [name, t.data])), {
+    exportGptOnnx(folder.config, new Map([...folder.weights].map(([name, t]) => [name, t.data])), {
       [GPT_ONNX_TOKENIZER_KEY]: tokenizerJson,
       [GPT_ONNX_GENERATION_KEY]: generationJson,
     }),

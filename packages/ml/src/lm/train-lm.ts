@@ -12,6 +12,7 @@ import {
   type LmCheckpoint,
 } from "./lm-checkpoint.js";
 import { LmInputError } from "./lm-input-error.js";
+import { clippedStep, learningRateAt, ScheduledAdam } from "./scheduled-adam.js";
 
 /** What a language-model run is asked for, besides the model's shape. */
 export interface TrainLmOptions {
@@ -33,13 +34,6 @@ export interface TrainLmOptions {
 }
 
 type NamedTensor = Awaited<ReturnType<tf.Optimizer["getWeights"]>>[number];
-
-/** Adam whose rate a schedule sets before each step; tfjs keeps the rate protected. */
-class ScheduledAdam extends tf.AdamOptimizer {
-  setRate(rate: number): void {
-    this.learningRate = rate;
-  }
-}
 
 /**
  * Adam's state under the weights' names (`m.wte`, `v.wte`, …). tfjs names it
@@ -107,16 +101,6 @@ export interface TrainedLm {
   readonly losses: number[];
   /** The step the run resumed from; 0 for a fresh one. */
   readonly resumedFrom: number;
-}
-
-/** Rate at `step` (0-based): linear warm-up, then a cosine down to a tenth of the peak. */
-export function learningRateAt(step: number, options: TrainLmOptions): number {
-  const { learningRate, warmupSteps, steps } = options;
-  if (step < warmupSteps) {
-    return (learningRate * (step + 1)) / warmupSteps;
-  }
-  const progress = Math.min(1, (step - warmupSteps) / Math.max(1, steps - warmupSteps));
-  return learningRate * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
 /** The run's settings as a checkpoint records them. */
@@ -197,7 +181,7 @@ export async function trainLm(tokens: Int32Array, options: TrainLmOptions): Prom
         ? gptWeightsFrom(config, options.initialWeights)
         : initGptWeights(config, createRng(options.seed));
   const variables = [...weights.values()];
-  const optimizer = new ScheduledAdam(options.learningRate, 0.9, 0.95, 1e-8);
+  const optimizer = new ScheduledAdam(options.learningRate);
   if (checkpoint !== null) {
     await restoreOptimizer(optimizer, checkpoint.optimizer, weights);
   }
@@ -226,16 +210,12 @@ export async function trainLm(tokens: Int32Array, options: TrainLmOptions): Prom
     const loss = tf.tidy(() => {
       const x = tf.tensor2d(inputs, undefined, "int32");
       const y = tf.tensor2d(targets, undefined, "int32");
-      const { value, grads } = tf.variableGrads(
-        () => gptLoss(gptLogits(config, weights, x), y),
+      return clippedStep(
+        optimizer,
         variables,
+        () => gptLoss(gptLogits(config, weights, x), y),
+        clipNorm,
       );
-      const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
-      const scale = tf.minimum(1, tf.div(clipNorm, norm.add(1e-6)));
-      optimizer.applyGradients(
-        Object.fromEntries(Object.entries(grads).map(([name, g]) => [name, g.mul(scale)])),
-      );
-      return value;
     });
     const value = (await loss.data())[0] ?? NaN;
     loss.dispose();

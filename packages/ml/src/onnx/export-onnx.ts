@@ -108,10 +108,12 @@ export function exportOnnx(spec: OnnxExportSpec): Uint8Array {
   return modelBytes({
     kind: spec.kind,
     parts,
-    input: tensorValueInfo(ONNX_TENSOR_NAMES.features, TensorProto_DataType.FLOAT, [
-      BATCH,
-      layout.featureCount,
-    ]),
+    inputs: [
+      tensorValueInfo(ONNX_TENSOR_NAMES.features, TensorProto_DataType.FLOAT, [
+        BATCH,
+        layout.featureCount,
+      ]),
+    ],
     outputs,
     metadata: spec.metadata,
     entries: [

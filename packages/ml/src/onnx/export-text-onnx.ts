@@ -137,10 +137,12 @@ export function exportTextOnnx(spec: OnnxTextExportSpec): Uint8Array {
   return modelBytes({
     kind: spec.kind,
     parts,
-    input: tensorValueInfo(ONNX_TENSOR_NAMES.tokenIds, TensorProto_DataType.INT64, [
-      BATCH,
-      preprocessing.sequenceLength,
-    ]),
+    inputs: [
+      tensorValueInfo(ONNX_TENSOR_NAMES.tokenIds, TensorProto_DataType.INT64, [
+        BATCH,
+        preprocessing.sequenceLength,
+      ]),
+    ],
     outputs,
     metadata: spec.metadata,
     entries: [

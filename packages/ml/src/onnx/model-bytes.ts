@@ -9,11 +9,11 @@ import {
   ONNX_PRODUCER_NAME,
 } from "./onnx-format.js";
 
-/** What differs between exported files: the graph's name, body, input and outputs, and metadata. */
+/** What differs between exported files: the graph's name, body, inputs and outputs, and metadata. */
 export interface ModelBytesSpec {
   readonly kind: string;
   readonly parts: GraphParts;
-  readonly input: ValueInfoProto;
+  readonly inputs: readonly ValueInfoProto[];
   readonly outputs: ValueInfoProto[];
   readonly metadata: OnnxExportMetadata;
   /** The exporter's own `metadata_props` entries, between the licence and `metadata.extra`. */
@@ -47,7 +47,7 @@ export function modelBytes(spec: ModelBytesSpec): Uint8Array {
     name: spec.kind.replaceAll("-", "_"),
     node: spec.parts.nodes,
     initializer: spec.parts.initializers,
-    input: [spec.input],
+    input: [...spec.inputs],
     output: spec.outputs,
   });
   const model = create(ModelProtoSchema, {

@@ -6,3 +6,9 @@ export {
   type ReferenceTrainingResult,
   type TrainReferenceOptions,
 } from "./train-reference.js";
+export {
+  SPAM_FROM_BASE_DEFAULTS,
+  trainSpamFromBase,
+  type SpamFromBaseResult,
+  type TrainSpamFromBaseOptions,
+} from "./train-spam-from-base.js";

@@ -3,14 +3,11 @@ import path from "node:path";
 import {
   modelCardMarkdown,
   type CardDataset,
-  type CardResult,
   type CardTraining,
   type CardUsage,
   type ModelCardInfo,
 } from "../card/index.js";
 import {
-  datasetFingerprint,
-  isTextDataset,
   loadBoston,
   loadIris,
   loadSpamAssassin,
@@ -25,7 +22,6 @@ import {
   evaluateOnnxModel,
   evaluationPlots,
   TRAINING_SPLIT_KEY,
-  type Evaluation,
   type EvaluationReport,
   type TrainingSplit,
 } from "../evaluate/index.js";
@@ -51,7 +47,9 @@ import {
   type TrainOptions,
 } from "../train/index.js";
 import { r2Score } from "../metrics/index.js";
+import { cardResults } from "./card-results.js";
 import { ReferenceTrainingError } from "./reference-error.js";
+import { splitOf } from "./split-of.js";
 
 /** The classic examples `gatehouse train` reproduces. */
 export const REFERENCE_MODELS = ["iris", "boston", "spam"] as const;
@@ -206,15 +204,6 @@ function closedFormTestR2(train: TabularDataset, test: TabularDataset): number {
   return r2Score(test.y, predicted);
 }
 
-function cardResults(evaluation: Evaluation, keys: readonly string[]): CardResult[] {
-  return keys.flatMap((type) => {
-    const value = evaluation.report.metrics[type];
-    return value === undefined || !Number.isFinite(value)
-      ? []
-      : [{ type, value, split: evaluation.report.split.name }];
-  });
-}
-
 /** A model trained and exported, with what its card and evidence need. */
 interface Exported {
   readonly bytes: Uint8Array;
@@ -235,17 +224,6 @@ interface RunSettings {
   readonly epochs: number | undefined;
   readonly licence: string;
   readonly options: TrainReferenceOptions;
-}
-
-function splitOf(data: TabularDataset | TextDataset, seed: number): TrainingSplit {
-  return {
-    dataset: data.name,
-    datasetFingerprint: datasetFingerprint(data),
-    seed,
-    valFraction: 0.1,
-    testFraction: 0.2,
-    stratified: isTextDataset(data) || data.task === "classification",
-  };
 }
 
 const sizesOf = (parts: {

@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import { InferenceSession, Tensor } from "onnxruntime-node";
-import { createRng } from "../../src/random/seeded.js";
 import { useWasmBackend } from "../../src/train/index.js";
 import {
   exportGptOnnx,
@@ -15,14 +14,13 @@ import {
   gptLogits,
   gptPastName,
   gptPresentName,
-  gptWeightsFrom,
-  initGptWeights,
   writeSafetensors,
   type GptConfig,
   type GptWeights,
   type GptWeightValues,
 } from "../../src/lm/index.js";
 import { readOnnxModelInfo } from "../../src/onnx/index.js";
+import { strongGptWeights } from "./strong-gpt-weights.js";
 
 // Needs python3 with numpy, onnx, onnxruntime and safetensors.
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "gpt_onnx_python_check.py");
@@ -30,33 +28,6 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), "gpt_onnx
 const CONFIG: GptConfig = { vocabSize: 40, contextSize: 16, layers: 2, heads: 2, width: 16 };
 const HEAD_SIZE = CONFIG.width / CONFIG.heads;
 const TOLERANCE = 1e-4;
-
-/**
- * Seeded weights larger than GPT-2's initial ones, so that attention is far from uniform,
- * with gains and biases away from one and zero, so that a misplaced one shows.
- */
-async function testWeights(): Promise<GptWeights> {
-  const initial = initGptWeights(CONFIG, createRng(11));
-  const values = new Map<string, Float32Array>();
-  for (const [name, w] of initial) {
-    const data = Float32Array.from((await w.data()) as Float32Array, (v) => v * 10);
-    if (name.includes("ln_")) {
-      values.set(
-        name,
-        data.map((_, i) => (name.endsWith("weight") ? 1 : 0) + 0.1 * Math.sin(i)),
-      );
-    } else if (name.endsWith(".bias")) {
-      values.set(
-        name,
-        data.map((_, i) => 0.05 * Math.cos(i)),
-      );
-    } else {
-      values.set(name, data);
-    }
-    w.dispose();
-  }
-  return gptWeightsFrom(CONFIG, values);
-}
 
 /** One call's inputs: token ids, mask and positions by row, and the past by name (empty when absent). */
 interface Call {
@@ -118,7 +89,7 @@ describe("GPT decoder exported to ONNX with past keys and values", () => {
   let session: InferenceSession;
   before(async () => {
     await useWasmBackend();
-    weights = await testWeights();
+    weights = await strongGptWeights(CONFIG, 11);
     bytes = exportGptOnnx(CONFIG, weights, { "generation.max_new_tokens": "32" });
     session = await InferenceSession.create(bytes);
   });

@@ -6,37 +6,29 @@ import {
   type LmSize,
 } from "@gatehouse/ml";
 import type { Command } from "commander";
+import { baseModelFlags } from "../base-model-flags.js";
 import { UsageError } from "../context.js";
 import { numberFlag, wholeNumberFlag } from "../flags.js";
 import { formatMetric, printResult, wantsJson } from "../print-result.js";
-import { createStepProgress } from "../progress.js";
+import { createTrainingProgress } from "../progress.js";
 import { toolkitFailure } from "../toolkit-failure.js";
 
 const wholeNumber = (min: number) => wholeNumberFlag(min, `give a whole number of at least ${min}`);
 const positiveNumber = numberFlag((n) => n > 0, "give a number > 0, e.g. 0.003");
 
-/** A model on the hub as a card's `base_model` names it. */
-const BASE_MODEL = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*(@[\w.-]+)?$/;
-
-/** The size flags as commander names their values. */
-interface SizeOptions {
-  readonly vocabSize?: number;
-  readonly context?: number;
-  readonly layers?: number;
-  readonly heads?: number;
-  readonly width?: number;
-}
+/** The size flags' values as commander names them: `--context` gives `context`. */
+type SizeFlagValues = Partial<Omit<LmSize, "contextSize">> & { readonly context?: number };
 
 /**
- * The size flags, by the size each sets and the option commander reads it
- * into: each is the base's when fine-tuning, so none may be given with --base.
+ * The size flags, with the size each sets and the name of its value: each is
+ * the base's when fine-tuning, so none may be given with --base.
  */
-const SIZE_FLAGS: readonly [keyof LmSize, keyof SizeOptions, string][] = [
-  ["vocabSize", "vocabSize", "--vocab-size"],
-  ["contextSize", "context", "--context"],
-  ["layers", "layers", "--layers"],
-  ["heads", "heads", "--heads"],
-  ["width", "width", "--width"],
+const SIZE_FLAGS: readonly [keyof LmSize, string, keyof SizeFlagValues][] = [
+  ["vocabSize", "--vocab-size", "vocabSize"],
+  ["contextSize", "--context", "context"],
+  ["layers", "--layers", "layers"],
+  ["heads", "--heads", "heads"],
+  ["width", "--width", "width"],
 ];
 
 /** Pretraining and fine-tuning want different runs; these are each's defaults. */
@@ -45,7 +37,7 @@ const RUNS = {
   finetune: { steps: 300, learningRate: 1e-3, warmupSteps: 20 },
 } as const;
 
-interface TrainLmOptions extends SizeOptions {
+interface TrainLmOptions extends SizeFlagValues {
   readonly corpus: string;
   readonly out: string;
   readonly base?: string;
@@ -60,29 +52,17 @@ interface TrainLmOptions extends SizeOptions {
 }
 
 function baseOf(options: TrainLmOptions): { dir: string; model: string } | undefined {
-  if (options.base === undefined) {
-    if (options.baseModel !== undefined) {
-      throw new UsageError("--base-model names the model --base DIR was pushed as: add --base");
-    }
+  const base = baseModelFlags(options);
+  if (base === undefined) {
     return undefined;
   }
-  if (options.baseModel === undefined) {
-    throw new UsageError(
-      "--base needs --base-model NS/NAME[@VERSION], the base's name on the hub, for the card's base_model",
-    );
-  }
-  if (!BASE_MODEL.test(options.baseModel)) {
-    throw new UsageError(
-      `--base-model ${options.baseModel} is not NS/NAME or NS/NAME@VERSION, e.g. acme/moby-gpt@v1`,
-    );
-  }
-  const given = SIZE_FLAGS.filter(([, option]) => options[option] !== undefined).map(
-    ([, , flag]) => flag,
+  const given = SIZE_FLAGS.filter(([, , value]) => options[value] !== undefined).map(
+    ([, flag]) => flag,
   );
   if (given.length > 0) {
     throw new UsageError(`a fine-tune keeps its base's size: drop ${given.join(", ")}`);
   }
-  return { dir: options.base, model: options.baseModel };
+  return base;
 }
 
 /** `gatehouse train lm --corpus NAME|FILE --out DIR [--base DIR --base-model NS/NAME]`. */
@@ -134,10 +114,10 @@ export function registerTrainLmCommand(train: Command): void {
       const base = baseOf(options);
       const run = RUNS[base === undefined ? "pretrain" : "finetune"];
       const size = Object.fromEntries(
-        SIZE_FLAGS.map(([key, option]) => [key, options[option] ?? DEFAULT_LM_SIZE[key]]),
+        SIZE_FLAGS.map(([key, , value]) => [key, options[value] ?? DEFAULT_LM_SIZE[key]]),
       ) as unknown as LmSize;
       const label = base === undefined ? "train lm" : "fine-tune lm";
-      const progress = createStepProgress(label, process.stderr);
+      const progress = createTrainingProgress(label, json);
       let result;
       try {
         result = await trainLanguageModel({
@@ -153,17 +133,11 @@ export function registerTrainLmCommand(train: Command): void {
           seed: options.seed,
           licence: options.license,
           onReady: ({ trainTokens, parameters }) => {
-            if (!json) {
-              process.stderr.write(
-                `${label}: ${parameters} parameters, ${trainTokens} training tokens of ${options.corpus}\n`,
-              );
-            }
+            progress.ready(
+              `${parameters} parameters, ${trainTokens} training tokens of ${options.corpus}`,
+            );
           },
-          onStep: (step) => {
-            if (!json) {
-              progress.step(step);
-            }
-          },
+          onStep: progress.step,
         });
       } catch (err) {
         throw toolkitFailure(err);

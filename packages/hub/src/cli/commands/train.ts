@@ -13,6 +13,12 @@ import { createEpochProgress } from "../progress.js";
 import { formatMetric, printResult, wantsJson } from "../print-result.js";
 import { toolkitFailure } from "../toolkit-failure.js";
 import { registerTrainLmCommand } from "./train-lm.js";
+import {
+  addSpamBaseOptions,
+  spamBaseOf,
+  trainSpamFromBaseCommand,
+  type SpamBaseFlags,
+} from "./train-spam-base.js";
 
 const wholeNumber = (min: number) => wholeNumberFlag(min, `give a whole number of at least ${min}`);
 const positiveNumber = numberFlag((n) => n > 0, "give a number > 0, e.g. 3");
@@ -62,7 +68,7 @@ export function registerTrainCommand(program: Command): void {
 
 /** `gatehouse train iris|boston|spam --out DIR`. */
 function registerReference(train: Command, model: ReferenceModelName): void {
-  train
+  const reference = train
     .command(model)
     .description(
       `train the ${model} reference model and write model.onnx, metrics.json, plots and a README.md model card`,
@@ -70,76 +76,85 @@ function registerReference(train: Command, model: ReferenceModelName): void {
     .requiredOption("--out <dir>", "folder to write the model repository into")
     .option("--epochs <n>", "most epochs to train (early stopping may end sooner)", wholeNumber(1))
     .option("--seed <n>", "seed of the split, initial weights and batch order", wholeNumber(0), 42)
-    .option("--license <id>", "licence the model is released under", "apache-2.0")
+    .option(
+      "--license <id>",
+      `licence the model is released under (default apache-2.0${model === "spam" ? "; with --base, the base's" : ""})`,
+    )
     .option("--dp", "train with DP-SGD to the (--epsilon, --delta) guarantee (iris only)")
     .option("--epsilon <e>", "privacy budget ε for --dp, > 0", positiveNumber)
     .option("--delta <d>", "δ for --dp, in (0, 1), e.g. 1e-5", openUnitIntervalFlag)
     .option(
       "--ledger <file>",
       "privacy budget ledger to spend --dp's (ε, δ) from before training (see gatehouse privacy budget)",
-    )
-    .action(async (options: TrainOptions, command: Command) => {
-      const json = wantsJson(command);
-      const dp = dpOptions(options);
-      const progress = createEpochProgress(`train ${model}`, process.stderr);
-      let result;
-      const { ledger } = options;
-      // Spent once the options are known to be trainable and before the first step:
-      // a refused budget costs no training run, a refused run no budget.
-      const spend =
-        dp === undefined || ledger === undefined
-          ? {}
-          : {
-              beforeTraining: async () => {
-                await spendPrivacyBudget(ledger, ledgerDataset(loadBuiltin(model), model), {
-                  ...dp,
-                  what: `DP-SGD model ${model} written to ${options.out}`,
-                  command: "gatehouse train",
-                });
-              },
-            };
-      try {
-        result = await trainReference(model, {
-          outDir: options.out,
-          seed: options.seed,
-          licence: options.license,
-          ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
-          ...(dp === undefined ? {} : { dp: { ...dp, ...spend } }),
-          onEpoch: (report) => {
-            if (!json) {
-              progress.epoch(report);
-            }
-          },
-        });
-      } catch (err) {
-        throw toolkitFailure(err);
-      } finally {
-        progress.stop();
-      }
-      const { evaluation } = result;
-      const lines = [
-        `trained ${model} in ${result.stoppedEpoch} epochs (weights of epoch ${result.bestEpoch}); wrote to ${options.out}:`,
-        ...result.files.map((f) => `  ${f}`),
-        `${evaluation.split.name} split (${evaluation.split.rows} rows, seed ${evaluation.split.seed ?? "-"}):`,
-        ...Object.entries(evaluation.metrics).map(([k, v]) => `  ${k} ${formatMetric(v)}`),
-      ];
-      if (result.privacy !== undefined) {
-        const p = result.privacy;
-        lines.push(
-          `DP-SGD guarantee: ε = ${formatMetric(p.epsilon)}, δ = ${p.delta} (noise multiplier ${formatMetric(p.noiseMultiplier)}, clipping norm ${p.clipNorm}, sampling rate ${formatMetric(p.sampleRate)}, ${p.steps} steps); written to privacy.json`,
-        );
-      }
-      if (result.closedFormR2 !== undefined) {
-        lines.push(
-          `  r2 of the closed-form least-squares fit ${formatMetric(result.closedFormR2)}`,
-        );
-      }
-      lines.push(`push it with: gatehouse push ${options.out} NAMESPACE/NAME --version v1`);
-      printResult(command, lines, result);
-    });
+    );
+  if (model === "spam") {
+    addSpamBaseOptions(reference);
+  }
+  reference.action(async (options: TrainOptions, command: Command) => {
+    const base = spamBaseOf(options);
+    if (base !== undefined) {
+      await trainSpamFromBaseCommand(base, options, command);
+      return;
+    }
+    const json = wantsJson(command);
+    const dp = dpOptions(options);
+    const progress = createEpochProgress(`train ${model}`, process.stderr);
+    let result;
+    const { ledger } = options;
+    // Spent once the options are known to be trainable and before the first step:
+    // a refused budget costs no training run, a refused run no budget.
+    const spend =
+      dp === undefined || ledger === undefined
+        ? {}
+        : {
+            beforeTraining: async () => {
+              await spendPrivacyBudget(ledger, ledgerDataset(loadBuiltin(model), model), {
+                ...dp,
+                what: `DP-SGD model ${model} written to ${options.out}`,
+                command: "gatehouse train",
+              });
+            },
+          };
+    try {
+      result = await trainReference(model, {
+        outDir: options.out,
+        seed: options.seed,
+        licence: options.license ?? "apache-2.0",
+        ...(options.epochs === undefined ? {} : { epochs: options.epochs }),
+        ...(dp === undefined ? {} : { dp: { ...dp, ...spend } }),
+        onEpoch: (report) => {
+          if (!json) {
+            progress.epoch(report);
+          }
+        },
+      });
+    } catch (err) {
+      throw toolkitFailure(err);
+    } finally {
+      progress.stop();
+    }
+    const { evaluation } = result;
+    const lines = [
+      `trained ${model} in ${result.stoppedEpoch} epochs (weights of epoch ${result.bestEpoch}); wrote to ${options.out}:`,
+      ...result.files.map((f) => `  ${f}`),
+      `${evaluation.split.name} split (${evaluation.split.rows} rows, seed ${evaluation.split.seed ?? "-"}):`,
+      ...Object.entries(evaluation.metrics).map(([k, v]) => `  ${k} ${formatMetric(v)}`),
+    ];
+    if (result.privacy !== undefined) {
+      const p = result.privacy;
+      lines.push(
+        `DP-SGD guarantee: ε = ${formatMetric(p.epsilon)}, δ = ${p.delta} (noise multiplier ${formatMetric(p.noiseMultiplier)}, clipping norm ${p.clipNorm}, sampling rate ${formatMetric(p.sampleRate)}, ${p.steps} steps); written to privacy.json`,
+      );
+    }
+    if (result.closedFormR2 !== undefined) {
+      lines.push(`  r2 of the closed-form least-squares fit ${formatMetric(result.closedFormR2)}`);
+    }
+    lines.push(`push it with: gatehouse push ${options.out} NAMESPACE/NAME --version v1`);
+    printResult(command, lines, result);
+  });
 }
 
-interface TrainOptions {
+interface TrainOptions extends SpamBaseFlags {
   readonly out: string;
   readonly dp?: boolean;
   readonly epsilon?: number;
@@ -147,5 +162,5 @@ interface TrainOptions {
   readonly ledger?: string;
   readonly epochs?: number;
   readonly seed: number;
-  readonly license: string;
+  readonly license?: string;
 }
