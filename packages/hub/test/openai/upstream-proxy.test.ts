@@ -306,4 +306,48 @@ describe("a version served by an upstream engine, through the front hub's OpenAI
     assert.ok(expected.startsWith(sent), `${JSON.stringify(sent)} begins the greedy text`);
     assert.ok(sent.length <= at, `${JSON.stringify(sent)} stops before ${JSON.stringify(word)}`);
   });
+  it("proxies embeddings under the front hub's name, with the engine's vectors and counts, and checks their inputs", async () => {
+    const input = ["Call me Ishmael.", "The whale"];
+    const direct = await clientOf(engine, engineKey).embeddings.create({
+      model: UPSTREAM_LM,
+      input,
+      encoding_format: "float",
+    });
+    const client = clientOf(front, caller);
+    const proxied = await client.embeddings.create({ model: PROXIED, input });
+    assert.equal(proxied.model, PROXIED);
+    assert.deepEqual(
+      proxied.data.map((d) => d.embedding),
+      direct.data.map((d) => d.embedding),
+    );
+    assert.deepEqual(proxied.usage, direct.usage);
+    const pii = await refusalOf(
+      client.embeddings.create({ model: "acme/checked-lm@v1", input: "SSN 123-45-6789" }),
+    );
+    assert.ok(pii instanceof OpenAI.BadRequestError, String(pii));
+    assert.deepEqual([pii.code, pii.param], ["content_policy_violation", "input"]);
+    const ids = await refusalOf(
+      client.embeddings.create({ model: "acme/checked-lm@v1", input: [5, 6, 7] }),
+    );
+    assert.ok(ids instanceof OpenAI.BadRequestError, String(ids));
+    assert.match(
+      (ids.error as { message: string }).message,
+      /send the input as text, not token ids/,
+    );
+    calls += 3;
+    await settleUsage(front, calls);
+    const [record] = await front.built.ctx.db
+      .selectFrom("usage_records")
+      .select(["endpoint", "status", "prompt_tokens", "completion_tokens"])
+      .where("status", "=", 200)
+      .orderBy("at", "desc")
+      .limit(1)
+      .execute();
+    assert.deepEqual(record, {
+      endpoint: "embeddings",
+      status: 200,
+      prompt_tokens: direct.usage.prompt_tokens,
+      completion_tokens: 0,
+    });
+  });
 });
