@@ -1,7 +1,12 @@
 import { performance } from "node:perf_hooks";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
-import { admitCall, type CallFacts, type RateLimitHeaders } from "../limits/index.js";
+import {
+  admitCall,
+  type Admission,
+  type CallFacts,
+  type RateLimitHeaders,
+} from "../limits/index.js";
 import { queueFull, type Callable, type Caller } from "../serve/index.js";
 import { decodePrompt, generationPoolOf, type Prompt } from "./generate-text.js";
 import { UseRestrictions } from "./use-restrictions.js";
@@ -19,6 +24,35 @@ export interface EmbedRun {
   readonly vectors: readonly Float32Array[];
   readonly promptTokens: number;
   readonly headers: RateLimitHeaders;
+}
+
+/**
+ * Lets an embeddings call of `inputs` inputs and `tokens` tokens through the
+ * usage limits: the token windows count its inputs, and it generates none.
+ */
+export function admitEmbeddings(
+  ctx: HubContext,
+  caller: Caller,
+  callable: Callable,
+  inputs: number,
+  tokens: number,
+): Promise<Admission> {
+  return admitCall(ctx, {
+    ...caller,
+    versionId: callable.served.versionId,
+    label: `${callable.model.fullName}@${callable.served.versionName}`,
+    protocol: "openai",
+    endpoint: "embeddings",
+    rows: inputs,
+    binaryTensors: false,
+    tokens: {
+      prompt: tokens,
+      choices: inputs,
+      maxTokens: undefined,
+      defaultMaxTokens: 0,
+      partial: false,
+    },
+  });
 }
 
 /**
@@ -74,22 +108,7 @@ export async function embedText(
     throw queueFull(label);
   }
   const promptTokens = inputs.reduce((n, ids) => n + ids.length, 0);
-  const admission = await admitCall(ctx, {
-    ...caller,
-    versionId: served.versionId,
-    label,
-    protocol: "openai",
-    endpoint: "embeddings",
-    rows: inputs.length,
-    binaryTensors: false,
-    tokens: {
-      prompt: promptTokens,
-      choices: inputs.length,
-      maxTokens: undefined,
-      defaultMaxTokens: 0,
-      partial: false,
-    },
-  });
+  const admission = await admitEmbeddings(ctx, caller, callable, inputs.length, promptTokens);
   let computeMs = 0;
   try {
     const started = performance.now();

@@ -7,6 +7,7 @@ import { toHubError } from "../http/index.js";
 import { admitCall, type CallFacts, type GenerationCount } from "../limits/index.js";
 import type { Callable, Caller, Upstream } from "../serve/index.js";
 import { textOf } from "./chat-template.js";
+import { admitEmbeddings } from "./embed-text.js";
 import { openAiError } from "./openai-error.js";
 import { embeddingInputs, type EmbeddingBody, type Shared } from "./openai-schemas.js";
 import { eventData, openEventStream, sendEvent } from "./sse.js";
@@ -324,22 +325,7 @@ export async function proxyEmbeddings(
     (n, p) => n + (typeof p === "string" ? Math.ceil(p.length / CHARS_PER_TOKEN) : p.length),
     0,
   );
-  const admission = await admitCall(ctx, {
-    ...call.caller,
-    versionId: served.versionId,
-    label,
-    protocol: "openai",
-    endpoint: "embeddings",
-    rows: inputs.length,
-    binaryTensors: false,
-    tokens: {
-      prompt: reserve,
-      choices: inputs.length,
-      maxTokens: undefined,
-      defaultMaxTokens: 0,
-      partial: false,
-    },
-  });
+  const admission = await admitEmbeddings(ctx, call.caller, call.callable, inputs.length, reserve);
   const started = performance.now();
   let used: number | null = null;
   try {

@@ -9,7 +9,7 @@ import { settleUsage } from "../limits/usage-support.js";
 import { expectStatus } from "../security/support.js";
 import { enable, publishAt, trainIris } from "../serve/support.js";
 import { startHub, type TestHub } from "../support/harness.js";
-import { refusalOf, trainTinyLm, type TinyLm } from "./support.js";
+import { refusalOf, serveTinyLm, trainTinyLm, type TinyLm } from "./support.js";
 
 const PYTHON_EMBEDDINGS = fileURLToPath(new URL("./openai_embeddings.py", import.meta.url));
 const LM = "acme/tiny-lm@v1";
@@ -63,17 +63,7 @@ describe("embeddings from a served language model through the OpenAI-compatible 
       return mean.map((v) => v / length);
     };
     hub = await startHub("sqlite");
-    owner = await hub.createUser("olivia");
-    caller = await hub.createUser("carl");
-    stranger = await hub.createUser("stan");
-    await expectStatus(
-      hub.request("POST", "/api/orgs", { token: owner, json: { name: "acme" } }),
-      201,
-    );
-    await publishAt(hub, owner, "acme/tiny-lm", "api", "v1", lm.files);
-    await publishAt(hub, owner, "acme/secret-lm", "private", "v1", lm.files);
-    await enable(hub, owner, "acme/tiny-lm", "v1");
-    await enable(hub, owner, "acme/secret-lm", "v1");
+    ({ owner, caller, stranger } = await serveTinyLm(hub, lm));
     const iris = await trainIris();
     await publishAt(hub, owner, "acme/iris", "api", "v1", { "model.onnx": iris.bytes });
     await enable(hub, owner, "acme/iris", "v1");

@@ -11,6 +11,7 @@ import { startHub, type TestHub } from "../support/harness.js";
 import {
   leaveMidStream,
   refusalOf,
+  serveTinyLm,
   slowLm,
   trainTinyLm,
   userIdOf,
@@ -55,17 +56,7 @@ describe("the OpenAI-compatible API over a served language model", () => {
   before(async () => {
     lm = await trainTinyLm();
     hub = await startHub("sqlite");
-    owner = await hub.createUser("olivia");
-    caller = await hub.createUser("carl");
-    stranger = await hub.createUser("stan");
-    await expectStatus(
-      hub.request("POST", "/api/orgs", { token: owner, json: { name: "acme" } }),
-      201,
-    );
-    await publishAt(hub, owner, "acme/tiny-lm", "api", "v1", lm.files);
-    await publishAt(hub, owner, "acme/secret-lm", "private", "v1", lm.files);
-    await enable(hub, owner, "acme/tiny-lm", "v1");
-    await enable(hub, owner, "acme/secret-lm", "v1");
+    ({ owner, caller, stranger } = await serveTinyLm(hub, lm));
     const dir = path.join(lm.dir, "slow");
     await mkdir(dir);
     await publishAt(hub, owner, "acme/slow-lm", "api", "v1", {

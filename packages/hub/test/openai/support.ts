@@ -15,6 +15,8 @@ import {
   type BpeTokenizer,
   type F32Tensor,
 } from "@gatehouse/ml";
+import { expectStatus } from "../security/support.js";
+import { enable, publishAt } from "../serve/support.js";
 import type { TestHub } from "../support/harness.js";
 
 /** A size that trains in seconds: what it writes is not the point, only that the hub serves it faithfully. */
@@ -96,6 +98,29 @@ export async function slowLm(tokenizer: BpeTokenizer, dir: string): Promise<Buff
   }
   await writeLmFolder(dir, { config, weights, tokenizer }, { eos_token_id: eos });
   return readFile(path.join(dir, "model.onnx"));
+}
+
+/**
+ * Serves `lm` on `hub` twice, as acme/tiny-lm@v1 at api and acme/secret-lm@v1
+ * private, for the organisation acme that olivia owns; carl and stan are
+ * other users. Answers their tokens.
+ */
+export async function serveTinyLm(
+  hub: TestHub,
+  lm: TinyLm,
+): Promise<{ owner: string; caller: string; stranger: string }> {
+  const owner = await hub.createUser("olivia");
+  const caller = await hub.createUser("carl");
+  const stranger = await hub.createUser("stan");
+  await expectStatus(
+    hub.request("POST", "/api/orgs", { token: owner, json: { name: "acme" } }),
+    201,
+  );
+  await publishAt(hub, owner, "acme/tiny-lm", "api", "v1", lm.files);
+  await publishAt(hub, owner, "acme/secret-lm", "private", "v1", lm.files);
+  await enable(hub, owner, "acme/tiny-lm", "v1");
+  await enable(hub, owner, "acme/secret-lm", "v1");
+  return { owner, caller, stranger };
 }
 
 /** What a call a test expects to be refused throws; the test fails if it is answered. */
