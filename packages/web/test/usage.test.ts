@@ -71,6 +71,7 @@ describe(`the usage tabs in a real browser (${dialect})`, () => {
   let hub: WebHub;
   let browser: TestBrowser;
   let totals: Totals;
+  let token: (name: string) => string;
 
   async function signedIn(name: string, language: "en" | "zh-CN" = "en"): Promise<Page> {
     const context = await browser.newContext(language);
@@ -103,7 +104,7 @@ describe(`the usage tabs in a real browser (${dialect})`, () => {
   before(async () => {
     hub = await startWebHub(dialect);
     browser = await launchBrowser();
-    const token = await createUsers(hub, ["olivia", "mary", "rita", "carl"], PASSWORD);
+    token = await createUsers(hub, ["olivia", "mary", "rita", "carl"], PASSWORD);
     await createOrg(hub, "acme", token("olivia"), [
       ["mary", "maintainer"],
       ["rita", "member"],
@@ -209,6 +210,63 @@ describe(`the usage tabs in a real browser (${dialect})`, () => {
       await page.context().close();
     });
   }
+
+  it("shows a language model's prompt and completion tokens beside its calls", async () => {
+    const repository = path.join(path.dirname(await irisRepository(hub)), "tiny-lm");
+    await hub.cli([
+      ...["train", "lm", "--corpus", "moby-dick", "--out", repository, "--steps", "2"],
+      ...[
+        "--vocab-size",
+        "260",
+        "--context",
+        "32",
+        "--layers",
+        "1",
+        "--heads",
+        "1",
+        "--width",
+        "8",
+      ],
+    ]);
+    await hub.cli(["model", "create", "olivia/tiny-lm", "--open"], token("olivia"));
+    await hub.cli(["push", repository, "olivia/tiny-lm", "--version", "v1"], token("olivia"));
+    await hub.cli(["serve", "enable", "olivia/tiny-lm@v1"], token("olivia"));
+    const used = { prompt: 0, completion: 0 };
+    for (const prompt of ["Call me", "The whale"]) {
+      const res = await hub.api(
+        "POST",
+        "/v1/completions",
+        { model: "olivia/tiny-lm@v1", prompt, max_tokens: 5 },
+        token("carl"),
+      );
+      const { usage } = (await res.json()) as {
+        usage: { prompt_tokens: number; completion_tokens: number };
+      };
+      used.prompt += usage.prompt_tokens;
+      used.completion += usage.completion_tokens;
+    }
+    for (let waited = 0; ; waited += 100) {
+      const res = await hub.api(
+        "GET",
+        "/api/usage/series?model=olivia/tiny-lm",
+        undefined,
+        token("olivia"),
+      );
+      const { requests } = ((await res.json()) as { totals: Totals }).totals;
+      if (requests === 2 || waited > 20_000) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const page = await signedIn("olivia");
+    await page.goto(`${hub.url}/olivia/tiny-lm/usage`);
+    const shown = await shownTotals(page);
+    assert.equal(shown.requests, "2");
+    assert.equal(shown["prompt-tokens"], String(used.prompt));
+    assert.equal(shown["completion-tokens"], String(used.completion));
+    await screenshot(page, "usage-tokens-en");
+    await page.context().close();
+  });
 
   it("shows the tabs only to those who may see the usage", async () => {
     const maintainer = await signedIn("mary");

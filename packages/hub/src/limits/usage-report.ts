@@ -26,6 +26,9 @@ export interface UsageReportRow {
   readonly rows: number;
   readonly latencyAvgMs: number;
   readonly latencyMaxMs: number;
+  /** A language model's tokens: its calls' prompts, and what they generated. */
+  readonly promptTokens: number;
+  readonly completionTokens: number;
 }
 
 export interface UsageReport {
@@ -152,6 +155,8 @@ export async function usageReport(
       sql<string | number>`sum(r.batch_rows)`.as("rows"),
       sql<string | number>`sum(r.latency_sum_ms)`.as("latency_sum"),
       sql<string | number>`max(r.latency_max_ms)`.as("latency_max"),
+      sql<string | number>`sum(r.prompt_tokens)`.as("prompt_tokens"),
+      sql<string | number>`sum(r.completion_tokens)`.as("completion_tokens"),
     ])
     .groupBy(sql.ref(column))
     .execute();
@@ -168,6 +173,8 @@ export async function usageReport(
         rows: Number(s.rows),
         latencyAvgMs: requests === 0 ? 0 : Math.round((Number(s.latency_sum) / requests) * 10) / 10,
         latencyMaxMs: Number(s.latency_max),
+        promptTokens: Number(s.prompt_tokens),
+        completionTokens: Number(s.completion_tokens),
       };
     })
     .sort((a, b) => b.requests - a.requests || (a.label ?? "").localeCompare(b.label ?? ""));

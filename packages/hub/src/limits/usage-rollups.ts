@@ -34,6 +34,8 @@ export function sumRollups(entries: readonly UsageEntry[]): UsageRollupsTable[] 
         batch_rows: 0,
         latency_sum_ms: 0,
         latency_max_ms: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
       };
       const key = [period, bucket, row.version_id, row.token_id, row.user_id, row.org_id].join(
         "\u0000",
@@ -44,6 +46,8 @@ export function sumRollups(entries: readonly UsageEntry[]): UsageRollupsTable[] 
       sum.batch_rows += e.rows;
       sum.latency_sum_ms += e.latencyMs;
       sum.latency_max_ms = Math.max(sum.latency_max_ms, e.latencyMs);
+      sum.prompt_tokens += e.tokens?.prompt ?? 0;
+      sum.completion_tokens += e.tokens?.completion ?? 0;
       sums.set(key, sum);
     }
   }

@@ -39,6 +39,9 @@ export interface UsageBucket {
   readonly rows: number;
   readonly latencyAvgMs: number;
   readonly latencyMaxMs: number;
+  /** A language model's tokens: its calls' prompts, and what they generated. */
+  readonly promptTokens: number;
+  readonly completionTokens: number;
 }
 
 export interface UsageSeries {
@@ -180,6 +183,8 @@ export async function usageSeries(
       sql<string | number>`sum(r.batch_rows)`.as("rows"),
       sql<string | number>`sum(r.latency_sum_ms)`.as("latency_sum"),
       sql<string | number>`max(r.latency_max_ms)`.as("latency_max"),
+      sql<string | number>`sum(r.prompt_tokens)`.as("prompt_tokens"),
+      sql<string | number>`sum(r.completion_tokens)`.as("completion_tokens"),
     ])
     .groupBy("r.bucket")
     .execute();
@@ -199,6 +204,8 @@ export async function usageSeries(
       rows: Number(s?.rows ?? 0),
       latencyAvgMs: avgMs(Number(s?.latency_sum ?? 0), requests),
       latencyMaxMs: Number(s?.latency_max ?? 0),
+      promptTokens: Number(s?.prompt_tokens ?? 0),
+      completionTokens: Number(s?.completion_tokens ?? 0),
     });
   }
   const requests = buckets.reduce((n, b) => n + b.requests, 0);
@@ -215,6 +222,8 @@ export async function usageSeries(
       rows: buckets.reduce((n, b) => n + b.rows, 0),
       latencyAvgMs: avgMs(latencySum, requests),
       latencyMaxMs: buckets.reduce((n, b) => Math.max(n, b.latencyMaxMs), 0),
+      promptTokens: buckets.reduce((n, b) => n + b.promptTokens, 0),
+      completionTokens: buckets.reduce((n, b) => n + b.completionTokens, 0),
     },
   };
 }

@@ -90,6 +90,8 @@ export async function writeUsage(db: Db, entries: readonly UsageEntry[]): Promis
               errors: sql<number>`usage_rollups.errors + excluded.errors`,
               batch_rows: sql<number>`usage_rollups.batch_rows + excluded.batch_rows`,
               latency_sum_ms: sql<number>`usage_rollups.latency_sum_ms + excluded.latency_sum_ms`,
+              prompt_tokens: sql<number>`usage_rollups.prompt_tokens + excluded.prompt_tokens`,
+              completion_tokens: sql<number>`usage_rollups.completion_tokens + excluded.completion_tokens`,
               // max() takes two arguments in SQLite only and greatest() exists in PostgreSQL only.
               latency_max_ms: sql<number>`case when excluded.latency_max_ms > usage_rollups.latency_max_ms then excluded.latency_max_ms else usage_rollups.latency_max_ms end`,
             }),

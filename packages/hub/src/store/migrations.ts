@@ -683,6 +683,17 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("served_versions").addColumn("upstream_model", "text").execute();
     },
   },
+  "0022-usage-rollup-tokens": {
+    async up(db: Kysely<unknown>) {
+      // A language model's tokens, summed as calls are; totals written before hold none.
+      for (const column of ["prompt_tokens", "completion_tokens"]) {
+        await db.schema
+          .alterTable("usage_rollups")
+          .addColumn(column, "integer", (c) => c.notNull().defaultTo(0))
+          .execute();
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -371,6 +371,9 @@ export interface UsageRollupsTable {
   batch_rows: number;
   latency_sum_ms: number;
   latency_max_ms: number;
+  /** Language-model tokens of the calls: their prompts, and what they generated. */
+  prompt_tokens: number;
+  completion_tokens: number;
 }
 
 /** An abuse signal about one subject's calls (docs/signals.md). */

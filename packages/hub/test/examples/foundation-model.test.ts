@@ -187,12 +187,33 @@ describe("the foundation-model example: pretrain, release under OpenRAIL, fine-t
     await settleUsage(hub, 5);
     const report = await step(["--json", "usage", "report", "--by", "model"]);
     const rows = JSON.parse(report.stdout) as {
-      rows: { label: string; requests: number; errors: number }[];
+      rows: {
+        label: string;
+        requests: number;
+        errors: number;
+        promptTokens: number;
+        completionTokens: number;
+      }[];
     };
     assert.deepEqual(
-      Object.fromEntries(rows.rows.map((r) => [r.label, [r.requests, r.errors]])),
-      { [`${BASE}@v1`]: [1, 0], [`${DERIVATIVE}@v2`]: [2, 1] },
-      "a completion of the base; a stream and a refusal above the cap of the derivative",
+      Object.fromEntries(
+        rows.rows.map((r) => [
+          r.label,
+          [r.requests, r.errors, r.promptTokens, r.completionTokens],
+        ]),
+      ),
+      {
+        [`${BASE}@v1`]: [
+          1,
+          0,
+          completion.usage?.prompt_tokens,
+          completion.usage?.completion_tokens,
+        ],
+        [`${DERIVATIVE}@v2`]: [2, 1, usage.prompt_tokens, usage.completion_tokens],
+      },
+      "a completion of the base; a stream and a refusal above the cap (which used nothing) of the derivative",
     );
+    const table = await step(["usage", "report", "--by", "model"]);
+    assert.match(table.stdout, /prompt tokens +completion tokens/);
   });
 });

@@ -95,6 +95,40 @@ for (const dialect of DIALECTS) {
       assert.equal(day.org_id, "");
     });
 
+    it("adds a language model's tokens to the hourly and daily totals, batch after batch", async () => {
+      const recorder = new UsageRecorder(hub.built.ctx.db, log, {
+        flushMs: 60_000,
+        batchSize: 2,
+        maxBuffered: 100,
+      });
+      const calls = [
+        { prompt: 7, completion: 16 },
+        { prompt: 3, completion: 0 },
+        { prompt: 12, completion: 5 },
+      ];
+      calls.forEach((tokens, i) => {
+        recorder.record({
+          ...entry(daysAgo(2), `lm${i}`),
+          versionId: "v_lm",
+          protocol: "openai",
+          endpoint: "completions",
+          tokens: { ...tokens, timeToFirstTokenMs: 4 },
+        });
+      });
+      await recorder.close();
+      assert.equal(recorder.stats().batches, 2, "the second batch adds to the first's totals");
+      const totals = await hub.built.ctx.db
+        .selectFrom("usage_rollups")
+        .select(["period", "requests", "prompt_tokens", "completion_tokens"])
+        .where("version_id", "=", "v_lm")
+        .orderBy("period")
+        .execute();
+      assert.deepEqual(totals, [
+        { period: "day", requests: 3, prompt_tokens: 22, completion_tokens: 21 },
+        { period: "hour", requests: 3, prompt_tokens: 22, completion_tokens: 21 },
+      ]);
+    });
+
     it("keeps entries while the database refuses them, drops and logs past its bound, and writes the rest later", async () => {
       const recorder = new UsageRecorder(hub.built.ctx.db, log, {
         // A batch larger than the buffer, so only the test's flush() writes.

@@ -29,7 +29,8 @@ function Totals({ series }: { readonly series: UsageSeries }) {
   const { t } = useTranslation("usage");
   const format = useFormat();
   const ms = useMs();
-  const { requests, errors, latencyAvgMs, latencyMaxMs } = series.totals;
+  const { requests, errors, latencyAvgMs, latencyMaxMs, promptTokens, completionTokens } =
+    series.totals;
   // Without calls there is no rate and no latency, rather than 0 of them.
   const none = requests === 0;
   const figures: [string, string, string][] = [
@@ -50,6 +51,13 @@ function Totals({ series }: { readonly series: UsageSeries }) {
       t("totals.latencyMax"),
       none ? "—" : t("totals.ms", { value: ms(latencyMaxMs) }),
     ],
+    // A language model's tokens; a model without them keeps its figures as they were.
+    ...(promptTokens + completionTokens === 0
+      ? []
+      : ([
+          ["prompt-tokens", t("totals.promptTokens"), format.number(promptTokens)],
+          ["completion-tokens", t("totals.completionTokens"), format.number(completionTokens)],
+        ] as [string, string, string][])),
   ];
   return (
     <dl className="usage-totals">

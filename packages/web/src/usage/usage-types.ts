@@ -6,6 +6,9 @@ export interface UsageBucket {
   readonly rows: number;
   readonly latencyAvgMs: number;
   readonly latencyMaxMs: number;
+  /** A language model's tokens: its calls' prompts, and what they generated. */
+  readonly promptTokens: number;
+  readonly completionTokens: number;
 }
 
 /** The answer of `GET /api/usage/series`. */

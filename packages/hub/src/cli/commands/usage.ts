@@ -21,6 +21,8 @@ interface UsageReport {
     readonly rows: number;
     readonly latencyAvgMs: number;
     readonly latencyMaxMs: number;
+    readonly promptTokens: number;
+    readonly completionTokens: number;
   }[];
 }
 
@@ -46,8 +48,18 @@ function reportLines(report: UsageReport): string[] {
   if (report.rows.length === 0) {
     return [heading, "no calls you may see"];
   }
+  // Token columns only where a language model was called: an OIP-only report stays as narrow as before.
+  const tokens = report.rows.some((r) => r.promptTokens + r.completionTokens > 0);
   const rows: string[][] = [
-    [report.by, "requests", "errors", "rows", "avg ms", "max ms"],
+    [
+      report.by,
+      "requests",
+      "errors",
+      "rows",
+      "avg ms",
+      "max ms",
+      ...(tokens ? ["prompt tokens", "completion tokens"] : []),
+    ],
     ...report.rows.map((r) => [
       r.label ?? r.key ?? NO_KEY[report.by],
       String(r.requests),
@@ -55,6 +67,7 @@ function reportLines(report: UsageReport): string[] {
       String(r.rows),
       r.latencyAvgMs.toFixed(1),
       String(r.latencyMaxMs),
+      ...(tokens ? [String(r.promptTokens), String(r.completionTokens)] : []),
     ]),
   ];
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
