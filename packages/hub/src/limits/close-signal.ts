@@ -3,12 +3,13 @@ import type { Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
 import { signalOf, signalReach, signalRows, type UsageSignal } from "./list-signals.js";
+import { liftThrottle } from "./signal-throttle.js";
 
 /**
  * Closes an open signal with a reason, audited as `signal.close`. A token the
- * signal suspended works again; a throttle it set stays until its limits are
- * changed or cleared. A signal the caller may not see answers 404, as one that
- * does not exist; a closed one 409.
+ * signal suspended works again; a throttle it set is lifted (liftThrottle).
+ * A signal the caller may not see answers 404, as one that does not exist; a
+ * closed one 409.
  */
 export async function closeSignal(
   ctx: HubContext,
@@ -22,7 +23,7 @@ export async function closeSignal(
   const closed = await ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .selectFrom("usage_signals")
-      .select(["state", "org_id", "action", "subject_kind", "subject"])
+      .select(["state", "org_id", "action", "subject_kind", "subject", "throttled_limits"])
       .where("id", "=", id)
       .executeTakeFirst();
     if (
@@ -56,6 +57,16 @@ export async function closeSignal(
       at,
       origin,
     });
+    if (row.throttled_limits !== null) {
+      await liftThrottle(trx, {
+        id,
+        scope: `${row.subject_kind}:${row.subject}`,
+        replaced: row.throttled_limits,
+        actorId: user.userId,
+        at,
+        origin,
+      });
+    }
     return row;
   });
   if (closed.action === "suspend" && closed.subject_kind === "token") {

@@ -4,6 +4,7 @@ import { enqueueEvent } from "../events/index.js";
 import { isUniqueViolation, newId, type Db } from "../store/index.js";
 import type { LimitSpec } from "./limit-spec.js";
 import { storeLimits } from "./set-limits.js";
+import type { ReplacedLimits } from "./signal-throttle.js";
 import type { SignalHit } from "./signal-detectors.js";
 import type { SignalAction } from "./signal-kinds.js";
 
@@ -29,21 +30,34 @@ function actionFor(ctx: HubContext, hit: SignalHit): SignalAction {
   return wanted;
 }
 
-/** The subject's limits with its requests per minute held to the throttle, or lower if already so. */
-async function throttled(trx: Db, scope: string, perMinute: number): Promise<LimitSpec> {
+/**
+ * The subject's limits with its requests per minute held to the throttle, or
+ * lower if already so, and the limits they replace.
+ */
+async function throttled(
+  trx: Db,
+  scope: string,
+  perMinute: number,
+): Promise<{ spec: LimitSpec; replaced: ReplacedLimits }> {
   const row = await trx
     .selectFrom("usage_limits")
-    .select("spec")
+    .select(["spec", "set_by", "set_at"])
     .where("scope", "=", scope)
     .executeTakeFirst();
   const spec = row === undefined ? {} : (JSON.parse(row.spec) as LimitSpec);
   const current = spec.requests?.perMinute;
   return {
-    ...spec,
-    requests: {
-      ...spec.requests,
-      perMinute: current === undefined ? perMinute : Math.min(current, perMinute),
+    spec: {
+      ...spec,
+      requests: {
+        ...spec.requests,
+        perMinute: current === undefined ? perMinute : Math.min(current, perMinute),
+      },
     },
+    replaced:
+      row === undefined
+        ? { spec: null, setBy: null, setAt: null }
+        : { spec, setBy: row.set_by, setAt: row.set_at },
   };
 }
 
@@ -110,6 +124,7 @@ async function raiseIn(ctx: HubContext, trx: Db, hit: SignalHit): Promise<Raised
       count: hit.count,
       details: JSON.stringify(hit.details),
       action,
+      throttled_limits: null,
       closed_by: null,
       closed_at: null,
       close_reason: null,
@@ -132,8 +147,13 @@ async function raiseIn(ctx: HubContext, trx: Db, hit: SignalHit): Promise<Raised
   });
   if (action === "throttle") {
     const scope = `${hit.subjectKind}:${hit.subject}`;
-    const spec = await throttled(trx, scope, ctx.config.signals.throttlePerMinute);
+    const { spec, replaced } = await throttled(trx, scope, ctx.config.signals.throttlePerMinute);
     await storeLimits(trx, scope, spec, `signal:${id}`, hit.at);
+    await trx
+      .updateTable("usage_signals")
+      .set({ throttled_limits: JSON.stringify(replaced) })
+      .where("id", "=", id)
+      .execute();
     await appendAuditEvent(trx, {
       actorId: null,
       action: "limits.set",

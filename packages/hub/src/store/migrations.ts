@@ -694,6 +694,12 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  "0023-signal-throttle-prior": {
+    async up(db: Kysely<unknown>) {
+      // The limits a signal's throttle replaced (JSON), which closing the signal brings back.
+      await db.schema.alterTable("usage_signals").addColumn("throttled_limits", "text").execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -402,6 +402,11 @@ export interface UsageSignalsTable {
   /** JSON: what each detector saw at its last trip. */
   details: string;
   action: "notify" | "throttle" | "suspend";
+  /**
+   * JSON `{spec, setBy, setAt}`: the subject's limits its throttle replaced,
+   * `spec` null where there were none; null when it throttled nothing.
+   */
+  throttled_limits: string | null;
   closed_by: string | null;
   closed_at: Timestamp | null;
   close_reason: string | null;

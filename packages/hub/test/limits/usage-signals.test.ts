@@ -383,5 +383,90 @@ for (const dialect of DIALECTS) {
       const bad = await gatehouse(["usage", "signals", "--kind", "ddos"], { ...home, env });
       assert.equal(bad.code, 2);
     });
+
+    it("lifts a throttle when its signal closes: the limits it replaced come back, unless someone set them since", async () => {
+      const limitsOf = async (tokenId: string) => {
+        const row = await hub.built.ctx.db
+          .selectFrom("usage_limits")
+          .select(["spec", "set_by"])
+          .where("scope", "=", `token:${tokenId}`)
+          .executeTakeFirst();
+        return row === undefined ? null : { spec: JSON.parse(row.spec) as unknown, by: row.set_by };
+      };
+      const spikeOf = async (tokenId: string) => {
+        const found = (await list(hub.adminToken, "?kind=spike")).body.signals.find(
+          (s) => s.tokenId === tokenId,
+        );
+        assert.ok(found !== undefined, `a spike signal about token ${tokenId}`);
+        return found;
+      };
+      const close = async (id: string) =>
+        expectStatus(
+          hub.request("POST", `/api/usage/signals/${id}/close`, {
+            token: hub.adminToken,
+            json: { reason: "checked" },
+          }),
+          200,
+        );
+      const setLimits = async (tokenId: string, spec: unknown) =>
+        expectStatus(
+          hub.request("PUT", `/api/limits/tokens/${tokenId}`, {
+            token: hub.adminToken,
+            json: spec,
+          }),
+          200,
+        );
+      const burst = async (token: string) => {
+        for (let i = 0; i < 9; i += 1) {
+          assert.equal((await infer(token, irisRequest(IRIS_ROWS))).status, 200);
+        }
+      };
+      const lee = await hub.createUser("lee");
+      const max = await hub.createUser("max");
+      const samId = await tokenIdOf("sam");
+      const leeId = await tokenIdOf("lee");
+      const maxId = await tokenIdOf("max");
+      const before = { requests: { perMinute: 100, perDay: 1000 } };
+      await setLimits(leeId, before);
+      await burst(lee);
+      await burst(max);
+      await settle();
+      const samSpike = await spikeOf(samId);
+      const leeSpike = await spikeOf(leeId);
+      const maxSpike = await spikeOf(maxId);
+      assert.deepEqual((await limitsOf(leeId))?.spec, { requests: { perMinute: 1, perDay: 1000 } });
+      const mine = { requests: { perMinute: 5 } };
+      await setLimits(maxId, mine);
+
+      // sam had no limits before the throttle: none are left, and sam calls again.
+      await close(samSpike.id);
+      assert.equal(await limitsOf(samId), null);
+      assert.equal((await infer(tokens.sam ?? "", irisRequest(IRIS_ROWS))).status, 200);
+      // lee's own limits come back as they were, set by whoever set them.
+      await close(leeSpike.id);
+      const admin = await hub.built.ctx.db
+        .selectFrom("namespaces")
+        .select("id")
+        .where("name", "=", "admin")
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(await limitsOf(leeId), { spec: before, by: admin.id });
+      // An administrator set max's limits after the throttle: they stay.
+      await close(maxSpike.id);
+      assert.deepEqual(await limitsOf(maxId), { spec: mine, by: admin.id });
+      const lifts = await hub.built.ctx.db
+        .selectFrom("audit_events")
+        .select(["action", "resource"])
+        .where("action", "in", ["limits.set", "limits.clear"])
+        .where("details", "like", `%${samSpike.id}%`)
+        .execute();
+      assert.deepEqual(
+        lifts.map((e) => [e.action, e.resource]),
+        [
+          ["limits.set", `token:${samId}`],
+          ["limits.clear", `token:${samId}`],
+        ],
+        "the throttle and its lifting, both naming the signal",
+      );
+    });
   });
 }
