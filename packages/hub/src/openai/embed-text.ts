@@ -70,6 +70,13 @@ export async function embedText(
 ): Promise<EmbedRun> {
   const { served } = callable;
   const { label, pool } = await generationPoolOf(ctx, callable);
+  if (!pool.embeds) {
+    throw new HubError(
+      "BAD_REQUEST",
+      `${label} was exported before its file gave the hidden state embeddings are pooled from, so it gives none; its publisher exports it again (gatehouse train lm writes it) and publishes a new version`,
+      { param: "model" },
+    );
+  }
   if (ask.dimensions !== undefined && ask.dimensions !== pool.embeddingSize) {
     throw new HubError(
       "BAD_REQUEST",
@@ -104,7 +111,7 @@ export async function embedText(
       "input",
     );
   }
-  if (!pool.hasRoom) {
+  if (!pool.hasRoomFor(inputs.length)) {
     throw queueFull(label);
   }
   const promptTokens = inputs.reduce((n, ids) => n + ids.length, 0);
@@ -114,11 +121,12 @@ export async function embedText(
     const started = performance.now();
     const vectors = await pool.embed(inputs);
     computeMs = performance.now() - started;
-    if (facts !== undefined) {
-      facts.tokens = { prompt: promptTokens, completion: 0, timeToFirstTokenMs: null };
-    }
     return { model: label, vectors, promptTokens, headers: admission.headers };
   } finally {
+    if (facts !== undefined) {
+      // Recorded for a failed call too: its inputs are what it is charged.
+      facts.tokens = { prompt: promptTokens, completion: 0, timeToFirstTokenMs: null };
+    }
     ctx.serving.called(served.versionId);
     await admission.done(computeMs, promptTokens);
   }

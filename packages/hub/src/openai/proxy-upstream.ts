@@ -203,7 +203,7 @@ export async function proxyUpstream(
     const response = await send(ctx, upstream, endpoint, forward, call.signal, label);
     if (!stream) {
       void reply.headers({ ...admission.headers });
-      const answer = (await response.body.json()) as Json;
+      const answer = await answerOf(response, label);
       const counts = countsOf(answer.usage);
       used = counts === null ? null : { ...counts, timeToFirstTokenMs: null };
       await restrictions?.checkOutputs(choiceTexts(answer));
@@ -334,7 +334,7 @@ export async function proxyEmbeddings(
       call.signal,
       label,
     );
-    const answer = (await response.body.json()) as Json;
+    const answer = await answerOf(response, label);
     const prompt = isObject(answer.usage) ? answer.usage.prompt_tokens : undefined;
     if (Number.isSafeInteger(prompt) && (prompt as number) >= 0) {
       used = prompt as number;
@@ -352,6 +352,23 @@ export async function proxyEmbeddings(
 
 /** Each endpoint's path under the engine's base URL. */
 const PATHS = { completions: "completions", chat: "chat/completions", embeddings: "embeddings" };
+
+/** An engine's whole answer: a JSON object, or the engine is at fault. */
+async function answerOf(response: Dispatcher.ResponseData, label: string): Promise<Json> {
+  let answer: unknown;
+  try {
+    answer = await response.body.json();
+  } catch {
+    answer = null;
+  }
+  if (!isObject(answer)) {
+    throw new HubError(
+      "BAD_GATEWAY",
+      `the engine serving ${label} sent an answer that is not a JSON object`,
+    );
+  }
+  return answer;
+}
 
 /** A header's one value, as undici gives headers: a string, a list of them, or nothing. */
 const headerValue = (value: string | string[] | undefined): string | null =>
@@ -391,7 +408,8 @@ async function send(
       `the engine serving ${label} cannot be reached; an administrator checks its upstream settings (gatehouse serve status ${label})`,
     );
   }
-  if (response.statusCode >= 400) {
+  // Anything but a success is the engine's refusal: undici, unlike fetch, follows no redirect.
+  if (response.statusCode < 200 || response.statusCode >= 300) {
     throw upstreamRefusal(
       label,
       response.statusCode,

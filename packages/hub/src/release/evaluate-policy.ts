@@ -28,11 +28,11 @@ export interface RuleResult {
 
 /** The checks a rule may read as a whole (`lineage.clean`), each with the findings that explain it. */
 const CHECKS = [
-  { variable: /\bcardLint\b/, findings: (input: PolicyInput) => input.cardLint.findings },
-  { variable: /\blineage\b/, findings: (input: PolicyInput) => input.lineage.findings },
+  { variable: /\bcardLint\.clean\b/, findings: (input: PolicyInput) => input.cardLint.findings },
+  { variable: /\blineage\.clean\b/, findings: (input: PolicyInput) => input.lineage.findings },
 ] as const;
 
-/** The findings behind a failed rule: those of every check its expression names. */
+/** The findings behind a failed rule: those of every check whose verdict its expression reads. */
 function findingsFor(expression: string, input: PolicyInput): readonly Finding[] {
   return CHECKS.flatMap((c) => (c.variable.test(expression) ? c.findings(input) : []));
 }
@@ -176,7 +176,8 @@ export function evaluatePolicy(policies: PolicySet, input: PolicyInput): PolicyD
     const message = held.ok
       ? rule.message
       : `${rule.message} (CEL error in ${when.ok ? "require" : "when"}: ${held.error})`;
-    const findings = findingsFor(rule.require, input);
+    // A rule that could not be evaluated failed for its CEL error, not for a check's findings.
+    const findings = held.ok ? findingsFor(rule.require, input) : [];
     return { ...base, applies: true, passed: false, message, overridden: false, findings };
   });
   const failed = results.filter((r) => !r.passed);

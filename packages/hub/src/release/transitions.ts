@@ -192,10 +192,9 @@ const transitionQuery = (db: Db) =>
       "t.outcome",
     ]);
 
-/** A decision as stored: those stored before rules carried findings have none. */
+/** A decision as stored; its findings are not read back (viewOf). */
 interface StoredDecision {
-  readonly results: readonly (Omit<RuleResult, "findings"> &
-    Partial<Pick<RuleResult, "findings">>)[];
+  readonly results: readonly Omit<RuleResult, "findings">[];
 }
 
 function viewOf(model: ModelRecord, row: TransitionRow): TransitionView {
@@ -214,10 +213,9 @@ function viewOf(model: ModelRecord, row: TransitionRow): TransitionView {
     status: row.status,
     decidedAt: row.decided_at,
     policyHash: row.policy_hash,
-    failed:
-      outcome?.results
-        .filter((r) => !r.passed)
-        .map((r) => ({ ...r, findings: r.findings ?? [] })) ?? [],
+    // Findings name the bases as the requester could see them, which a later reader of the
+    // list may not: the refusal itself and a policy check give them to who asks.
+    failed: outcome?.results.filter((r) => !r.passed).map((r) => ({ ...r, findings: [] })) ?? [],
   };
 }
 

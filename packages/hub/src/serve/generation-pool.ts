@@ -72,6 +72,7 @@ export class GenerationPool {
     private readonly model: {
       readonly contextLength: number;
       readonly width: number;
+      readonly embeds: boolean;
       readonly eosToken: string;
       readonly tokenizer: BpeTokenizer;
     },
@@ -110,6 +111,7 @@ export class GenerationPool {
           return {
             contextLength: message.contextLength,
             width: message.width,
+            embeds: message.embeds,
             eosToken: message.eosToken,
             tokenizer: fromTokenizerJson(message.tokenizer),
           };
@@ -129,6 +131,11 @@ export class GenerationPool {
   /** The most tokens a prompt and its completion may hold together. */
   get contextLength(): number {
     return this.model.contextLength;
+  }
+
+  /** Whether the decoder's file gives embeddings: those exported before it could do not. */
+  get embeds(): boolean {
+    return this.model.embeds;
   }
 
   /** The length of an embedding: the width of the decoder's residual stream. */
@@ -239,20 +246,36 @@ export class GenerationPool {
   }
 
   /**
-   * The embedding of each input (token ids, each within the context), from
-   * the worker with the least to do: the mean of the decoder's last hidden
-   * state over the input, of length 1 (GenerationEngine.embed).
+   * The embedding of each input (token ids, each within the context): the
+   * mean of the decoder's last hidden state over the input, of length 1
+   * (GenerationEngine.embed). Each input is a job of its own, counted as a
+   * generation is and given to the worker with the least to do, so a long
+   * list takes its share of the queue and spreads over the workers.
    */
   embed(inputs: readonly (readonly number[])[]): Promise<Float32Array[]> {
-    if (!this.hasRoom) {
+    if (!this.hasRoomFor(inputs.length)) {
       return Promise.reject(queueFull(this.name));
     }
-    const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
-    const id = this.nextId++;
-    return new Promise<Float32Array[]>((resolve, reject) => {
-      slot.jobs.set(id, { kind: "embed", resolve, reject });
-      slot.worker.postMessage({ kind: "embed", id, inputs } satisfies GenerationWorkerRequest);
-    });
+    return Promise.all(
+      inputs.map((ids) => {
+        const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+        const id = this.nextId++;
+        return new Promise<Float32Array>((resolve, reject) => {
+          slot.jobs.set(id, {
+            kind: "embed",
+            resolve: ([vector]) => {
+              resolve(vector ?? new Float32Array(0));
+            },
+            reject,
+          });
+          slot.worker.postMessage({
+            kind: "embed",
+            id,
+            inputs: [ids],
+          } satisfies GenerationWorkerRequest);
+        });
+      }),
+    );
   }
 
   /** Stops every worker; generations still running are refused at once. */
@@ -301,6 +324,13 @@ export class GenerationPool {
       job.resolve(message.result);
     } else if (message.kind === "embedded" && job.kind === "embed") {
       job.resolve(message.vectors);
+    } else {
+      job.reject(
+        new HubError(
+          "INTERNAL",
+          `${this.name}'s worker answered a ${job.kind} with ${message.kind}`,
+        ),
+      );
     }
   }
 

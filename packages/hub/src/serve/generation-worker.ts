@@ -4,7 +4,7 @@
  * blocks the thread it is called on (serving.md §4), so the decoding steps run
  * here, away from the event loop that answers HTTP and streams the text.
  *
- * Protocol: after start it posts `{ kind: "ready", contextLength, width, eosToken, tokenizer }` or
+ * Protocol: after start it posts `{ kind: "ready", contextLength, width, embeds, eosToken, tokenizer }` or
  * `{ kind: "failed", message }`. Each `{ kind: "generate", id, … }` is answered
  * by `{ kind: "text", id, delta }` for each piece of new text, then one
  * `{ kind: "done", id, result }` or `{ kind: "error", id, message, input }`;
@@ -57,6 +57,8 @@ export type GenerationWorkerMessage =
       readonly contextLength: number;
       /** The width of the residual stream: the length of an embedding. */
       readonly width: number;
+      /** Whether the file gives the hidden state embeddings are pooled from. */
+      readonly embeds: boolean;
       /** The text of the end-of-text token, for chat templates that name it. */
       readonly eosToken: string;
       /** The model's tokenizer, so the main thread counts a prompt's tokens before it runs. */
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
     kind: "ready",
     contextLength: engine.config.contextSize,
     width: engine.config.width,
+    embeds: engine.embeds,
     eosToken: engine.tokenizer.decode([engine.eosTokenId]),
     tokenizer: toTokenizerJson(engine.tokenizer),
   });

@@ -689,7 +689,7 @@ const migrations: Record<string, Migration> = {
       for (const column of ["prompt_tokens", "completion_tokens"]) {
         await db.schema
           .alterTable("usage_rollups")
-          .addColumn(column, "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn(column, "bigint", (c) => c.notNull().defaultTo(0))
           .execute();
       }
     },

@@ -157,6 +157,11 @@ describe("gatehouse train spam --base", () => {
         message: /a fine-tune from --base has no DP-SGD: drop --dp/,
       },
       {
+        args: ["--base", base, "--base-model", "a/b", "--steps", "5", "--epochs", "2"],
+        code: 2,
+        message: /--steps and --epochs both set how long the fine-tune runs: give one/,
+      },
+      {
         args: ["--base", base, "--base-model", "a/b", "--max-tokens", "17"],
         code: 1,
         message: /max tokens 17 is more than the base's context of 16 tokens; give at most 16/,

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import OpenAI from "openai";
@@ -13,6 +16,16 @@ import { refusalOf, serveTinyLm, trainTinyLm, type TinyLm } from "./support.js";
 
 const PYTHON_EMBEDDINGS = fileURLToPath(new URL("./openai_embeddings.py", import.meta.url));
 const LM = "acme/tiny-lm@v1";
+/** Writes a copy of the exported decoder without last_hidden_state, as files exported before it are. */
+const STRIP_HIDDEN_STATE = `
+import sys, onnx
+model = onnx.load(sys.argv[1])
+kept = [o for o in model.graph.output if o.name != "last_hidden_state"]
+del model.graph.output[:]
+model.graph.output.extend(kept)
+model.graph.node.remove(next(n for n in model.graph.node if "last_hidden_state" in n.output))
+onnx.save(model, sys.argv[2])
+`;
 const TEXTS = ["Call me Ishmael.", "The whale, the whale!", "Call me Ishmael."];
 
 const clientOf = (hub: TestHub, token: string) =>
@@ -157,6 +170,7 @@ describe("embeddings from a served language model through the OpenAI-compatible 
     assert.match(unknown.body.error.message, /pooling/);
     const none = await post(hub, caller, { model: LM, input: [] });
     assert.equal(none.status, 400);
+    assert.match(none.body.error.message, /input/);
     const iris = await post(hub, caller, { model: "acme/iris@v1", input: "whale" });
     assert.equal(iris.status, 400);
     assert.match(iris.body.error.message, /acme\/iris@v1 is not a language model/);
@@ -169,11 +183,55 @@ describe("embeddings from a served language model through the OpenAI-compatible 
       input: "whale",
     });
     assert.equal(own.data.length, 1);
-    for (const model of ["acme/secret-lm@v1", "acme/missing@v1"]) {
-      const err = await refusalOf(clientOf(hub, stranger).embeddings.create({ model, input: "x" }));
-      assert.ok(err instanceof OpenAI.NotFoundError, String(err));
-      assert.equal(err.code, "model_not_found");
+    const refusal = async (model: string) => {
+      const answer = await post(hub, stranger, { model, input: "x" });
+      assert.equal(answer.status, 404);
+      assert.equal(answer.body.error.code, "model_not_found");
+      return JSON.stringify(answer.body).replaceAll(model, "MODEL");
+    };
+    assert.equal(await refusal("acme/secret-lm@v1"), await refusal("acme/missing@v1"));
+    calls += 3;
+  });
+
+  it("refuses, before any limit counts it, a model exported before it gave its hidden state", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "gatehouse-old-lm-"));
+    try {
+      const file = path.join(dir, "model.onnx");
+      const stripped = path.join(dir, "old.onnx");
+      await writeFile(file, lm.files["model.onnx"]);
+      const run = await runProcess(["-c", STRIP_HIDDEN_STATE, file, stripped], pythonEnv(), "");
+      assert.equal(run.code, 0, `this test needs python3 with onnx: ${run.stderr}`);
+      await publishAt(hub, owner, "acme/old-lm", "api", "v1", {
+        "model.onnx": await readFile(stripped),
+        "README.md": lm.files["README.md"],
+      });
+      await enable(hub, owner, "acme/old-lm", "v1");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
+    await expectStatus(
+      hub.request("PUT", "/api/models/acme/old-lm/versions/v1/limits", {
+        token: owner,
+        json: { requests: { perMinute: 1 } },
+      }),
+      200,
+    );
+    for (let i = 0; i < 2; i += 1) {
+      const old = await post(hub, caller, { model: "acme/old-lm@v1", input: "whale" });
+      assert.equal(old.status, 400, "refused alike each time: the minute's one call is not spent");
+      assert.equal(old.body.error.param, "model");
+      assert.match(
+        old.body.error.message,
+        /^acme\/old-lm@v1 was exported before its file gave the hidden state embeddings are pooled from/,
+      );
+    }
+    // It still generates.
+    const completion = await clientOf(hub, caller).completions.create({
+      model: "acme/old-lm@v1",
+      prompt: "Call me",
+      max_tokens: 2,
+    });
+    assert.equal(completion.model, "acme/old-lm@v1");
     calls += 3;
   });
 

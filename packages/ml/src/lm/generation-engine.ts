@@ -95,6 +95,8 @@ export class GenerationEngine {
   private looping: Promise<void> = Promise.resolve();
   private closed = false;
   private runCount = 0;
+  /** Embeddings being computed, awaited by close() before the session is freed. */
+  private readonly embedding = new Set<Promise<unknown>>();
   private readonly batching: boolean;
   private readonly maxBatchSize: number;
 
@@ -194,7 +196,13 @@ export class GenerationEngine {
     this.waiting.length = 0;
     this.active = [];
     await this.looping;
+    await Promise.allSettled(this.embedding);
     await this.session.release();
+  }
+
+  /** Whether the file gives `last_hidden_state`, which embeddings are pooled from. */
+  get embeds(): boolean {
+    return this.session.outputNames.includes(GPT_ONNX_NAMES.lastHiddenState);
   }
 
   /**
@@ -203,16 +211,23 @@ export class GenerationEngine {
    * product is the cosine similarity. A mean rather than the last token's
    * state: a decoder trained only to predict the next token packs into its
    * last state what comes next more than what was said. Each input runs on
-   * its own between the decoding steps. Rejects with {@link LmInputError} as
+   * its own between the decoding steps; close() waits for it. Rejects with {@link LmInputError} as
    * `generate` does for an empty input, one longer than the context or one
    * with an id outside the vocabulary, and when the file was exported
    * without `last_hidden_state`.
    */
-  async embed(inputs: readonly (readonly number[])[]): Promise<Float32Array[]> {
-    if (this.closed) {
-      throw new Error("the generation engine was closed; start a new one to embed");
-    }
-    if (!this.session.outputNames.includes(GPT_ONNX_NAMES.lastHiddenState)) {
+  embed(inputs: readonly (readonly number[])[]): Promise<Float32Array[]> {
+    const running = this.embedAll(inputs);
+    this.embedding.add(running);
+    void running.then(
+      () => this.embedding.delete(running),
+      () => this.embedding.delete(running),
+    );
+    return running;
+  }
+
+  private async embedAll(inputs: readonly (readonly number[])[]): Promise<Float32Array[]> {
+    if (!this.embeds) {
       throw new LmInputError(
         `the model was exported without ${GPT_ONNX_NAMES.lastHiddenState}, so it gives no embeddings; export it again with this version of the toolkit`,
       );
@@ -223,6 +238,9 @@ export class GenerationEngine {
     const width = this.config.width;
     const vectors: Float32Array[] = [];
     for (const ids of inputs) {
+      if (this.closed) {
+        throw new Error("the generation engine was closed; start a new one to embed");
+      }
       const out = await this.run(this.promptFeeds(ids), [GPT_ONNX_NAMES.lastHiddenState]);
       const hidden = floats(out, GPT_ONNX_NAMES.lastHiddenState);
       const mean = new Float32Array(width);

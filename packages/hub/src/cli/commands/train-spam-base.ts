@@ -61,7 +61,7 @@ export function addSpamBaseOptions(command: Command): void {
  * without it, and DP-SGD with it, are refused.
  */
 export function spamBaseOf(
-  flags: SpamBaseFlags & { readonly dp?: boolean },
+  flags: SpamBaseFlags & { readonly dp?: boolean; readonly epochs?: number },
 ): { dir: string; model: string } | undefined {
   const base = baseModelFlags(flags);
   if (base === undefined) {
@@ -77,6 +77,9 @@ export function spamBaseOf(
     throw new UsageError(
       "--dp trains the iris model from scratch; a fine-tune from --base has no DP-SGD: drop --dp",
     );
+  }
+  if (flags.steps !== undefined && flags.epochs !== undefined) {
+    throw new UsageError("--steps and --epochs both set how long the fine-tune runs: give one");
   }
   return base;
 }
