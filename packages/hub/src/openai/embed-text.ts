@@ -8,8 +8,7 @@ import {
   type RateLimitHeaders,
 } from "../limits/index.js";
 import { queueFull, type Callable, type Caller } from "../serve/index.js";
-import { decodePrompt, generationPoolOf, type Prompt } from "./generate-text.js";
-import { UseRestrictions } from "./use-restrictions.js";
+import { checkedPrompts, generationPoolOf, type Prompt } from "./generate-text.js";
 
 /** What an embeddings call asks for. */
 export interface EmbedAsk {
@@ -100,17 +99,7 @@ export async function embedText(
       );
     }
   });
-  const restrictions = UseRestrictions.of(
-    label,
-    callable.version.card,
-    ctx.config.serve.moderation,
-  );
-  if (restrictions !== null) {
-    await restrictions.checkPrompts(
-      ask.inputs.map((p) => (typeof p === "string" ? p : decodePrompt(pool, p, "input"))),
-      "input",
-    );
-  }
+  await checkedPrompts(ctx, { label, callable, pool }, ask.inputs, "input");
   if (!pool.hasRoomFor(inputs.length)) {
     throw queueFull(label);
   }

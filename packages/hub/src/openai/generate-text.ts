@@ -153,17 +153,12 @@ export async function generateText(
       { param: ask.endpoint === "chat" ? "messages" : "prompt" },
     );
   }
-  const restrictions = UseRestrictions.of(
-    label,
-    callable.version.card,
-    ctx.config.serve.moderation,
+  const restrictions = await checkedPrompts(
+    ctx,
+    { label, callable, pool },
+    ask.checked,
+    ask.endpoint === "chat" ? "messages" : "prompt",
   );
-  if (restrictions !== null) {
-    await restrictions.checkPrompts(
-      ask.checked.map((p) => (typeof p === "string" ? p : decodePrompt(pool, p))),
-      ask.endpoint === "chat" ? "messages" : "prompt",
-    );
-  }
   if (!pool.hasRoomFor(prompts.length * ask.n)) {
     throw queueFull(label);
   }
@@ -287,12 +282,31 @@ export async function generateText(
   }
 }
 
+/**
+ * The version's use checks, once they have read the caller's `prompts`
+ * (token ids as their text) and let them through; null where its card lists
+ * none. A refusal names `param`.
+ */
+export async function checkedPrompts(
+  ctx: HubContext,
+  served: { readonly label: string; readonly callable: Callable; readonly pool: GenerationPool },
+  prompts: readonly Prompt[],
+  param: string,
+): Promise<UseRestrictions | null> {
+  const restrictions = UseRestrictions.of(
+    served.label,
+    served.callable.version.card,
+    ctx.config.serve.moderation,
+  );
+  await restrictions?.checkPrompts(
+    prompts.map((p) => (typeof p === "string" ? p : decodePrompt(served.pool, p, param))),
+    param,
+  );
+  return restrictions;
+}
+
 /** A prompt of token ids as text, for the use checks; ids outside the vocabulary are the caller's to fix. */
-export function decodePrompt(
-  pool: GenerationPool,
-  ids: readonly number[],
-  param = "prompt",
-): string {
+function decodePrompt(pool: GenerationPool, ids: readonly number[], param: string): string {
   try {
     return pool.decode(ids);
   } catch (err) {
