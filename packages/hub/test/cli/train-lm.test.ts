@@ -53,6 +53,8 @@ describe("gatehouse train lm", () => {
       ...SIZE,
       "--steps",
       "10",
+      "--license",
+      "openrail",
     ]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stderr, /^train lm: \d+ parameters, \d+ training tokens of /m);
@@ -197,6 +199,7 @@ describe("gatehouse train lm", () => {
     const card = await readFile(path.join(out, "README.md"), "utf8");
     assert.match(card, /^base_model: "acme\/moby-gpt@v1"$/m);
     assert.match(card, /^base_model_relation: finetune$/m);
+    assert.match(card, /^license: openrail$/m, "the fine-tune keeps its base's licence");
     assert.match(card, /^datasets:\n {2}- sotu$/m);
     assert.deepEqual(
       JSON.parse(await readFile(path.join(out, "config.json"), "utf8")),

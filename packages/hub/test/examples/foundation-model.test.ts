@@ -82,8 +82,8 @@ describe("the foundation-model example: pretrain, release under OpenRAIL, fine-t
     await step(["serve", "enable", `${BASE}@v1`]);
     await step(["limits", "set", `${BASE}@v1`, "--max-tokens", String(MAX_TOKENS), ...PER_MINUTE]);
 
-    // 4. Fine-tune on the State of the Union addresses. The card names the base;
-    // the licence defaults to Apache-2.0, which drops OpenRAIL's use restrictions.
+    // 4. Fine-tune on the State of the Union addresses. The card names the base; the
+    // publisher picks Apache-2.0 for it, which drops OpenRAIL's use restrictions.
     const derivative = path.join(work, "sotu-gpt");
     await step([
       "train",
@@ -98,6 +98,8 @@ describe("the foundation-model example: pretrain, release under OpenRAIL, fine-t
       derivative,
       "--steps",
       "5",
+      "--license",
+      "apache-2.0",
     ]);
     const card = await readFile(path.join(derivative, "README.md"), "utf8");
     assert.match(card, /^base_model: "acme\/moby-gpt@v1"$/m);
@@ -197,10 +199,7 @@ describe("the foundation-model example: pretrain, release under OpenRAIL, fine-t
     };
     assert.deepEqual(
       Object.fromEntries(
-        rows.rows.map((r) => [
-          r.label,
-          [r.requests, r.errors, r.promptTokens, r.completionTokens],
-        ]),
+        rows.rows.map((r) => [r.label, [r.requests, r.errors, r.promptTokens, r.completionTokens]]),
       ),
       {
         [`${BASE}@v1`]: [

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { modelCardMarkdown, type CardBaseModel } from "../card/index.js";
+import { modelCardMarkdown, readCardLicence, type CardBaseModel } from "../card/index.js";
 import { evidenceEnvelope, fileSha256, writeEvidenceFile } from "../evidence/index.js";
 import { useWasmBackend } from "../train/use-wasm-backend.js";
 import { BpeTokenizer } from "./bpe-tokenizer.js";
@@ -15,6 +15,7 @@ import { loadLmCorpus, splitLmCorpus, type LmCorpus } from "./lm-corpus.js";
 import { END_OF_TEXT, readLmFolder, writeLmFolder, type LmFolder } from "./lm-folder.js";
 import { trainBpe } from "./train-bpe.js";
 import { printableText } from "./printable-text.js";
+import { LmInputError } from "./lm-input-error.js";
 import { trainLm, type LmProgress } from "./train-lm.js";
 
 /** The model's shape when training from scratch; a fine-tune takes its base's. */
@@ -53,7 +54,12 @@ export interface TrainLanguageModelOptions {
   readonly learningRate: number;
   readonly warmupSteps: number;
   readonly seed: number;
-  readonly licence: string;
+  /**
+   * Default: when fine-tuning, the licence the base's README.md names (a
+   * derivative keeps its base's terms unless its publisher chooses others);
+   * else apache-2.0.
+   */
+  readonly licence?: string;
   /** Steps between checkpoints. */
   readonly checkpointEvery?: number;
   readonly onStep?: (progress: LmProgress) => void;
@@ -128,7 +134,7 @@ async function folderOf(
 }
 
 function cardText(
-  options: TrainLanguageModelOptions,
+  options: TrainLanguageModelOptions & { readonly licence: string },
   corpus: LmCorpus,
   run: Omit<TrainedLanguageModel, "files">,
   split: { train: number; validation: number },
@@ -212,12 +218,27 @@ function cardText(
  * held-out text) and a README.md card with samples. Checkpoints in the
  * folder let an interrupted run resume; they are removed once it ends.
  */
+/** The licence a base's card names, which its fine-tune keeps unless told otherwise. */
+async function baseLicence(dir: string): Promise<string> {
+  const card = path.join(dir, "README.md");
+  const licence = await readCardLicence(card);
+  if (licence === undefined) {
+    throw new LmInputError(
+      `${card} names no licence to inherit; give the licence the fine-tune is released under`,
+    );
+  }
+  return licence;
+}
+
 export async function trainLanguageModel(
   options: TrainLanguageModelOptions,
 ): Promise<TrainedLanguageModel> {
   const started = performance.now();
   await useWasmBackend();
   const base = options.base === undefined ? null : await readLmFolder(options.base.dir);
+  const licence =
+    options.licence ??
+    (options.base === undefined ? "apache-2.0" : await baseLicence(options.base.dir));
   const corpus = await loadLmCorpus(options.corpus);
   const split = splitLmCorpus(corpus, options.seed);
   const tokenizer =
@@ -318,7 +339,7 @@ export async function trainLanguageModel(
   const total = corpus.documents.length;
   await writeFile(
     path.join(options.outDir, "README.md"),
-    cardText(options, corpus, run, {
+    cardText({ ...options, licence }, corpus, run, {
       train: split.train.length / total,
       validation: split.validation.length / total,
     }),

@@ -48,7 +48,7 @@ interface TrainLmOptions extends SizeFlagValues {
   readonly warmup?: number;
   readonly checkpointEvery: number;
   readonly seed: number;
-  readonly license: string;
+  readonly license?: string;
 }
 
 function baseOf(options: TrainLmOptions): { dir: string; model: string } | undefined {
@@ -108,7 +108,10 @@ export function registerTrainLmCommand(train: Command): void {
       wholeNumber(0),
       42,
     )
-    .option("--license <id>", "licence the model is released under", "apache-2.0")
+    .option(
+      "--license <id>",
+      "licence the model is released under (default apache-2.0; with --base, the base's)",
+    )
     .action(async (options: TrainLmOptions, command: Command) => {
       const json = wantsJson(command);
       const base = baseOf(options);
@@ -131,7 +134,7 @@ export function registerTrainLmCommand(train: Command): void {
           warmupSteps: options.warmup ?? run.warmupSteps,
           checkpointEvery: options.checkpointEvery,
           seed: options.seed,
-          licence: options.license,
+          ...(options.license === undefined ? {} : { licence: options.license }),
           onReady: ({ trainTokens, parameters }) => {
             progress.ready(
               `${parameters} parameters, ${trainTokens} training tokens of ${options.corpus}`,
