@@ -51,15 +51,23 @@ function checkedTexts(body: Shared, label: string): string[] {
   if ("messages" in body) {
     return body.messages.map(textOf);
   }
-  const prompts = Array.isArray(body.prompt) ? body.prompt : [body.prompt];
-  if (!prompts.every((p): p is string => typeof p === "string")) {
+  return readableTexts(Array.isArray(body.prompt) ? body.prompt : [body.prompt], label, "prompt");
+}
+
+/** A call's prompts or inputs as the use checks read them: texts; token ids are refused. */
+function readableTexts(
+  items: readonly unknown[],
+  label: string,
+  what: "prompt" | "input",
+): string[] {
+  if (!items.every((p): p is string => typeof p === "string")) {
     throw new HubError(
       "BAD_REQUEST",
-      `${label} checks prompts against its acceptable-use terms, which read text; send the prompt as text, not token ids`,
-      { param: "prompt" },
+      `${label} checks ${what}s against its acceptable-use terms, which read text; send the ${what} as text, not token ids`,
+      { param: what },
     );
   }
-  return prompts;
+  return [...items];
 }
 
 /** Where a choice's text is: a completion's `text`, a chat answer's `message.content` or a chunk's `delta.content`. */
@@ -308,16 +316,7 @@ export async function proxyEmbeddings(
     call.callable.version.card,
     ctx.config.serve.moderation,
   );
-  if (restrictions !== null) {
-    if (!inputs.every((p): p is string => typeof p === "string")) {
-      throw new HubError(
-        "BAD_REQUEST",
-        `${label} checks inputs against its acceptable-use terms, which read text; send the input as text, not token ids`,
-        { param: "input" },
-      );
-    }
-    await restrictions.checkPrompts(inputs, "input");
-  }
+  await restrictions?.checkPrompts(readableTexts(inputs, label, "input"), "input");
   const reserve = inputs.reduce(
     (n, p) => n + (typeof p === "string" ? Math.ceil(p.length / CHARS_PER_TOKEN) : p.length),
     0,

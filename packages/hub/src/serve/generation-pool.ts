@@ -158,6 +158,11 @@ export class GenerationPool {
     return this.model.tokenizer.decode(ids);
   }
 
+  /** The worker with the fewest jobs, which a new one goes to. */
+  private leastBusy(): Slot {
+    return this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+  }
+
   private capacity(): number {
     return this.slots.length * this.options.batching.maxBatch;
   }
@@ -212,7 +217,7 @@ export class GenerationPool {
     if (!this.hasRoom) {
       return Promise.reject(queueFull(this.name));
     }
-    const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    const slot = this.leastBusy();
     const id = this.nextId++;
     return new Promise<GenerationResult>((resolve, reject) => {
       const onAbort = (): void => {
@@ -258,7 +263,7 @@ export class GenerationPool {
     }
     return Promise.all(
       inputs.map((ids) => {
-        const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+        const slot = this.leastBusy();
         const id = this.nextId++;
         return new Promise<Float32Array>((resolve, reject) => {
           slot.jobs.set(id, {
