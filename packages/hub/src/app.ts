@@ -204,7 +204,13 @@ export async function buildApp(options: AppOptions): Promise<BuiltApp> {
     signals: new SignalWatch(
       store.db,
       config.signals,
-      (hit) => raiseSignal(ctx, hit),
+      (hit) =>
+        raiseSignal(ctx, hit, (rule, err) => {
+          app.log.warn(
+            { err },
+            `signal rule ${rule.id} (${rule.source}) could not be evaluated, so it does not hold`,
+          );
+        }),
       (message, err) => {
         app.log.error({ err }, message);
       },

@@ -4,12 +4,6 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { passwordProblem } from "./passwords/index.js";
-import {
-  SIGNAL_ACTIONS,
-  SIGNAL_KIND_NAMES,
-  type SignalAction,
-  type SignalKind,
-} from "./limits/signal-kinds.js";
 
 /** Where the relational store lives. */
 export type DatabaseConfig =
@@ -120,7 +114,7 @@ export interface Config {
   readonly limits: LimitsConfig;
   /** How long usage records of hosted inference are kept (docs/usage.md). */
   readonly usage: UsageConfig;
-  /** Abuse signals' thresholds and actions (docs/signals.md). */
+  /** Abuse signals' thresholds and throttle (docs/signals.md). */
   readonly signals: SignalConfig;
 }
 
@@ -146,38 +140,18 @@ export interface SignalConfig {
   readonly contentPolicyRefusals: number;
   /** Keys each detector keeps in memory, the least recently seen dropped first (GATEHOUSE_SIGNAL_KEYS, default 10000). */
   readonly keys: number;
-  /** The action per kind (GATEHOUSE_SIGNAL_ACTIONS, e.g. `spike=throttle,key_sharing=suspend`; notify otherwise). */
-  readonly actions: Readonly<Record<SignalKind, SignalAction>>;
   /** The requests per minute a throttled token or user is held to (GATEHOUSE_SIGNAL_THROTTLE_PER_MINUTE, default 10). */
   readonly throttlePerMinute: number;
 }
 
-function parseSignalActions(env: Env): Record<SignalKind, SignalAction> {
-  const variable = "GATEHOUSE_SIGNAL_ACTIONS";
-  const actions = Object.fromEntries(SIGNAL_KIND_NAMES.map((k) => [k, "notify"])) as Record<
-    SignalKind,
-    SignalAction
-  >;
-  for (const pair of (env[variable] ?? "").split(",").filter((p) => p.trim() !== "")) {
-    const [kind = "", action = ""] = pair.split("=").map((p) => p.trim());
-    if (!(SIGNAL_KIND_NAMES as string[]).includes(kind)) {
-      throw new ConfigError(
-        variable,
-        `"${kind}" is not a signal kind (${SIGNAL_KIND_NAMES.join(", ")})`,
-      );
-    }
-    if (!(SIGNAL_ACTIONS as string[]).includes(action)) {
-      throw new ConfigError(
-        variable,
-        `"${action}" is not an action (${SIGNAL_ACTIONS.join(", ")})`,
-      );
-    }
-    actions[kind as SignalKind] = action as SignalAction;
-  }
-  return actions;
-}
-
 function parseSignals(env: Env): SignalConfig {
+  if (env.GATEHOUSE_SIGNAL_ACTIONS !== undefined) {
+    throw new ConfigError(
+      "GATEHOUSE_SIGNAL_ACTIONS",
+      "what a signal does is decided by the `signals:` rules of the policy files, not by a setting; " +
+        "write them there (docs/signals.md#actions) and unset this variable",
+    );
+  }
   return {
     spikeFactor: nonNegativeNumberOr(env, "GATEHOUSE_SIGNAL_SPIKE_FACTOR", 10, 1_000_000),
     spikeMinCalls: positiveIntOr(env, "GATEHOUSE_SIGNAL_SPIKE_MIN_CALLS", 300, 1_000_000_000),
@@ -194,7 +168,6 @@ function parseSignals(env: Env): SignalConfig {
       1_000_000_000,
     ),
     keys: positiveIntOr(env, "GATEHOUSE_SIGNAL_KEYS", 10_000, 10_000_000),
-    actions: parseSignalActions(env),
     throttlePerMinute: positiveIntOr(
       env,
       "GATEHOUSE_SIGNAL_THROTTLE_PER_MINUTE",

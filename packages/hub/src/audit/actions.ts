@@ -70,7 +70,9 @@ export const AUDIT_ACTIONS = {
   "limits.tier":
     "a user or organisation moved to another usage tier: promoted or demoted by the policy's rules, or approved for a tier (and pinned there) or released by an administrator",
   "signal.open":
-    "an abuse signal opened about a token, user or address; details give its kind, the action taken and what was seen",
+    "an abuse signal opened about a token, user or address; details give its kind, the action taken, the policy's signal rules that asked for it and what was seen",
+  "signal.escalate":
+    "a later trip of an open abuse signal met a signal rule asking for a stronger action (throttle or suspend), which was taken; details name the rules",
   "signal.close": "an abuse signal was closed with a reason; a token it suspended works again",
 } as const;
 

@@ -13,7 +13,8 @@ export const WEBHOOK_EVENTS = {
   "release.transitioned": "a version moved to another stage (withdrawal included)",
   "release.pending_signoff": "a requested stage change waits for reviewers' sign-offs",
   "version.withdrawn": "a version was withdrawn: nobody downloads or calls it any more",
-  "usage.signal": "an abuse signal opened about calls to a served version of the model",
+  "usage.signal":
+    "an abuse signal opened, or escalated to a stronger action, about calls to a served version of the model",
 } as const;
 
 export type WebhookEventType = keyof typeof WEBHOOK_EVENTS;
@@ -100,7 +101,7 @@ export interface WebhookEventData {
   };
   readonly "usage.signal": {
     readonly model: ModelRef;
-    /** The version whose call opened the signal. */
+    /** The version whose call opened or escalated the signal. */
     readonly version: VersionRef;
     readonly signal: {
       readonly id: string;
@@ -108,8 +109,13 @@ export interface WebhookEventData {
       /** Whose calls: a token or user by id; an address is personal data and left out (null). */
       readonly subject: { readonly kind: "token" | "user" | "address"; readonly id: string | null };
       readonly action: "notify" | "throttle" | "suspend";
+      /** The policy's signal rules that asked for the action; empty for a plain notify. */
+      readonly rules: readonly string[];
       readonly count: number;
+      /** 1 when it opens; more when a later trip escalated it. */
+      readonly trips: number;
       readonly firstSeen: string;
+      readonly lastSeen: string;
       readonly details: Readonly<Record<string, unknown>>;
     };
   };

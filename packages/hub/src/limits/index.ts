@@ -88,3 +88,17 @@ export {
   type ObservedCall,
   type SignalHit,
 } from "./signal-detectors.js";
+export {
+  SIGNAL_ACTIONS,
+  SIGNAL_KIND_NAMES,
+  type SignalAction,
+  type SignalKind,
+  type SignalSubjectKind,
+} from "./signal-kinds.js";
+export {
+  decideSignalAction,
+  strongerAction,
+  type SignalDecision,
+  type SignalFacts,
+  type SignalRule,
+} from "./signal-rules.js";

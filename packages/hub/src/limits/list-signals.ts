@@ -26,8 +26,12 @@ export interface UsageSignal {
   readonly firstSeen: string;
   readonly lastSeen: string;
   readonly count: number;
+  /** 1 when it opened, one more for each later trip. */
+  readonly trips: number;
   readonly details: Readonly<Record<string, unknown>>;
   readonly action: SignalAction;
+  /** The policy's signal rules that asked for the action; empty for a plain notify. */
+  readonly rules: readonly string[];
   readonly closedBy: string | null;
   readonly closedAt: string | null;
   readonly closeReason: string | null;
@@ -110,8 +114,10 @@ export function signalOf(row: SignalRow, showAddress: boolean): UsageSignal {
     firstSeen: row.first_seen,
     lastSeen: row.last_seen,
     count: row.count,
+    trips: row.trips,
     details: JSON.parse(row.details) as Record<string, unknown>,
     action: row.action,
+    rules: JSON.parse(row.rules) as string[],
     closedBy: row.closed_by,
     closedAt: row.closed_at,
     closeReason: row.close_reason,

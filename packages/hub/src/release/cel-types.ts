@@ -34,7 +34,7 @@ export const TYPE: CelShape = { kind: "type" };
 
 export const listOf = (elem: CelShape): CelShape => ({ kind: "list", elem });
 export const nullable = (of: CelShape): CelShape => ({ kind: "nullable", of });
-const oneOf = (what: string, values: readonly string[]): CelShape => ({
+export const oneOf = (what: string, values: readonly string[]): CelShape => ({
   kind: "string",
   values,
   what,
@@ -46,7 +46,7 @@ function object<T>(name: string, fields: Fields<T>): CelShape {
   return { kind: "object", name, fields };
 }
 
-const STAGE = oneOf("stage", [...STAGES, "withdrawn"]);
+export const STAGE = oneOf("stage", [...STAGES, "withdrawn"]);
 const TIER = oneOf("risk tier", RISK_TIERS);
 
 type Element<L> = L extends readonly (infer E)[] ? E : never;

@@ -13,10 +13,16 @@ import {
   type Node,
   type YAMLMap,
 } from "yaml";
-import { NO_POLICY_LIMITS, type PolicyLimits, type Tier } from "../limits/index.js";
+import {
+  NO_POLICY_LIMITS,
+  type PolicyLimits,
+  type SignalRule,
+  type Tier,
+} from "../limits/index.js";
 import { POLICY_VARIABLES, type CelShape } from "./cel-types.js";
 import { CelTypeError, checkExpression } from "./check-expression.js";
-import { loadLimits, loadTiers, mergeLimits } from "./usage-sections.js";
+import { loadSignalRules } from "./signal-section.js";
+import { loadLimits, loadTiers, mergeLimits, type CompileBool } from "./usage-sections.js";
 
 /**
  * The policy Gatehouse ships, read at run time beside the package: the same
@@ -66,6 +72,8 @@ export interface LoadedPolicy {
   readonly tiers: readonly Tier[];
   /** Its `limits:` section, empty without one. */
   readonly limits: PolicyLimits;
+  /** Its `signals:` section (signal-section.ts), empty without one. */
+  readonly signalRules: readonly SignalRule[];
 }
 
 /** Every rule the hub checks, in load order, and a hash that names this exact set. */
@@ -78,6 +86,8 @@ export interface PolicySet {
   readonly tiers: readonly Tier[];
   /** Usage limits the files set, beside those administrators set. */
   readonly limits: PolicyLimits;
+  /** The rules that decide what an abuse signal does, from every file, in load order. */
+  readonly signalRules: readonly SignalRule[];
 }
 
 /** A policy file that cannot be loaded, with the file and line at fault. */
@@ -102,6 +112,7 @@ const RULE_KEYS = new Set([
   "override",
 ]);
 const ID = /^[a-z0-9][a-z0-9-]*$/;
+const FILE_KEYS: readonly string[] = ["policy", "rules", "tiers", "limits", "signals"];
 
 /**
  * Parses and compiles one policy file's text. Every rule's `when` and
@@ -134,11 +145,11 @@ export function loadPolicyText(text: string, file: string): LoadedPolicy {
   }
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? pair.key.value : null;
-    if (key !== "policy" && key !== "rules" && key !== "tiers" && key !== "limits") {
+    if (!FILE_KEYS.includes(key as string)) {
       throw new PolicyLoadError(
         file,
         lineAt(pair.key),
-        `unknown key ${JSON.stringify(key)}; a policy file has \`policy:\`, \`rules:\`, \`tiers:\` and \`limits:\``,
+        `unknown key ${JSON.stringify(key)}; a policy file has ${FILE_KEYS.map((k) => `\`${k}:\``).join(", ")}`,
       );
     }
   }
@@ -174,28 +185,27 @@ export function loadPolicyText(text: string, file: string): LoadedPolicy {
   return { name, file, rules, ...usageSections(root, { file, policy: name, lineAt, env }) };
 }
 
-/** The file's `tiers:` and `limits:` sections (usage-sections.ts), faults named by `file:line`. */
+/** The file's `tiers:`, `limits:` and `signals:` sections, faults named by `file:line`. */
 function usageSections(
   root: YAMLMap,
   ctx: RuleContext,
-): { tiers: readonly Tier[]; limits: PolicyLimits } {
+): { tiers: readonly Tier[]; limits: PolicyLimits; signalRules: readonly SignalRule[] } {
   const fault = (node: Node | null | undefined, reason: string): never => {
     throw new PolicyLoadError(ctx.file, ctx.lineAt(node), reason);
   };
   const tiersNode = root.get("tiers", true) as Node | undefined;
   const limitsNode = root.get("limits", true) as Node | undefined;
+  const signalsNode = root.get("signals", true) as Node | undefined;
+  const compileBool: CompileBool = (source, node, key, variables) =>
+    compile(source, node, key, ctx, variables);
   return {
     tiers:
-      tiersNode === undefined
-        ? []
-        : loadTiers(
-            tiersNode,
-            ctx.file,
-            ctx.lineAt,
-            (source, node, key, variables) => compile(source, node, key, ctx, variables),
-            fault,
-          ),
+      tiersNode === undefined ? [] : loadTiers(tiersNode, ctx.file, ctx.lineAt, compileBool, fault),
     limits: limitsNode === undefined ? NO_POLICY_LIMITS : loadLimits(limitsNode, ctx.file, fault),
+    signalRules:
+      signalsNode === undefined
+        ? []
+        : loadSignalRules(signalsNode, ctx.file, ctx.lineAt, compileBool, fault),
   };
 }
 
@@ -394,12 +404,27 @@ export function policySet(policies: readonly LoadedPolicy[]): PolicySet {
   if ("clash" in limits) {
     throw new PolicyLoadError(limits.file, 1, limits.clash);
   }
+  const signalRules = policies.flatMap((p) => p.signalRules);
+  const signalIds = new Map<string, string>();
+  for (const rule of signalRules) {
+    const before = signalIds.get(rule.id);
+    if (before !== undefined) {
+      const [file = "", line = "1"] = rule.source.split(/:(?=\d+$)/);
+      throw new PolicyLoadError(
+        file,
+        Number(line),
+        `signal rule '${rule.id}' is already defined at ${before}`,
+      );
+    }
+    signalIds.set(rule.id, rule.source);
+  }
   return {
     policies,
     rules: policies.flatMap((p) => p.rules),
     hash,
     tiers: first?.tiers ?? [],
     limits,
+    signalRules,
   };
 }
 

@@ -700,6 +700,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable("usage_signals").addColumn("throttled_limits", "text").execute();
     },
   },
+  "0024-signal-rules": {
+    async up(db: Kysely<unknown>) {
+      // Signal actions come from the policy's `signals:` rules, judged again at every trip.
+      await db.schema
+        .alterTable("usage_signals")
+        .addColumn("trips", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable("usage_signals")
+        .addColumn("rules", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -402,6 +402,10 @@ export interface UsageSignalsTable {
   /** JSON: what each detector saw at its last trip. */
   details: string;
   action: "notify" | "throttle" | "suspend";
+  /** Its trips: 1 when it opens, one more each time a detector counts it again. */
+  trips: number;
+  /** JSON list: the ids of the policy's signal rules that asked for its action; empty for a plain notify. */
+  rules: string;
   /**
    * JSON `{spec, setBy, setAt}`: the subject's limits its throttle replaced,
    * `spec` null where there were none; null when it throttled nothing.

@@ -257,6 +257,13 @@ describe("configuration", () => {
     });
   }
 
+  it("rejects GATEHOUSE_SIGNAL_ACTIONS, pointing to the policy's signal rules that decide actions", () => {
+    assert.throws(
+      () => loadConfig({ GATEHOUSE_SIGNAL_ACTIONS: "spike=throttle" }),
+      /^ConfigError: GATEHOUSE_SIGNAL_ACTIONS: what a signal does is decided by the `signals:` rules of the policy files, not by a setting; write them there \(docs\/signals\.md#actions\) and unset this variable$/,
+    );
+  });
+
   it("rejects a moderation timeout that is not a whole number of seconds", () => {
     assertRejects(
       {

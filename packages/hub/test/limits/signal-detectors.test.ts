@@ -20,14 +20,6 @@ const CONFIG: SignalConfig = {
   duplicateSimilarity: 0.8,
   contentPolicyRefusals: 2,
   keys: 100,
-  actions: {
-    spike: "notify",
-    key_sharing: "notify",
-    probing: "notify",
-    ignored_retry_after: "notify",
-    near_duplicates: "notify",
-    content_policy: "notify",
-  },
   throttlePerMinute: 10,
 };
 

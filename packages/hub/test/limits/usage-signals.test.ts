@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runWebhookDeliveries } from "../../src/events/index.js";
 import { gatehouse, tempHome } from "../cli/run-cli.js";
@@ -18,13 +20,26 @@ const ENV = {
   GATEHOUSE_SIGNAL_PROBING_FAILURES: "4",
   GATEHOUSE_SIGNAL_RETRY_IGNORED: "2",
   GATEHOUSE_SIGNAL_DUPLICATE_CALLS: "5",
-  GATEHOUSE_SIGNAL_ACTIONS: "spike=throttle, near_duplicates=suspend",
   GATEHOUSE_SIGNAL_THROTTLE_PER_MINUTE: "1",
   // The test client is the proxy: X-Forwarded-For gives each call its address.
   GATEHOUSE_TRUST_PROXY: "127.0.0.1",
   GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: "true",
   GATEHOUSE_WEBHOOK_INTERVAL: "86400",
 };
+
+/** The policy's signal rules: spikes throttle, floods of near-duplicates at the api stage suspend. */
+const SIGNAL_POLICY = `policy: abuse
+rules: []
+signals:
+  - id: throttle-spikes
+    description: A burst far above a token's own baseline is held to a trickle
+    when: signal.kind == "spike"
+    action: throttle
+  - id: suspend-extraction
+    description: Near-duplicate floods at the api stage look like model extraction
+    when: signal.kind == "near_duplicates" && version != null && version.stage == "api"
+    action: suspend
+`;
 
 interface Signal {
   id: string;
@@ -34,7 +49,9 @@ interface Signal {
   tokenId: string | null;
   version: string | null;
   count: number;
+  trips: number;
   action: string;
+  rules: string[];
   details: Record<string, unknown>;
   closedBy: string | null;
   closeReason: string | null;
@@ -50,6 +67,7 @@ for (const dialect of DIALECTS) {
     let stranger: string;
     const tokens: Record<string, string> = {};
     let calls = 0;
+    let policyDir: string;
 
     const infer = async (token: string | undefined, body: unknown, address?: string) => {
       calls += 1;
@@ -88,7 +106,9 @@ for (const dialect of DIALECTS) {
 
     before(async () => {
       iris = await trainIris();
-      hub = await startHub(dialect, ENV);
+      policyDir = await mkdtemp(path.join(tmpdir(), "gatehouse-signal-policy-"));
+      await writeFile(path.join(policyDir, "abuse.yaml"), SIGNAL_POLICY);
+      hub = await startHub(dialect, { ...ENV, GATEHOUSE_POLICY_DIR: policyDir });
       home = await tempHome();
       receiver = await Receiver.start();
       owner = await hub.createUser("olivia");
@@ -115,9 +135,10 @@ for (const dialect of DIALECTS) {
       await hub.close();
       await iris.cleanup();
       await rm(home.home, { recursive: true, force: true });
+      await rm(policyDir, { recursive: true, force: true });
     });
 
-    it("opens a spike signal on a burst from a new key, throttles its token, and opens no second one while it is open", async () => {
+    it("opens a spike signal on a burst from a new key, throttles its token as the policy's rule says, and opens no second one while it is open", async () => {
       const sam = tokens.sam ?? "";
       for (let i = 0; i < 9; i += 1) {
         assert.equal((await infer(sam, irisRequest(IRIS_ROWS))).status, 200);
@@ -126,8 +147,26 @@ for (const dialect of DIALECTS) {
       const spike = await signalOf("spike");
       const samToken = await tokenIdOf("sam");
       assert.deepEqual(
-        [spike.state, spike.subject, spike.tokenId, spike.version, spike.count, spike.action],
-        ["open", { kind: "token", id: samToken }, samToken, "acme/iris@v1", 9, "throttle"],
+        [
+          spike.state,
+          spike.subject,
+          spike.tokenId,
+          spike.version,
+          spike.count,
+          spike.trips,
+          spike.action,
+          spike.rules,
+        ],
+        [
+          "open",
+          { kind: "token", id: samToken },
+          samToken,
+          "acme/iris@v1",
+          9,
+          1,
+          "throttle",
+          ["throttle-spikes"],
+        ],
       );
       assert.equal(spike.details.calls, 9);
       // The throttle is the token's limits, set by the signal, through the limits' own table.
@@ -148,15 +187,18 @@ for (const dialect of DIALECTS) {
       }
       assert.ok(statuses.includes(429), `throttled calls answer 429: ${statuses.join(", ")}`);
       await settle();
-      assert.equal((await signalOf("spike")).id, spike.id, "no second signal while one is open");
+      const again = await signalOf("spike");
+      assert.equal(again.id, spike.id, "no second signal while one is open");
+      assert.deepEqual([again.action, again.rules], ["throttle", ["throttle-spikes"]]);
     });
 
-    it("opens key_sharing when one token calls from more addresses than allowed in an hour", async () => {
+    it("opens key_sharing when one token calls from more addresses than allowed in an hour, and only notifies without a rule for it", async () => {
       for (const address of ["198.51.100.1", "198.51.100.2", "198.51.100.3"]) {
         assert.equal((await infer(tokens.kim, irisRequest(IRIS_ROWS), address)).status, 200);
       }
       await settle();
       const shared = await signalOf("key_sharing");
+      assert.deepEqual([shared.action, shared.rules], ["notify", []], "no rule names key_sharing");
       assert.deepEqual(
         [shared.subject, shared.action, shared.details.addresses],
         [{ kind: "token", id: await tokenIdOf("kim") }, "notify", 3],
@@ -197,7 +239,7 @@ for (const dialect of DIALECTS) {
       assert.equal(ignored.count, 2, `answers ${statuses.join(", ")}`);
     });
 
-    it("opens near_duplicates on a flood of slightly varied inputs, suspends the token, and closing it restores the token", async () => {
+    it("opens near_duplicates on a flood of slightly varied inputs, suspends the token by the policy's rule, and closing it restores the token", async () => {
       const dan = tokens.dan ?? "";
       // Ten rows (40 values); each call moves one value far: about 95% of the shingles stay.
       const rows = Array.from({ length: 10 }, (_, i) => IRIS_ROWS[i % 4]?.map((v) => v + i) ?? []);
@@ -210,8 +252,8 @@ for (const dialect of DIALECTS) {
       await settle();
       const flood = await signalOf("near_duplicates");
       assert.deepEqual(
-        [flood.subject.id, flood.count, flood.action],
-        [await tokenIdOf("dan"), 5, "suspend"],
+        [flood.subject.id, flood.count, flood.action, flood.rules],
+        [await tokenIdOf("dan"), 5, "suspend", ["suspend-extraction"]],
       );
       const refused = await infer(dan, irisRequest(IRIS_ROWS));
       assert.equal(refused.status, 403);

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
 import OpenAI from "openai";
@@ -311,10 +314,21 @@ describe("use checks of a version's acceptable-use terms at call time", () => {
     );
   });
 
-  it("suspends a refused key where the hub's signal actions say so", async () => {
+  it("suspends a refused key where a signal rule of the policy says so", async () => {
+    const policyDir = await mkdtemp(path.join(tmpdir(), "gatehouse-content-policy-"));
+    await writeFile(
+      path.join(policyDir, "abuse.yaml"),
+      `policy: abuse
+rules: []
+signals:
+  - id: suspend-refused
+    when: signal.kind == "content_policy"
+    action: suspend
+`,
+    );
     const strict = await startHub("sqlite", {
       GATEHOUSE_MODERATION_URL: moderation.url,
-      GATEHOUSE_SIGNAL_ACTIONS: "content_policy=suspend",
+      GATEHOUSE_POLICY_DIR: policyDir,
     });
     try {
       const olivia = await strict.createUser("olivia");
@@ -348,6 +362,7 @@ describe("use checks of a version's acceptable-use terms at call time", () => {
       );
     } finally {
       await strict.close();
+      await rm(policyDir, { recursive: true, force: true });
     }
   });
 

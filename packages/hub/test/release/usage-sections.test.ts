@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import type { TierFacts } from "../../src/limits/index.js";
+import { decideSignalAction, type SignalFacts, type TierFacts } from "../../src/limits/index.js";
 import { PolicyLoadError, loadPolicyText, policySet } from "../../src/release/load-policy.js";
 
 const HEAD = "policy: usage\nrules: []\n";
@@ -148,5 +149,149 @@ describe("the tiers: and limits: sections of a policy file", () => {
       () => policySet([limits("a"), limits("b")]),
       /b\.yaml:1: limits\.users\.kai is already set in a\.yaml/,
     );
+  });
+});
+
+const signalFacts = (over: Partial<SignalFacts["signal"]> = {}, stage = "api"): SignalFacts => ({
+  signal: {
+    kind: "spike",
+    subject: "token",
+    count: 300,
+    trips: 1,
+    details: { calls: 300 },
+    ...over,
+  },
+  model: { name: "acme/iris", namespace: "acme" },
+  version: { name: "v1", stage },
+  caller: { user: "kai", tier: "free" },
+});
+
+describe("the signals: section of a policy file", () => {
+  it("loads rules that read the signal, the version called and the caller, and decides the strongest action", () => {
+    const p = loadPolicyText(
+      `${HEAD}signals:
+  - id: throttle-spikes
+    description: bursts far above a key's baseline
+    when: signal.kind == "spike" && signal.details.calls > 200
+    action: throttle
+  - id: suspend-repeat
+    when: signal.trips >= 2 && version != null && version.stage == "api" && caller.tier == "free"
+    action: suspend
+  - id: tell-us
+    when: "true"
+    action: notify
+`,
+      "usage.yaml",
+    );
+    assert.deepEqual(
+      p.signalRules.map((r) => [r.id, r.action, r.description, r.source]),
+      [
+        ["throttle-spikes", "throttle", "bursts far above a key's baseline", "usage.yaml:4"],
+        ["suspend-repeat", "suspend", "", "usage.yaml:8"],
+        ["tell-us", "notify", "", "usage.yaml:11"],
+      ],
+    );
+    const errors: string[] = [];
+    const decide = (facts: SignalFacts) =>
+      decideSignalAction(p.signalRules, facts, (rule) => errors.push(rule.id));
+    assert.deepEqual(decide(signalFacts()), { action: "throttle", rules: ["throttle-spikes"] });
+    assert.deepEqual(decide(signalFacts({ details: { calls: 150 } })), {
+      action: "notify",
+      rules: ["tell-us"],
+    });
+    assert.deepEqual(decide(signalFacts({ trips: 2 })), {
+      action: "suspend",
+      rules: ["suspend-repeat"],
+    });
+    assert.deepEqual(decide(signalFacts({ trips: 2 }, "open")), {
+      action: "throttle",
+      rules: ["throttle-spikes"],
+    });
+    // A suspension needs a token: a user is throttled instead, an address only notified.
+    assert.deepEqual(decide(signalFacts({ trips: 2, subject: "user" })), {
+      action: "throttle",
+      rules: ["suspend-repeat"],
+    });
+    assert.deepEqual(decide(signalFacts({ subject: "address" })), {
+      action: "notify",
+      rules: ["throttle-spikes"],
+    });
+    assert.deepEqual(errors, []);
+    // A detail another kind reports is missing here: that rule does not hold, and is reported.
+    assert.deepEqual(decide(signalFacts({ kind: "spike", details: { baseline: 2 } })), {
+      action: "notify",
+      rules: ["tell-us"],
+    });
+    assert.deepEqual(errors, ["throttle-spikes"]);
+  });
+
+  it("refuses a bad signal rule naming the file, the line and the field", () => {
+    assertLoadFails(
+      `${HEAD}signals:\n  - id: a\n    when: signal.kind == "spikes"\n    action: notify\n`,
+      5,
+      /signals\.a\.when.*spikes/,
+    );
+    assertLoadFails(
+      `${HEAD}signals:\n  - id: a\n    when: signal.kind == "spike"\n    action: ban\n`,
+      6,
+      /`signals\.a\.action` must be one of notify, throttle, suspend/,
+    );
+    assertLoadFails(
+      `${HEAD}signals:\n  - id: a\n    when: signal.calls > 3\n    action: notify\n`,
+      5,
+      /signals\.a\.when.*calls/,
+    );
+    assertLoadFails(`${HEAD}signals:\n  - id: a\n    action: notify\n`, 4, /signals\.a\.when/);
+    assertLoadFails(
+      `${HEAD}signals:\n  - id: a\n    when: "true"\n    action: notify\n    then: suspend\n`,
+      7,
+      /unknown signal rule key "then"/,
+    );
+    assertLoadFails(`${HEAD}signals:\n  kind: spike\n`, 4, /`signals:` must be a list/);
+    assertLoadFails(
+      `${HEAD}signals:\n  - id: a\n    when: "true"\n    action: notify\n  - id: a\n    when: "true"\n    action: notify\n`,
+      7,
+      /signal rule 'a' is defined twice/,
+    );
+    const file = (name: string) =>
+      loadPolicyText(
+        `policy: ${name}\nrules: []\nsignals:\n  - id: same\n    when: "true"\n    action: notify\n`,
+        `${name}.yaml`,
+      );
+    assert.throws(
+      () => policySet([file("a"), file("b")]),
+      /^PolicyLoadError: b\.yaml:4: signal rule 'same' is already defined at a\.yaml:4/,
+    );
+  });
+
+  it("loads the example of docs/signals.md, which decides as the page says", () => {
+    const doc = readFileSync(new URL("../../../../docs/signals.md", import.meta.url), "utf8");
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(yaml !== undefined, "docs/signals.md has a policy example");
+    const { signalRules } = policySet([loadPolicyText(yaml, "docs/signals.md")]);
+    const decide = (facts: SignalFacts) =>
+      decideSignalAction(signalRules, facts, (rule, err) => {
+        throw new Error(`${rule.id}: ${String(err)}`);
+      });
+    assert.deepEqual(decide(signalFacts({ kind: "near_duplicates", details: {} })), {
+      action: "suspend",
+      rules: ["suspend-extraction"],
+    });
+    assert.deepEqual(decide(signalFacts({ kind: "probing", details: {} })), {
+      action: "throttle",
+      rules: ["throttle-probes"],
+    });
+    assert.deepEqual(decide(signalFacts({ kind: "probing", trips: 2, details: {} })), {
+      action: "suspend",
+      rules: ["suspend-persistent-probes"],
+    });
+    assert.deepEqual(decide(signalFacts({ details: { calls: 1001 } })), {
+      action: "throttle",
+      rules: ["throttle-free-tier-spikes"],
+    });
+    assert.deepEqual(decide(signalFacts({ details: { calls: 1000 } })), {
+      action: "notify",
+      rules: [],
+    });
   });
 });

@@ -75,5 +75,6 @@ export const AUDIT_ACTIONS = [
   "limits.clear",
   "limits.tier",
   "signal.open",
+  "signal.escalate",
   "signal.close",
 ] as const;
