@@ -67,7 +67,7 @@ export function findTextModel(
   facts: CallFacts | undefined,
 ): Promise<Callable> {
   const { repo, version } = parseModelId(model);
-  return findServedVersion(ctx, caller.actor, repo, version, modelNotFound(model), facts);
+  return findServedVersion(ctx, caller.actor, repo, version, () => modelNotFound(model), facts);
 }
 
 /**

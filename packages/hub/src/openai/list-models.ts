@@ -31,7 +31,7 @@ export async function listModels(ctx: HubContext, actor: Actor): Promise<OpenAiM
         actor,
         { namespace: served.namespace, name: served.name },
         served.versionName,
-        modelNotFound(id),
+        () => modelNotFound(id),
       );
     } catch {
       continue;

@@ -50,7 +50,7 @@ export async function findCallable(
     actor,
     parseOipModelName(oipName),
     versionName,
-    modelNotFound(oipName, versionName),
+    () => modelNotFound(oipName, versionName),
     facts,
   );
 }
@@ -60,7 +60,8 @@ export async function findCallable(
  * `version.infer` on it afresh (grants, allow-lists and stages change at any
  * time, so a withdrawn version stops answering at once). Without a version,
  * the newest served version the caller may call. A model or version that does
- * not exist, is not served or that the caller may not see gets `notFound`; a
+ * not exist, is not served or that the caller may not see gets `notFound()`
+ * (made only then: an error's stack costs more than the lookup); a
  * caller who may see a version but not call it gets its stage's refusal (sign
  * in, ask for access, withdrawn). The version found is noted in `facts`, for
  * the call's usage record.
@@ -70,17 +71,17 @@ export async function findServedVersion(
   actor: Actor,
   repo: { namespace: string; name: string } | null,
   versionName: string | undefined,
-  notFound: HubError,
+  notFound: () => HubError,
   facts?: CallFacts,
 ): Promise<Callable> {
   if (repo === null) {
-    throw notFound;
+    throw notFound();
   }
   let model: ModelRecord;
   try {
     model = await loadModel(ctx, actor, repo.namespace, repo.name, "version.infer");
   } catch (err) {
-    throw isNotFound(err) ? notFound : err;
+    throw isNotFound(err) ? notFound() : err;
   }
   const candidates = versionName === undefined ? await servedOfModel(ctx.db, model.id) : undefined;
   let refusal: Error | null = null;
@@ -103,5 +104,5 @@ export async function findServedVersion(
       }
     }
   }
-  throw refusal ?? notFound;
+  throw refusal ?? notFound();
 }
