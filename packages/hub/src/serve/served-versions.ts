@@ -63,7 +63,24 @@ const served = (db: Db) =>
 
 type Row = Awaited<ReturnType<ReturnType<typeof served>["execute"]>>[number];
 
+/**
+ * Each kept row's ServedVersion, made once: kept reads answer the same frozen
+ * row until the store changes, and parsing its signature on every call cost
+ * more than the read. Entries go with their rows.
+ */
+const madeFrom = new WeakMap<Row, ServedVersion>();
+
 function toServed(row: Row): ServedVersion {
+  const made = madeFrom.get(row);
+  if (made !== undefined) {
+    return made;
+  }
+  const version = makeServed(row);
+  madeFrom.set(row, version);
+  return version;
+}
+
+function makeServed(row: Row): ServedVersion {
   return {
     versionId: row.version_id,
     modelId: row.model_id,
