@@ -1,4 +1,4 @@
-import { evidenceStaleness, validateEvidence, type Evidence } from "@gatehouse/ml";
+import { evidenceStaleness, validateEvidence, type Evidence } from "@gatehouse/ml/evidence";
 import { appendAuditEvent, type RequestOrigin } from "../audit/index.js";
 import { requireScope, type Actor } from "../auth/index.js";
 import type { HubContext } from "../context.js";

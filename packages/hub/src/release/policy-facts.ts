@@ -1,5 +1,5 @@
 import { buffer } from "node:stream/consumers";
-import { evidenceStaleness, type Evidence } from "@gatehouse/ml";
+import { evidenceStaleness, type Evidence } from "@gatehouse/ml/evidence";
 import type { HubContext } from "../context.js";
 import type { ModelRecord, VersionAccess, VersionRecord } from "../registry/index.js";
 import type { Db } from "../store/index.js";

@@ -1,4 +1,4 @@
-import { readOnnxModelInfo } from "../onnx/index.js";
+import { readOnnxModelInfo } from "../onnx/read-onnx-model-info.js";
 import type { BpeTokenizer } from "./bpe-tokenizer.js";
 import { checkGptConfig, type GptConfig } from "./gpt-config.js";
 import {
