@@ -85,7 +85,9 @@ export { inputSignature } from "./input-signature.js";
 export {
   SignalDetectors,
   SIGNAL_WINDOWS_MS,
+  type CallerKey,
   type ObservedCall,
+  type SeedRequest,
   type SignalHit,
 } from "./signal-detectors.js";
 export {
@@ -102,3 +104,5 @@ export {
   type SignalFacts,
   type SignalRule,
 } from "./signal-rules.js";
+export { BASELINE_ALPHA, SEED_HOURS, seedBaseline, type HourlyCalls } from "./spike-baseline.js";
+export { readSpikeBaseline } from "./read-spike-baseline.js";

@@ -2,6 +2,7 @@ import type { SignalConfig } from "../config.js";
 import { BoundedMap } from "../store/index.js";
 import { estimateJaccard } from "./minhash.js";
 import type { SignalKind, SignalSubjectKind } from "./signal-kinds.js";
+import { BASELINE_ALPHA } from "./spike-baseline.js";
 import type { UsageEntry } from "./usage-entry.js";
 
 const MINUTE = 60_000;
@@ -14,12 +15,6 @@ export const SIGNAL_WINDOWS_MS = {
   near_duplicates: 10 * MINUTE,
   content_policy: 10 * MINUTE,
 } as const satisfies Record<SignalKind, number>;
-
-/**
- * The weight of the newest five minutes in a key's baseline: an exponentially
- * weighted mean whose weights halve in about a day (288 windows of five minutes).
- */
-const BASELINE_ALPHA = 1 - 2 ** (-1 / 288);
 
 /** Signatures of recent inputs kept per key for the near-duplicate comparison. */
 const RECENT_SIGNATURES = 32;
@@ -43,10 +38,26 @@ export interface SignalHit {
   readonly entry: UsageEntry;
 }
 
+/** Whom a call counts against. */
+export interface CallerKey {
+  readonly subjectKind: SignalSubjectKind;
+  readonly subject: string;
+}
+
+/**
+ * Asks for the spike baseline of a token or user first seen by the detectors,
+ * from its history; answered later through `SignalDetectors.seeded`. Returns
+ * false when none will come (too many reads under way), and the key's
+ * baseline is then learnt from nothing.
+ */
+export type SeedRequest = (
+  subjectKind: Exclude<SignalSubjectKind, "address">,
+  subject: string,
+  at: Date,
+) => boolean;
+
 /** The key a call counts under: its token, else its user, else its address. */
-export function callerKey(
-  entry: UsageEntry,
-): { subjectKind: SignalSubjectKind; subject: string } | null {
+export function callerKey(entry: UsageEntry): CallerKey | null {
   if (entry.tokenId !== null) {
     return { subjectKind: "token", subject: entry.tokenId };
   }
@@ -79,6 +90,27 @@ function current(map: Map<string, WindowCount>, key: string, at: number, windowM
 interface SpikeState extends WindowCount {
   /** The weighted mean of the key's calls per five minutes before this window. */
   baseline: number;
+  /**
+   * While the key's seed is read: the window it was asked in, and the key's
+   * latest call, which a spike found when the seed arrives names.
+   */
+  seeding: { readonly from: number; entry: UsageEntry } | null;
+}
+
+/** A spike of `key` found at `entry`, with the window's calls and the baseline it was judged against. */
+function spikeHit(key: CallerKey, s: SpikeState, entry: UsageEntry): SignalHit {
+  return {
+    kind: "spike",
+    ...key,
+    at: entry.at,
+    count: s.count,
+    details: {
+      calls: s.count,
+      baseline: Math.round(s.baseline * 100) / 100,
+      windowMinutes: SIGNAL_WINDOWS_MS.spike / MINUTE,
+    },
+    entry,
+  };
 }
 
 interface SharingState extends WindowCount {
@@ -100,6 +132,10 @@ interface DuplicateState extends WindowCount {
  * key in fixed windows, at most `config.keys` keys per detector (the least
  * recently seen dropped first), so memory stays bounded whatever the traffic.
  * A detector reports a key once per window, when it crosses its threshold.
+ *
+ * With `requestSeed`, a token or user first seen starts the spike detector
+ * from its history: its calls count meanwhile, and its spike is decided once
+ * the seed arrives (`seeded`).
  */
 export class SignalDetectors {
   private readonly spikes: BoundedMap<string, SpikeState>;
@@ -109,7 +145,10 @@ export class SignalDetectors {
   private readonly duplicates: BoundedMap<string, DuplicateState>;
   private readonly refusals: BoundedMap<string, WindowCount>;
 
-  constructor(private readonly config: SignalConfig) {
+  constructor(
+    private readonly config: SignalConfig,
+    private readonly requestSeed: SeedRequest | null = null,
+  ) {
     this.spikes = new BoundedMap(config.keys);
     this.sharing = new BoundedMap(config.keys);
     this.probing = new BoundedMap(config.keys);
@@ -127,7 +166,7 @@ export class SignalDetectors {
     const hits: SignalHit[] = [];
     const add = (
       kind: SignalKind,
-      subject: { subjectKind: SignalSubjectKind; subject: string },
+      subject: CallerKey,
       count: number,
       details: Record<string, unknown>,
     ) => {
@@ -136,13 +175,9 @@ export class SignalDetectors {
     const at = entry.at.getTime();
     const id = `${key.subjectKind}:${key.subject}`;
 
-    const spike = this.spike(id, at);
+    const spike = this.spike(id, key, entry);
     if (spike !== null) {
-      add("spike", key, spike.count, {
-        calls: spike.count,
-        baseline: Math.round(spike.baseline * 100) / 100,
-        windowMinutes: SIGNAL_WINDOWS_MS.spike / MINUTE,
-      });
+      hits.push(spikeHit(key, spike, entry));
     }
     if (entry.tokenId !== null) {
       const shared = this.keySharing(entry.tokenId, entry, at);
@@ -198,12 +233,38 @@ export class SignalDetectors {
     return hits;
   }
 
-  private spike(id: string, at: number): SpikeState | null {
+  /**
+   * Gives a key whose seed was asked for its baseline from history, and decides
+   * on the calls of its current window counted meanwhile. A key dropped from
+   * memory since is left alone: its next call starts it again.
+   */
+  seeded(key: CallerKey, baseline: number): SignalHit | null {
+    const s = this.spikes.get(`${key.subjectKind}:${key.subject}`);
+    if (s === undefined || s.seeding === null) {
+      return null;
+    }
+    // The mean is linear in its windows: the seed, decayed by the windows closed since it
+    // was asked, adds to what was learnt meanwhile from nothing.
+    const closed = (s.start - s.seeding.from) / SIGNAL_WINDOWS_MS.spike;
+    s.baseline += baseline * (1 - BASELINE_ALPHA) ** closed;
+    const entry = s.seeding.entry;
+    s.seeding = null;
+    return this.spikeTripped(s) ? spikeHit(key, s, entry) : null;
+  }
+
+  private spike(id: string, key: CallerKey, entry: UsageEntry): SpikeState | null {
     const windowMs = SIGNAL_WINDOWS_MS.spike;
+    const at = entry.at.getTime();
     const start = at - (at % windowMs);
     let s = this.spikes.get(id);
     if (s === undefined) {
-      s = { start, count: 0, fired: false, baseline: 0 };
+      s = { start, count: 0, fired: false, baseline: 0, seeding: null };
+      if (
+        key.subjectKind !== "address" &&
+        this.requestSeed?.(key.subjectKind, key.subject, entry.at) === true
+      ) {
+        s.seeding = { from: start, entry };
+      }
     } else if (s.start !== start) {
       // The closed window joins the baseline, and each window without calls weighs it down.
       const empty = Math.max(0, (start - s.start) / windowMs - 1);
@@ -217,15 +278,25 @@ export class SignalDetectors {
     this.spikes.delete(id);
     this.spikes.set(id, s);
     s.count += 1;
+    if (s.seeding !== null) {
+      // Undecided until the seed arrives; a window that closes meanwhile is not judged.
+      s.seeding.entry = entry;
+      return null;
+    }
+    return this.spikeTripped(s) ? s : null;
+  }
+
+  /** Whether the key's current window is a spike not reported yet; marks it reported. */
+  private spikeTripped(s: SpikeState): boolean {
     if (
       !s.fired &&
       s.count >= this.config.spikeMinCalls &&
       s.count > this.config.spikeFactor * s.baseline
     ) {
       s.fired = true;
-      return s;
+      return true;
     }
-    return null;
+    return false;
   }
 
   private keySharing(tokenId: string, entry: UsageEntry, at: number): SharingState | null {

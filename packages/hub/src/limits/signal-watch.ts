@@ -1,6 +1,12 @@
 import type { SignalConfig } from "../config.js";
 import type { Db } from "../store/index.js";
-import { SignalDetectors, type ObservedCall, type SignalHit } from "./signal-detectors.js";
+import { readSpikeBaseline } from "./read-spike-baseline.js";
+import {
+  SignalDetectors,
+  type CallerKey,
+  type ObservedCall,
+  type SignalHit,
+} from "./signal-detectors.js";
 import type { RaisedSignal } from "./raise-signal.js";
 
 /** Calls waiting for the detectors; past this, new ones are dropped and counted. */
@@ -15,6 +21,9 @@ export interface SignalWatchStats {
   readonly dropped: number;
   readonly raised: number;
   readonly failures: number;
+  /** Spike baselines read from the usage totals, and reads that failed (those keys start from none). */
+  readonly seeds: number;
+  readonly seedFailures: number;
 }
 
 /** Where the watch reports trouble; the hub's logger. */
@@ -26,6 +35,11 @@ export type SignalLog = (message: string, err?: unknown) => void;
  * the current I/O. A detector's hit is raised (opened or counted on its open
  * signal) one at a time. It also keeps the set of tokens suspended by open
  * signals, which the limits consult on every call.
+ *
+ * A token or user new to the process has its spike baseline read from its
+ * hourly usage totals, once, while its calls go on counting; at most as many
+ * reads are under way as the detectors keep keys, beyond which a new key's
+ * baseline is learnt from nothing.
  */
 export class SignalWatch {
   private readonly detectors: SignalDetectors;
@@ -35,7 +49,17 @@ export class SignalWatch {
   /** Suspended token ids, each with the signal that suspended it. */
   private suspended = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
-  private counts = { observed: 0, dropped: 0, raised: 0, failures: 0 };
+  /** Baseline reads under way, by key, so that a key is read once at a time. */
+  private readonly seeding = new Map<string, Promise<void>>();
+  private readonly maxSeeding: number;
+  private counts = {
+    observed: 0,
+    dropped: 0,
+    raised: 0,
+    failures: 0,
+    seeds: 0,
+    seedFailures: 0,
+  };
 
   constructor(
     private readonly db: Db,
@@ -43,7 +67,10 @@ export class SignalWatch {
     private readonly raise: (hit: SignalHit) => Promise<RaisedSignal>,
     private readonly log: SignalLog,
   ) {
-    this.detectors = new SignalDetectors(config);
+    this.detectors = new SignalDetectors(config, (subjectKind, subject, at) =>
+      this.seed({ subjectKind, subject }, at),
+    );
+    this.maxSeeding = config.keys;
   }
 
   /** Reads the suspended tokens, and again every few seconds; the timer does not keep the process alive. */
@@ -84,6 +111,41 @@ export class SignalWatch {
     }
   }
 
+  /** Starts reading a key's baseline unless a read of it is under way; false when too many are. */
+  private seed(key: CallerKey & { subjectKind: "token" | "user" }, at: Date): boolean {
+    const id = `${key.subjectKind}:${key.subject}`;
+    if (this.seeding.has(id)) {
+      return true;
+    }
+    if (this.seeding.size >= this.maxSeeding) {
+      return false;
+    }
+    const read = readSpikeBaseline(this.db, key.subjectKind, key.subject, at)
+      .then(
+        (baseline) => {
+          this.counts.seeds += 1;
+          return baseline;
+        },
+        (err: unknown) => {
+          this.counts.seedFailures += 1;
+          this.log(
+            `the spike baseline of a ${key.subjectKind} could not be read; it starts from none`,
+            err,
+          );
+          return 0;
+        },
+      )
+      .then((baseline) => {
+        this.seeding.delete(id);
+        const hit = this.detectors.seeded(key, baseline);
+        if (hit !== null) {
+          this.raising = this.raising.then(() => this.raiseOne(hit));
+        }
+      });
+    this.seeding.set(id, read);
+    return true;
+  }
+
   private async raiseOne(hit: SignalHit): Promise<void> {
     try {
       const raised = await this.raise(hit);
@@ -97,10 +159,19 @@ export class SignalWatch {
     }
   }
 
-  /** Resolves once every call observed so far has been through the detectors and their hits raised. */
+  /**
+   * Resolves once every call observed so far has been through the detectors,
+   * the baselines they asked for have been read, and their hits raised.
+   */
   async settle(): Promise<void> {
-    while (this.draining || this.queue.length > 0) {
-      await new Promise((resolve) => setImmediate(resolve));
+    for (;;) {
+      while (this.draining || this.queue.length > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (this.seeding.size === 0) {
+        break;
+      }
+      await Promise.all(this.seeding.values());
     }
     await this.raising;
   }

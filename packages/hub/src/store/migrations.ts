@@ -713,6 +713,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0025-usage-rollup-caller-indexes": {
+    async up(db: Kysely<unknown>) {
+      // A spike baseline reads one token's hourly totals, or one user's calls without a
+      // token, over a week; the primary key leads with the bucket, so that would read
+      // every caller's totals of the week.
+      await db.schema
+        .createIndex("usage_rollups_token")
+        .on("usage_rollups")
+        .columns(["period", "token_id", "bucket"])
+        .execute();
+      await db.schema
+        .createIndex("usage_rollups_user")
+        .on("usage_rollups")
+        .columns(["period", "user_id", "token_id", "bucket"])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -97,6 +97,84 @@ describe("the abuse-signal detectors", () => {
     );
   });
 
+  it("hold a new token's or user's spike until its seed arrives, then decide on the calls counted meanwhile", () => {
+    const asked: [string, string, number][] = [];
+    const d = new SignalDetectors(CONFIG, (kind, subject, at) => {
+      asked.push([kind, subject, at.getTime()]);
+      return true;
+    });
+    const burst = Array.from({ length: 30 }, (_, i) => call(T0 + i * 1000));
+    assert.deepEqual(run(d, burst), []);
+    // Asked once, at the key's first call, though all 30 came before the answer.
+    assert.deepEqual(asked, [["token", "t_a", T0]]);
+    // Without history the minimum decides, on the 30 calls counted so far, naming the last.
+    const hit = d.seeded({ subjectKind: "token", subject: "t_a" }, 0);
+    assert.deepEqual(
+      [hit?.kind, hit?.subject, hit?.count, hit?.details.baseline, hit?.entry.requestId],
+      ["spike", "t_a", 30, 0, `r${T0 + 29_000}`],
+    );
+    // A web session's user is asked for as a user; an address has no history to ask for.
+    const users = [call(T0, { tokenId: null, userId: "u_b" })];
+    const anonymous = Array.from({ length: 20 }, (_, i) =>
+      call(T0 + i, { tokenId: null, userId: null, address: "198.51.100.7" }),
+    );
+    assert.deepEqual(
+      run(d, [...users, ...anonymous]).map((h) => [h.subjectKind, h.subject, h.count]),
+      [["address", "198.51.100.7", 20]],
+    );
+    assert.deepEqual(asked.slice(1), [["user", "u_b", T0]]);
+  });
+
+  it("judge a seeded key against its history, decayed by the windows closed while it was read", () => {
+    const d = new SignalDetectors(CONFIG, () => true);
+    const w = SIGNAL_WINDOWS_MS.spike;
+    const key = { subjectKind: "token" as const, subject: "t_a" };
+    // 30 calls with a history of 10 a window are no spike: 30 ≤ 5 × 10.
+    assert.deepEqual(
+      run(
+        d,
+        Array.from({ length: 30 }, (_, i) => call(T0 + i)),
+      ),
+      [],
+    );
+    assert.equal(d.seeded(key, 10), null);
+    // The 51st call of the window is.
+    const more = run(
+      d,
+      Array.from({ length: 21 }, (_, i) => call(T0 + 100 + i)),
+    );
+    assert.deepEqual(
+      more.map((h) => [h.count, h.details.baseline]),
+      [[51, 10]],
+    );
+    // A seed arriving once a window has closed: that window's 5 calls join the baseline
+    // learnt from nothing, α × 5, and the seed of 100 decays by one window, × (1 − α).
+    const late = new SignalDetectors(CONFIG, () => true);
+    const five = Array.from({ length: 5 }, (_, i) => call(T0 + i, { tokenId: "t_b" }));
+    assert.deepEqual(run(late, [...five, call(T0 + w, { tokenId: "t_b" })]), []);
+    const alpha = 1 - 2 ** (-1 / 288);
+    const expected = alpha * 5 + 100 * (1 - alpha);
+    assert.equal(late.seeded({ subjectKind: "token", subject: "t_b" }, 100), null);
+    const flood = Array.from({ length: 600 }, (_, i) => call(T0 + w + 1 + i, { tokenId: "t_b" }));
+    assert.deepEqual(
+      run(late, flood).map((h) => [h.count, h.details.baseline]),
+      [[Math.floor(5 * expected) + 1, Math.round(expected * 100) / 100]],
+    );
+  });
+
+  it("decide at once for a key whose seed is refused, and ignore a seed for a key no longer kept", () => {
+    const refused = new SignalDetectors(CONFIG, () => false);
+    const burst = Array.from({ length: 20 }, (_, i) => call(T0 + i));
+    assert.deepEqual(
+      run(refused, burst).map((h) => [h.subject, h.count]),
+      [["t_a", 20]],
+    );
+    assert.equal(refused.seeded({ subjectKind: "token", subject: "t_a" }, 0), null);
+    const small = new SignalDetectors({ ...CONFIG, keys: 1 }, () => true);
+    run(small, [...burst, call(T0 + 50, { tokenId: "t_b" })]);
+    assert.equal(small.seeded({ subjectKind: "token", subject: "t_a" }, 0), null);
+  });
+
   it("report a token used from more addresses or user agents than allowed in an hour", () => {
     const addresses = [1, 2, 3, 4].map((n, i) => call(T0 + i, { address: `192.0.2.${n}` }));
     const hits = run(new SignalDetectors(CONFIG), addresses);
