@@ -76,12 +76,23 @@ export { SignalWatch, type SignalLog, type SignalWatchStats } from "./signal-wat
 export {
   estimateJaccard,
   hashText,
+  MAX_SHINGLED_ELEMENTS,
   minhash,
   MINHASH_SIZE,
   quantise,
   tensorShingles,
 } from "./minhash.js";
+export { binaryTensorShingles, halfToFloat } from "./binary-tensor-shingles.js";
 export { inputSignature } from "./input-signature.js";
+export {
+  MAX_PROMPT_READ,
+  normaliseText,
+  TEXT_SHINGLE_CHARS,
+  textShingles,
+  tokenShingles,
+} from "./text-shingles.js";
+export { chatParts, promptParts, promptSignature, type PromptParts } from "./prompt-signature.js";
+export { callInputs, type CallInputs } from "./call-inputs.js";
 export {
   SignalDetectors,
   SIGNAL_WINDOWS_MS,

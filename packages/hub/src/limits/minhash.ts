@@ -4,8 +4,8 @@
  * positions where two signatures agree estimates the Jaccard similarity of the
  * sets, with a standard error of about sqrt(J(1-J)/k) for k positions. Any set
  * can be fed: a tensor's quantised values with their positions
- * (`tensorShingles`), or a text's word or character shingles hashed with
- * `hashText`.
+ * (`tensorShingles`, `binaryTensorShingles`), or a text's character shingles
+ * hashed with `hashText` (`textShingles`).
  */
 
 /** Positions in a signature: 64 give a standard error under 0.0625. */
@@ -81,23 +81,44 @@ export function quantise(value: number): number {
 }
 
 /**
- * The shingles of a tensor: one per element, its position (within the tensor
- * `tensor` of the request) and its quantised value. Strings (BYTES tensors)
- * are hashed whole. A tensor of more than MAX_SHINGLED_ELEMENTS elements is
- * read at an even stride, so equal-shaped inputs are sampled alike.
+ * The number a JSON tensor element stands for in its shingle: a number
+ * quantised, a boolean as 0 or 1, anything else (a BYTES element) its text
+ * hashed whole.
  */
-export function tensorShingles(tensor: number, values: readonly unknown[]): number[] {
-  const stride = Math.max(1, Math.ceil(values.length / MAX_SHINGLED_ELEMENTS));
+export function elementValue(v: unknown): number {
+  return typeof v === "number"
+    ? quantise(v)
+    : typeof v === "boolean"
+      ? Number(v)
+      : hashText(String(v));
+}
+
+/**
+ * The shingles of a tensor of `count` elements whose i-th element's value (as
+ * `elementValue` makes it) is `valueAt(i)`: one per element, its position
+ * (within the tensor `tensor` of the request) and its value. A tensor of more
+ * than MAX_SHINGLED_ELEMENTS elements is read at an even stride, so
+ * equal-shaped inputs are sampled alike and `valueAt` is asked at most that
+ * many times, whatever the tensor's size.
+ */
+export function sampledShingles(
+  tensor: number,
+  count: number,
+  valueAt: (i: number) => number,
+): number[] {
+  const stride = Math.max(1, Math.ceil(count / MAX_SHINGLED_ELEMENTS));
   const out: number[] = [];
-  for (let i = 0; i < values.length; i += stride) {
-    const v = values[i];
-    const q =
-      typeof v === "number"
-        ? quantise(v)
-        : typeof v === "boolean"
-          ? Number(v)
-          : hashText(String(v));
-    out.push(mix32(Math.imul(tensor + 1, 0x27d4eb2d) ^ Math.imul(i, 0x9e3779b1)) ^ q);
+  for (let i = 0; i < count; i += stride) {
+    out.push(mix32(Math.imul(tensor + 1, 0x27d4eb2d) ^ Math.imul(i, 0x9e3779b1)) ^ valueAt(i));
   }
   return out;
+}
+
+/**
+ * The shingles of a tensor given as JSON values: `sampledShingles` over them.
+ * The binary form of the same tensor gives the same shingles
+ * (`binaryTensorShingles`).
+ */
+export function tensorShingles(tensor: number, values: readonly unknown[]): number[] {
+  return sampledShingles(tensor, values.length, (i) => elementValue(values[i]));
 }

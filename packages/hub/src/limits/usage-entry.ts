@@ -47,7 +47,11 @@ export interface UsageEntry {
   readonly errorCode: string | null;
   /** Rows of the batch (the first dimension of the first input); 0 when none was read. */
   readonly rows: number;
-  /** sha256 of the canonical JSON of the inputs, then of their binary tensor data; the inputs themselves are never kept. */
+  /**
+   * sha256 of the canonical JSON of the inputs, then of their binary tensor data (OIP), or of
+   * the field holding the prompt (OpenAI: `prompt`, `messages` or `input`); the inputs
+   * themselves are never kept.
+   */
   readonly inputHash: string | null;
   readonly latencyMs: number;
   /** A language model's call: its tokens and time to the first; null for other calls. */

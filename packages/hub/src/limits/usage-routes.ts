@@ -1,8 +1,6 @@
-import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { canonicalJson } from "../audit/index.js";
 import { durationMs } from "../config.js";
 import type { Actor } from "../auth/index.js";
 import { requireUnrestricted } from "../auth/index.js";
@@ -12,7 +10,7 @@ import type { HubApp } from "../http/index.js";
 import { loadModel } from "../registry/index.js";
 import type { UsageEndpoint, UsageProtocol } from "../store/index.js";
 import { addressKey } from "./address-key.js";
-import { inputSignature } from "./input-signature.js";
+import { callInputs } from "./call-inputs.js";
 import type { ObservedCall } from "./signal-detectors.js";
 import { noCallFacts, type CallFacts, type UsageEntry } from "./usage-entry.js";
 import { usageReport } from "./usage-report.js";
@@ -28,39 +26,8 @@ declare module "fastify" {
   }
 }
 
-/** The most rows a record holds: more than any real batch, far from the columns' limits. */
-const MAX_RECORDED_ROWS = 1_000_000;
-
 /** The status of a call whose client went away before the answer was out (nginx's convention). */
 export const CLIENT_GONE = 499;
-
-/**
- * Rows of an inference body (the first dimension of its first input), the
- * hash of its inputs (their JSON, then for a body with binary tensors the
- * tensor bytes that followed it, so that calls with other values differ) and
- * their MinHash signature.
- */
-function inputsOf(
-  body: unknown,
-  tensorBytes: Buffer | null,
-): { rows: number; inputHash: string | null; signature: Uint32Array | null } {
-  const inputs = (body as { inputs?: unknown } | null | undefined)?.inputs;
-  if (!Array.isArray(inputs)) {
-    return { rows: 0, inputHash: null, signature: null };
-  }
-  const first = (inputs[0] as { shape?: unknown } | undefined)?.shape;
-  const rows = Array.isArray(first) && typeof first[0] === "number" ? first[0] : 0;
-  return {
-    // The body is recorded whatever it claims, refusals included: a shape beyond any real
-    // batch is capped so that it fits the integer columns and their sums.
-    rows: Number.isSafeInteger(rows) && rows >= 0 ? Math.min(rows, MAX_RECORDED_ROWS) : 0,
-    inputHash: createHash("sha256")
-      .update(canonicalJson(inputs))
-      .update(tensorBytes ?? Buffer.alloc(0))
-      .digest("hex"),
-    signature: inputSignature(inputs),
-  };
-}
 
 /** The usage entry of a finished (or abandoned) call, with its inputs' signature for the signals. */
 function entryOf(
@@ -77,10 +44,11 @@ function entryOf(
   const gone = !reply.raw.writableFinished;
   const errorCode = reply.getHeader("x-error-code");
   const agent = request.headers["user-agent"];
-  const { rows, inputHash, signature } =
-    usage.endpoint === "infer"
-      ? inputsOf(request.body, request.tensorBytes)
-      : { rows: 0, inputHash: null, signature: null };
+  const { rows, inputHash, signature } = callInputs(
+    usage.endpoint,
+    request.body,
+    request.tensorBytes,
+  );
   const retryAfter = Number(reply.getHeader("retry-after"));
   const entry: UsageEntry = {
     at: ctx.clock.now(),

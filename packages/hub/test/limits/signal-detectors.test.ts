@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SignalConfig } from "../../src/config.js";
 import {
+  callInputs,
   inputSignature,
   SignalDetectors,
   SIGNAL_WINDOWS_MS,
@@ -257,6 +258,32 @@ describe("the abuse-signal detectors", () => {
       run(new SignalDetectors(CONFIG), unrelated, (_, i) =>
         inputSignature(tensor(base.map((v) => v * (i + 2) * 7.3))),
       ),
+      [],
+    );
+  });
+
+  it("report floods of near-identical prompts, not the same prompt sent again", () => {
+    const question = (i: number) =>
+      `Summarise chapter ${i} of Moby Dick in three sentences, for a reader who has not read the book.`;
+    const chat = (text: string) =>
+      callInputs("chat", { model: "acme/lm", messages: [{ role: "user", content: text }] }, null);
+    const near = Array.from({ length: 12 }, (_, i) => chat(question(i + 10)));
+    const entries = near.map((c, i) =>
+      call(T0 + i, { protocol: "openai", endpoint: "chat", inputHash: c.inputHash }),
+    );
+    assert.deepEqual(
+      run(new SignalDetectors(CONFIG), entries, (_, i) => near[i]?.signature ?? null).map((h) => [
+        h.kind,
+        h.count,
+      ]),
+      [["near_duplicates", 10]],
+    );
+    const same = chat(question(10));
+    const again = near.map((_, i) =>
+      call(T0 + i, { protocol: "openai", endpoint: "chat", inputHash: same.inputHash }),
+    );
+    assert.deepEqual(
+      run(new SignalDetectors(CONFIG), again, () => same.signature),
       [],
     );
   });
