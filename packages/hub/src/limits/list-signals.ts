@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import {
+  findNamespace,
   hasScope,
   requireScope,
   requireUnrestricted,
@@ -8,6 +9,7 @@ import {
 } from "../auth/index.js";
 import type { HubContext } from "../context.js";
 import { HubError } from "../errors/index.js";
+import { nameKey } from "../names/index.js";
 import type { Db, UsageSignalsTable } from "../store/index.js";
 import type { SignalAction, SignalKind, SignalSubjectKind } from "./signal-kinds.js";
 
@@ -40,6 +42,10 @@ export interface UsageSignal {
 export interface SignalQuery {
   readonly state: "open" | "closed" | "all";
   readonly kind?: SignalKind;
+  /** Only signals whose version belongs to this model, `namespace/name`. */
+  readonly model?: string;
+  /** Only signals about calls to this organisation's models. */
+  readonly org?: string;
   readonly limit: number;
 }
 
@@ -124,7 +130,31 @@ export function signalOf(row: SignalRow, showAddress: boolean): UsageSignal {
   };
 }
 
-/** The signals a caller may read, most recently seen first. */
+/**
+ * The id of the namespace whose signals a query narrows to, when the caller
+ * may read them; null for a namespace that does not exist (an administrator
+ * then gets an empty list). Anyone else is refused 403 for a namespace that
+ * is not an organisation they own, existing or not, so the answer tells
+ * nothing of names the caller may not see.
+ */
+async function narrowedTo(
+  ctx: HubContext,
+  orgs: string[] | null,
+  name: string,
+  refusal: string,
+): Promise<string | null> {
+  const namespace = await findNamespace(ctx.db, name);
+  if (orgs !== null && (namespace?.kind !== "org" || !orgs.includes(namespace.id))) {
+    throw new HubError("FORBIDDEN", refusal);
+  }
+  return namespace?.id ?? null;
+}
+
+/**
+ * The signals a caller may read, most recently seen first. `model` and `org`
+ * narrow the list; for anyone but an administrator they must name an
+ * organisation the caller owns, or a model of one, else the answer is 403.
+ */
 export async function listSignals(
   ctx: HubContext,
   actor: Actor,
@@ -140,6 +170,32 @@ export async function listSignals(
   }
   if (orgs !== null) {
     q = q.where("s.org_id", "in", orgs);
+  }
+  if (query.org !== undefined) {
+    const orgId = await narrowedTo(
+      ctx,
+      orgs,
+      query.org,
+      `only a hub administrator or an owner of the organisation "${query.org}" may read abuse signals about its models`,
+    );
+    if (orgId === null) {
+      return [];
+    }
+    q = q.where("s.org_id", "=", orgId);
+  }
+  if (query.model !== undefined) {
+    const [namespace = "", name = ""] = query.model.split("/");
+    const namespaceId = await narrowedTo(
+      ctx,
+      orgs,
+      namespace,
+      `only a hub administrator or an owner of the organisation "${namespace}" may read abuse signals about its model "${query.model}"`,
+    );
+    const modelKey = nameKey(name);
+    if (namespaceId === null || modelKey === null) {
+      return [];
+    }
+    q = q.where("m.namespace_id", "=", namespaceId).where("m.name_key", "=", modelKey);
   }
   const rows = await q.orderBy("s.last_seen", "desc").orderBy("s.id").limit(query.limit).execute();
   return rows.map((r) => signalOf(r, orgs === null));

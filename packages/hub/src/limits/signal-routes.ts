@@ -7,6 +7,9 @@ import { listSignals } from "./list-signals.js";
 /** The most signals one listing answers. */
 const MAX_LIMIT = 1000;
 
+/** A user, organisation or model name, as the hub allows them (names.ts). */
+const NAME = "[A-Za-z0-9._-]{1,96}";
+
 /** Reading and closing abuse signals (docs/signals.md). */
 export function registerSignalRoutes(app: HubApp, ctx: HubContext): void {
   app.get(
@@ -15,7 +18,7 @@ export function registerSignalRoutes(app: HubApp, ctx: HubContext): void {
       config: { access: { account: "read" } },
       schema: {
         description:
-          "Abuse signals computed from hosted-inference calls, most recently seen first: all of them for administrators, those about calls to their organisations' models for organisation owners.",
+          "Abuse signals computed from hosted-inference calls, most recently seen first: all of them for administrators, those about calls to their organisations' models for organisation owners; model and org narrow the list.",
         querystring: Type.Object(
           {
             state: Type.Optional(
@@ -36,6 +39,22 @@ export function registerSignalRoutes(app: HubApp, ctx: HubContext): void {
                 { description: "only signals of this kind" },
               ),
             ),
+            model: Type.Optional(
+              Type.String({
+                pattern: `^${NAME}/${NAME}$`,
+                maxLength: 193,
+                description:
+                  "only signals whose version belongs to this model, namespace/name; for anyone but an administrator a model of an organisation they own (else 403)",
+              }),
+            ),
+            org: Type.Optional(
+              Type.String({
+                pattern: `^${NAME}$`,
+                maxLength: 96,
+                description:
+                  "only signals about calls to this organisation's models; for anyone but an administrator an organisation they own (else 403)",
+              }),
+            ),
             limit: Type.Optional(
               Type.Integer({
                 minimum: 1,
@@ -52,6 +71,8 @@ export function registerSignalRoutes(app: HubApp, ctx: HubContext): void {
       signals: await listSignals(ctx, request.actor, {
         state: request.query.state ?? "open",
         ...(request.query.kind === undefined ? {} : { kind: request.query.kind }),
+        ...(request.query.model === undefined ? {} : { model: request.query.model }),
+        ...(request.query.org === undefined ? {} : { org: request.query.org }),
         limit: request.query.limit ?? 100,
       }),
     }),

@@ -24,3 +24,39 @@ export interface UsageSeries {
 
 /** The windows the usage tabs offer: the last 24 hours by hour, the last 30 days by day. */
 export type UsagePeriod = "hour" | "day";
+
+/** The kinds of abuse signal the hub opens (docs/signals.md). */
+export type SignalKind =
+  | "spike"
+  | "key_sharing"
+  | "probing"
+  | "ignored_retry_after"
+  | "near_duplicates"
+  | "content_policy";
+
+/** What was done about a signal, the strongest its rules asked for. */
+export type SignalAction = "notify" | "throttle" | "suspend";
+
+/** One abuse signal as `GET /api/usage/signals` answers it. */
+export interface UsageSignal {
+  readonly id: string;
+  readonly kind: SignalKind;
+  readonly state: "open" | "closed";
+  /** Whose calls; an address is null for anyone but an administrator. */
+  readonly subject: { readonly kind: "token" | "user" | "address"; readonly id: string | null };
+  /** The version last called, `namespace/name@version`; null when none. */
+  readonly version: string | null;
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly count: number;
+  readonly trips: number;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly action: SignalAction;
+  /** The policy's signal rules that asked for the action. */
+  readonly rules: readonly string[];
+}
+
+/** The answer of `GET /api/usage/signals`. */
+export interface SignalList {
+  readonly signals: readonly UsageSignal[];
+}
