@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SignalConfig } from "../../src/config.js";
+import { usageEntry } from "./usage-support.js";
 import {
   callInputs,
   inputSignature,
@@ -29,28 +30,7 @@ const T0 =
   Math.ceil(Date.parse("2026-12-01T00:00:00Z") / SIGNAL_WINDOWS_MS.key_sharing) *
   SIGNAL_WINDOWS_MS.key_sharing;
 
-function call(atMs: number, over: Partial<UsageEntry> = {}): UsageEntry {
-  return {
-    at: new Date(atMs),
-    requestId: `r${atMs}`,
-    tokenId: "t_a",
-    userId: "u_a",
-    orgId: null,
-    versionId: "v_a",
-    protocol: "oip",
-    endpoint: "infer",
-    status: 200,
-    errorCode: null,
-    rows: 1,
-    inputHash: null,
-    latencyMs: 1,
-    tokens: null,
-    retryAfterS: null,
-    address: "192.0.2.1",
-    userAgent: "client/1",
-    ...over,
-  };
-}
+const call = usageEntry;
 
 /** Feeds the entries in order and answers every hit. */
 function run(

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { SignalConfig } from "../../src/config.js";
+import { usageEntry } from "./usage-support.js";
 import { SignalWatch, type SignalHit, type UsageEntry } from "../../src/limits/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { databaseFor } from "../support/harness.js";
@@ -24,28 +25,7 @@ const CONFIG: SignalConfig = {
 
 const NOW = Date.parse("2026-03-01T12:02:00.000Z");
 
-function call(i: number, over: Partial<UsageEntry> = {}): UsageEntry {
-  return {
-    at: new Date(NOW + i),
-    requestId: `r${i}`,
-    tokenId: "t_a",
-    userId: "u_a",
-    orgId: null,
-    versionId: "v_a",
-    protocol: "oip",
-    endpoint: "infer",
-    status: 200,
-    errorCode: null,
-    rows: 1,
-    inputHash: null,
-    latencyMs: 1,
-    tokens: null,
-    retryAfterS: null,
-    address: "192.0.2.1",
-    userAgent: "client/1",
-    ...over,
-  };
-}
+const call = (i: number, over: Partial<UsageEntry> = {}): UsageEntry => usageEntry(NOW + i, over);
 
 describe("the signal watch's spike baselines", () => {
   let dataDir: string;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SignalConfig } from "../../src/config.js";
+import { usageEntry } from "./usage-support.js";
 import {
   SEED_HOURS,
   seedBaseline,
@@ -96,25 +97,7 @@ describe("the spike baseline seeded from hourly totals", () => {
     const hours = Array.from({ length: 48 }, (_, i) => hoursBack(48 - i, i < 24 ? 36 : 12));
     const d = new SignalDetectors(config);
     const w = SIGNAL_WINDOWS_MS.spike;
-    const entry = (at: number): UsageEntry => ({
-      at: new Date(at),
-      requestId: `r${at}`,
-      tokenId: "t_a",
-      userId: "u_a",
-      orgId: null,
-      versionId: "v_a",
-      protocol: "oip",
-      endpoint: "infer",
-      status: 200,
-      errorCode: null,
-      rows: 1,
-      inputHash: null,
-      latencyMs: 1,
-      tokens: null,
-      retryAfterS: null,
-      address: "192.0.2.1",
-      userAgent: "client/1",
-    });
+    const entry = (at: number): UsageEntry => usageEntry(at);
     // Each hour's calls as twelve windows of an equal count.
     for (const { hour, calls } of hours) {
       for (let i = 0; i < 12; i += 1) {

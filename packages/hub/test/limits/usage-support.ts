@@ -1,3 +1,4 @@
+import type { UsageEntry } from "../../src/limits/index.js";
 import type { TestHub } from "../support/harness.js";
 
 /**
@@ -48,3 +49,27 @@ export const byLabel = (rows: readonly ReportRow[]) =>
       { requests: r.requests, errors: r.errors, rows: r.rows },
     ]),
   );
+
+/** A successful OIP call of token t_a to version v_a at `atMs`, with `over` changed. */
+export function usageEntry(atMs: number, over: Partial<UsageEntry> = {}): UsageEntry {
+  return {
+    at: new Date(atMs),
+    requestId: `r${atMs}`,
+    tokenId: "t_a",
+    userId: "u_a",
+    orgId: null,
+    versionId: "v_a",
+    protocol: "oip",
+    endpoint: "infer",
+    status: 200,
+    errorCode: null,
+    rows: 1,
+    inputHash: null,
+    latencyMs: 1,
+    tokens: null,
+    retryAfterS: null,
+    address: "192.0.2.1",
+    userAgent: "client/1",
+    ...over,
+  };
+}
