@@ -401,7 +401,7 @@ for (const dialect of DIALECTS) {
       assert.equal((await close(shared.id, owner)).status, 409);
     });
 
-    it("lists signals in the CLI as a table and as JSON", async () => {
+    it("lists signals in the CLI as a table and as JSON, filtered by kind or model", async () => {
       const env = { GATEHOUSE_HUB: hub.url, GATEHOUSE_TOKEN: hub.adminToken };
       const text = await gatehouse(["usage", "signals", "--kind", "probing"], { ...home, env });
       assert.equal(text.code, 0, text.stderr);
@@ -424,6 +424,22 @@ for (const dialect of DIALECTS) {
       assert.equal(none.stdout, "no open abuse signals you may see\n");
       const bad = await gatehouse(["usage", "signals", "--kind", "ddos"], { ...home, env });
       assert.equal(bad.code, 2);
+      const ofModel = await gatehouse(
+        ["usage", "signals", "--all", "--model", "acme/iris", "--json"],
+        { ...home, env },
+      );
+      assert.equal(ofModel.code, 0, ofModel.stderr);
+      // The probe reached no version, so it is about no model.
+      assert.deepEqual(
+        (JSON.parse(ofModel.stdout) as { signals: Signal[] }).signals.map((s) => s.kind).sort(),
+        ["ignored_retry_after", "key_sharing", "near_duplicates", "spike"],
+      );
+      const badModel = await gatehouse(["usage", "signals", "--model", "acme/iris@v1"], {
+        ...home,
+        env,
+      });
+      assert.notEqual(badModel.code, 0);
+      assert.match(badModel.stderr, /model/);
     });
 
     it("lifts a throttle when its signal closes: the limits it replaced come back, unless someone set them since", async () => {

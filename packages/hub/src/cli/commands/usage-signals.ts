@@ -71,11 +71,16 @@ export function registerSignalCommands(usage: Command, contextOf: () => Promise<
     )
     .option("--all", "closed signals too")
     .option("--kind <kind>", `only one kind: ${KINDS.join(", ")}`, kindFlag)
-    .action(async (options: { all?: boolean; kind?: Kind }) => {
+    .option("--model <ns/name>", "only signals about calls to this model")
+    .option("--org <name>", "only signals about calls to this organisation's models")
+    .action(async (options: { all?: boolean; kind?: Kind; model?: string; org?: string }) => {
       const ctx = await contextOf();
       const query = new URLSearchParams({ state: options.all === true ? "all" : "open" });
-      if (options.kind !== undefined) {
-        query.set("kind", options.kind);
+      for (const key of ["kind", "model", "org"] as const) {
+        const value = options[key];
+        if (value !== undefined) {
+          query.set(key, value);
+        }
       }
       const body = await ctx.client.json<{ signals: UsageSignal[] }>(
         "GET",
