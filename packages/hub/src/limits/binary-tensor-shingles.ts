@@ -1,24 +1,5 @@
+import { halfToNumber } from "../half-float/index.js";
 import { elementValue, quantise, sampledShingles } from "./minhash.js";
-
-/**
- * The number an IEEE 754 half-precision value's bits stand for: sign, five
- * exponent bits biased by 15, ten fraction bits; exponent 0 is subnormal
- * (steps of 2^-24), exponent 31 infinity or NaN.
- *
- * @example halfToFloat(0x3c00) // 1
- */
-export function halfToFloat(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >>> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) {
-    return sign * fraction * 2 ** -24;
-  }
-  if (exponent === 0x1f) {
-    return fraction === 0 ? sign * Infinity : NaN;
-  }
-  return sign * (1024 + fraction) * 2 ** (exponent - 25);
-}
 
 type Reader = readonly [size: number, read: (view: DataView, at: number) => number];
 
@@ -35,7 +16,7 @@ const READERS: ReadonlyMap<string, Reader> = new Map<string, Reader>([
   ["INT16", [2, (v, at) => quantise(v.getInt16(at, true))]],
   ["INT32", [4, (v, at) => quantise(v.getInt32(at, true))]],
   ["INT64", [8, (v, at) => quantise(Number(v.getBigInt64(at, true)))]],
-  ["FP16", [2, (v, at) => quantise(halfToFloat(v.getUint16(at, true)))]],
+  ["FP16", [2, (v, at) => quantise(halfToNumber(v.getUint16(at, true)))]],
   ["FP32", [4, (v, at) => quantise(v.getFloat32(at, true))]],
   ["FP64", [8, (v, at) => quantise(v.getFloat64(at, true))]],
 ]);

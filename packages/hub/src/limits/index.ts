@@ -82,7 +82,7 @@ export {
   quantise,
   tensorShingles,
 } from "./minhash.js";
-export { binaryTensorShingles, halfToFloat } from "./binary-tensor-shingles.js";
+export { binaryTensorShingles } from "./binary-tensor-shingles.js";
 export { inputSignature } from "./input-signature.js";
 export {
   MAX_PROMPT_READ,

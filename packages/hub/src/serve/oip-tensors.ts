@@ -1,11 +1,6 @@
 import { HubError } from "../errors/index.js";
-import {
-  cutTensors,
-  jsonValues,
-  numberToHalf,
-  tensorFromBytes,
-  tensorToBytes,
-} from "./binary-tensors.js";
+import { numberToHalf } from "../half-float/index.js";
+import { cutTensors, jsonValues, tensorFromBytes, tensorToBytes } from "./binary-tensors.js";
 import {
   OIP_TO_ORT,
   oipDatatypeOf,

@@ -3,11 +3,12 @@ import { describe, it } from "node:test";
 import {
   binaryTensorShingles,
   callInputs,
-  halfToFloat,
   inputSignature,
   MAX_SHINGLED_ELEMENTS,
   tensorShingles,
 } from "../../src/limits/index.js";
+import { halfToNumber } from "../../src/half-float/index.js";
+import { strings } from "../serve/binary-models.js";
 
 /** Each element written with Buffer's own little-endian writer, apart from how the hub reads them. */
 function encode(size: number, write: (b: Buffer, v: never, at: number) => void) {
@@ -18,18 +19,6 @@ function encode(size: number, write: (b: Buffer, v: never, at: number) => void) 
     });
     return out;
   };
-}
-
-/** BYTES: each element its 4-byte little-endian length, then its UTF-8. */
-function strings(values: readonly string[]): Buffer {
-  return Buffer.concat(
-    values.map((v) => {
-      const utf8 = Buffer.from(v, "utf8");
-      const length = Buffer.alloc(4);
-      length.writeUInt32LE(utf8.length);
-      return Buffer.concat([length, utf8]);
-    }),
-  );
 }
 
 /** One case per datatype: the values as JSON carries them and the same tensor's binary form. */
@@ -139,11 +128,11 @@ describe("signatures of binary tensors", () => {
       [0x0000, 0],
     ];
     for (const [bits, value] of cases) {
-      assert.equal(halfToFloat(bits), value, `0x${bits.toString(16)}`);
+      assert.equal(halfToNumber(bits), value, `0x${bits.toString(16)}`);
     }
-    assert.ok(Object.is(halfToFloat(0x8000), -0));
-    assert.ok(Number.isNaN(halfToFloat(0x7e00)));
-    assert.ok(Number.isNaN(halfToFloat(0xfc01)));
+    assert.ok(Object.is(halfToNumber(0x8000), -0));
+    assert.ok(Number.isNaN(halfToNumber(0x7e00)));
+    assert.ok(Number.isNaN(halfToNumber(0xfc01)));
   });
 
   it("gives a tensor sent as binary the shingles and signature of the same values as JSON, for every datatype", () => {

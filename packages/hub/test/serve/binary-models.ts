@@ -113,3 +113,15 @@ export function halfAndTextModel(): Buffer {
     ],
   );
 }
+
+/** A BYTES tensor's binary form: each element its 4-byte little-endian length, then its UTF-8. */
+export function strings(values: readonly string[]): Buffer {
+  return Buffer.concat(
+    values.map((v) => {
+      const utf8 = Buffer.from(v, "utf8");
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(utf8.length);
+      return Buffer.concat([length, utf8]);
+    }),
+  );
+}

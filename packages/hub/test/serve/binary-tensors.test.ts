@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HubError } from "../../src/errors/index.js";
+import { halfToNumber, numberToHalf } from "../../src/half-float/index.js";
 import {
   cutTensors,
-  halfToNumber,
   joinBody,
-  numberToHalf,
   splitBody,
   tensorFromBytes,
   tensorToBytes,

@@ -5,7 +5,12 @@ import { canonicalJson } from "../../src/audit/index.js";
 import { settleUsage } from "../limits/usage-support.js";
 import { expectError, expectStatus } from "../security/support.js";
 import { DIALECTS, startHub, type TestHub } from "../support/harness.js";
-import { binaryExampleModel, binaryExampleOutput0, halfAndTextModel } from "./binary-models.js";
+import {
+  binaryExampleModel,
+  binaryExampleOutput0,
+  halfAndTextModel,
+  strings,
+} from "./binary-models.js";
 import { enable, irisRequest, IRIS_ROWS, publishAt, trainIris } from "./support.js";
 
 const EXAMPLE = "/v2/models/acme--example/versions/v1/infer";
@@ -48,17 +53,6 @@ function halves(bits: readonly number[]): Buffer {
   const out = Buffer.alloc(bits.length * 2);
   bits.forEach((v, i) => out.writeUInt16LE(v, i * 2));
   return out;
-}
-
-function strings(values: readonly string[]): Buffer {
-  return Buffer.concat(
-    values.map((v) => {
-      const utf8 = Buffer.from(v, "utf8");
-      const length = Buffer.alloc(4);
-      length.writeUInt32LE(utf8.length);
-      return Buffer.concat([length, utf8]);
-    }),
-  );
 }
 
 /** A response read by hand: the JSON at the start, then each binary output's bytes by its size. */

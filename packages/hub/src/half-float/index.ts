@@ -1,0 +1,1 @@
+export { halfToNumber, numberToHalf } from "./half-float.js";
