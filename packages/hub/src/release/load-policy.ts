@@ -360,26 +360,31 @@ async function filesOf(source: string): Promise<string[]> {
   return [source];
 }
 
+/** Fails at the second of two items with one id, naming where the first is (`file:line` sources). */
+function requireUnique(
+  items: readonly { readonly id: string; readonly source: string }[],
+  message: (id: string, before: string) => string,
+): void {
+  const seen = new Map<string, string>();
+  for (const item of items) {
+    const before = seen.get(item.id);
+    if (before !== undefined) {
+      const [file = "", line = "1"] = item.source.split(/:(?=\d+$)/);
+      throw new PolicyLoadError(file, Number(line), message(item.id, before));
+    }
+    seen.set(item.id, item.source);
+  }
+}
+
 /**
  * Assembles loaded policies into one set: rule ids must be unique across
  * every file, since a decision names its rules by id.
  */
 export function policySet(policies: readonly LoadedPolicy[]): PolicySet {
-  const seen = new Map<string, string>();
-  for (const p of policies) {
-    for (const r of p.rules) {
-      const before = seen.get(r.id);
-      if (before !== undefined) {
-        const [file = p.file, line = "1"] = r.source.split(/:(?=\d+$)/);
-        throw new PolicyLoadError(
-          file,
-          Number(line),
-          `rule id '${r.id}' is already used at ${before}`,
-        );
-      }
-      seen.set(r.id, r.source);
-    }
-  }
+  requireUnique(
+    policies.flatMap((p) => p.rules),
+    (id, before) => `rule id '${id}' is already used at ${before}`,
+  );
   const canonical = policies.map((p) => ({
     policy: p.name,
     rules: p.rules.map((r) => [
@@ -405,19 +410,7 @@ export function policySet(policies: readonly LoadedPolicy[]): PolicySet {
     throw new PolicyLoadError(limits.file, 1, limits.clash);
   }
   const signalRules = policies.flatMap((p) => p.signalRules);
-  const signalIds = new Map<string, string>();
-  for (const rule of signalRules) {
-    const before = signalIds.get(rule.id);
-    if (before !== undefined) {
-      const [file = "", line = "1"] = rule.source.split(/:(?=\d+$)/);
-      throw new PolicyLoadError(
-        file,
-        Number(line),
-        `signal rule '${rule.id}' is already defined at ${before}`,
-      );
-    }
-    signalIds.set(rule.id, rule.source);
-  }
+  requireUnique(signalRules, (id, before) => `signal rule '${id}' is already defined at ${before}`);
   return {
     policies,
     rules: policies.flatMap((p) => p.rules),
